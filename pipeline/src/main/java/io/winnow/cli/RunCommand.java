@@ -1,0 +1,92 @@
+package io.winnow.cli;
+
+import io.winnow.pipeline.RunWinnow;
+import io.winnow.pipeline.WinnowConfig;
+import io.winnow.schemas.RunSummary;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code winnow run}: the whole pipeline on the given URL lists. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Crawl, validate and export the images of the given URL lists.")
+final class RunCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = {"-i", "--input"}, required = true, split = ",", paramLabel = "FILE|GLOB",
+      description = "URL lists: txt, csv, tsv, jsonl or parquet, optionally .gz/.bz2/.zst; "
+          + "files or globs. Repeatable.")
+  List<String> inputs;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
+      description = "Output folder: shards, rejections/, summary.json.")
+  Path output;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "YAML or JSON file of option values (keys are option names without dashes);"
+          + " flags given here win.")
+  Path config;
+
+  @Mixin
+  RunOptions options;
+
+  @Override
+  public Integer call() throws IOException {
+    for (String input : inputs) {
+      if (!matchesSomething(input)) {
+        throw new ParameterException(spec.commandLine(), "--input " + input
+            + " matches no file");
+      }
+    }
+    WinnowConfig config = options.toConfig(inputs.stream().map(RunCommand::absolute).toList(),
+        output.toAbsolutePath().toString());
+    RunSummary summary = RunWinnow.run(config,
+        RunWinnow.options(options.runner, options.parallelism), System.err,
+        System.console() != null);
+    WinnowCli.printSummary(spec.commandLine().getOut(), summary, output.toAbsolutePath());
+    return 0;
+  }
+
+  private static String absolute(String input) {
+    return input.contains("://") ? input : Path.of(input).toAbsolutePath().toString();
+  }
+
+  /** Whether a local file or glob names at least one file (remote schemes are left to Beam). */
+  static boolean matchesSomething(String input) throws IOException {
+    if (input.contains("://")) {
+      return true;
+    }
+    if (!input.contains("*") && !input.contains("?") && !input.contains("[")) {
+      return Files.isRegularFile(Path.of(input));
+    }
+    Path absolute = Path.of(input).toAbsolutePath();
+    Path root = absolute.getRoot();
+    Path base = root;
+    for (Path part : root.relativize(absolute)) {
+      String text = part.toString();
+      if (text.contains("*") || text.contains("?") || text.contains("[")) {
+        break;
+      }
+      base = base.resolve(text);
+    }
+    if (!Files.isDirectory(base)) {
+      return false;
+    }
+    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + absolute);
+    try (Stream<Path> files = Files.walk(base)) {
+      return files.anyMatch(p -> Files.isRegularFile(p) && matcher.matches(p));
+    }
+  }
+}

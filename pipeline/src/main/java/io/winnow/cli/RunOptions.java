@@ -1,0 +1,167 @@
+package io.winnow.cli;
+
+import io.winnow.pipeline.WinnowConfig;
+import io.winnow.pipeline.crawl.FetchSettings;
+import io.winnow.pipeline.decode.DecodeSettings;
+import io.winnow.pipeline.decode.ResizeMode;
+import io.winnow.pipeline.read.InputFormat;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options shared by {@code run} and {@code demo}, grouped as the pipeline's stages are. */
+final class RunOptions {
+  // Runner
+  @Option(names = "--runner", defaultValue = "flink", paramLabel = "RUNNER",
+      description = "flink (embedded Flink cluster, default), direct (Beam's debugging runner), "
+          + "or HOST:PORT of a Flink cluster's JobManager.")
+  String runner;
+
+  @Option(names = "--parallelism", defaultValue = "0", paramLabel = "N",
+      description = "Flink parallelism; 0 uses the number of cores (embedded) or the cluster's "
+          + "default.")
+  int parallelism;
+
+  // Input
+  @Option(names = "--input-format", defaultValue = "auto", paramLabel = "FORMAT",
+      converter = InputFormatConverter.class,
+      description = "auto (from the file name), txt, csv, tsv, jsonl or parquet.")
+  InputFormat inputFormat;
+
+  @Option(names = "--url-column", defaultValue = "url", paramLabel = "NAME",
+      description = "Column (csv/tsv/parquet) or field (jsonl) holding the URL. Default: url.")
+  String urlColumn;
+
+  @Option(names = "--caption-column", defaultValue = "caption", paramLabel = "NAME",
+      description = "Column or field holding the caption. Default: caption.")
+  String captionColumn;
+
+  // Crawl
+  @Option(names = "--concurrency", defaultValue = "64", paramLabel = "N",
+      description = "Requests in flight per worker JVM. Default: 64.")
+  int concurrency;
+
+  @Option(names = "--per-host-concurrency", defaultValue = "8", paramLabel = "N",
+      description = "Requests in flight to one host per worker JVM. Default: 8.")
+  int perHostConcurrency;
+
+  @Option(names = "--connect-timeout", defaultValue = "10s", converter = Durations.class,
+      paramLabel = "TIME", description = "Default: 10s.")
+  Duration connectTimeout;
+
+  @Option(names = "--read-timeout", defaultValue = "20s", converter = Durations.class,
+      paramLabel = "TIME", description = "Longest silence while reading a response. Default: 20s.")
+  Duration readTimeout;
+
+  @Option(names = "--total-timeout", defaultValue = "60s", converter = Durations.class,
+      paramLabel = "TIME", description = "Longest time for one request in all. Default: 60s.")
+  Duration totalTimeout;
+
+  @Option(names = "--retries", defaultValue = "3", paramLabel = "N",
+      description = "Further tries after a connection error, 429 or 5xx. Default: 3.")
+  int retries;
+
+  @Option(names = "--retry-base", defaultValue = "500ms", converter = Durations.class,
+      paramLabel = "TIME", description = "First backoff, doubled per retry, with jitter. "
+          + "Default: 500ms.")
+  Duration retryBase;
+
+  @Option(names = "--max-retry-wait", defaultValue = "30s", converter = Durations.class,
+      paramLabel = "TIME", description = "Longest wait before a retry; a longer Retry-After "
+          + "gives up. Default: 30s.")
+  Duration maxRetryWait;
+
+  @Option(names = "--max-redirects", defaultValue = "5", paramLabel = "N",
+      description = "Default: 5.")
+  int maxRedirects;
+
+  @Option(names = "--max-bytes", defaultValue = "20MB", converter = ByteSizes.class,
+      paramLabel = "SIZE", description = "Largest accepted download. Default: 20MB.")
+  long maxBytes;
+
+  @Option(names = "--user-agent", defaultValue = FetchSettings.DEFAULT_USER_AGENT,
+      paramLabel = "TEXT", description = "User-Agent sent with every request; name your crawl "
+          + "and a contact.")
+  String userAgent;
+
+  @Option(names = "--allow-loopback", defaultValue = "false",
+      description = "Allow loopback addresses (127.0.0.0/8, ::1). Off by default.")
+  boolean allowLoopback;
+
+  @Option(names = "--allow-private", defaultValue = "false",
+      description = "Allow private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7)."
+          + " Off by default. Link-local and metadata addresses stay refused.")
+  boolean allowPrivate;
+
+  @Option(names = "--allow-endpoint", split = ",", paramLabel = "IP:PORT",
+      description = "An address and port always allowed, e.g. an internal mirror. Repeatable.")
+  List<String> allowedEndpoints = List.of();
+
+  // Decode
+  @Option(names = "--image-size", defaultValue = "256", paramLabel = "PX",
+      description = "Target size for the resize mode. Default: 256.")
+  int imageSize;
+
+  @Option(names = "--resize-mode", defaultValue = "border", converter = ResizeModeConverter.class,
+      paramLabel = "MODE",
+      description = "no, keep_ratio, keep_ratio_largest, center_crop or border (img2dataset's "
+          + "modes). Default: border.")
+  ResizeMode resizeMode;
+
+  @Option(names = "--resize-only-if-bigger", defaultValue = "false",
+      description = "Never upscale.")
+  boolean resizeOnlyIfBigger;
+
+  @Option(names = "--min-image-size", defaultValue = "64", paramLabel = "PX",
+      description = "Smallest accepted shorter side of the original. Default: 64.")
+  int minImageSize;
+
+  @Option(names = "--max-pixels", defaultValue = "100000000", paramLabel = "N",
+      description = "Largest accepted width × height, read from the header before decoding. "
+          + "Default: 100000000.")
+  long maxPixels;
+
+  @Option(names = "--max-aspect-ratio", defaultValue = "Infinity", paramLabel = "X",
+      description = "Largest accepted longer/shorter side ratio. Default: no limit.")
+  double maxAspectRatio;
+
+  @Option(names = "--jpeg-quality", defaultValue = "95", paramLabel = "Q",
+      description = "Quality of the stored JPEGs. Default: 95.")
+  int jpegQuality;
+
+  // Export
+  @Option(names = "--shard-prefix", defaultValue = "shard", paramLabel = "NAME",
+      description = "Shards are NAME-000000.tar. Default: shard.")
+  String shardPrefix;
+
+  @Option(names = "--samples-per-shard", defaultValue = "10000", paramLabel = "N",
+      description = "Default: 10000.")
+  int samplesPerShard;
+
+  WinnowConfig toConfig(List<String> inputs, String outputDir) {
+    FetchSettings fetch = new FetchSettings(concurrency, perHostConcurrency, connectTimeout,
+        readTimeout, totalTimeout, retries, retryBase, maxRetryWait, maxRedirects, maxBytes,
+        userAgent, allowLoopback, allowPrivate, new LinkedHashSet<>(allowedEndpoints));
+    DecodeSettings decode = new DecodeSettings(imageSize, resizeMode, resizeOnlyIfBigger,
+        minImageSize, maxPixels, maxAspectRatio, jpegQuality);
+    return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
+        shardPrefix, samplesPerShard, fetch, decode);
+  }
+
+  static final class InputFormatConverter
+      implements picocli.CommandLine.ITypeConverter<InputFormat> {
+    @Override
+    public InputFormat convert(String value) {
+      return InputFormat.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+    }
+  }
+
+  static final class ResizeModeConverter
+      implements picocli.CommandLine.ITypeConverter<ResizeMode> {
+    @Override
+    public ResizeMode convert(String value) {
+      return ResizeMode.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.winnow.pipeline;
+
+import io.winnow.pipeline.report.Progress;
+import io.winnow.pipeline.report.Summarize;
+import io.winnow.schemas.RunSummary;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * Runs the pipeline to completion on the chosen runner and returns its checked summary.
+ *
+ * <p>Runners: {@code flink} runs on an embedded Flink mini-cluster in this JVM; {@code direct} is
+ * Beam's debugging runner; {@code HOST:PORT} submits to a Flink cluster's JobManager.
+ */
+public final class RunWinnow {
+  private RunWinnow() {}
+
+  /** The run finished but {@code input != accepted + rejected}: some URLs were lost. */
+  public static final class UnbalancedRunException extends RuntimeException {
+    private final RunSummary summary;
+
+    UnbalancedRunException(RunSummary summary) {
+      super("LOST URLS: input " + summary.input() + " != accepted " + summary.accepted()
+          + " + rejected " + summary.rejected());
+      this.summary = summary;
+    }
+
+    public RunSummary summary() {
+      return summary;
+    }
+  }
+
+  public static PipelineOptions options(String runner, int parallelism) {
+    if (runner.equals("direct")) {
+      DirectOptions direct = PipelineOptionsFactory.as(DirectOptions.class);
+      direct.setRunner(DirectRunner.class);
+      direct.setTargetParallelism(parallelism > 0 ? parallelism
+          : Runtime.getRuntime().availableProcessors());
+      return direct;
+    }
+    FlinkPipelineOptions flink = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
+    flink.setRunner(FlinkRunner.class);
+    if (runner.equals("flink") || runner.equals("[local]")) {
+      flink.setFlinkMaster("[local]");
+      flink.setParallelism(parallelism > 0 ? parallelism
+          : Runtime.getRuntime().availableProcessors());
+    } else if (runner.matches("[^:/\\s]+:\\d+")) {
+      flink.setFlinkMaster(runner);
+      if (parallelism > 0) {
+        flink.setParallelism(parallelism);
+      }
+    } else {
+      throw new IllegalArgumentException("--runner takes flink, direct or HOST:PORT, not '"
+          + runner + "'");
+    }
+    return flink;
+  }
+
+  public static RunSummary run(WinnowConfig config, PipelineOptions options, PrintStream progress,
+      boolean interactive) throws IOException {
+    Path output = Path.of(config.outputDir()).toAbsolutePath();
+    Files.createDirectories(output);
+    Files.deleteIfExists(output.resolve(Summarize.FILE_NAME));
+    Instant started = Instant.now();
+    Pipeline pipeline = Pipeline.create(options);
+    WinnowPipeline.build(pipeline, config);
+    Progress.global().reset();
+    PipelineResult.State state;
+    try (AutoCloseable printer = progress == null ? () -> { }
+        : Progress.global().startPrinting(progress, interactive)) {
+      state = pipeline.run().waitUntilFinish();
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("the pipeline ended as " + state);
+    }
+    if (!Files.exists(output.resolve(Summarize.FILE_NAME))) {
+      throw new IllegalStateException("the pipeline finished without writing "
+          + Summarize.FILE_NAME + " (a stage lost its output)");
+    }
+    Instant finished = Instant.now();
+    RunSummary summary = Summarize.read(output).withTiming(started.toString(),
+        finished.toString(), Duration.between(started, finished).toMillis() / 1000.0);
+    Summarize.write(output, summary);
+    if (!summary.balanced()) {
+      throw new UnbalancedRunException(summary);
+    }
+    return summary;
+  }
+}

@@ -1,0 +1,57 @@
+package io.winnow.pipeline;
+
+import io.winnow.pipeline.crawl.FetchSettings;
+import io.winnow.pipeline.decode.DecodeSettings;
+import io.winnow.pipeline.read.InputFormat;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Everything one run needs, strongly typed. The CLI builds it from flags and the config file;
+ * tests build it directly.
+ */
+public record WinnowConfig(
+    List<String> inputs,
+    InputFormat inputFormat,
+    String urlColumn,
+    String captionColumn,
+    String outputDir,
+    String shardPrefix,
+    int samplesPerShard,
+    FetchSettings fetch,
+    DecodeSettings decode)
+    implements Serializable {
+
+  public WinnowConfig {
+    inputs = List.copyOf(inputs);
+    if (inputs.isEmpty()) {
+      throw new IllegalArgumentException("at least one input file or glob is needed");
+    }
+    if (outputDir == null || outputDir.isBlank()) {
+      throw new IllegalArgumentException("an output folder is needed");
+    }
+    if (samplesPerShard < 1) {
+      throw new IllegalArgumentException("samples per shard must be at least 1");
+    }
+  }
+
+  public static WinnowConfig of(List<String> inputs, String outputDir) {
+    return new WinnowConfig(inputs, InputFormat.AUTO, "url", "caption", outputDir, "shard",
+        10_000, FetchSettings.defaults(), DecodeSettings.defaults());
+  }
+
+  public WinnowConfig withFetch(FetchSettings fetch) {
+    return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
+        shardPrefix, samplesPerShard, fetch, decode);
+  }
+
+  public WinnowConfig withDecode(DecodeSettings decode) {
+    return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
+        shardPrefix, samplesPerShard, fetch, decode);
+  }
+
+  public WinnowConfig withSamplesPerShard(int samplesPerShard) {
+    return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
+        shardPrefix, samplesPerShard, fetch, decode);
+  }
+}

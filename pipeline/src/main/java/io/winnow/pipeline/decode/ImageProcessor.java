@@ -1,0 +1,191 @@
+package io.winnow.pipeline.decode;
+
+import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LANCZOS4;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import io.winnow.schemas.Reason;
+import java.util.Locale;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/**
+ * Validates, decodes, resizes and re-encodes one image with OpenCV. Checks run cheapest first:
+ * format, header size against the pixel cap (before any pixel is decoded), completeness, decode,
+ * minimum size and aspect ratio. Thread-safe; native memory is freed before each call returns.
+ */
+public final class ImageProcessor {
+  private final DecodeSettings settings;
+
+  public ImageProcessor(DecodeSettings settings) {
+    this.settings = settings;
+  }
+
+  /** A processed image: the stored JPEG and the original and stored sizes. */
+  public record Processed(byte[] jpeg, int originalWidth, int originalHeight, int width,
+      int height) {}
+
+  /** The outcome: a processed image, or the reason there is none. */
+  public record Result(Processed image, Reason reason, String detail) {
+    static Result failed(Reason reason, String detail) {
+      return new Result(null, reason, detail);
+    }
+  }
+
+  public Result process(byte[] bytes) {
+    ImageFormat format = ImageFormat.sniff(bytes);
+    if (format == null || !format.decodable()) {
+      return Result.failed(Reason.UNSUPPORTED_FORMAT, format == null
+          ? "unknown image format" : format.mimeType() + " is not supported");
+    }
+    ImageHeader.Size declared = ImageHeader.size(bytes, format);
+    if (declared == null && format != ImageFormat.TIFF) {
+      return Result.failed(Reason.CORRUPT_IMAGE, "no readable size in the "
+          + format.mimeType() + " header");
+    }
+    if (declared != null && declared.pixels() > settings.maxPixels()) {
+      return Result.failed(Reason.IMAGE_TOO_LARGE, declared.width() + "×" + declared.height()
+          + " exceeds the cap of " + settings.maxPixels() + " pixels");
+    }
+    if (!ImageHeader.isComplete(bytes, format)) {
+      return Result.failed(Reason.TRUNCATED_IMAGE, format.mimeType() + " stream ends early ("
+          + bytes.length + " bytes, no end marker)");
+    }
+    try (PointerScope scope = new PointerScope()) {
+      Mat image = decode(bytes, format);
+      if (image == null || image.empty()) {
+        return Result.failed(Reason.CORRUPT_IMAGE, "OpenCV could not decode the "
+            + format.mimeType() + " data");
+      }
+      int width = image.cols();
+      int height = image.rows();
+      if ((long) width * height > settings.maxPixels()) {
+        return Result.failed(Reason.IMAGE_TOO_LARGE, width + "×" + height
+            + " exceeds the cap of " + settings.maxPixels() + " pixels");
+      }
+      if (Math.min(width, height) < settings.minImageSize()) {
+        return Result.failed(Reason.IMAGE_TOO_SMALL, width + "×" + height
+            + " is under the minimum side of " + settings.minImageSize());
+      }
+      double aspect = (double) Math.max(width, height) / Math.min(width, height);
+      if (aspect > settings.maxAspectRatio()) {
+        return Result.failed(Reason.BAD_ASPECT_RATIO, String.format(Locale.ROOT,
+            "aspect ratio %.2f exceeds %.2f", aspect, settings.maxAspectRatio()));
+      }
+      Mat resized = resizeImage(image);
+      BytePointer encoded = new BytePointer();
+      if (!imencode(".jpg", resized, encoded, new IntPointer(IMWRITE_JPEG_QUALITY,
+          settings.jpegQuality()))) {
+        return Result.failed(Reason.ENCODE_FAILED, "JPEG encoding failed");
+      }
+      byte[] jpeg = new byte[(int) encoded.limit()];
+      encoded.get(jpeg);
+      return new Result(new Processed(jpeg, width, height, resized.cols(), resized.rows()), null,
+          null);
+    } catch (RuntimeException e) {
+      // OpenCV reports codec errors as exceptions: the data is bad, not the pipeline.
+      return Result.failed(Reason.CORRUPT_IMAGE, "decoder error: " + e.getMessage());
+    }
+  }
+
+  /** Decodes to 8-bit BGR. JPEG goes through IMREAD_COLOR so EXIF orientation is applied. */
+  private static Mat decode(byte[] bytes, ImageFormat format) {
+    Mat buffer = new Mat(1, bytes.length, CV_8UC1, new BytePointer(bytes));
+    if (format == ImageFormat.JPEG) {
+      return imdecode(buffer, IMREAD_COLOR);
+    }
+    Mat raw = imdecode(buffer, IMREAD_UNCHANGED);
+    if (raw == null || raw.empty()) {
+      return raw;
+    }
+    Mat eight = raw;
+    if (raw.depth() != CV_8U) {
+      eight = new Mat();
+      double scale = raw.elemSize1() == 2 ? 1.0 / 257 : 255.0; // 16-bit ints or [0,1] floats
+      raw.convertTo(eight, CV_8U, scale, 0);
+    }
+    return switch (eight.channels()) {
+      case 1 -> {
+        Mat bgr = new Mat();
+        cvtColor(eight, bgr, COLOR_GRAY2BGR);
+        yield bgr;
+      }
+      case 4 -> onWhite(eight);
+      default -> eight;
+    };
+  }
+
+  /** Composites a BGRA image onto white, as a viewer would show it. */
+  private static Mat onWhite(Mat bgra) {
+    int pixels = bgra.rows() * bgra.cols();
+    byte[] in = new byte[pixels * 4];
+    bgra.data().get(in);
+    byte[] out = new byte[pixels * 3];
+    for (int p = 0; p < pixels; p++) {
+      int alpha = in[p * 4 + 3] & 0xff;
+      for (int c = 0; c < 3; c++) {
+        int value = in[p * 4 + c] & 0xff;
+        out[p * 3 + c] = (byte) ((value * alpha + 255 * (255 - alpha) + 127) / 255);
+      }
+    }
+    Mat bgr = new Mat(bgra.rows(), bgra.cols(), CV_8UC3);
+    bgr.data().put(out);
+    return bgr;
+  }
+
+  private Mat resizeImage(Mat image) {
+    ResizeMode mode = settings.resizeMode();
+    if (mode == ResizeMode.NO) {
+      return image;
+    }
+    int size = settings.imageSize();
+    int width = image.cols();
+    int height = image.rows();
+    double scale = switch (mode) {
+      case KEEP_RATIO, CENTER_CROP -> (double) size / Math.min(width, height);
+      default -> (double) size / Math.max(width, height);
+    };
+    if (settings.resizeOnlyIfBigger() && scale > 1) {
+      scale = 1;
+    }
+    Mat scaled = image;
+    if (scale != 1) {
+      int newWidth = Math.max(1, (int) Math.round(width * scale));
+      int newHeight = Math.max(1, (int) Math.round(height * scale));
+      scaled = new Mat();
+      resize(image, scaled, new Size(newWidth, newHeight), 0, 0,
+          scale < 1 ? INTER_AREA : INTER_LANCZOS4);
+    }
+    if (mode == ResizeMode.CENTER_CROP) {
+      int side = Math.min(size, Math.min(scaled.cols(), scaled.rows()));
+      Rect box = new Rect((scaled.cols() - side) / 2, (scaled.rows() - side) / 2, side, side);
+      return new Mat(scaled, box).clone();
+    }
+    if (mode == ResizeMode.BORDER) {
+      int padX = Math.max(0, size - scaled.cols());
+      int padY = Math.max(0, size - scaled.rows());
+      Mat padded = new Mat();
+      copyMakeBorder(scaled, padded, padY / 2, padY - padY / 2, padX / 2, padX - padX / 2,
+          BORDER_CONSTANT, new Scalar(0, 0, 0, 0));
+      return padded;
+    }
+    return scaled;
+  }
+}

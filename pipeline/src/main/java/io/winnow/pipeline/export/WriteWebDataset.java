@@ -1,0 +1,217 @@
+package io.winnow.pipeline.export;
+
+import io.winnow.pipeline.report.Progress;
+import io.winnow.schemas.Json;
+import io.winnow.schemas.Sample;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * Writes samples as WebDataset shards: {@code prefix-000000.tar} with {@code key.jpg},
+ * {@code key.json} and {@code key.txt} adjacent per sample; beside each, its metadata as
+ * {@code prefix-000000.parquet} and {@code prefix-000000_stats.json}.
+ *
+ * <p>Guarantees: a sample's shard is a function of its key and of the number of shards, which is
+ * {@code ceil(samples / samplesPerShard)}; shards hold about {@code samplesPerShard} samples each
+ * (hash-balanced, not exact). Within a shard, samples are in key order, so the same samples always
+ * give byte-identical tars. Every file appears under its final name only when complete (written
+ * under a hidden name, then renamed atomically). A shard is assembled through a spool file on the
+ * worker's local disk, so a worker holds one shard's keys in memory, not its images.
+ */
+public final class WriteWebDataset extends PTransform<PCollection<Sample>, PCollection<ShardStats>> {
+  private final String outputDir;
+  private final String prefix;
+  private final int samplesPerShard;
+
+  private WriteWebDataset(String outputDir, String prefix, int samplesPerShard) {
+    this.outputDir = outputDir;
+    this.prefix = prefix;
+    this.samplesPerShard = samplesPerShard;
+  }
+
+  public static WriteWebDataset to(String outputDir) {
+    return new WriteWebDataset(outputDir, "shard", 10_000);
+  }
+
+  public WriteWebDataset withPrefix(String prefix) {
+    return new WriteWebDataset(outputDir, prefix, samplesPerShard);
+  }
+
+  public WriteWebDataset withSamplesPerShard(int samplesPerShard) {
+    return new WriteWebDataset(outputDir, prefix, samplesPerShard);
+  }
+
+  @Override
+  public PCollection<ShardStats> expand(PCollection<Sample> samples) {
+    if (samplesPerShard < 1) {
+      throw new IllegalArgumentException("samples per shard must be at least 1");
+    }
+    if (prefix.isEmpty() || prefix.contains("/")) {
+      throw new IllegalArgumentException("shard prefix must be a plain file name: '" + prefix + "'");
+    }
+    PCollectionView<Long> total = samples
+        .apply("CountSamples", Count.globally())
+        .apply("AsSingleton", View.asSingleton());
+    return samples
+        .apply("AssignShards", ParDo.of(new AssignShardFn(total, samplesPerShard))
+            .withSideInputs(total))
+        .setCoder(KvCoder.of(VarIntCoder.of(), samples.getCoder()))
+        .apply("GroupByShard", GroupByKey.create())
+        .apply("WriteShards", ParDo.of(new WriteShardFn(outputDir, prefix)));
+  }
+
+  static int shardOf(String key, int shards) {
+    long hash;
+    try {
+      hash = Long.parseUnsignedLong(key.substring(0, Math.min(15, key.length())), 16);
+    } catch (NumberFormatException notHex) {
+      hash = key.hashCode() & 0xffffffffL;
+    }
+    return (int) Math.floorMod(hash, (long) shards);
+  }
+
+  static final class AssignShardFn extends DoFn<Sample, KV<Integer, Sample>> {
+    private final PCollectionView<Long> total;
+    private final int samplesPerShard;
+
+    AssignShardFn(PCollectionView<Long> total, int samplesPerShard) {
+      this.total = total;
+      this.samplesPerShard = samplesPerShard;
+    }
+
+    @ProcessElement
+    public void process(@Element Sample sample, OutputReceiver<KV<Integer, Sample>> out,
+        ProcessContext context) {
+      long count = context.sideInput(total);
+      int shards = (int) Math.max(1, (count + samplesPerShard - 1) / samplesPerShard);
+      out.output(KV.of(shardOf(sample.key(), shards), sample));
+    }
+  }
+
+  static final class WriteShardFn extends DoFn<KV<Integer, Iterable<Sample>>, ShardStats> {
+    private final String outputDir;
+    private final String prefix;
+    private final Counter written = Metrics.counter("export", "samples");
+    private final Counter shards = Metrics.counter("export", "shards");
+
+    WriteShardFn(String outputDir, String prefix) {
+      this.outputDir = outputDir;
+      this.prefix = prefix;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<Sample>> shard,
+        OutputReceiver<ShardStats> out) throws IOException {
+      Instant start = Instant.now();
+      Path dir = Path.of(outputDir);
+      Files.createDirectories(dir);
+      String name = ShardFiles.name(prefix, shard.getKey());
+      Path spool = Files.createTempFile("winnow-" + name, ".spool");
+      try {
+        List<Spooled> index = spool(shard.getValue(), spool);
+        index.sort(Comparator.comparing(Spooled::key));
+        ShardStats stats = writeShard(dir, name, spool, index, start);
+        written.inc(stats.count());
+        shards.inc();
+        Progress.global().written(stats.count());
+        out.output(stats);
+      } finally {
+        Files.deleteIfExists(spool);
+      }
+    }
+
+    private record Spooled(String key, long offset, int length) {}
+
+    private static List<Spooled> spool(Iterable<Sample> samples, Path spool) throws IOException {
+      Sample.Coder coder = new Sample.Coder();
+      List<Spooled> index = new ArrayList<>();
+      long offset = 0;
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 1 << 20)) {
+        ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+        for (Sample sample : samples) {
+          encoded.reset();
+          coder.encode(sample, encoded);
+          encoded.writeTo(out);
+          index.add(new Spooled(sample.key(), offset, encoded.size()));
+          offset += encoded.size();
+        }
+      }
+      return index;
+    }
+
+    private ShardStats writeShard(Path dir, String name, Path spool, List<Spooled> index,
+        Instant start) throws IOException {
+      Path tarPath = dir.resolve(name + ".tar");
+      Path parquetPath = dir.resolve(name + ".parquet");
+      Path statsPath = dir.resolve(name + "_stats.json");
+      Path tarTemp = ShardFiles.temporary(tarPath);
+      Path parquetTemp = ShardFiles.temporary(parquetPath);
+      Path statsTemp = ShardFiles.temporary(statsPath);
+      Sample.Coder coder = new Sample.Coder();
+      long imageBytes = 0;
+      try (RandomAccessFile in = new RandomAccessFile(spool.toFile(), "r");
+          OutputStream tarOut = new BufferedOutputStream(Files.newOutputStream(tarTemp), 1 << 20);
+          TarShardWriter tar = new TarShardWriter(tarOut);
+          ParquetMetadataWriter parquet = new ParquetMetadataWriter(parquetTemp)) {
+        for (Spooled entry : index) {
+          byte[] bytes = new byte[entry.length()];
+          in.seek(entry.offset());
+          in.readFully(bytes);
+          Sample sample = coder.decode(new ByteArrayInputStream(bytes));
+          tar.write(sample);
+          parquet.write(sample);
+          imageBytes += sample.image().length;
+        }
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(tarTemp);
+        Files.deleteIfExists(parquetTemp);
+        throw e;
+      }
+      force(tarTemp);
+      Instant end = Instant.now();
+      ShardStats stats = new ShardStats(name, index.size(), index.size(), imageBytes,
+          Files.size(tarTemp), index.isEmpty() ? null : index.get(0).key(),
+          index.isEmpty() ? null : index.get(index.size() - 1).key(), start.toString(),
+          end.toString(), Duration.between(start, end).toMillis() / 1000.0);
+      Files.writeString(statsTemp, Json.writePretty(stats), StandardCharsets.UTF_8);
+      // Metadata first, the tar last: a visible tar always has its metadata beside it.
+      ShardFiles.publish(parquetTemp, parquetPath);
+      ShardFiles.publish(statsTemp, statsPath);
+      ShardFiles.publish(tarTemp, tarPath);
+      return stats;
+    }
+
+    private static void force(Path file) throws IOException {
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+    }
+  }
+}

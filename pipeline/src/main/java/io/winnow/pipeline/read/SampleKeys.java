@@ -1,0 +1,33 @@
+package io.winnow.pipeline.read;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Sample keys are the first 80 bits of SHA-256 of the normalized URL, as 20 hex digits.
+ *
+ * <p>Why not img2dataset's {@code {shard:05d}{idx:04d}}: those keys depend on how the input was
+ * split and ordered, so the same URL gets another key in the next run and a refresh cannot tell
+ * what it already has. A content-free hash of the URL is stable across runs, input order, file
+ * splits and refreshes. 80 bits keep the chance of any collision among 10^9 URLs below 10^-6;
+ * hex keys have no dots, as WebDataset requires.
+ */
+public final class SampleKeys {
+  public static final int HEX_LENGTH = 20;
+
+  private SampleKeys() {}
+
+  public static String forNormalizedUrl(String normalizedUrl) {
+    return sha256Hex(normalizedUrl.getBytes(StandardCharsets.UTF_8)).substring(0, HEX_LENGTH);
+  }
+
+  public static String sha256Hex(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.winnow.pipeline.report;
+
+import io.winnow.schemas.Json;
+import io.winnow.schemas.Rejection;
+import io.winnow.schemas.RunSummary;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * The one sink for rejections of every stage: JSON lines under {@code rejections/} in the output
+ * folder, one per rejected URL, and a Beam counter per stage and reason
+ * ({@code rejections:<stage>/<reason>}).
+ */
+public final class WriteRejections extends PTransform<PCollection<Rejection>, PDone> {
+  private final String outputDir;
+
+  private WriteRejections(String outputDir) {
+    this.outputDir = outputDir;
+  }
+
+  public static WriteRejections to(String outputDir) {
+    return new WriteRejections(outputDir);
+  }
+
+  @Override
+  public PDone expand(PCollection<Rejection> rejections) {
+    return rejections
+        .apply("CountPerReason", ParDo.of(new CountFn()))
+        .apply("ToJson", MapElements.into(TypeDescriptors.strings()).via(Json::write))
+        .apply("WriteJsonLines", TextIO.write()
+            .to(outputDir + "/rejections/rejections")
+            .withSuffix(".jsonl"));
+  }
+
+  static final class CountFn extends DoFn<Rejection, Rejection> {
+    @ProcessElement
+    public void process(@Element Rejection rejection, OutputReceiver<Rejection> out) {
+      Metrics.counter("rejections", RunSummary.rejectedKey(rejection)
+          .substring(RunSummary.REJECTED_PREFIX.length())).inc();
+      Progress.global().rejected(1);
+      out.output(rejection);
+    }
+  }
+}

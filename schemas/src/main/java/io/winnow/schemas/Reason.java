@@ -1,0 +1,64 @@
+package io.winnow.schemas;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/**
+ * Why a URL did not become a sample. Each reason belongs to one stage, so counts per reason also
+ * add up per stage. Wire names are kebab-case ({@code http-not-found}) and stable: tools read them.
+ */
+public enum Reason {
+  // read
+  MALFORMED_INPUT(Stage.READ),
+  INVALID_URL(Stage.READ),
+  UNSUPPORTED_SCHEME(Stage.READ),
+  DUPLICATE_URL(Stage.READ),
+  // fetch
+  BLOCKED_ADDRESS(Stage.FETCH),
+  DNS_FAILURE(Stage.FETCH),
+  CONNECTION_FAILED(Stage.FETCH),
+  TIMEOUT(Stage.FETCH),
+  HTTP_NOT_FOUND(Stage.FETCH),
+  HTTP_CLIENT_ERROR(Stage.FETCH),
+  HTTP_TOO_MANY_REQUESTS(Stage.FETCH),
+  HTTP_SERVER_ERROR(Stage.FETCH),
+  TOO_MANY_REDIRECTS(Stage.FETCH),
+  REDIRECT_LOOP(Stage.FETCH),
+  INVALID_REDIRECT(Stage.FETCH),
+  BODY_TOO_LARGE(Stage.FETCH),
+  EMPTY_BODY(Stage.FETCH),
+  UNSUPPORTED_CONTENT_TYPE(Stage.FETCH),
+  NOT_AN_IMAGE(Stage.FETCH),
+  // decode
+  UNSUPPORTED_FORMAT(Stage.DECODE),
+  TRUNCATED_IMAGE(Stage.DECODE),
+  CORRUPT_IMAGE(Stage.DECODE),
+  IMAGE_TOO_SMALL(Stage.DECODE),
+  IMAGE_TOO_LARGE(Stage.DECODE),
+  BAD_ASPECT_RATIO(Stage.DECODE),
+  ENCODE_FAILED(Stage.DECODE),
+  // any stage: a bug or an unexpected exception, always with a stack trace
+  INTERNAL_ERROR(null);
+
+  private final Stage stage;
+
+  Reason(Stage stage) {
+    this.stage = stage;
+  }
+
+  /** The stage this reason belongs to, or null for reasons any stage may give. */
+  public Stage stage() {
+    return stage;
+  }
+
+  @JsonValue
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  @JsonCreator
+  public static Reason fromWireName(String name) {
+    return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+  }
+}

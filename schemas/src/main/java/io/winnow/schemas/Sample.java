@@ -1,0 +1,326 @@
+package io.winnow.schemas;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.DefaultCoder;
+
+/**
+ * An image that made it through a stage, with the metadata written to {@code key.json}. The image
+ * bytes (after fetch: as downloaded; after decode: the stored, re-encoded image) and the embedding
+ * travel with it but are not part of its JSON. Immutable: use {@link #toBuilder()} to derive.
+ */
+@DefaultCoder(Sample.Coder.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder(alphabetic = false)
+public final class Sample implements Serializable {
+  @JsonProperty("key") private final String key;
+  @JsonProperty("url") private final String url;
+  @JsonProperty("caption") private final String caption;
+  @JsonProperty("source_file") private final String sourceFile;
+  @JsonProperty("source_line") private final long sourceLine;
+  @JsonProperty("status") private final String status;
+  @JsonProperty("http_status") private final int httpStatus;
+  @JsonProperty("final_url") private final String finalUrl;
+  @JsonProperty("mime_type") private final String mimeType;
+  @JsonProperty("sha256") private final String sha256;
+  @JsonProperty("byte_size") private final long byteSize;
+  @JsonProperty("original_width") private final Integer originalWidth;
+  @JsonProperty("original_height") private final Integer originalHeight;
+  @JsonProperty("width") private final Integer width;
+  @JsonProperty("height") private final Integer height;
+  @JsonProperty("stored_byte_size") private final Long storedByteSize;
+  @JsonProperty("fetched_at") private final String fetchedAt;
+  @JsonProperty("fetch_millis") private final long fetchMillis;
+  @JsonProperty("nsfw_scores") private final Map<String, Float> nsfwScores;
+  @JsonProperty("faces") private final List<FaceBox> faces;
+  @JsonProperty("duplicate_of") private final String duplicateOf;
+  @JsonProperty("seed_match") private final List<SeedMatch> seedMatch;
+  @JsonIgnore private final byte[] image;
+  @JsonIgnore private final float[] embedding;
+
+  private Sample(Builder b) {
+    this.key = Objects.requireNonNull(b.key, "key");
+    this.url = Objects.requireNonNull(b.url, "url");
+    this.caption = b.caption;
+    this.sourceFile = b.sourceFile;
+    this.sourceLine = b.sourceLine;
+    this.status = b.status == null ? "success" : b.status;
+    this.httpStatus = b.httpStatus;
+    this.finalUrl = b.finalUrl;
+    this.mimeType = b.mimeType;
+    this.sha256 = b.sha256;
+    this.byteSize = b.byteSize;
+    this.originalWidth = b.originalWidth;
+    this.originalHeight = b.originalHeight;
+    this.width = b.width;
+    this.height = b.height;
+    this.storedByteSize = b.storedByteSize;
+    this.fetchedAt = b.fetchedAt;
+    this.fetchMillis = b.fetchMillis;
+    this.nsfwScores = b.nsfwScores == null ? null : Map.copyOf(b.nsfwScores);
+    this.faces = b.faces == null ? null : List.copyOf(b.faces);
+    this.duplicateOf = b.duplicateOf;
+    this.seedMatch = b.seedMatch == null ? null : List.copyOf(b.seedMatch);
+    this.image = b.image;
+    this.embedding = b.embedding;
+  }
+
+  // Jackson reads through the builder so the constructor's checks hold for JSON input too.
+  @com.fasterxml.jackson.annotation.JsonCreator
+  static Sample fromJson(
+      @JsonProperty("key") String key,
+      @JsonProperty("url") String url,
+      @JsonProperty("caption") String caption,
+      @JsonProperty("source_file") String sourceFile,
+      @JsonProperty("source_line") long sourceLine,
+      @JsonProperty("status") String status,
+      @JsonProperty("http_status") int httpStatus,
+      @JsonProperty("final_url") String finalUrl,
+      @JsonProperty("mime_type") String mimeType,
+      @JsonProperty("sha256") String sha256,
+      @JsonProperty("byte_size") long byteSize,
+      @JsonProperty("original_width") Integer originalWidth,
+      @JsonProperty("original_height") Integer originalHeight,
+      @JsonProperty("width") Integer width,
+      @JsonProperty("height") Integer height,
+      @JsonProperty("stored_byte_size") Long storedByteSize,
+      @JsonProperty("fetched_at") String fetchedAt,
+      @JsonProperty("fetch_millis") long fetchMillis,
+      @JsonProperty("nsfw_scores") Map<String, Float> nsfwScores,
+      @JsonProperty("faces") List<FaceBox> faces,
+      @JsonProperty("duplicate_of") String duplicateOf,
+      @JsonProperty("seed_match") List<SeedMatch> seedMatch) {
+    Builder b = builder(key, url);
+    b.caption = caption;
+    b.sourceFile = sourceFile;
+    b.sourceLine = sourceLine;
+    b.status = status;
+    b.httpStatus = httpStatus;
+    b.finalUrl = finalUrl;
+    b.mimeType = mimeType;
+    b.sha256 = sha256;
+    b.byteSize = byteSize;
+    b.originalWidth = originalWidth;
+    b.originalHeight = originalHeight;
+    b.width = width;
+    b.height = height;
+    b.storedByteSize = storedByteSize;
+    b.fetchedAt = fetchedAt;
+    b.fetchMillis = fetchMillis;
+    b.nsfwScores = nsfwScores;
+    b.faces = faces;
+    b.duplicateOf = duplicateOf;
+    b.seedMatch = seedMatch;
+    return b.build();
+  }
+
+  public static Builder builder(String key, String url) {
+    Builder b = new Builder();
+    b.key = key;
+    b.url = url;
+    return b;
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.key = key;
+    b.url = url;
+    b.caption = caption;
+    b.sourceFile = sourceFile;
+    b.sourceLine = sourceLine;
+    b.status = status;
+    b.httpStatus = httpStatus;
+    b.finalUrl = finalUrl;
+    b.mimeType = mimeType;
+    b.sha256 = sha256;
+    b.byteSize = byteSize;
+    b.originalWidth = originalWidth;
+    b.originalHeight = originalHeight;
+    b.width = width;
+    b.height = height;
+    b.storedByteSize = storedByteSize;
+    b.fetchedAt = fetchedAt;
+    b.fetchMillis = fetchMillis;
+    b.nsfwScores = nsfwScores;
+    b.faces = faces;
+    b.duplicateOf = duplicateOf;
+    b.seedMatch = seedMatch;
+    b.image = image;
+    b.embedding = embedding;
+    return b;
+  }
+
+  public String key() { return key; }
+  public String url() { return url; }
+  public String caption() { return caption; }
+  public String sourceFile() { return sourceFile; }
+  public long sourceLine() { return sourceLine; }
+  public String status() { return status; }
+  public int httpStatus() { return httpStatus; }
+  public String finalUrl() { return finalUrl; }
+  public String mimeType() { return mimeType; }
+  public String sha256() { return sha256; }
+  public long byteSize() { return byteSize; }
+  public Integer originalWidth() { return originalWidth; }
+  public Integer originalHeight() { return originalHeight; }
+  public Integer width() { return width; }
+  public Integer height() { return height; }
+  public Long storedByteSize() { return storedByteSize; }
+  public String fetchedAt() { return fetchedAt; }
+  public long fetchMillis() { return fetchMillis; }
+  public Map<String, Float> nsfwScores() { return nsfwScores; }
+  public List<FaceBox> faces() { return faces; }
+  public String duplicateOf() { return duplicateOf; }
+  public List<SeedMatch> seedMatch() { return seedMatch; }
+  /** The image bytes; callers must not modify the array. */
+  public byte[] image() { return image; }
+  /** The L2-normalised embedding, or null before the embedding stage. */
+  public float[] embedding() { return embedding; }
+
+  /** The metadata as written to {@code key.json}. */
+  public String toJson() {
+    return Json.write(this);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof Sample that)) {
+      return false;
+    }
+    return toJson().equals(that.toJson())
+        && Arrays.equals(image, that.image)
+        && Arrays.equals(embedding, that.embedding);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(key, url, sha256);
+  }
+
+  @Override
+  public String toString() {
+    return "Sample" + toJson();
+  }
+
+  /** Builder; every field but key and url is optional. */
+  public static final class Builder {
+    private String key;
+    private String url;
+    private String caption;
+    private String sourceFile;
+    private long sourceLine;
+    private String status;
+    private int httpStatus;
+    private String finalUrl;
+    private String mimeType;
+    private String sha256;
+    private long byteSize;
+    private Integer originalWidth;
+    private Integer originalHeight;
+    private Integer width;
+    private Integer height;
+    private Long storedByteSize;
+    private String fetchedAt;
+    private long fetchMillis;
+    private Map<String, Float> nsfwScores;
+    private List<FaceBox> faces;
+    private String duplicateOf;
+    private List<SeedMatch> seedMatch;
+    private byte[] image;
+    private float[] embedding;
+
+    private Builder() {}
+
+    public Builder caption(String v) { caption = v; return this; }
+    public Builder source(String file, long line) { sourceFile = file; sourceLine = line; return this; }
+    public Builder status(String v) { status = v; return this; }
+    public Builder httpStatus(int v) { httpStatus = v; return this; }
+    public Builder finalUrl(String v) { finalUrl = v; return this; }
+    public Builder mimeType(String v) { mimeType = v; return this; }
+    public Builder sha256(String v) { sha256 = v; return this; }
+    public Builder byteSize(long v) { byteSize = v; return this; }
+    public Builder originalSize(int w, int h) { originalWidth = w; originalHeight = h; return this; }
+    public Builder storedSize(int w, int h) { width = w; height = h; return this; }
+    public Builder storedByteSize(long v) { storedByteSize = v; return this; }
+    public Builder fetchedAt(String v) { fetchedAt = v; return this; }
+    public Builder fetchMillis(long v) { fetchMillis = v; return this; }
+    public Builder nsfwScores(Map<String, Float> v) { nsfwScores = v; return this; }
+    public Builder faces(List<FaceBox> v) { faces = v; return this; }
+    public Builder duplicateOf(String v) { duplicateOf = v; return this; }
+    public Builder seedMatch(List<SeedMatch> v) { seedMatch = v; return this; }
+    public Builder image(byte[] v) { image = v; return this; }
+    public Builder embedding(float[] v) { embedding = v; return this; }
+
+    public Sample build() {
+      return new Sample(this);
+    }
+  }
+
+  /** Beam coder: JSON metadata, then the image bytes, then the embedding. */
+  public static final class Coder extends CustomCoder<Sample> {
+    private static final ByteArrayCoder BYTES = ByteArrayCoder.of();
+
+    /** Looked up by {@code @DefaultCoder}. */
+    public static org.apache.beam.sdk.coders.CoderProvider getCoderProvider() {
+      return JsonCoder.providerFor(Sample.class, new Coder());
+    }
+
+    @Override
+    public void encode(Sample value, OutputStream out) throws IOException {
+      BYTES.encode(Json.writeBytes(value), out);
+      BYTES.encode(value.image == null ? new byte[0] : value.image, out);
+      DataOutputStream data = new DataOutputStream(out);
+      float[] e = value.embedding;
+      data.writeInt(e == null ? -1 : e.length);
+      if (e != null) {
+        for (float f : e) {
+          data.writeFloat(f);
+        }
+      }
+      data.flush();
+    }
+
+    @Override
+    public Sample decode(InputStream in) throws IOException {
+      Sample meta = Json.read(BYTES.decode(in), Sample.class);
+      byte[] image = BYTES.decode(in);
+      DataInputStream data = new DataInputStream(in);
+      int n = data.readInt();
+      float[] embedding = null;
+      if (n >= 0) {
+        embedding = new float[n];
+        for (int i = 0; i < n; i++) {
+          embedding[i] = data.readFloat();
+        }
+      }
+      return meta.toBuilder().image(image.length == 0 ? null : image).embedding(embedding).build();
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Coder;
+    }
+
+    @Override
+    public int hashCode() {
+      return Coder.class.hashCode();
+    }
+  }
+}
