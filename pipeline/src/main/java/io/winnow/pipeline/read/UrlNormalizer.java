@@ -37,7 +37,31 @@ public final class UrlNormalizer {
     if (url == null) {
       return new Result(null, Reason.INVALID_URL, "unparsable URL: " + abbreviate(trimmed));
     }
-    return new Result(url.newBuilder().fragment(null).build().toString(), null, null);
+    String normalized = url.newBuilder().fragment(null).build().toString();
+    return new Result(decodeUnreserved(normalized), null, null);
+  }
+
+  /** RFC 3986 §6.2.2.2: percent-encoded unreserved characters (A-Z a-z 0-9 - . _ ~) decoded. */
+  static String decodeUnreserved(String url) {
+    if (url.indexOf('%') < 0) {
+      return url;
+    }
+    StringBuilder out = new StringBuilder(url.length());
+    for (int i = 0; i < url.length(); i++) {
+      char c = url.charAt(i);
+      if (c == '%' && i + 2 < url.length() && Character.digit(url.charAt(i + 1), 16) >= 0
+          && Character.digit(url.charAt(i + 2), 16) >= 0) {
+        int value = Integer.parseInt(url.substring(i + 1, i + 3), 16);
+        if (Character.isLetterOrDigit(value) && value < 128 || value == '-' || value == '.'
+            || value == '_' || value == '~') {
+          out.append((char) value);
+          i += 2;
+          continue;
+        }
+      }
+      out.append(c);
+    }
+    return out.toString();
   }
 
   static String abbreviate(String s) {

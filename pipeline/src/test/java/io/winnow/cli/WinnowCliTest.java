@@ -1,0 +1,76 @@
+package io.winnow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.winnow.pipeline.report.Summarize;
+import io.winnow.pipeline.testing.FaultyImageServer;
+import io.winnow.schemas.RunSummary;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WinnowCliTest {
+  @TempDir Path dir;
+
+  @Test
+  void runsFromAConfigFileWithFlagsWinning() throws Exception {
+    try (FaultyImageServer server = new FaultyImageServer()) {
+      Path urls = dir.resolve("urls.txt");
+      Files.writeString(urls, server.url("/ok/1.jpg") + "\n" + server.url("/missing.jpg") + "\n");
+      Path config = dir.resolve("winnow.yaml");
+      Files.writeString(config, "input: [" + urls + "]\n"
+          + "allow_endpoint: [" + server.endpoint() + "]\n"
+          + "image-size: 32\n"
+          + "resize-mode: center_crop\n"
+          + "runner: direct\n");
+      Path out = dir.resolve("out");
+      int exit = WinnowCli.execute("run", "--config", config.toString(), "-o", out.toString(),
+          "--image-size", "48");
+      assertThat(exit).isZero();
+      RunSummary summary = Summarize.read(out);
+      assertThat(summary.accepted()).isEqualTo(1);
+      assertThat(summary.rejectedByReason().get("fetch")).containsEntry("http-not-found", 1L);
+      assertThat(Files.readString(out.resolve("shard-000000_stats.json"))).contains("\"count\" : 1");
+      io.winnow.pipeline.export.WebDatasetReader.read(out.resolve("shard-000000.tar"),
+          s -> assertThat(s.width()).as("the flag wins over the file").isEqualTo(48));
+    }
+  }
+
+  @Test
+  void explainsBadUsageInsteadOfCrashing() throws Exception {
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true));
+    try {
+      assertThat(WinnowCli.execute("run", "-i", dir.resolve("nothing-*.csv").toString(), "-o",
+          dir.resolve("o").toString())).isEqualTo(2);
+      Path config = dir.resolve("bad.yaml");
+      Files.writeString(config, "imagesize: 12\n");
+      assertThat(WinnowCli.execute("run", "--config", config.toString(), "-i", "x", "-o", "y"))
+          .isEqualTo(2);
+      assertThat(WinnowCli.execute("run", "-i", "x", "-o", "y", "--resize-mode", "stretch"))
+          .isEqualTo(2);
+    } finally {
+      System.setErr(originalErr);
+    }
+    assertThat(err.toString()).contains("matches no file").contains("unknown option 'imagesize'")
+        .contains("stretch");
+  }
+
+  @Test
+  void helpListsEveryStageOption() {
+    PrintStream originalOut = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true));
+    try {
+      assertThat(WinnowCli.execute("run", "--help")).isZero();
+    } finally {
+      System.setOut(originalOut);
+    }
+    assertThat(out.toString()).contains("--input", "--runner", "--per-host-concurrency",
+        "--allow-loopback", "--resize-mode", "--samples-per-shard", "--config");
+  }
+}

@@ -1,0 +1,137 @@
+package io.winnow.pipeline.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.winnow.pipeline.testing.TestImages;
+import io.winnow.schemas.Reason;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ImageProcessorTest {
+  private static ImageProcessor processor(int size, ResizeMode mode) {
+    return new ImageProcessor(DecodeSettings.defaults().withResize(size, mode));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "BORDER, 128, 128", "KEEP_RATIO, 192, 128", "KEEP_RATIO_LARGEST, 128, 85",
+      "CENTER_CROP, 128, 128", "NO, 300, 200"})
+  void resizesLikeImg2dataset(ResizeMode mode, int width, int height) {
+    ImageProcessor.Result result = processor(128, mode).process(TestImages.jpeg(300, 200));
+    assertThat(result.reason()).isNull();
+    ImageProcessor.Processed image = result.image();
+    assertThat(image.originalWidth()).isEqualTo(300);
+    assertThat(image.originalHeight()).isEqualTo(200);
+    assertThat(new int[] {image.width(), image.height()}).containsExactly(width, height);
+    int[] decoded = TestImages.decodeCentre(image.jpeg());
+    assertThat(new int[] {decoded[0], decoded[1]}).as("the stored JPEG has the stated size")
+        .containsExactly(width, height);
+  }
+
+  @Test
+  void neverUpscalesWhenAskedNotTo() {
+    DecodeSettings settings = new DecodeSettings(512, ResizeMode.KEEP_RATIO, true, 1, 1_000_000,
+        Double.POSITIVE_INFINITY, 90);
+    ImageProcessor.Processed image = new ImageProcessor(settings)
+        .process(TestImages.jpeg(300, 200)).image();
+    assertThat(new int[] {image.width(), image.height()}).containsExactly(300, 200);
+  }
+
+  @Test
+  void readsPngAndCompositesTransparencyOnWhite() {
+    ImageProcessor.Processed image = processor(64, ResizeMode.NO)
+        .process(TestImages.pngWithAlpha(80, 80, 0)).image();
+    int[] centre = TestImages.decodeCentre(image.jpeg());
+    assertThat(centre[2]).as("blue").isGreaterThan(245);
+    assertThat(centre[3]).as("green").isGreaterThan(245);
+    ImageProcessor.Processed opaque = processor(64, ResizeMode.NO)
+        .process(TestImages.pngWithAlpha(80, 80, 255)).image();
+    int[] red = TestImages.decodeCentre(opaque.jpeg());
+    assertThat(red[4]).as("red").isGreaterThan(240);
+    assertThat(red[2]).as("blue").isLessThan(15);
+  }
+
+  @Test
+  void rejectsTruncatedJpegs() {
+    byte[] jpeg = TestImages.jpeg(300, 200);
+    ImageProcessor.Result result = processor(128, ResizeMode.BORDER)
+        .process(Arrays.copyOf(jpeg, jpeg.length / 2));
+    assertThat(result.reason()).isEqualTo(Reason.TRUNCATED_IMAGE);
+  }
+
+  @Test
+  void rejectsTruncatedPngs() {
+    byte[] png = TestImages.png(300, 200);
+    assertThat(processor(128, ResizeMode.BORDER).process(Arrays.copyOf(png, png.length - 20))
+        .reason()).isEqualTo(Reason.TRUNCATED_IMAGE);
+  }
+
+  @Test
+  void rejectsCorruptData() {
+    byte[] png = TestImages.png(300, 200);
+    // Header and end chunk intact, compressed pixel data scrambled: the decoder must fail.
+    byte[] corrupt = png.clone();
+    for (int i = 100; i < corrupt.length - 100; i++) {
+      corrupt[i] = (byte) (corrupt[i] ^ 0x5A);
+    }
+    ImageProcessor.Result result = processor(128, ResizeMode.BORDER).process(corrupt);
+    assertThat(result.reason()).isEqualTo(Reason.CORRUPT_IMAGE);
+    byte[] noHeader = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0, 0, (byte) 0xFF, (byte) 0xD9};
+    assertThat(processor(128, ResizeMode.BORDER).process(noHeader).reason())
+        .isEqualTo(Reason.CORRUPT_IMAGE);
+  }
+
+  @Test
+  void rejectsTooSmallImages() {
+    ImageProcessor.Result result = processor(128, ResizeMode.BORDER).process(TestImages.png(20, 90));
+    assertThat(result.reason()).isEqualTo(Reason.IMAGE_TOO_SMALL);
+    assertThat(result.detail()).contains("20×90");
+  }
+
+  @Test
+  void enforcesThePixelCapFromTheHeaderBeforeDecoding() {
+    byte[] png = TestImages.png(100, 100);
+    // Forge the IHDR size: 60000 × 60000 pixels, which must never reach the decoder.
+    byte[] bomb = png.clone();
+    writeBigEndian(bomb, 16, 60000);
+    writeBigEndian(bomb, 20, 60000);
+    ImageProcessor.Result result = processor(128, ResizeMode.BORDER).process(bomb);
+    assertThat(result.reason()).isEqualTo(Reason.IMAGE_TOO_LARGE);
+    assertThat(result.detail()).contains("60000×60000");
+  }
+
+  @Test
+  void rejectsAspectRatiosOverTheLimit() {
+    DecodeSettings settings = new DecodeSettings(128, ResizeMode.BORDER, false, 1, 1_000_000, 3,
+        90);
+    assertThat(new ImageProcessor(settings).process(TestImages.jpeg(400, 100)).reason())
+        .isEqualTo(Reason.BAD_ASPECT_RATIO);
+  }
+
+  @Test
+  void rejectsFormatsItCannotDecode() {
+    byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".getBytes(StandardCharsets.UTF_8);
+    assertThat(processor(128, ResizeMode.BORDER).process(svg).reason())
+        .isEqualTo(Reason.UNSUPPORTED_FORMAT);
+    assertThat(processor(128, ResizeMode.BORDER).process("hello".getBytes()).reason())
+        .isEqualTo(Reason.UNSUPPORTED_FORMAT);
+  }
+
+  @Test
+  void readsSizesFromHeaders() {
+    assertThat(ImageHeader.size(TestImages.jpeg(321, 123), ImageFormat.JPEG))
+        .isEqualTo(new ImageHeader.Size(321, 123));
+    assertThat(ImageHeader.size(TestImages.png(77, 55), ImageFormat.PNG))
+        .isEqualTo(new ImageHeader.Size(77, 55));
+  }
+
+  private static void writeBigEndian(byte[] bytes, int offset, int value) {
+    bytes[offset] = (byte) (value >>> 24);
+    bytes[offset + 1] = (byte) (value >>> 16);
+    bytes[offset + 2] = (byte) (value >>> 8);
+    bytes[offset + 3] = (byte) value;
+  }
+}

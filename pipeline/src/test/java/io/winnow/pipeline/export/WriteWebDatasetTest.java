@@ -1,0 +1,68 @@
+package io.winnow.pipeline.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.winnow.pipeline.testing.Pipelines;
+import io.winnow.pipeline.read.SampleKeys;
+import io.winnow.schemas.Sample;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WriteWebDatasetTest {
+  @TempDir Path dir;
+
+  @Test
+  void writesCompleteShardsInKeyOrderWithNothingLeftHalfWritten() throws Exception {
+    List<Sample> samples = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      samples.add(ShardWritingTest.sample(SampleKeys.forNormalizedUrl("http://x/" + i), "c" + i));
+    }
+    Pipeline pipeline = Pipelines.direct();
+    PCollection<ShardStats> shards = pipeline.apply(Create.of(samples))
+        .apply(WriteWebDataset.to(dir.toString()).withPrefix("part").withSamplesPerShard(10));
+    PAssert.that(shards.apply(MapElements.into(TypeDescriptors.longs()).via(ShardStats::count)))
+        .satisfies(counts -> {
+          long total = 0;
+          int n = 0;
+          for (long c : counts) {
+            total += c;
+            n++;
+          }
+          assertThat(n).as("ceil(25 / 10) shards").isEqualTo(3);
+          assertThat(total).isEqualTo(25);
+          return null;
+        });
+    pipeline.run().waitUntilFinish();
+
+    List<Path> tars = WebDatasetReader.shards(dir, "part");
+    assertThat(tars).extracting(p -> p.getFileName().toString())
+        .containsExactly("part-000000.tar", "part-000001.tar", "part-000002.tar");
+    List<String> keys = new ArrayList<>();
+    for (Path tar : tars) {
+      List<String> inShard = new ArrayList<>();
+      WebDatasetReader.read(tar, s -> inShard.add(s.key()));
+      assertThat(inShard).isSorted();
+      keys.addAll(inShard);
+      String name = tar.getFileName().toString().replace(".tar", "");
+      assertThat(dir.resolve(name + ".parquet")).exists();
+      assertThat(dir.resolve(name + "_stats.json")).content().contains("\"count\" : "
+          + inShard.size());
+    }
+    assertThat(keys).containsExactlyInAnyOrderElementsOf(samples.stream().map(Sample::key).toList());
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .noneMatch(name -> name.contains("inprogress"));
+    }
+  }
+}
