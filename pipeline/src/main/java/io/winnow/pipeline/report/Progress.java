@@ -26,6 +26,13 @@ public final class Progress {
   public void written(long n) { written.addAndGet(n); }
   public void rejected(long n) { rejected.addAndGet(n); }
 
+  /** Counts so far. */
+  public record Snapshot(long read, long fetched, long written, long rejected) {}
+
+  public Snapshot snapshot() {
+    return new Snapshot(read.get(), fetched.get(), written.get(), rejected.get());
+  }
+
   public void reset() {
     read.set(0);
     fetched.set(0);

@@ -32,6 +32,27 @@ class ImageProcessorTest {
   }
 
   @Test
+  void decodesLargeJpegsAtReducedScaleButReportsTheirTrueSize() {
+    ImageProcessor processor = processor(128, ResizeMode.KEEP_RATIO_LARGEST);
+    assertThat(processor.jpegReduction(new ImageHeader.Size(2000, 1500))).isEqualTo(8);
+    assertThat(processor.jpegReduction(new ImageHeader.Size(300, 200))).isEqualTo(2);
+    assertThat(processor.jpegReduction(new ImageHeader.Size(200, 150))).isEqualTo(1);
+    ImageProcessor.Processed image = processor.process(TestImages.jpeg(2000, 1500)).image();
+    assertThat(new int[] {image.originalWidth(), image.originalHeight(), image.width(),
+        image.height()}).containsExactly(2000, 1500, 128, 96);
+    // The reduced decode must look like the full one: compare the centre pixel.
+    ImageProcessor.Processed full = new ImageProcessor(DecodeSettings.defaults()
+        .withResize(2000, ResizeMode.KEEP_RATIO_LARGEST)).process(TestImages.jpeg(2000, 1500))
+        .image();
+    int[] reduced = TestImages.decodeCentre(image.jpeg());
+    int[] reference = TestImages.decodeCentre(full.jpeg());
+    for (int channel = 2; channel < 5; channel++) {
+      assertThat(reduced[channel]).isCloseTo(reference[channel],
+          org.assertj.core.data.Offset.offset(40));
+    }
+  }
+
+  @Test
   void neverUpscalesWhenAskedNotTo() {
     DecodeSettings settings = new DecodeSettings(512, ResizeMode.KEEP_RATIO, true, 1, 1_000_000,
         Double.POSITIVE_INFINITY, 90);
