@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what Winnow needs on a Debian machine, only what is missing: a JDK 17+ and Maven.
-# Safe to run again; prints nothing when all is there.
+# Installs what Winnow needs on a Debian machine, only what is missing, and prints nothing when
+# all is there: a JDK 17+, Maven, a C++ compiler, and FAISS with OpenBLAS (OpenMP variant; without
+# it Debian's FAISS falls back to reference BLAS, about 50 times slower).
+# Extra packages for benchmarks can be named as arguments (e.g. python3-faiss).
 set -euo pipefail
 
 need=()
@@ -9,6 +11,11 @@ if ! command -v javac >/dev/null 2>&1 \
   need+=(openjdk-17-jdk-headless)
 fi
 command -v mvn >/dev/null 2>&1 || need+=(maven)
+command -v g++ >/dev/null 2>&1 || need+=(g++)
+for package in libfaiss-dev libopenblas0-openmp "$@"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || need+=("$package")
+done
 
 if ((${#need[@]})); then
   echo "setup: installing ${need[*]}" >&2
