@@ -11,6 +11,10 @@ mvn -B -q -ntp dependency:build-classpath -pl bench -Dmdep.outputFile="$cp" >&2
 work=$(mktemp -d)
 trap 'rm -rf "$work" "$cp"' EXIT
 echo "FAISS bench: n=$n queries=$nq d=$d k=10 threads=$threads (OpenBLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3))"
-OMP_NUM_THREADS=$threads java -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 \
-  -cp "bench/target/classes:$(cat "$cp")" io.winnow.bench.FaissBench "$work" "$n" "$nq" "$d" "$threads"
+run_java() {
+  OMP_NUM_THREADS=$threads java -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 \
+    -cp "bench/target/classes:$(cat "$cp")" io.winnow.bench.FaissBench "$@" "$work" "$n" "$nq" "$d" "$threads"
+}
+run_java                 # builds and writes each index
+run_java --search-only   # a fresh JVM times the searches, as Python does below
 OMP_NUM_THREADS=$threads /usr/bin/python3 bench/faiss_bench.py "$work" "$d" "$threads"

@@ -21,7 +21,9 @@ import java.util.SplittableRandom;
  * Builds each index type once on fixed data, writes it, then times k-NN search through Winnow's
  * binding (zero-copy direct buffers), best of three runs. bench/faiss_bench.py then reads the same index files and
  * data and times python3-faiss on them, in the same script run, and compares results.
- * Usage: {@code FaissBench DIR [n] [queries] [d] [threads]}; defaults 200000 10000 384 2.
+ * Usage: {@code FaissBench [--search-only] DIR [n] [queries] [d] [threads] [only]}; defaults
+ * 200000 10000 384 2, all index types. Without {@code --search-only} it builds and writes the
+ * indexes; with it, in a fresh JVM, it times searches on them.
  */
 public final class FaissBench {
   /** Index types measured, with their search parameter. */
@@ -30,42 +32,39 @@ public final class FaissBench {
       {"IVF1024,PQ32np", "nprobe=16"}};
 
   public static void main(String[] args) throws IOException {
+    boolean searchOnly = args[0].equals("--search-only");
+    if (searchOnly) {
+      args = java.util.Arrays.copyOfRange(args, 1, args.length);
+    }
     Path dir = Path.of(args[0]);
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
     int nq = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
     int d = args.length > 3 ? Integer.parseInt(args[3]) : 384;
     int threads = args.length > 4 ? Integer.parseInt(args[4]) : 2;
     int k = 10;
+    String only = args.length > 5 ? args[5] : null; // e.g. "HNSW32;IVF1024,PQ32np"
     Files.createDirectories(dir);
     Faiss.setThreads(threads);
 
-    float[] base = clustered(n, d, 11);
+    float[] base = searchOnly ? null : clustered(n, d, 11);
     float[] queries = clustered(nq, d, 12);
-    writeFloats(dir.resolve("base.f32"), base);
-    writeFloats(dir.resolve("queries.f32"), queries);
     FloatBuffer queryBuffer = direct(queries);
-
-    // Phase 1: build and write every index.
-    double[] buildSeconds = new double[INDEXES.length];
-    for (int i = 0; i < INDEXES.length; i++) {
-      long buildStart = System.nanoTime();
-      try (VectorIndex index = VectorIndex.create(d, INDEXES[i][0], Metric.INNER_PRODUCT)) {
-        if (!index.isTrained()) {
-          index.train(base);
-        }
-        index.add(base);
-        index.write(dir.resolve(fileName(INDEXES[i][0])));
-      }
-      buildSeconds[i] = (System.nanoTime() - buildStart) / 1e9;
+    if (!searchOnly) {
+      writeFloats(dir.resolve("base.f32"), base);
+      writeFloats(dir.resolve("queries.f32"), queries);
+      buildAll(dir, base, d, only);
+      // Searches run in a fresh JVM (--search-only), as python3-faiss's do in a fresh
+      // interpreter: the builds' memory churn would otherwise weigh on Java's timings only.
+      return;
     }
-    // Phase 2: search. The data arrays are dropped and collected first, so no garbage
-    // collection competes with FAISS's threads while it is timed.
-    base = null;
-    queries = null;
-    System.gc();
+    double[] buildSeconds = readBuildSeconds(dir);
+
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < INDEXES.length; i++) {
       String name = INDEXES[i][0];
+      if (skip(only, name)) {
+        continue;
+      }
       String file = fileName(name);
       try (VectorIndex index = VectorIndex.read(dir.resolve(file))) {
         applyParameter(index, INDEXES[i][1]);
@@ -90,6 +89,35 @@ public final class FaissBench {
       }
     }
     Files.write(dir.resolve("java-results.jsonl"), lines);
+  }
+
+  static void buildAll(Path dir, float[] base, int d, String only) throws IOException {
+    List<String> seconds = new ArrayList<>();
+    for (String[] spec : INDEXES) {
+      double elapsed = 0;
+      if (!skip(only, spec[0])) {
+        long start = System.nanoTime();
+        try (VectorIndex index = VectorIndex.create(d, spec[0], Metric.INNER_PRODUCT)) {
+          if (!index.isTrained()) {
+            index.train(base);
+          }
+          index.add(base);
+          index.write(dir.resolve(fileName(spec[0])));
+        }
+        elapsed = (System.nanoTime() - start) / 1e9;
+      }
+      seconds.add(Double.toString(elapsed));
+    }
+    Files.write(dir.resolve("build-seconds.txt"), seconds);
+  }
+
+  static double[] readBuildSeconds(Path dir) throws IOException {
+    return Files.readAllLines(dir.resolve("build-seconds.txt")).stream()
+        .mapToDouble(Double::parseDouble).toArray();
+  }
+
+  static boolean skip(String only, String name) {
+    return only != null && !java.util.Arrays.asList(only.split(";")).contains(name);
   }
 
   static String fileName(String factory) {
