@@ -59,6 +59,7 @@ public final class RunWinnow {
     // fetch, decode and the rejection routing run in one task between shuffles; the older
     // DataSet translation materializes every tagged output separately.
     flink.setUseDataStreamForBatch(true);
+    flink.setFasterCopy(true);
     if (runner.equals("flink") || runner.equals("[local]")) {
       flink.setFlinkMaster("[local]");
       flink.setParallelism(parallelism > 0 ? parallelism
@@ -84,8 +85,15 @@ public final class RunWinnow {
     Pipeline pipeline = Pipeline.create(options);
     WinnowPipeline.build(pipeline, config);
     Progress.global().reset();
+    boolean remote = options instanceof FlinkPipelineOptions flink
+        && !flink.getFlinkMaster().startsWith("[");
+    if (remote && progress != null) {
+      // Workers count in their own JVMs there; the cluster's web UI shows live progress.
+      progress.println("[winnow] submitted to the Flink cluster at "
+          + ((FlinkPipelineOptions) options).getFlinkMaster() + "; progress: its web UI");
+    }
     PipelineResult.State state;
-    try (AutoCloseable printer = progress == null ? () -> { }
+    try (AutoCloseable printer = progress == null || remote ? () -> { }
         : Progress.global().startPrinting(progress, interactive)) {
       state = pipeline.run().waitUntilFinish();
     } catch (IOException | RuntimeException e) {

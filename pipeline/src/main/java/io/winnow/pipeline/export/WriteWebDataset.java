@@ -133,6 +133,7 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
       Path dir = Path.of(outputDir);
       Files.createDirectories(dir);
       String name = ShardFiles.name(prefix, shard.getKey());
+      removeLeftovers(dir, name);
       Path spool = Files.createTempFile("winnow-" + name, ".spool");
       try {
         List<Spooled> index = spool(shard.getValue(), spool);
@@ -144,6 +145,18 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
         out.output(stats);
       } finally {
         Files.deleteIfExists(spool);
+      }
+    }
+
+    /**
+     * Deletes temporary files an earlier, failed attempt at this shard left (a worker lost
+     * mid-write). The runner has cancelled that attempt before retrying, so none is in use.
+     */
+    private static void removeLeftovers(Path dir, String name) throws IOException {
+      try (var stale = Files.newDirectoryStream(dir, "." + name + "*.inprogress-*")) {
+        for (Path file : stale) {
+          Files.deleteIfExists(file);
+        }
       }
     }
 
