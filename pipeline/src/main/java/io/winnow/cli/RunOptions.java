@@ -15,7 +15,8 @@ final class RunOptions {
   // Runner
   @Option(names = "--runner", defaultValue = "flink", paramLabel = "RUNNER",
       description = "flink (embedded Flink cluster, default), direct (Beam's debugging runner), "
-          + "or HOST:PORT of a Flink cluster's JobManager.")
+          + "HOST:PORT of a Flink cluster's JobManager, or auto (inside a Flink cluster, as in "
+          + "application mode).")
   String runner;
 
   @Option(names = "--parallelism", defaultValue = "0", paramLabel = "N",

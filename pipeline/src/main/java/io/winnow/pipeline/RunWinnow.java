@@ -22,7 +22,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * Runs the pipeline to completion on the chosen runner and returns its checked summary.
  *
  * <p>Runners: {@code flink} runs on an embedded Flink mini-cluster in this JVM; {@code direct} is
- * Beam's debugging runner; {@code HOST:PORT} submits to a Flink cluster's JobManager.
+ * Beam's debugging runner; {@code HOST:PORT} submits to a Flink cluster's JobManager; {@code auto}
+ * uses the cluster the program already runs in (Flink application mode, {@code flink run}).
  */
 public final class RunWinnow {
   private RunWinnow() {}
@@ -64,13 +65,19 @@ public final class RunWinnow {
       flink.setFlinkMaster("[local]");
       flink.setParallelism(parallelism > 0 ? parallelism
           : Runtime.getRuntime().availableProcessors());
+    } else if (runner.equals("auto")) {
+      // Inside a Flink cluster (application mode, `flink run`): use the cluster it runs in.
+      flink.setFlinkMaster("[auto]");
+      if (parallelism > 0) {
+        flink.setParallelism(parallelism);
+      }
     } else if (runner.matches("[^:/\\s]+:\\d+")) {
       flink.setFlinkMaster(runner);
       if (parallelism > 0) {
         flink.setParallelism(parallelism);
       }
     } else {
-      throw new IllegalArgumentException("--runner takes flink, direct or HOST:PORT, not '"
+      throw new IllegalArgumentException("--runner takes flink, direct, auto or HOST:PORT, not '"
           + runner + "'");
     }
     return flink;
