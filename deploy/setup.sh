@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Winnow needs on a Debian machine, only what is missing, and prints nothing when
-# all is there: a JDK 17+, Maven, a C++ compiler, and FAISS with OpenBLAS (OpenMP variant; without
-# it Debian's FAISS falls back to reference BLAS, about 50 times slower).
+# all is there: a JDK 17+, Maven, a C++ compiler, FAISS with OpenBLAS (OpenMP variant; without
+# it Debian's FAISS falls back to reference BLAS, about 50 times slower), and the tools the local
+# Flink cluster script uses (curl, python3, ps).
 # Extra packages for benchmarks can be named as arguments (e.g. python3-faiss).
 set -euo pipefail
 
@@ -12,6 +13,9 @@ if ! command -v javac >/dev/null 2>&1 \
 fi
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+command -v ps >/dev/null 2>&1 || need+=(procps)
 for package in libfaiss-dev libopenblas0-openmp "$@"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
     || need+=("$package")
