@@ -7,7 +7,6 @@ import io.winnow.schemas.Stage;
 import io.winnow.schemas.UrlRecord;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Serializable;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.Comparator;
