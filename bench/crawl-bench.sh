@@ -3,7 +3,7 @@
 #   bench/crawl-bench.sh [images] [width] [height] [runner]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-deploy/setup.sh
+deploy/setup.sh wrk
 mvn -B -q -ntp -DskipTests install >&2
 cp=$(mktemp)
 mvn -B -q -ntp dependency:build-classpath -pl bench -Dmdep.outputFile="$cp" >&2

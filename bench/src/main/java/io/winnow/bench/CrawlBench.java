@@ -44,7 +44,8 @@ import org.bytedeco.opencv.opencv_core.Size;
  * Fetch + decode + resize + write throughput of the whole Winnow pipeline, beside the two limits
  * measured in the same run on the same images and the same loopback server:
  * <ol>
- *   <li>HTTP limit: the server driven by a plain HTTP client at the same concurrency;</li>
+ *   <li>HTTP limit: the server driven by a plain HTTP client at the same concurrency, and by
+ *       wrk when it is installed (bench/crawl-bench.sh installs it);</li>
  *   <li>decode limit: OpenCV decode + resize + JPEG encode alone, one thread per core.</li>
  * </ol>
  * Usage: {@code CrawlBench [images] [width] [height] [runner]}; defaults 4000 640 480 flink.
@@ -81,7 +82,9 @@ public final class CrawlBench {
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
 
     try {
-      double http = plainHttp(base, images, concurrency);
+      double plain = plainHttp(base, images, concurrency);
+      double wrk = wrk(base, images, concurrency);
+      double http = Math.max(plain, Double.isNaN(wrk) ? 0 : wrk);
       double decode = decodeOnly(corpus, cores);
       SteadyRate steady = new SteadyRate(images);
       RunSummary summary = winnow(base, images, concurrency, runner, cores);
@@ -90,7 +93,10 @@ public final class CrawlBench {
       double limit = Math.min(http, decode);
       System.out.println();
       System.out.printf(Locale.ROOT, "%-44s %10s %14s%n", "measure", "images/s", "per core");
-      row("HTTP limit (plain client, same server)", http, cores);
+      row("HTTP limit (plain OkHttp client loop)", plain, cores);
+      if (!Double.isNaN(wrk)) {
+        row("HTTP limit (wrk, same server and URLs)", wrk, cores);
+      }
       row("decode limit (OpenCV decode+resize+encode)", decode, cores);
       row("Winnow fetch+decode+resize+write (" + runner + ")", pipeline, cores);
       row("  same, steady state (10%..90% fetched)", steady.rate(), cores);
@@ -204,6 +210,28 @@ public final class CrawlBench {
     pool.shutdown();
     client.connectionPool().evictAll();
     return rate;
+  }
+
+  /** The same server driven by wrk over the same URLs, when wrk is installed; NaN otherwise. */
+  static double wrk(String base, int images, int concurrency) throws Exception {
+    Path script = Files.createTempFile("winnow-wrk", ".lua");
+    Files.writeString(script, "counter = 0\n"
+        + "request = function()\n"
+        + "  local path = \"/img/\" .. (counter % " + images + ") .. \".jpg\"\n"
+        + "  counter = counter + 1\n"
+        + "  return wrk.format(\"GET\", path)\n"
+        + "end\n");
+    Process process;
+    try {
+      process = new ProcessBuilder("wrk", "-t2", "-c" + concurrency, "-d10s", "-s",
+          script.toString(), base).redirectErrorStream(true).start();
+    } catch (java.io.IOException notInstalled) {
+      return Double.NaN;
+    }
+    String output = new String(process.getInputStream().readAllBytes());
+    process.waitFor();
+    var matcher = java.util.regex.Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(output);
+    return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
   }
 
   static double decodeOnly(List<byte[]> corpus, int threads) throws Exception {
