@@ -43,6 +43,16 @@ public final class AddressGuard implements Serializable {
     return (address instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;
   }
 
+  /**
+   * Whether some allow-listed endpoint has this address. DNS answers carry no port, so a lookup
+   * keeps such an address and the socket check decides with the port.
+   */
+  public boolean allowsSomePortOf(InetAddress address) {
+    String host = endpoint(address, 0);
+    String prefix = host.substring(0, host.lastIndexOf(':') + 1);
+    return allowedEndpoints.stream().anyMatch(endpoint -> endpoint.startsWith(prefix));
+  }
+
   /** Why {@code address:port} is refused, or null when it is allowed. */
   public String refusal(InetAddress address, int port) {
     if (allowedEndpoints.contains(endpoint(address, port))) {

@@ -90,7 +90,7 @@ public final class HttpFetcher implements AutoCloseable {
         // The port is unknown here, so an allow-listed endpoint's address passes; the
         // interceptor checks address and port together on the socket.
         String refusal = guard.refusal(address, -1);
-        if (refusal == null || isAllowListed(address)) {
+        if (refusal == null || guard.allowsSomePortOf(address)) {
           allowed.add(address);
         } else if (firstRefusal == null) {
           firstRefusal = refusal;
@@ -100,17 +100,6 @@ public final class HttpFetcher implements AutoCloseable {
         throw new BlockedAddressException(hostname + " resolves to " + firstRefusal);
       }
       return allowed;
-    }
-
-    private boolean isAllowListed(InetAddress address) {
-      String prefix = AddressGuard.endpoint(address, 0);
-      prefix = prefix.substring(0, prefix.length() - 1);
-      for (String endpoint : settings.allowedEndpoints()) {
-        if (endpoint.startsWith(prefix)) {
-          return true;
-        }
-      }
-      return false;
     }
   }
 

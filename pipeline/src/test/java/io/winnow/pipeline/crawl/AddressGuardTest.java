@@ -77,5 +77,7 @@ class AddressGuardTest {
     AddressGuard oneEndpoint = new AddressGuard(false, false, Set.of("127.0.0.1:8080"));
     assertThat(oneEndpoint.refusal(InetAddress.getByName("127.0.0.1"), 8080)).isNull();
     assertThat(oneEndpoint.refusal(InetAddress.getByName("127.0.0.1"), 8081)).isNotNull();
+    assertThat(oneEndpoint.allowsSomePortOf(InetAddress.getByName("127.0.0.1"))).isTrue();
+    assertThat(oneEndpoint.allowsSomePortOf(InetAddress.getByName("127.0.0.10"))).isFalse();
   }
 }
