@@ -92,21 +92,18 @@ public final class RunWinnow {
     Pipeline pipeline = Pipeline.create(options);
     WinnowPipeline.build(pipeline, config);
     Progress.global().reset();
+    // Only the embedded cluster and the direct runner count in this JVM ("[auto]" does not).
     boolean remote = options instanceof FlinkPipelineOptions flink
-        && !flink.getFlinkMaster().startsWith("[");
+        && !flink.getFlinkMaster().equals("[local]");
     if (remote && progress != null) {
       // Workers count in their own JVMs there; the cluster's web UI shows live progress.
       progress.println("[winnow] submitted to the Flink cluster at "
           + ((FlinkPipelineOptions) options).getFlinkMaster() + "; progress: its web UI");
     }
     PipelineResult.State state;
-    try (AutoCloseable printer = progress == null || remote ? () -> { }
+    try (Progress.Printer printer = progress == null || remote ? Progress.silent()
         : Progress.global().startPrinting(progress, interactive)) {
       state = pipeline.run().waitUntilFinish();
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("the pipeline ended as " + state);

@@ -48,8 +48,19 @@ public final class Progress {
         read.get(), fetched.get(), written.get(), rejected.get(), fetched.get() / seconds, seconds);
   }
 
+  /** A running progress line; closing it prints the final counts. */
+  public interface Printer extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** A printer that prints nothing, for runs whose workers count in other JVMs. */
+  public static Printer silent() {
+    return () -> { };
+  }
+
   /** Prints the line every second on a daemon thread until the returned handle is closed. */
-  public AutoCloseable startPrinting(PrintStream out, boolean interactive) {
+  public Printer startPrinting(PrintStream out, boolean interactive) {
     long start = System.nanoTime();
     Thread printer = new Thread(() -> {
       try {
@@ -70,7 +81,11 @@ public final class Progress {
     printer.start();
     return () -> {
       printer.interrupt();
-      printer.join(2000);
+      try {
+        printer.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       out.println((interactive ? "\r" : "") + line(start));
     };
   }
