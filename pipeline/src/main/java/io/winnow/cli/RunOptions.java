@@ -3,6 +3,9 @@ package io.winnow.cli;
 import io.winnow.pipeline.WinnowConfig;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.decode.DecodeSettings;
+import io.winnow.pipeline.embed.EmbedSettings;
+import io.winnow.pipeline.embed.EmbeddingModel;
+import io.winnow.pipeline.embed.ExecutionProvider;
 import io.winnow.pipeline.decode.ResizeMode;
 import io.winnow.pipeline.read.InputFormat;
 import java.time.Duration;
@@ -131,6 +134,35 @@ final class RunOptions {
       description = "Quality of the stored JPEGs. Default: 95.")
   int jpegQuality;
 
+  // Embed
+  @Option(names = "--model", defaultValue = EmbeddingModel.DEFAULT, paramLabel = "MODEL",
+      description = "Embedding model: a model.json (or its folder) from models/export/"
+          + "export_onnx.py, or builtin:NAME. Default: ${DEFAULT-VALUE} (an ImageNet CNN; see "
+          + "README for DINOv2/SSCD).")
+  String model;
+
+  @Option(names = "--no-embed", defaultValue = "false",
+      description = "Skip embedding (no .npy per shard; later stages that need embeddings are off).")
+  boolean noEmbed;
+
+  @Option(names = "--embed-batch-size", defaultValue = "32", paramLabel = "N",
+      description = "Images per inference call. Default: 32.")
+  int embedBatchSize;
+
+  @Option(names = "--execution-provider", defaultValue = "cpu", paramLabel = "NAME",
+      converter = ProviderConverter.class,
+      description = "cpu, cuda or tensorrt (the last two need the -Pgpu build). Default: cpu.")
+  ExecutionProvider executionProvider;
+
+  @Option(names = "--inference-threads", defaultValue = "0", paramLabel = "N",
+      description = "ONNX Runtime threads per worker JVM; 0: all cores. Default: 0.")
+  int inferenceThreads;
+
+  @Option(names = "--preprocess-threads", defaultValue = "0", paramLabel = "N",
+      description = "Threads per worker JVM that decode and resize for the model; 0: half the "
+          + "cores. Default: 0.")
+  int preprocessThreads;
+
   // Export
   @Option(names = "--shard-prefix", defaultValue = "shard", paramLabel = "NAME",
       description = "Shards are NAME-000000.tar. Default: shard.")
@@ -146,8 +178,11 @@ final class RunOptions {
         userAgent, allowLoopback, allowPrivate, new LinkedHashSet<>(allowedEndpoints));
     DecodeSettings decode = new DecodeSettings(imageSize, resizeMode, resizeOnlyIfBigger,
         minImageSize, maxPixels, maxAspectRatio, jpegQuality);
+    EmbedSettings embed = noEmbed ? null : new EmbedSettings(model, embedBatchSize,
+        executionProvider, inferenceThreads, preprocessThreads > 0 ? preprocessThreads
+            : Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode);
+        shardPrefix, samplesPerShard, fetch, decode, embed);
   }
 
   static final class InputFormatConverter
@@ -155,6 +190,14 @@ final class RunOptions {
     @Override
     public InputFormat convert(String value) {
       return InputFormat.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+    }
+  }
+
+  static final class ProviderConverter
+      implements picocli.CommandLine.ITypeConverter<ExecutionProvider> {
+    @Override
+    public ExecutionProvider convert(String value) {
+      return ExecutionProvider.parse(value);
     }
   }
 

@@ -2,12 +2,13 @@ package io.winnow.pipeline;
 
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.decode.DecodeSettings;
+import io.winnow.pipeline.embed.EmbedSettings;
 import io.winnow.pipeline.read.InputFormat;
 import java.io.Serializable;
 import java.util.List;
 
 /**
- * Everything one run needs, strongly typed. The CLI builds it from flags and the config file;
+ * Everything one run needs, strongly typed. {@code embed} is null when embedding is off. The CLI builds it from flags and the config file;
  * tests build it directly.
  */
 public record WinnowConfig(
@@ -19,7 +20,8 @@ public record WinnowConfig(
     String shardPrefix,
     int samplesPerShard,
     FetchSettings fetch,
-    DecodeSettings decode)
+    DecodeSettings decode,
+    EmbedSettings embed)
     implements Serializable {
 
   public WinnowConfig {
@@ -37,21 +39,27 @@ public record WinnowConfig(
 
   public static WinnowConfig of(List<String> inputs, String outputDir) {
     return new WinnowConfig(inputs, InputFormat.AUTO, "url", "caption", outputDir, "shard",
-        10_000, FetchSettings.defaults(), DecodeSettings.defaults());
+        10_000, FetchSettings.defaults(), DecodeSettings.defaults(), EmbedSettings.defaults());
   }
 
   public WinnowConfig withFetch(FetchSettings fetch) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode);
+        shardPrefix, samplesPerShard, fetch, decode, embed);
   }
 
   public WinnowConfig withDecode(DecodeSettings decode) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode);
+        shardPrefix, samplesPerShard, fetch, decode, embed);
   }
 
   public WinnowConfig withSamplesPerShard(int samplesPerShard) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode);
+        shardPrefix, samplesPerShard, fetch, decode, embed);
+  }
+
+  /** {@code null} turns embedding off: shards then carry no {@code .npy}. */
+  public WinnowConfig withEmbed(EmbedSettings embed) {
+    return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
+        shardPrefix, samplesPerShard, fetch, decode, embed);
   }
 }

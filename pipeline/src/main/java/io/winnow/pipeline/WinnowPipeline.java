@@ -2,6 +2,7 @@ package io.winnow.pipeline;
 
 import io.winnow.pipeline.crawl.FetchImages;
 import io.winnow.pipeline.decode.DecodeImages;
+import io.winnow.pipeline.embed.EmbedImages;
 import io.winnow.pipeline.export.ShardStats;
 import io.winnow.pipeline.export.WriteWebDataset;
 import io.winnow.pipeline.read.ReadUrlLists;
@@ -27,9 +28,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * connects them, in the order of the product's stage list:
  *
  * <pre>
- * URL lists ─ ReadUrlLists ─ FetchImages ─ DecodeImages ─ WriteWebDataset ─▶ shards
- *                  │               │              │               └────────▶ summary.json
- *                  └───────────────┴──────────────┴── rejections ─▶ rejections/*.jsonl
+ * URL lists ─ ReadUrlLists ─ FetchImages ─ DecodeImages ─ EmbedImages ─ WriteWebDataset ─▶ shards
+ *                  │               │              │              │              └──▶ summary.json
+ *                  └───────────────┴──────────────┴──────────────┴── rejections ─▶ rejections/*.jsonl
  * </pre>
  */
 public final class WinnowPipeline {
@@ -54,17 +55,26 @@ public final class WinnowPipeline {
         .apply("DecodeImages", DecodeImages.with(config.decode()));
     PCollection<Sample> accepted = decoded.get(DecodeImages.DECODED);
 
-    // 4. Export.
+    // 4. Embed (checks the model now, before anything runs).
+    PCollectionList<Rejection> stageRejections = PCollectionList
+        .of(read.get(ReadUrlLists.REJECTIONS))
+        .and(fetched.get(FetchImages.REJECTIONS))
+        .and(decoded.get(DecodeImages.REJECTIONS));
+    if (config.embed() != null) {
+      PCollectionTuple embedded = accepted.apply("EmbedImages",
+          EmbedImages.with(config.embed(), config.decode()));
+      accepted = embedded.get(EmbedImages.EMBEDDED);
+      stageRejections = stageRejections.and(embedded.get(EmbedImages.REJECTIONS));
+    }
+
+    // 5. Export.
     PCollection<ShardStats> shards = accepted.apply("WriteWebDataset",
         WriteWebDataset.to(config.outputDir())
             .withPrefix(config.shardPrefix())
             .withSamplesPerShard(config.samplesPerShard()));
 
-    // 5. Account for every URL.
-    PCollection<Rejection> rejections = PCollectionList
-        .of(read.get(ReadUrlLists.REJECTIONS))
-        .and(fetched.get(FetchImages.REJECTIONS))
-        .and(decoded.get(DecodeImages.REJECTIONS))
+    // 6. Account for every URL.
+    PCollection<Rejection> rejections = stageRejections
         .apply("AllRejections", Flatten.pCollections());
     rejections.apply("WriteRejections", WriteRejections.to(config.outputDir()));
 

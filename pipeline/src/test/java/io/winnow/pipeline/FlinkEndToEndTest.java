@@ -103,7 +103,17 @@ class FlinkEndToEndTest {
         assertThat(s.height()).isEqualTo(64);
         assertThat(s.caption()).startsWith("caption for");
         assertThat(s.sha256()).hasSize(64);
+        assertThat(s.nsfwScores()).as("default model's class scores").hasSize(5);
       });
+      long embeddingRows = 0;
+      for (Path shard : WebDatasetReader.shards(output, "shard")) {
+        try (var in = Files.newInputStream(Path.of(shard.toString().replace(".tar", ".npy")))) {
+          io.winnow.pipeline.export.NpyFiles.Array npy = io.winnow.pipeline.export.NpyFiles.read(in);
+          assertThat(npy.shape()[1]).isEqualTo(1280);
+          embeddingRows += npy.shape()[0];
+        }
+      }
+      assertThat(embeddingRows).isEqualTo(5);
       assertThat(server.hits("/rate-limited.jpg")).isEqualTo(2);
       RunSummary onDisk = io.winnow.pipeline.report.Summarize.read(output);
       assertThat(onDisk.rejectedByReason().get("fetch")).containsEntry("timeout", 1L);

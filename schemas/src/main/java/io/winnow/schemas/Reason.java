@@ -38,6 +38,11 @@ public enum Reason {
   IMAGE_TOO_LARGE(Stage.DECODE),
   BAD_ASPECT_RATIO(Stage.DECODE),
   ENCODE_FAILED(Stage.DECODE),
+  // embed
+  /** The stored image could not be turned into the model's input tensor. */
+  PREPROCESS_FAILED(Stage.EMBED),
+  /** The model returned NaN, infinity or an all-zero vector, which cannot be normalised. */
+  INVALID_EMBEDDING(Stage.EMBED),
   // any stage: a bug or an unexpected exception, always with a stack trace
   INTERNAL_ERROR(null);
 

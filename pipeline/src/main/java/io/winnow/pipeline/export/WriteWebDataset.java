@@ -36,7 +36,8 @@ import org.apache.beam.sdk.values.PCollectionView;
 /**
  * Writes samples as WebDataset shards: {@code prefix-000000.tar} with {@code key.jpg},
  * {@code key.json} and {@code key.txt} adjacent per sample; beside each, its metadata as
- * {@code prefix-000000.parquet} and {@code prefix-000000_stats.json}.
+ * {@code prefix-000000.parquet}, {@code prefix-000000_stats.json} and, when samples carry
+ * embeddings, {@code prefix-000000.npy} (N x D float32, rows in the Parquet file's order).
  *
  * <p>Guarantees: a sample's shard is a function of its key and of the number of shards, which is
  * {@code ceil(samples / samplesPerShard)}; shards hold about {@code samplesPerShard} samples each
@@ -184,7 +185,9 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
       Path tarPath = dir.resolve(name + ".tar");
       Path parquetPath = dir.resolve(name + ".parquet");
       Path statsPath = dir.resolve(name + "_stats.json");
+      Path npyPath = dir.resolve(name + ".npy");
       Path tarTemp = ShardFiles.temporary(tarPath);
+      Path npyTemp = ShardFiles.temporary(npyPath);
       Path parquetTemp = ShardFiles.temporary(parquetPath);
       Path statsTemp = ShardFiles.temporary(statsPath);
       Sample.Coder coder = new Sample.Coder();
@@ -193,18 +196,27 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
           OutputStream tarOut = new BufferedOutputStream(Files.newOutputStream(tarTemp), 1 << 20);
           TarShardWriter tar = new TarShardWriter(tarOut);
           ParquetMetadataWriter parquet = new ParquetMetadataWriter(parquetTemp)) {
-        for (Spooled entry : index) {
-          byte[] bytes = new byte[entry.length()];
-          in.seek(entry.offset());
-          in.readFully(bytes);
-          Sample sample = coder.decode(new ByteArrayInputStream(bytes));
-          tar.write(sample);
-          parquet.write(sample);
-          imageBytes += sample.image().length;
+        OutputStream npy = null;
+        try {
+          for (Spooled entry : index) {
+            byte[] bytes = new byte[entry.length()];
+            in.seek(entry.offset());
+            in.readFully(bytes);
+            Sample sample = coder.decode(new ByteArrayInputStream(bytes));
+            tar.write(sample);
+            parquet.write(sample);
+            npy = writeEmbedding(npy, npyTemp, index.size(), sample);
+            imageBytes += sample.image().length;
+          }
+        } finally {
+          if (npy != null) {
+            npy.close();
+          }
         }
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(tarTemp);
         Files.deleteIfExists(parquetTemp);
+        Files.deleteIfExists(npyTemp);
         throw e;
       }
       force(tarTemp);
@@ -217,8 +229,32 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
       // Metadata first, the tar last: a visible tar always has its metadata beside it.
       ShardFiles.publish(parquetTemp, parquetPath);
       ShardFiles.publish(statsTemp, statsPath);
+      if (Files.exists(npyTemp)) {
+        ShardFiles.publish(npyTemp, npyPath);
+      }
       ShardFiles.publish(tarTemp, tarPath);
       return stats;
+    }
+
+    /**
+     * Embeddings go to {@code prefix-000000.npy}, one row per sample in the tar's (key) order, so
+     * row i of the .npy is row i of the Parquet file; no file when samples carry none.
+     */
+    private static OutputStream writeEmbedding(OutputStream npy, Path npyTemp, int rows,
+        Sample sample) throws IOException {
+      float[] embedding = sample.embedding();
+      if (npy == null) {
+        if (embedding == null) {
+          return null;
+        }
+        npy = new BufferedOutputStream(Files.newOutputStream(npyTemp), 1 << 20);
+        NpyFiles.header(npy, rows, embedding.length);
+      } else if (embedding == null) {
+        throw new IllegalStateException("sample " + sample.key() + " has no embedding while "
+            + "others in its shard do");
+      }
+      NpyFiles.row(npy, embedding);
+      return npy;
     }
 
     private static void force(Path file) throws IOException {

@@ -65,4 +65,36 @@ class WriteWebDatasetTest {
           .noneMatch(name -> name.contains("inprogress"));
     }
   }
+
+  @Test
+  void embeddingsGoToAnNpyFileInTheShardsRowOrder() throws Exception {
+    List<Sample> samples = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      samples.add(ShardWritingTest.sample(SampleKeys.forNormalizedUrl("http://e/" + i), "c" + i)
+          .toBuilder().embedding(new float[] {i, -i, 0.5f}).build());
+    }
+    Pipeline pipeline = Pipelines.direct();
+    pipeline.apply(Create.of(samples))
+        .apply(WriteWebDataset.to(dir.toString()).withPrefix("emb").withSamplesPerShard(5));
+    pipeline.run().waitUntilFinish();
+
+    int rows = 0;
+    for (Path tar : WebDatasetReader.shards(dir, "emb")) {
+      List<String> keys = new ArrayList<>();
+      WebDatasetReader.read(tar, s -> keys.add(s.key()));
+      NpyFiles.Array npy;
+      try (var in = Files.newInputStream(dir.resolve(
+          tar.getFileName().toString().replace(".tar", ".npy")))) {
+        npy = NpyFiles.read(in);
+      }
+      assertThat(npy.shape()).containsExactly(keys.size(), 3);
+      for (int r = 0; r < keys.size(); r++) {
+        String key = keys.get(r);
+        Sample original = samples.stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow();
+        assertThat(npy.row(r)).containsExactly(original.embedding());
+      }
+      rows += keys.size();
+    }
+    assertThat(rows).isEqualTo(12);
+  }
 }

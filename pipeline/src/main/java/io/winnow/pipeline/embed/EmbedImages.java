@@ -1,0 +1,277 @@
+package io.winnow.pipeline.embed;
+
+import io.winnow.pipeline.decode.DecodeSettings;
+import io.winnow.schemas.Reason;
+import io.winnow.schemas.Rejection;
+import io.winnow.schemas.Sample;
+import io.winnow.schemas.Stage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupIntoBatches;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.util.ShardedKey;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.joda.time.Instant;
+
+/**
+ * Embeds every stored image with an ONNX model (see {@link EmbeddingModel}).
+ *
+ * <p>Images are grouped into batches ({@link GroupIntoBatches} on sharded keys, so batches form
+ * where the images already are), preprocessed on a per-JVM pool and run through one shared ONNX
+ * Runtime session per worker JVM. While the model runs one batch, the next batch is decoded and
+ * resized. The model is checked (descriptor, file, SHA-256) when the transform is created, so a
+ * bad model fails the job before any URL is fetched.
+ *
+ * <p>Output: on {@link #EMBEDDED}, each sample with its L2-normalised float32 embedding (and, for
+ * a model with unsafe classes, its class scores as {@code nsfw_scores}); on {@link #REJECTIONS},
+ * images that do not preprocess ({@code preprocess-failed}) or whose embedding is not finite or
+ * zero ({@code invalid-embedding}). One output per input. An image's embedding does not depend on
+ * the batch it ran in beyond float rounding (about 1e-6). Expects the global window (batch jobs).
+ */
+public final class EmbedImages extends PTransform<PCollection<Sample>, PCollectionTuple> {
+  public static final TupleTag<Sample> EMBEDDED = new TupleTag<>() {};
+  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+
+  private final EmbeddingModel model;
+  private final EmbedSettings settings;
+  private final DecodeSettings decode;
+
+  private EmbedImages(EmbeddingModel model, EmbedSettings settings, DecodeSettings decode) {
+    this.model = model;
+    this.settings = settings;
+    this.decode = decode;
+  }
+
+  /**
+   * Embeds with {@code settings}; {@code decode} says how stored images were resized, so that
+   * padding added by the border mode is cut off before the model sees the picture.
+   *
+   * @throws ModelException when the model is missing, changed or described wrongly
+   */
+  public static EmbedImages with(EmbedSettings settings, DecodeSettings decode) {
+    return new EmbedImages(EmbeddingModel.load(settings.model()), settings, decode);
+  }
+
+  public EmbeddingModel model() {
+    return model;
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<Sample> images) {
+    if (!(images.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
+      throw new IllegalArgumentException("EmbedImages runs in the global window (a batch job)");
+    }
+    return images
+        .apply("KeyForBatching", WithKeys.<Integer, Sample>of(0))
+        .setCoder(KvCoder.of(VarIntCoder.of(), images.getCoder()))
+        .apply("Batch", GroupIntoBatches.<Integer, Sample>ofSize(settings.batchSize())
+            .withShardedKey())
+        .apply("PreprocessAndRun", ParDo.of(new EmbedBatchFn(model, settings, decode))
+            .withOutputTags(EMBEDDED, TupleTagList.of(REJECTIONS)));
+  }
+
+  /** What one batch gives: accepted samples and rejections, in input order. */
+  private record Results(List<Sample> embedded, List<Rejection> rejected) {}
+
+  private record Prepared(List<Sample> samples, float[] pixels) {}
+
+  static final class EmbedBatchFn
+      extends DoFn<KV<ShardedKey<Integer>, Iterable<Sample>>, Sample> {
+    private final EmbeddingModel model;
+    private final EmbedSettings settings;
+    private final DecodeSettings decode;
+    private final Counter embedded = Metrics.counter("embed", "images");
+    private final Counter batches = Metrics.counter("embed", "batches");
+    private transient SharedEmbedders.Lease lease;
+    private transient Preprocessor preprocessor;
+    private transient ExecutorService inference;
+    private transient Future<Results> pending;
+    private transient BoundedWindow pendingWindow;
+    private transient Instant pendingTimestamp;
+
+    EmbedBatchFn(EmbeddingModel model, EmbedSettings settings, DecodeSettings decode) {
+      this.model = model;
+      this.settings = settings;
+      this.decode = decode;
+    }
+
+    @Setup
+    public void setup() {
+      lease = SharedEmbedders.acquire(model, settings);
+      preprocessor = new Preprocessor(model.descriptor());
+      inference = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "winnow-inference");
+        thread.setDaemon(true);
+        return thread;
+      });
+    }
+
+    @ProcessElement
+    public void process(@Element KV<ShardedKey<Integer>, Iterable<Sample>> batch,
+        BoundedWindow window, @Timestamp Instant timestamp, MultiOutputReceiver out)
+        throws Exception {
+      // Preprocess this batch while the previous one is still in the model.
+      List<Rejection> failed = new ArrayList<>();
+      Prepared prepared = preprocess(batch.getValue(), failed);
+      failed.forEach(out.get(REJECTIONS)::output);
+      if (pending != null) {
+        emit(awaitPending(), out);
+      }
+      if (!prepared.samples().isEmpty()) {
+        pending = inference.submit(() -> run(prepared));
+        pendingWindow = window;
+        pendingTimestamp = timestamp;
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) throws Exception {
+      if (pending != null) {
+        BoundedWindow window = pendingWindow;
+        Instant timestamp = pendingTimestamp;
+        Results results = awaitPending();
+        results.embedded().forEach(s -> context.output(EMBEDDED, s, timestamp, window));
+        results.rejected().forEach(r -> context.output(REJECTIONS, r, timestamp, window));
+      }
+    }
+
+    @Teardown
+    public void teardown() {
+      if (inference != null) {
+        inference.shutdownNow();
+      }
+      if (lease != null) {
+        SharedEmbedders.release(lease);
+        lease = null;
+      }
+    }
+
+    private Results awaitPending() throws Exception {
+      try {
+        return pending.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof Exception cause ? cause : e;
+      } finally {
+        pending = null;
+      }
+    }
+
+    private void emit(Results results, MultiOutputReceiver out) {
+      results.embedded().forEach(out.get(EMBEDDED)::output);
+      results.rejected().forEach(out.get(REJECTIONS)::output);
+    }
+
+    /** Decodes and resizes in parallel on the JVM's pool; a bad image becomes a rejection. */
+    private Prepared preprocess(Iterable<Sample> batch, List<Rejection> failed) throws Exception {
+      List<Sample> samples = new ArrayList<>();
+      batch.forEach(samples::add);
+      int size = preprocessor.tensorSize();
+      float[] pixels = new float[samples.size() * size];
+      List<Future<String>> errors = new ArrayList<>(samples.size());
+      for (int i = 0; i < samples.size(); i++) {
+        Sample sample = samples.get(i);
+        int at = i * size;
+        errors.add(lease.preprocessing().submit(() -> {
+          try {
+            preprocessor.fill(sample.image(), pictureBox(sample), pixels, at);
+            return null;
+          } catch (RuntimeException e) {
+            return e.getMessage() == null ? e.toString() : e.getMessage();
+          }
+        }));
+      }
+      List<Sample> ok = new ArrayList<>(samples.size());
+      float[] packed = pixels;
+      for (int i = 0; i < samples.size(); i++) {
+        String error = errors.get(i).get();
+        Sample sample = samples.get(i);
+        if (error == null) {
+          if (ok.size() != i) {
+            System.arraycopy(pixels, i * size, packed, ok.size() * size, size);
+          }
+          ok.add(sample);
+        } else {
+          failed.add(Rejection.of(sample.key(), sample.url(), Reason.PREPROCESS_FAILED, error));
+        }
+      }
+      return new Prepared(ok, packed);
+    }
+
+    private Rect pictureBox(Sample s) {
+      if (s.originalWidth() == null || s.width() == null) {
+        return null;
+      }
+      return Preprocessor.pictureBox(decode, s.originalWidth(), s.originalHeight(), s.width(),
+          s.height());
+    }
+
+    /** Runs on the inference thread. A failing batch is retried image by image. */
+    private Results run(Prepared prepared) {
+      List<Sample> samples = prepared.samples();
+      List<OnnxEmbedder.Output> outputs;
+      List<Rejection> rejected = new ArrayList<>();
+      try {
+        outputs = lease.embedder().run(prepared.pixels(), samples.size());
+      } catch (Exception batchError) {
+        outputs = new ArrayList<>();
+        int size = preprocessor.tensorSize();
+        for (int i = 0; i < samples.size(); i++) {
+          float[] one = java.util.Arrays.copyOfRange(prepared.pixels(), i * size, (i + 1) * size);
+          try {
+            outputs.add(lease.embedder().run(one, 1).get(0));
+          } catch (Exception e) {
+            outputs.add(null);
+            rejected.add(Rejection.ofError(samples.get(i).key(), samples.get(i).url(),
+                Stage.EMBED, e));
+          }
+        }
+      }
+      batches.inc();
+      List<Sample> embeddedSamples = new ArrayList<>(samples.size());
+      for (int i = 0; i < samples.size(); i++) {
+        OnnxEmbedder.Output output = outputs.get(i);
+        Sample sample = samples.get(i);
+        if (output == null) {
+          continue;
+        }
+        if (output.embedding() == null) {
+          rejected.add(Rejection.of(sample.key(), sample.url(), Reason.INVALID_EMBEDDING,
+              "the model's output is not finite or is all zeros"));
+          continue;
+        }
+        Sample.Builder b = sample.toBuilder().embedding(output.embedding());
+        if (output.classes() != null && model.descriptor().unsafeClasses() != null) {
+          Map<String, Float> scores = new LinkedHashMap<>();
+          List<String> names = model.descriptor().classes();
+          for (int k = 0; k < names.size(); k++) {
+            scores.put(names.get(k), output.classes()[k]);
+          }
+          b.nsfwScores(scores);
+        }
+        embeddedSamples.add(b.build());
+        embedded.inc();
+      }
+      return new Results(embeddedSamples, rejected);
+    }
+  }
+}
