@@ -2,7 +2,7 @@
 # Installs what Winnow needs on a Debian machine, only what is missing, and prints nothing when
 # all is there: a JDK 17+, Maven, a C++ compiler, FAISS with OpenBLAS (OpenMP variant; without
 # it Debian's FAISS falls back to reference BLAS, about 50 times slower), and the tools the local
-# Flink cluster script uses (curl, python3, ps).
+# Flink cluster script uses (curl, python3, ps), and npm for the model conversion test.
 # Extra packages for benchmarks can be named as arguments (e.g. python3-faiss).
 set -euo pipefail
 
@@ -16,6 +16,8 @@ command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v ps >/dev/null 2>&1 || need+=(procps)
+# npm fetches the pinned nsfwjs package that the model conversion test rebuilds from.
+command -v npm >/dev/null 2>&1 || need+=(npm)
 for package in libfaiss-dev libopenblas0-openmp "$@"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
     || need+=("$package")

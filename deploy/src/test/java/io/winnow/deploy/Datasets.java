@@ -39,4 +39,35 @@ record Datasets(List<String> samples, List<String> rejections, List<String> hidd
     rejections.sort(null);
     return new Datasets(samples, rejections, hidden);
   }
+
+  /** Each sample's embedding, by key: the shard's .npy rows are in the tar's (key) order. */
+  static java.util.Map<String, float[]> embeddings(Path dir) throws IOException {
+    java.util.Map<String, float[]> byKey = new java.util.TreeMap<>();
+    for (Path shard : WebDatasetReader.shards(dir, "shard")) {
+      List<String> keys = new ArrayList<>();
+      WebDatasetReader.read(shard, s -> keys.add(s.key()));
+      io.winnow.pipeline.export.NpyFiles.Array npy;
+      try (var in = Files.newInputStream(Path.of(shard.toString().replace(".tar", ".npy")))) {
+        npy = io.winnow.pipeline.export.NpyFiles.read(in);
+      }
+      for (int i = 0; i < keys.size(); i++) {
+        byKey.put(keys.get(i), npy.row(i));
+      }
+    }
+    return byKey;
+  }
+
+  /** Same keys, and embeddings equal up to float rounding (batches may form differently). */
+  static void assertSameEmbeddings(Path a, Path b) throws IOException {
+    java.util.Map<String, float[]> x = embeddings(a);
+    java.util.Map<String, float[]> y = embeddings(b);
+    org.assertj.core.api.Assertions.assertThat(x.keySet()).isEqualTo(y.keySet());
+    x.forEach((key, v) -> {
+      float[] w = y.get(key);
+      for (int i = 0; i < v.length; i++) {
+        org.assertj.core.api.Assertions.assertThat(v[i]).as(key)
+            .isCloseTo(w[i], org.assertj.core.data.Offset.offset(1e-5f));
+      }
+    });
+  }
 }

@@ -70,8 +70,11 @@ class FailoverIT {
 
     // One slot per TaskManager and parallelism 2: each TaskManager surely runs a fetch subtask.
     try (LocalCluster cluster = LocalCluster.start(Path.of("target/flink-it-failover"), 2, 1)) {
+      // Every URL serves the same bytes: dedup would keep one. This test is about exactly-once
+      // output under failure, so it keeps all 600 (dedup's own shuffles are covered elsewhere).
       WinnowConfig config = WinnowConfig.of(List.of(urls.toString()),
-          dir.resolve("disturbed").toString()).withFetch(fetch).withSamplesPerShard(100);
+          dir.resolve("disturbed").toString()).withFetch(fetch).withSamplesPerShard(100)
+          .withDedup(null);
       long start = System.nanoTime();
       CompletableFuture<RunSummary> job = CompletableFuture.supplyAsync(() -> {
         try {
@@ -97,7 +100,8 @@ class FailoverIT {
     }
 
     WinnowConfig undisturbed = WinnowConfig.of(List.of(urls.toString()),
-        dir.resolve("undisturbed").toString()).withFetch(fetch).withSamplesPerShard(100);
+        dir.resolve("undisturbed").toString()).withFetch(fetch).withSamplesPerShard(100)
+        .withDedup(null);
     RunWinnow.run(undisturbed, RunWinnow.options("flink", 2), null, false);
     server.stop(0);
 
@@ -108,5 +112,6 @@ class FailoverIT {
     assertThat(disturbed.samples()).isEqualTo(reference.samples());
     assertThat(disturbed.rejections()).isEmpty();
     assertThat(disturbed.hiddenFiles()).as("no temporary files left").isEmpty();
+    Datasets.assertSameEmbeddings(dir.resolve("disturbed"), dir.resolve("undisturbed"));
   }
 }

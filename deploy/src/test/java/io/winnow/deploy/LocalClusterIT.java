@@ -66,13 +66,14 @@ class LocalClusterIT {
           false);
 
       assertThat(clusterSummary.balanced()).isTrue();
-      assertThat(clusterSummary.accepted()).isEqualTo(16);
+      assertThat(clusterSummary.accepted()).isEqualTo(14);
       assertThat(clusterSummary.rejectedByReason()).isEqualTo(embeddedSummary.rejectedByReason());
       Datasets a = Datasets.read(dir.resolve("cluster"));
       Datasets b = Datasets.read(dir.resolve("embedded"));
-      assertThat(a.samples()).hasSize(16).isEqualTo(b.samples());
-      assertThat(a.rejections()).hasSize(8).isEqualTo(b.rejections());
+      assertThat(a.samples()).hasSize(14).isEqualTo(b.samples());
+      assertThat(a.rejections()).hasSize(10).isEqualTo(b.rejections());
       assertThat(a.hiddenFiles()).isEmpty();
+      Datasets.assertSameEmbeddings(dir.resolve("cluster"), dir.resolve("embedded"));
     }
   }
 }

@@ -2,6 +2,7 @@ package io.winnow.cli;
 
 import io.winnow.pipeline.WinnowConfig;
 import io.winnow.pipeline.crawl.FetchSettings;
+import io.winnow.pipeline.DedupSettings;
 import io.winnow.pipeline.decode.DecodeSettings;
 import io.winnow.pipeline.embed.EmbedSettings;
 import io.winnow.pipeline.embed.EmbeddingModel;
@@ -159,9 +160,38 @@ final class RunOptions {
   int inferenceThreads;
 
   @Option(names = "--preprocess-threads", defaultValue = "0", paramLabel = "N",
-      description = "Threads per worker JVM that decode and resize for the model; 0: half the "
+      description = "Threads per worker JVM that decode and resize for the model; 0: all "
           + "cores. Default: 0.")
   int preprocessThreads;
+
+  // Dedup
+  @Option(names = "--no-dedup", defaultValue = "false",
+      description = "Keep exact and near duplicates.")
+  boolean noDedup;
+
+  @Option(names = "--dedup-threshold", defaultValue = "NaN", paramLabel = "COSINE",
+      description = "Near-duplicate cosine similarity (pairs at or above it). Default: the "
+          + "model's duplicate_threshold.")
+  double dedupThreshold;
+
+  @Option(names = "--dedup-k", defaultValue = "64", paramLabel = "K",
+      description = "Neighbours per image in the k-NN graph. Default: 64 (DINOv2's).")
+  int dedupK;
+
+  @Option(names = "--dedup-max-edges", defaultValue = "20000000", paramLabel = "N",
+      description = "Most near-duplicate edges the one-worker union-find accepts (~100 bytes "
+          + "each). Default: 20000000.")
+  long dedupMaxEdges;
+
+  @Option(names = "--eval-set", paramLabel = "NAME=DIR",
+      description = "An evaluation set (a folder or glob of image files) to remove pool images "
+          + "too similar to. Repeatable.")
+  List<String> evalSets = List.of();
+
+  @Option(names = "--eval-threshold", defaultValue = "NaN", paramLabel = "COSINE",
+      description = "Pool images at or above this similarity to an eval image are removed. "
+          + "Default: the model's eval_threshold.")
+  double evalThreshold;
 
   // Export
   @Option(names = "--shard-prefix", defaultValue = "shard", paramLabel = "NAME",
@@ -180,9 +210,11 @@ final class RunOptions {
         minImageSize, maxPixels, maxAspectRatio, jpegQuality);
     EmbedSettings embed = noEmbed ? null : new EmbedSettings(model, embedBatchSize,
         executionProvider, inferenceThreads, preprocessThreads > 0 ? preprocessThreads
-            : Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+            : Runtime.getRuntime().availableProcessors());
+    DedupSettings dedup = noDedup || embed == null ? null
+        : new DedupSettings(dedupThreshold, dedupK, dedupMaxEdges, evalSets, evalThreshold);
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup);
   }
 
   static final class InputFormatConverter

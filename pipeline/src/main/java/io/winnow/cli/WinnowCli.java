@@ -33,6 +33,11 @@ public final class WinnowCli implements Runnable {
         err.println("winnow: " + unbalanced.getMessage());
         return EXIT_UNBALANCED;
       }
+      if (error instanceof io.winnow.pipeline.embed.ModelException) {
+        // A configuration problem, found before any URL is fetched: say what, not where.
+        err.println("winnow: " + error.getMessage());
+        return 2;
+      }
       err.println("winnow: " + error.getMessage());
       if (System.getenv("WINNOW_DEBUG") != null) {
         error.printStackTrace(err);

@@ -8,7 +8,7 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Everything one run needs, strongly typed. {@code embed} is null when embedding is off. The CLI builds it from flags and the config file;
+ * Everything one run needs, strongly typed. {@code embed} and {@code dedup} are null when off. The CLI builds it from flags and the config file;
  * tests build it directly.
  */
 public record WinnowConfig(
@@ -21,7 +21,8 @@ public record WinnowConfig(
     int samplesPerShard,
     FetchSettings fetch,
     DecodeSettings decode,
-    EmbedSettings embed)
+    EmbedSettings embed,
+    DedupSettings dedup)
     implements Serializable {
 
   public WinnowConfig {
@@ -39,27 +40,34 @@ public record WinnowConfig(
 
   public static WinnowConfig of(List<String> inputs, String outputDir) {
     return new WinnowConfig(inputs, InputFormat.AUTO, "url", "caption", outputDir, "shard",
-        10_000, FetchSettings.defaults(), DecodeSettings.defaults(), EmbedSettings.defaults());
+        10_000, FetchSettings.defaults(), DecodeSettings.defaults(), EmbedSettings.defaults(),
+        DedupSettings.defaults());
   }
 
   public WinnowConfig withFetch(FetchSettings fetch) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup);
   }
 
   public WinnowConfig withDecode(DecodeSettings decode) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup);
   }
 
   public WinnowConfig withSamplesPerShard(int samplesPerShard) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup);
   }
 
   /** {@code null} turns embedding off: shards then carry no {@code .npy}. */
   public WinnowConfig withEmbed(EmbedSettings embed) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup);
+  }
+
+  /** {@code null} turns deduplication off (it also needs embeddings). */
+  public WinnowConfig withDedup(DedupSettings dedup) {
+    return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup);
   }
 }

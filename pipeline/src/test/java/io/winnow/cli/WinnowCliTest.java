@@ -53,11 +53,16 @@ class WinnowCliTest {
           .isEqualTo(2);
       assertThat(WinnowCli.execute("run", "-i", "x", "-o", "y", "--resize-mode", "stretch"))
           .isEqualTo(2);
+      Path urls = Files.writeString(dir.resolve("urls.txt"), "http://127.0.0.1:9/a.jpg\n");
+      assertThat(WinnowCli.execute("run", "-i", urls.toString(), "-o", dir.resolve("m").toString(),
+          "--runner", "direct", "--model", dir.resolve("no-model/model.json").toString()))
+          .isEqualTo(2);
     } finally {
       System.setErr(originalErr);
     }
     assertThat(err.toString()).contains("matches no file").contains("unknown option 'imagesize'")
-        .contains("stretch");
+        .contains("stretch")
+        .contains("model descriptor " + dir.resolve("no-model/model.json") + " does not exist");
   }
 
   @Test
@@ -71,6 +76,7 @@ class WinnowCliTest {
       System.setOut(originalOut);
     }
     assertThat(out.toString()).contains("--input", "--runner", "--per-host-concurrency",
-        "--allow-loopback", "--resize-mode", "--samples-per-shard", "--config");
+        "--allow-loopback", "--resize-mode", "--samples-per-shard", "--config", "--model",
+        "--execution-provider", "--embed-batch-size", "--no-embed");
   }
 }

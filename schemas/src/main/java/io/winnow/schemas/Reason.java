@@ -43,6 +43,15 @@ public enum Reason {
   PREPROCESS_FAILED(Stage.EMBED),
   /** The model returned NaN, infinity or an all-zero vector, which cannot be normalised. */
   INVALID_EMBEDDING(Stage.EMBED),
+  // dedup
+  /** Same downloaded bytes (SHA-256) as the kept sample named in the detail. */
+  EXACT_DUPLICATE(Stage.DEDUP),
+  /** Within the cosine threshold of the kept sample of its component, named in the detail. */
+  NEAR_DUPLICATE(Stage.DEDUP),
+  /** Within the eval threshold of an image of an evaluation set, named in the detail. */
+  CONTAMINATED(Stage.DEDUP),
+  /** No embedding, or one of another dimension than the model's. */
+  BAD_EMBEDDING(Stage.DEDUP),
   // any stage: a bug or an unexpected exception, always with a stack trace
   INTERNAL_ERROR(null);
 

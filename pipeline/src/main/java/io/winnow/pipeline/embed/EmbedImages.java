@@ -38,8 +38,9 @@ import org.joda.time.Instant;
  *
  * <p>Images are grouped into batches ({@link GroupIntoBatches} on sharded keys, so batches form
  * where the images already are), preprocessed on a per-JVM pool and run through one shared ONNX
- * Runtime session per worker JVM. While the model runs one batch, the next batch is decoded and
- * resized. The model is checked (descriptor, file, SHA-256) when the transform is created, so a
+ * Runtime session per worker JVM. On GPU workers (or when the thread settings leave cores free)
+ * the next batch is decoded and resized while the model runs the current one; when ONNX Runtime
+ * has every core, the batch is preprocessed on all cores and then run (faster there, measured). The model is checked (descriptor, file, SHA-256) when the transform is created, so a
  * bad model fails the job before any URL is fetched.
  *
  * <p>Output: on {@link #EMBEDDED}, each sample with its L2-normalised float32 embedding (and, for
@@ -107,6 +108,10 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
     private transient ExecutorService inference;
     private transient Future<Results> pending;
     private transient BoundedWindow pendingWindow;
+    /** Two tensor buffers: one for the batch in the model, one for the batch being prepared. */
+    private transient float[][] buffers;
+    private transient int nextBuffer;
+    private transient boolean overlap;
     private transient Instant pendingTimestamp;
 
     EmbedBatchFn(EmbeddingModel model, EmbedSettings settings, DecodeSettings decode) {
@@ -119,6 +124,8 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
     public void setup() {
       lease = SharedEmbedders.acquire(model, settings);
       preprocessor = new Preprocessor(model.descriptor());
+      buffers = new float[2][];
+      overlap = settings.overlapsPreprocessing(Runtime.getRuntime().availableProcessors());
       inference = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "winnow-inference");
         thread.setDaemon(true);
@@ -137,10 +144,15 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
       if (pending != null) {
         emit(awaitPending(), out);
       }
-      if (!prepared.samples().isEmpty()) {
+      if (prepared.samples().isEmpty()) {
+        return;
+      }
+      if (overlap) {
         pending = inference.submit(() -> run(prepared));
         pendingWindow = window;
         pendingTimestamp = timestamp;
+      } else {
+        emit(run(prepared), out);
       }
     }
 
@@ -186,7 +198,14 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
       List<Sample> samples = new ArrayList<>();
       batch.forEach(samples::add);
       int size = preprocessor.tensorSize();
-      float[] pixels = new float[samples.size() * size];
+      // The other buffer may still be in the model; this one is free (its batch was emitted).
+      float[] buffer = buffers[nextBuffer];
+      if (buffer == null || buffer.length < samples.size() * size) {
+        buffer = new float[samples.size() * size];
+        buffers[nextBuffer] = buffer;
+      }
+      nextBuffer = 1 - nextBuffer;
+      float[] pixels = buffer;
       List<Future<String>> errors = new ArrayList<>(samples.size());
       for (int i = 0; i < samples.size(); i++) {
         Sample sample = samples.get(i);

@@ -9,7 +9,7 @@ import java.io.Serializable;
  * @param batchSize images per inference call
  * @param provider where ONNX Runtime runs the model
  * @param inferenceThreads ONNX Runtime intra-op threads per worker JVM; 0 lets it choose (all cores)
- * @param preprocessThreads threads per worker JVM that decode and resize while the model runs
+ * @param preprocessThreads threads per worker JVM that decode and resize images for the model
  */
 public record EmbedSettings(
     String model,
@@ -33,7 +33,7 @@ public record EmbedSettings(
 
   public static EmbedSettings defaults() {
     return new EmbedSettings(EmbeddingModel.DEFAULT, 32, ExecutionProvider.CPU, 0,
-        Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        Runtime.getRuntime().availableProcessors());
   }
 
   public EmbedSettings withModel(String location) {
@@ -50,5 +50,16 @@ public record EmbedSettings(
 
   public EmbedSettings withThreads(int inference, int preprocess) {
     return new EmbedSettings(model, batchSize, provider, inference, preprocess);
+  }
+
+  /**
+   * Whether preprocessing overlaps inference: on GPU workers, or when the thread counts fit in
+   * the cores. When ONNX Runtime has every core, overlapping slowed inference more than it saved
+   * (measured on 2 cores: its threads wait on each other whenever one is preempted), so a batch
+   * is preprocessed on all cores and then run.
+   */
+  public boolean overlapsPreprocessing(int cores) {
+    return provider != ExecutionProvider.CPU
+        || (inferenceThreads > 0 && inferenceThreads + preprocessThreads <= cores);
   }
 }

@@ -31,6 +31,10 @@ public record EmbeddingModel(String location, ModelDescriptor descriptor) implem
 
   /** Reads and checks the descriptor and the model file's checksum. */
   public static EmbeddingModel load(String location) {
+    if (!location.startsWith(BUILTIN_PREFIX) && !Files.isRegularFile(Path.of(descriptorPath(location)))) {
+      throw new ModelException("model descriptor " + Path.of(descriptorPath(location)).toAbsolutePath()
+          + " does not exist (a model is a model.json, its folder, or builtin:NAME)");
+    }
     ModelDescriptor descriptor;
     try (InputStream in = open(descriptorPath(location), location)) {
       descriptor = Json.mapper().readValue(in, ModelDescriptor.class);

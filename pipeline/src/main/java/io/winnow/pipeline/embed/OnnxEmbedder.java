@@ -29,8 +29,18 @@ public final class OnnxEmbedder implements AutoCloseable {
   private final List<String> outputs = new ArrayList<>();
   private final ExecutionProvider provider;
   private final int tensorSize;
+  private final ThreadLocal<FloatBuffer> inputBuffers = new ThreadLocal<>();
 
   public OnnxEmbedder(EmbeddingModel checked, ExecutionProvider provider, int threads) {
+    this(checked, provider, threads, false);
+  }
+
+  /**
+   * @param sharesCores other threads work while the model runs: idle ONNX Runtime threads then
+   *     sleep instead of spinning, which would take the cores those threads need
+   */
+  public OnnxEmbedder(EmbeddingModel checked, ExecutionProvider provider, int threads,
+      boolean sharesCores) {
     this.model = checked.descriptor();
     this.provider = provider;
     this.tensorSize = 3 * model.inputSize() * model.inputSize();
@@ -41,6 +51,9 @@ public final class OnnxEmbedder implements AutoCloseable {
         options.setIntraOpNumThreads(threads);
       }
       options.setInterOpNumThreads(1);
+      if (sharesCores) {
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      }
       addProvider(options, provider);
       this.session = checked.builtin()
           ? env.createSession(checked.builtinBytes(), options)
@@ -114,9 +127,8 @@ public final class OnnxEmbedder implements AutoCloseable {
     long[] shape = model.channelsFirst()
         ? new long[] {count, 3, model.inputSize(), model.inputSize()}
         : new long[] {count, model.inputSize(), model.inputSize(), 3};
-    FloatBuffer direct = ByteBuffer.allocateDirect(count * tensorSize * 4)
-        .order(ByteOrder.nativeOrder()).asFloatBuffer();
-    direct.put(pixels, 0, count * tensorSize).rewind();
+    FloatBuffer direct = inputBuffer(count * tensorSize);
+    direct.put(pixels, 0, count * tensorSize).flip();
     try (OnnxTensor input = OnnxTensor.createTensor(env, direct, shape);
          OrtSession.Result result = session.run(Map.of(model.inputName(), input),
              new java.util.HashSet<>(outputs))) {
@@ -129,6 +141,20 @@ public final class OnnxEmbedder implements AutoCloseable {
       }
       return out;
     }
+  }
+
+  /**
+   * A direct buffer per calling thread, kept between calls: allocating tens of MB of direct memory
+   * per batch makes the JVM run full collections to free it.
+   */
+  private FloatBuffer inputBuffer(int floats) {
+    FloatBuffer buffer = inputBuffers.get();
+    if (buffer == null || buffer.capacity() < floats) {
+      buffer = ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      inputBuffers.set(buffer);
+    }
+    buffer.clear();
+    return buffer;
   }
 
   private static float[][] rows(OrtSession.Result result, String name, int count)

@@ -39,7 +39,8 @@ final class SharedEmbedders {
         return thread;
       });
       lease = new Lease(new OnnxEmbedder(checked, settings.provider(),
-          settings.inferenceThreads()), pool, key);
+          settings.inferenceThreads(),
+          settings.overlapsPreprocessing(Runtime.getRuntime().availableProcessors())), pool, key);
       LEASES.put(key, lease);
     }
     USERS.merge(key, 1, Integer::sum);

@@ -78,8 +78,10 @@ class EmbedImagesTest {
     Map<Integer, Map<String, float[]>> byBatch = new HashMap<>();
     for (int batch : new int[] {1, 3, 8}) {
       Pipeline pipeline = Pipelines.direct();
+      // Batch 1 preprocesses then runs; 3 and 8 leave a core free, so they overlap the two.
+      EmbedSettings settings = batch == 1 ? tinyVit(batch) : tinyVit(batch).withThreads(1, 1);
       PCollectionTuple out = pipeline.apply(Create.of(samples))
-          .apply(EmbedImages.with(tinyVit(batch), DECODE));
+          .apply(EmbedImages.with(settings, DECODE));
       PAssert.that(out.get(EmbedImages.EMBEDDED)).satisfies(embedded -> {
         Map<String, float[]> vectors = new HashMap<>();
         embedded.forEach(s -> vectors.put(s.key(), s.embedding()));
@@ -98,6 +100,16 @@ class EmbedImagesTest {
         }
       }
     }
+  }
+
+  @Test
+  void overlapsPreprocessingOnlyWhereItDoesNotCompeteWithInference() {
+    EmbedSettings cpu = EmbedSettings.defaults();
+    assertThat(cpu.withThreads(0, 2).overlapsPreprocessing(2)).isFalse();
+    assertThat(cpu.withThreads(2, 1).overlapsPreprocessing(2)).isFalse();
+    assertThat(cpu.withThreads(1, 1).overlapsPreprocessing(2)).isTrue();
+    assertThat(cpu.withProvider(ExecutionProvider.CUDA)
+        .withThreads(0, 2).overlapsPreprocessing(2)).isTrue();
   }
 
   @Test
@@ -133,7 +145,7 @@ class EmbedImagesTest {
     assertThatThrownBy(() -> EmbedImages.with(
         EmbedSettings.defaults().withModel("/nonexistent/model.json"), DECODE))
         .isInstanceOf(ModelException.class)
-        .hasMessageContaining("/nonexistent/model.json");
+        .hasMessageContaining("model descriptor /nonexistent/model.json does not exist");
   }
 
   /** PAssert callbacks run inside the pipeline; results come back through this static map. */

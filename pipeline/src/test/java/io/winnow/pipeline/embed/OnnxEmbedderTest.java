@@ -66,8 +66,8 @@ class OnnxEmbedderTest {
   void aDescriptorNamingAMissingOutputFailsAtStartup(@TempDir Path dir) throws Exception {
     ModelFixtures.copyOfTinyVit(dir);
     Path json = dir.resolve("model.json");
-    Files.writeString(json, Files.readString(json).replace("\"embedding_output\": \"embedding\"",
-        "\"embedding_output\": \"features\""));
+    Files.writeString(json, Files.readString(json).replaceAll(
+        "\"embedding_output\"\\s*:\\s*\"embedding\"", "\"embedding_output\": \"features\""));
     EmbeddingModel model = EmbeddingModel.load(dir.toString());
     assertThatThrownBy(() -> new OnnxEmbedder(model, ExecutionProvider.CPU, 1))
         .isInstanceOf(ModelException.class)
@@ -79,7 +79,7 @@ class OnnxEmbedderTest {
   void aDescriptorWithTheWrongDimensionFailsAtStartup(@TempDir Path dir) throws Exception {
     ModelFixtures.copyOfTinyVit(dir);
     Path json = dir.resolve("model.json");
-    Files.writeString(json, Files.readString(json).replace("\"dimension\": 96",
+    Files.writeString(json, Files.readString(json).replaceAll("\"dimension\"\\s*:\\s*96",
         "\"dimension\": 384"));
     EmbeddingModel model = EmbeddingModel.load(dir.toString());
     assertThatThrownBy(() -> new OnnxEmbedder(model, ExecutionProvider.CPU, 1))
@@ -95,7 +95,7 @@ class OnnxEmbedderTest {
     Path json = dir.resolve("model.json");
     String sha = java.util.HexFormat.of().formatHex(
         java.security.MessageDigest.getInstance("SHA-256").digest(garbage));
-    Files.writeString(json, Files.readString(json).replaceAll("\"sha256\": \"[0-9a-f]+\"",
+    Files.writeString(json, Files.readString(json).replaceAll("\"sha256\"\\s*:\\s*\"[0-9a-f]+\"",
         "\"sha256\": \"" + sha + "\""));
     EmbeddingModel model = EmbeddingModel.load(dir.toString());
     assertThatThrownBy(() -> new OnnxEmbedder(model, ExecutionProvider.CPU, 1))

@@ -1,0 +1,128 @@
+package io.winnow.dedup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.winnow.schemas.Rejection;
+import io.winnow.schemas.Sample;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.junit.jupiter.api.Test;
+
+class DropNearDuplicatesTest {
+  private static final int D = 16;
+
+  static Sample sample(String key, String sha, int side, float[] vector) {
+    return Sample.builder(key, "http://x/" + key).sha256(sha).originalSize(side, side)
+        .storedSize(64, 64)
+        .image(new byte[] {1}).embedding(vector).build();
+  }
+
+  private static PCollectionTuple run(Pipeline p, List<Sample> samples, double threshold) {
+    return p.apply(Create.of(samples).withCoder(new Sample.Coder()))
+        .apply(DropNearDuplicates.with(D, threshold).withK(8).withExactSearch(true));
+  }
+
+  private static void expect(List<Sample> samples, double threshold, List<String> kept,
+      List<String> rejections) {
+    Pipeline p = KnnJoinTest.pipeline();
+    PCollectionTuple out = run(p, samples, threshold);
+    PAssert.that(out.get(DropNearDuplicates.KEPT).apply("KeptKeys",
+        MapElements.into(TypeDescriptors.strings()).via(Sample::key)))
+        .containsInAnyOrder(kept);
+    PAssert.that(out.get(DropNearDuplicates.REJECTIONS).apply("Rejected",
+        MapElements.into(TypeDescriptors.strings())
+            .via((Rejection r) -> r.key() + " " + r.reason().wireName() + " " + r.detail())))
+        .containsInAnyOrder(rejections);
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void exactDuplicatesKeepTheSmallestKey() {
+    Random r = new Random(1);
+    float[] v = TestVectors.random(D, r);
+    expect(List.of(sample("b", "sha1", 100, v), sample("a", "sha1", 100, v),
+            sample("c", "sha2", 100, TestVectors.random(D, r))), 0.99,
+        List.of("a", "c"),
+        List.of("b exact-duplicate same bytes (sha256 sha1) as a (http://x/a)"));
+  }
+
+  @Test
+  void chainsAreOneGroupAndTheLargestImageIsKept() {
+    Random r = new Random(2);
+    float[] a = TestVectors.random(D, r);
+    float[] seed = TestVectors.random(D, r);
+    float[] b = TestVectors.atCosine(a, 0.95, seed);     // a~b
+    float[] awayFromA = a.clone();
+    for (int i = 0; i < D; i++) {
+      awayFromA[i] = -awayFromA[i];
+    }
+    float[] c = TestVectors.atCosine(b, 0.95, awayFromA); // b~c, turned away from a
+    double ac = DropNearDuplicates.dot(a, c);
+    assertThat(ac).as("a and c are not near each other").isLessThan(0.9);
+    float[] lone = TestVectors.random(D, r);
+    // c is the largest image, so it represents the chain; a and b name it.
+    String abSim = String.format(java.util.Locale.ROOT, "%.4f", DropNearDuplicates.dot(a, c));
+    String bcSim = String.format(java.util.Locale.ROOT, "%.4f", DropNearDuplicates.dot(b, c));
+    expect(List.of(sample("a", "s1", 100, a), sample("b", "s2", 100, b),
+            sample("c", "s3", 300, c), sample("z", "s4", 100, lone)), 0.9,
+        List.of("c", "z"),
+        List.of("a near-duplicate near-duplicate of c (cosine " + abSim + ", group of 3)",
+            "b near-duplicate near-duplicate of c (cosine " + bcSim + ", group of 3)"));
+  }
+
+  @Test
+  void aPairExactlyAtTheThresholdIsADuplicate() {
+    float[] a = new float[D];
+    a[0] = 1;
+    float[] b = new float[D];
+    b[0] = 0.75f;  // exact in binary: cosine 0.75 * 1 + 0.5 * 0 ... normalised below
+    b[1] = (float) Math.sqrt(1 - 0.75 * 0.75);
+    float cosine = DropNearDuplicates.dot(a, b);
+    expect(List.of(sample("a", "s1", 100, a), sample("b", "s2", 100, b)), cosine,
+        List.of("a"), List.of(String.format(java.util.Locale.ROOT,
+            "b near-duplicate near-duplicate of a (cosine %.4f, group of 2)", cosine)));
+    float above = Math.nextUp(cosine);
+    expect(List.of(sample("a", "s1", 100, a), sample("b", "s2", 100, b)), above,
+        List.of("a", "b"), List.of());
+  }
+
+  @Test
+  void wrongDimensionsAreRejectedWithAReason() {
+    Random r = new Random(3);
+    expect(List.of(sample("ok", "s1", 10, TestVectors.random(D, r)),
+            sample("short", "s2", 10, new float[] {1, 0}),
+            Sample.builder("none", "http://x/none").sha256("s3").image(new byte[] {1}).build()),
+        0.9, List.of("ok"),
+        List.of("short bad-embedding embedding has 2 dimensions, the model 16",
+            "none bad-embedding no embedding"));
+  }
+
+  @Test
+  void emptyAndSingleInputs() {
+    expect(List.of(), 0.9, List.of(), List.of());
+    expect(List.of(sample("one", "s", 10, TestVectors.random(D, new Random(4)))), 0.9,
+        List.of("one"), List.of());
+  }
+
+  @Test
+  void tooManyEdgesFailClearly() {
+    List<Sample> same = new ArrayList<>();
+    float[] v = TestVectors.random(D, new Random(5));
+    for (int i = 0; i < 6; i++) {
+      same.add(sample("k" + i, "s" + i, 10, v));
+    }
+    Pipeline p = KnnJoinTest.pipeline();
+    p.apply(Create.of(same).withCoder(new Sample.Coder()))
+        .apply(DropNearDuplicates.with(D, 0.9).withK(8).withExactSearch(true).withMaxEdges(3));
+    assertThatThrownBy(() -> p.run().waitUntilFinish())
+        .hasMessageContaining("more than 3 near-duplicate edges");
+  }
+}

@@ -1,0 +1,141 @@
+package io.winnow.dedup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.jupiter.api.Test;
+
+class KnnJoinTest {
+  static Pipeline pipeline() {
+    return Pipeline.create(PipelineOptionsFactory.fromArgs("--targetParallelism=2").create());
+  }
+
+  /** Brute force, best first, ties by key: what every mode must agree with. */
+  static Map<String, List<Neighbor>> bruteForce(List<KeyedVector> queries,
+      List<KeyedVector> base, int k, boolean self) {
+    HashMap<String, List<Neighbor>> out = new HashMap<>();
+    for (KeyedVector q : queries) {
+      List<Neighbor> all = new java.util.ArrayList<>();
+      for (KeyedVector b : base) {
+        if (!(self && b.key().equals(q.key()))) {
+          all.add(new Neighbor(b.key(), DropNearDuplicates.dot(q.vector(), b.vector())));
+        }
+      }
+      all.sort(Neighbor.BEST_FIRST);
+      out.put(q.key(), List.copyOf(all.subList(0, Math.min(k, all.size()))));
+    }
+    return out;
+  }
+
+  private static Map<String, List<Neighbor>> run(List<KeyedVector> data, KnnJoin join) {
+    Pipeline p = pipeline();
+    PCollection<KV<String, List<Neighbor>>> result = p.apply(Create.of(data)
+        .withCoder(new KeyedVector.Coder())).apply(join);
+    Map<String, List<Neighbor>> collected = new java.util.concurrent.ConcurrentHashMap<>();
+    PAssert.that(result).satisfies(rows -> {
+      rows.forEach(r -> Collected.put(r.getKey(), r.getValue()));
+      return null;
+    });
+    p.run().waitUntilFinish();
+    collected.putAll(Collected.take());
+    return collected;
+  }
+
+  @Test
+  void exactModeEqualsBruteForce() {
+    List<KeyedVector> data = TestVectors.clustered(600, 32, 20, 0.6, 1);
+    Map<String, List<Neighbor>> got = run(data, KnnJoin.self(32, 5).exact());
+    Map<String, List<Neighbor>> want = bruteForce(data, data, 5, true);
+    assertThat(got.keySet()).isEqualTo(want.keySet());
+    want.forEach((key, neighbours) -> assertSameNeighbours(got.get(key), neighbours));
+  }
+
+  @Test
+  void partitionedModeAgreesWithExactWhenItProbesEveryPartition() {
+    List<KeyedVector> data = TestVectors.clustered(2_000, 32, 40, 0.6, 2);
+    Map<String, List<Neighbor>> exact = run(data, KnnJoin.self(32, 8).exact());
+    Map<String, List<Neighbor>> partitioned = run(data, KnnJoin.self(32, 8).withPartitions(10, 10));
+    assertThat(partitioned.keySet()).isEqualTo(exact.keySet());
+    exact.forEach((key, neighbours) -> assertSameNeighbours(partitioned.get(key), neighbours));
+  }
+
+  @Test
+  void partitionedModeWithFewProbesFindsNearlyAllOfTheTrueNeighbours() {
+    List<KeyedVector> data = TestVectors.clustered(3_000, 32, 30, 0.6, 3);
+    Map<String, List<Neighbor>> exact = run(data, KnnJoin.self(32, 5).exact());
+    Map<String, List<Neighbor>> approximate = run(data, KnnJoin.self(32, 5).withPartitions(16, 3));
+    long found = 0;
+    long total = 0;
+    for (Map.Entry<String, List<Neighbor>> e : exact.entrySet()) {
+      java.util.Set<String> truth = new java.util.HashSet<>();
+      e.getValue().forEach(n -> truth.add(n.key()));
+      total += truth.size();
+      found += approximate.getOrDefault(e.getKey(), List.of()).stream()
+          .filter(n -> truth.contains(n.key())).count();
+    }
+    assertThat((double) found / total).as("recall@5 with 3 of 16 partitions probed")
+        .isGreaterThan(0.95);
+  }
+
+  @Test
+  void joinsQueriesAgainstAnotherCollection() {
+    List<KeyedVector> base = TestVectors.clustered(300, 16, 10, 0.5, 4);
+    List<KeyedVector> queries = TestVectors.clustered(50, 16, 10, 0.5, 5).stream()
+        .map(v -> new KeyedVector("q" + v.key(), v.vector())).toList();
+    Pipeline p = pipeline();
+    PCollection<KeyedVector> database = p.apply("Base", Create.of(base)
+        .withCoder(new KeyedVector.Coder()));
+    PCollection<KV<String, List<Neighbor>>> result = p.apply("Queries", Create.of(queries)
+        .withCoder(new KeyedVector.Coder())).apply(KnnJoin.against(database, 16, 3).exact());
+    Map<String, List<Neighbor>> want = bruteForce(queries, base, 3, false);
+    PAssert.that(result).satisfies(rows -> {
+      int n = 0;
+      for (KV<String, List<Neighbor>> r : rows) {
+        assertSameNeighbours(r.getValue(), want.get(r.getKey()));
+        n++;
+      }
+      assertThat(n).isEqualTo(50);
+      return null;
+    });
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void emptyAndSingleInputs() {
+    assertThat(run(List.of(), KnnJoin.self(4, 3))).isEmpty();
+    assertThat(run(List.of(new KeyedVector("only", new float[] {1, 0, 0, 0})),
+        KnnJoin.self(4, 3))).as("a lone vector has no other neighbour").isEmpty();
+  }
+
+  static void assertSameNeighbours(List<Neighbor> got, List<Neighbor> want) {
+    assertThat(got).hasSameSizeAs(want);
+    for (int i = 0; i < want.size(); i++) {
+      assertThat(got.get(i).key()).isEqualTo(want.get(i).key());
+      assertThat(got.get(i).similarity()).isCloseTo(want.get(i).similarity(),
+          org.assertj.core.data.Offset.offset(1e-5f));
+    }
+  }
+
+  /** PAssert callbacks run inside the pipeline; results come back through here. */
+  static final class Collected {
+    private static final Map<String, List<Neighbor>> ROWS = new HashMap<>();
+
+    static synchronized void put(String key, List<Neighbor> value) {
+      ROWS.put(key, value);
+    }
+
+    static synchronized Map<String, List<Neighbor>> take() {
+      Map<String, List<Neighbor>> copy = new HashMap<>(ROWS);
+      ROWS.clear();
+      return copy;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.winnow.pipeline;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * How duplicates are removed (see {@code DropNearDuplicates}).
+ *
+ * @param threshold cosine similarity at or above which two images are near-duplicates; NaN takes
+ *     the model descriptor's {@code duplicate_threshold}
+ * @param k neighbours per image in the k-NN graph (DINOv2 used 64)
+ * @param maxEdges most near-duplicate edges the single-worker union-find accepts
+ * @param evalSets evaluation sets to decontaminate against, each {@code NAME=FOLDER_OR_GLOB}
+ * @param evalThreshold cosine at or above which a pool image is too close to an eval image; NaN
+ *     takes the model descriptor's {@code eval_threshold}
+ */
+public record DedupSettings(double threshold, int k, long maxEdges, List<String> evalSets,
+    double evalThreshold) implements Serializable {
+  public DedupSettings {
+    evalSets = List.copyOf(evalSets);
+    for (String set : evalSets) {
+      int eq = set.indexOf('=');
+      if (eq < 1 || eq == set.length() - 1) {
+        throw new IllegalArgumentException("an eval set is NAME=FOLDER_OR_GLOB, got '" + set + "'");
+      }
+    }
+    if (!Double.isNaN(evalThreshold) && !(evalThreshold > -1 && evalThreshold <= 1)) {
+      throw new IllegalArgumentException("the eval threshold is a cosine within (-1, 1]");
+    }
+    if (!Double.isNaN(threshold) && !(threshold > -1 && threshold <= 1)) {
+      throw new IllegalArgumentException("the dedup threshold is a cosine within (-1, 1]");
+    }
+    if (k < 1 || maxEdges < 1) {
+      throw new IllegalArgumentException("dedup k and max edges must be positive");
+    }
+  }
+
+  public static DedupSettings defaults() {
+    return new DedupSettings(Double.NaN, 64, 20_000_000L, List.of(), Double.NaN);
+  }
+
+  public double thresholdFor(double modelDefault) {
+    return Double.isNaN(threshold) ? modelDefault : threshold;
+  }
+
+  public double evalThresholdFor(double modelDefault) {
+    return Double.isNaN(evalThreshold) ? modelDefault : evalThreshold;
+  }
+
+  public DedupSettings withEvalSets(List<String> sets, double threshold) {
+    return new DedupSettings(this.threshold, k, maxEdges, sets, threshold);
+  }
+}
