@@ -148,7 +148,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     PCollection<Sample> unique = exact.get(SAMPLES).setCoder(samples.getCoder());
 
     // 2. Near duplicates: k-NN edges at or above the threshold, then connected components.
-    KnnJoin knn = KnnJoin.self(dimension, k).withTargetPartitionSize(partitionSize);
+    KnnJoin knn = KnnJoin.self(dimension, k).withTargetPartitionSize(partitionSize)
+        .withMinSimilarity(threshold);
     PCollection<KV<String, String>> components = unique
         .apply("Vectors", MapElements.into(TypeDescriptor.of(KeyedVector.class))
             .via(s -> new KeyedVector(s.key(), s.embedding())))

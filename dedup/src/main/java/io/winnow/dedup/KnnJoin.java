@@ -68,9 +68,10 @@ public final class KnnJoin
   private final int nprobe;
   private final int targetPartitionSize;
   private final int trainingSample;
+  private final float minSimilarity;
 
   private KnnJoin(PCollection<KeyedVector> database, int dimension, int k, int partitions,
-      int nprobe, int targetPartitionSize, int trainingSample) {
+      int nprobe, int targetPartitionSize, int trainingSample, float minSimilarity) {
     if (dimension < 1 || k < 1 || partitions < 0 || nprobe < 1 || targetPartitionSize < 1
         || trainingSample < 1) {
       throw new IllegalArgumentException("dimension, k, nprobe, partition size and training "
@@ -83,29 +84,43 @@ public final class KnnJoin
     this.nprobe = nprobe;
     this.targetPartitionSize = targetPartitionSize;
     this.trainingSample = trainingSample;
+    this.minSimilarity = minSimilarity;
   }
 
   /** Each vector's k nearest other vectors of the same collection. */
   public static KnnJoin self(int dimension, int k) {
-    return new KnnJoin(null, dimension, k, 0, 8, 2_000, 100_000);
+    return new KnnJoin(null, dimension, k, 0, 8, 2_000, 100_000, Float.NEGATIVE_INFINITY);
   }
 
   /** Each query's k nearest vectors of {@code database}. */
   public static KnnJoin against(PCollection<KeyedVector> database, int dimension, int k) {
-    return new KnnJoin(database, dimension, k, 0, 8, 2_000, 100_000);
+    return new KnnJoin(database, dimension, k, 0, 8, 2_000, 100_000,
+        Float.NEGATIVE_INFINITY);
   }
 
   /** One partition, flat index: exact, for small inputs and tests. */
   public KnnJoin exact() {
-    return new KnnJoin(database, dimension, k, 1, 1, targetPartitionSize, trainingSample);
+    return new KnnJoin(database, dimension, k, 1, 1, targetPartitionSize, trainingSample,
+        minSimilarity);
   }
 
   public KnnJoin withPartitions(int count, int probes) {
-    return new KnnJoin(database, dimension, k, count, probes, targetPartitionSize, trainingSample);
+    return new KnnJoin(database, dimension, k, count, probes, targetPartitionSize, trainingSample,
+        minSimilarity);
   }
 
   public KnnJoin withTargetPartitionSize(int size) {
-    return new KnnJoin(database, dimension, k, partitions, nprobe, size, trainingSample);
+    return new KnnJoin(database, dimension, k, partitions, nprobe, size, trainingSample,
+        minSimilarity);
+  }
+
+  /**
+   * Drops neighbours below {@code similarity} where they are found, before any shuffle: dedup
+   * needs only pairs above its threshold, and this keeps the merged results small at scale.
+   */
+  public KnnJoin withMinSimilarity(double similarity) {
+    return new KnnJoin(database, dimension, k, partitions, nprobe, targetPartitionSize,
+        trainingSample, (float) similarity);
   }
 
   @Override
@@ -141,7 +156,7 @@ public final class KnnJoin
         .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()));
     return KeyedPCollectionTuple.of(DATABASE, baseParts).and(QUERIES, queryParts)
         .apply("JoinPartitions", CoGroupByKey.create())
-        .apply("SearchPartitions", ParDo.of(new SearchFn(dimension, k, self)))
+        .apply("SearchPartitions", ParDo.of(new SearchFn(dimension, k, self, minSimilarity)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(new Neighbor.Coder())))
         .apply("GatherPerQuery", GroupByKey.create())
         .apply("MergeTopK", ParDo.of(new MergeFn(k)))
@@ -302,11 +317,13 @@ public final class KnnJoin
     private final int dimension;
     private final int k;
     private final boolean self;
+    private final float floor;
 
-    SearchFn(int dimension, int k, boolean self) {
+    SearchFn(int dimension, int k, boolean self, float floor) {
       this.dimension = dimension;
       this.k = k;
       this.self = self;
+      this.floor = floor;
     }
 
     @StartBundle
@@ -361,7 +378,7 @@ public final class KnnJoin
             continue;
           }
           String key = base.get((int) label).key();
-          if (!(self && key.equals(queryKey))) {
+          if (result.score(i, r) >= floor && !(self && key.equals(queryKey))) {
             found.add(new Neighbor(key, result.score(i, r)));
           }
         }

@@ -59,6 +59,22 @@ class KnnJoinTest {
   }
 
   @Test
+  void aSimilarityFloorDropsWeakerNeighboursBeforeTheMerge() {
+    List<KeyedVector> data = TestVectors.clustered(400, 16, 10, 0.8, 6);
+    Map<String, List<Neighbor>> got = run(data, KnnJoin.self(16, 5).exact().withMinSimilarity(0.9));
+    Map<String, List<Neighbor>> want = new HashMap<>();
+    bruteForce(data, data, 5, true).forEach((key, neighbours) -> {
+      List<Neighbor> kept = neighbours.stream().filter(n -> n.similarity() >= 0.9f).toList();
+      if (!kept.isEmpty()) {
+        want.put(key, kept);
+      }
+    });
+    assertThat(want).isNotEmpty();
+    assertThat(got.keySet()).isEqualTo(want.keySet());
+    want.forEach((key, neighbours) -> assertSameNeighbours(got.get(key), neighbours));
+  }
+
+  @Test
   void partitionedModeAgreesWithExactWhenItProbesEveryPartition() {
     List<KeyedVector> data = TestVectors.clustered(2_000, 32, 40, 0.6, 2);
     Map<String, List<Neighbor>> exact = run(data, KnnJoin.self(32, 8).exact());
