@@ -102,8 +102,7 @@ public final class EmbedBench {
         started = System.nanoTime();
       }
       for (Sample x : samples) {
-        preprocessor.fill(x.image(), Preprocessor.pictureBox(DecodeSettings.defaults(),
-            x.originalWidth(), x.originalHeight(), x.width(), x.height()), tensor, 0);
+        preprocessor.fill(x, DecodeSettings.defaults(), tensor, 0);
         timed += round;
       }
     }
@@ -121,8 +120,7 @@ public final class EmbedBench {
       float[] pixels = new float[n * size];
       for (int i = 0; i < n; i++) {
         Sample x = samples.get(start + i);
-        preprocessor.fill(x.image(), Preprocessor.pictureBox(DecodeSettings.defaults(),
-            x.originalWidth(), x.originalHeight(), x.width(), x.height()), pixels, i * size);
+        preprocessor.fill(x, DecodeSettings.defaults(), pixels, i * size);
       }
       batches.add(pixels);
     }
@@ -132,7 +130,7 @@ public final class EmbedBench {
       options.setIntraOpNumThreads(threads);
       options.setInterOpNumThreads(1);
       try (OrtSession session = model.builtin()
-          ? env.createSession(readBuiltin(model), options)
+          ? env.createSession(model.builtinBytes(), options)
           : env.createSession(model.filePath(), options)) {
         List<OnnxTensor> tensors = new ArrayList<>();
         for (float[] pixels : batches) {
@@ -153,12 +151,6 @@ public final class EmbedBench {
         tensors.forEach(OnnxTensor::close);
         return samples.size() / seconds;
       }
-    }
-  }
-
-  private static byte[] readBuiltin(EmbeddingModel model) throws Exception {
-    try (var in = EmbedBench.class.getResourceAsStream(model.filePath())) {
-      return in.readAllBytes();
     }
   }
 

@@ -30,7 +30,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.bytedeco.opencv.opencv_core.Rect;
 import org.joda.time.Instant;
 
 /**
@@ -212,7 +211,7 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
         int at = i * size;
         errors.add(lease.preprocessing().submit(() -> {
           try {
-            preprocessor.fill(sample.image(), pictureBox(sample), pixels, at);
+            preprocessor.fill(sample, decode, pixels, at);
             return null;
           } catch (RuntimeException e) {
             return e.getMessage() == null ? e.toString() : e.getMessage();
@@ -220,28 +219,19 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
         }));
       }
       List<Sample> ok = new ArrayList<>(samples.size());
-      float[] packed = pixels;
       for (int i = 0; i < samples.size(); i++) {
         String error = errors.get(i).get();
         Sample sample = samples.get(i);
         if (error == null) {
-          if (ok.size() != i) {
-            System.arraycopy(pixels, i * size, packed, ok.size() * size, size);
+          if (ok.size() != i) { // close the gap a failed image left
+            System.arraycopy(pixels, i * size, pixels, ok.size() * size, size);
           }
           ok.add(sample);
         } else {
           failed.add(Rejection.of(sample.key(), sample.url(), Reason.PREPROCESS_FAILED, error));
         }
       }
-      return new Prepared(ok, packed);
-    }
-
-    private Rect pictureBox(Sample s) {
-      if (s.originalWidth() == null || s.width() == null) {
-        return null;
-      }
-      return Preprocessor.pictureBox(decode, s.originalWidth(), s.originalHeight(), s.width(),
-          s.height());
+      return new Prepared(ok, pixels);
     }
 
     /** Runs on the inference thread. A failing batch is retried image by image. */

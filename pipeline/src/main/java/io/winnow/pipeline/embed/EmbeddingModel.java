@@ -69,7 +69,7 @@ public record EmbeddingModel(String location, ModelDescriptor descriptor) implem
   }
 
   /** The whole model file; for built-ins, which are small. Files are opened by path instead. */
-  byte[] builtinBytes() {
+  public byte[] builtinBytes() {
     try (InputStream in = open(filePath(), location)) {
       return in.readAllBytes();
     } catch (IOException e) {

@@ -10,6 +10,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import io.winnow.pipeline.decode.DecodeSettings;
 import io.winnow.pipeline.decode.ResizeMode;
 import io.winnow.schemas.ModelDescriptor;
+import io.winnow.schemas.Sample;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
@@ -55,6 +56,17 @@ public final class Preprocessor {
     Mat picture = content == null || (content.width() == bgr.cols() && content.height() == bgr.rows())
         ? bgr : new Mat(bgr, content);
     fill(picture, dest, at);
+  }
+
+  /**
+   * Writes the tensor of a stored sample's image, without the padding that {@code decode}'s
+   * resize mode added: what the embedding stage feeds the model.
+   */
+  public void fill(Sample stored, DecodeSettings decode, float[] dest, int at) {
+    Rect box = stored.originalWidth() == null || stored.width() == null ? null
+        : pictureBox(decode, stored.originalWidth(), stored.originalHeight(), stored.width(),
+            stored.height());
+    fill(stored.image(), box, dest, at);
   }
 
   /** Writes the tensor of an 8-bit BGR image at {@code offset} of {@code dest}. */
