@@ -9,10 +9,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -60,6 +62,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
   private static final TupleTag<Removal> REMOVALS = new TupleTag<>() {};
   private static final TupleTag<String> COMPONENT = new TupleTag<>() {};
   private static final TupleTag<Member> MEMBER = new TupleTag<>() {};
+  private static final TupleTag<KV<String, Member>> UNIQUE = new TupleTag<>() {};
+  private static final TupleTag<KV<String, Removal>> EXACT_REMOVALS = new TupleTag<>() {};
 
   private final int dimension;
   private final double threshold;
@@ -106,27 +110,54 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     return new DropNearDuplicates(dimension, threshold, k, maxEdges, exactSearch, size);
   }
 
-  /** Who was removed in favour of whom. */
-  record Removal(String representative, float similarity, int groupSize, boolean exact)
-      implements Serializable {}
+  /** Who was removed in favour of whom, and the rejection detail that says so. */
+  record Removal(String representative, String detail, boolean exact) implements Serializable {}
 
-  /** What choosing a representative needs of a sample. */
-  record Member(String key, long pixels, float[] vector) implements Serializable {}
+  /**
+   * What the grouping steps need of a sample; whole samples (with their images) are shuffled
+   * only once, by the final join.
+   */
+  record Member(String key, String url, long pixels, float[] vector) implements Serializable {}
 
   static final class MemberCoder extends org.apache.beam.sdk.coders.AtomicCoder<Member> {
+    private static final StringUtf8Coder TEXT = StringUtf8Coder.of();
+    private static final NullableCoder<String> URL = NullableCoder.of(TEXT);
+
     @Override
     public void encode(Member m, java.io.OutputStream out) throws java.io.IOException {
-      StringUtf8Coder.of().encode(m.key(), out);
-      org.apache.beam.sdk.coders.VarLongCoder.of().encode(m.pixels(), out);
+      TEXT.encode(m.key(), out);
+      URL.encode(m.url(), out);
+      VarLongCoder.of().encode(m.pixels(), out);
       new KeyedVector.FloatArrayCoder().encode(m.vector(), out);
     }
 
     @Override
     public Member decode(java.io.InputStream in) throws java.io.IOException {
-      return new Member(StringUtf8Coder.of().decode(in),
-          org.apache.beam.sdk.coders.VarLongCoder.of().decode(in),
+      return new Member(TEXT.decode(in), URL.decode(in), VarLongCoder.of().decode(in),
           new KeyedVector.FloatArrayCoder().decode(in));
     }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+
+  static final class RemovalCoder extends org.apache.beam.sdk.coders.AtomicCoder<Removal> {
+    private static final StringUtf8Coder TEXT = StringUtf8Coder.of();
+
+    @Override
+    public void encode(Removal r, java.io.OutputStream out) throws java.io.IOException {
+      TEXT.encode(r.representative(), out);
+      TEXT.encode(r.detail(), out);
+      BooleanCoder.of().encode(r.exact(), out);
+    }
+
+    @Override
+    public Removal decode(java.io.InputStream in) throws java.io.IOException {
+      return new Removal(TEXT.decode(in), TEXT.decode(in), BooleanCoder.of().decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
   }
 
   @Override
@@ -135,24 +166,26 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     PCollectionTuple checked = samples.apply("CheckEmbeddings", ParDo.of(new CheckFn(dimension))
         .withOutputTags(SAMPLES, TupleTagList.of(REJECTIONS)));
     PCollection<Sample> valid = checked.get(SAMPLES);
+    KvCoder<String, Member> memberCoder = KvCoder.of(StringUtf8Coder.of(), new MemberCoder());
+    KvCoder<String, Removal> removalCoder = KvCoder.of(StringUtf8Coder.of(), new RemovalCoder());
 
     // 1. Exact duplicates: same downloaded bytes.
     PCollectionTuple exact = valid
         .apply("KeyBySha256", MapElements
-            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
-            .via(s -> KV.of(s.sha256() == null ? s.key() : s.sha256(), s)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), samples.getCoder()))
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Member.class)))
+            .via(s -> KV.of(s.sha256() == null ? s.key() : s.sha256(), member(s))))
+        .setCoder(memberCoder)
         .apply("GroupSameBytes", GroupByKey.create())
         .apply("KeepOnePerBytes", ParDo.of(new KeepOneFn())
-            .withOutputTags(SAMPLES, TupleTagList.of(REJECTIONS)));
-    PCollection<Sample> unique = exact.get(SAMPLES).setCoder(samples.getCoder());
+            .withOutputTags(UNIQUE, TupleTagList.of(EXACT_REMOVALS)));
+    PCollection<KV<String, Member>> unique = exact.get(UNIQUE).setCoder(memberCoder);
 
     // 2. Near duplicates: k-NN edges at or above the threshold, then connected components.
     KnnJoin knn = KnnJoin.self(dimension, k).withTargetPartitionSize(partitionSize)
         .withMinSimilarity(threshold);
     PCollection<KV<String, String>> components = unique
         .apply("Vectors", MapElements.into(TypeDescriptor.of(KeyedVector.class))
-            .via(s -> new KeyedVector(s.key(), s.embedding())))
+            .via(m -> new KeyedVector(m.getKey(), m.getValue().vector())))
         .setCoder(new KeyedVector.Coder())
         .apply("KnnSelfJoin", exactSearch ? knn.exact() : knn)
         .apply("EdgesAboveThreshold", ParDo.of(new EdgesFn(threshold)))
@@ -162,23 +195,21 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
 
     // 3. One representative per component.
-    PCollection<KV<String, Member>> members = unique
-        .apply("Members", MapElements
-            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Member.class)))
-            .via(s -> KV.of(s.key(), new Member(s.key(), pixels(s), s.embedding()))))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), new MemberCoder()));
-    PCollection<KV<String, Removal>> removals = KeyedPCollectionTuple
-        .of(COMPONENT, components).and(MEMBER, members)
+    PCollection<KV<String, Removal>> nearRemovals = KeyedPCollectionTuple
+        .of(COMPONENT, components).and(MEMBER, unique)
         .apply("JoinComponents", CoGroupByKey.create())
         .apply("ByComponent", ParDo.of(new ByComponentFn()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), new MemberCoder()))
+        .setCoder(memberCoder)
         .apply("GroupComponents", GroupByKey.create())
         .apply("ChooseRepresentatives", ParDo.of(new RepresentativeFn()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(Removal.class)));
+        .setCoder(removalCoder);
+    PCollection<KV<String, Removal>> removals = PCollectionList
+        .of(exact.get(EXACT_REMOVALS).setCoder(removalCoder)).and(nearRemovals)
+        .apply("AllRemovals", org.apache.beam.sdk.transforms.Flatten.pCollections());
 
-    // 4. Keep or reject each sample.
+    // 4. Keep or reject each sample: the one shuffle of whole samples.
     PCollectionTuple decided = KeyedPCollectionTuple
-        .of(SAMPLES, unique.apply("KeyByKey", MapElements
+        .of(SAMPLES, valid.apply("KeyByKey", MapElements
                 .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
                 .via(s -> KV.of(s.key(), s)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), samples.getCoder())))
@@ -188,10 +219,14 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
             .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
 
     PCollection<Rejection> rejections = PCollectionList.of(checked.get(REJECTIONS))
-        .and(exact.get(REJECTIONS)).and(decided.get(REJECTIONS))
+        .and(decided.get(REJECTIONS))
         .apply("AllDedupRejections", org.apache.beam.sdk.transforms.Flatten.pCollections());
     return PCollectionTuple.of(KEPT, decided.get(KEPT).setCoder(samples.getCoder()))
         .and(REJECTIONS, rejections);
+  }
+
+  static Member member(Sample s) {
+    return new Member(s.key(), s.url(), pixels(s), s.embedding());
   }
 
   /** The original's pixel count: stored sizes are all alike after resizing. */
@@ -222,23 +257,24 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     }
   }
 
-  static final class KeepOneFn extends DoFn<KV<String, Iterable<Sample>>, Sample> {
-    private final Counter removed = Metrics.counter("dedup", "exact_duplicates");
-
+  static final class KeepOneFn extends DoFn<KV<String, Iterable<Member>>, KV<String, Member>> {
     @ProcessElement
-    public void process(@Element KV<String, Iterable<Sample>> group, MultiOutputReceiver out) {
-      Sample keep = null;
-      for (Sample s : group.getValue()) {
-        if (keep == null || s.key().compareTo(keep.key()) < 0) {
-          keep = s;
+    public void process(@Element KV<String, Iterable<Member>> group, MultiOutputReceiver out) {
+      // Iterated once: some runners' grouped values cannot be read twice.
+      List<Member> same = new ArrayList<>();
+      group.getValue().forEach(same::add);
+      Member keep = same.get(0);
+      for (Member m : same) {
+        if (m.key().compareTo(keep.key()) < 0) {
+          keep = m;
         }
       }
-      out.get(SAMPLES).output(keep);
-      for (Sample s : group.getValue()) {
-        if (s != keep && !s.key().equals(keep.key())) {
-          removed.inc();
-          out.get(REJECTIONS).output(Rejection.of(s.key(), s.url(), Reason.EXACT_DUPLICATE,
-              "same bytes (sha256 " + group.getKey() + ") as " + keep.key() + " (" + keep.url() + ")"));
+      out.get(UNIQUE).output(KV.of(keep.key(), keep));
+      for (Member m : same) {
+        if (!m.key().equals(keep.key())) {
+          out.get(EXACT_REMOVALS).output(KV.of(m.key(), new Removal(keep.key(),
+              "same bytes (sha256 " + group.getKey() + ") as " + keep.key() + " (" + keep.url()
+                  + ")", true)));
         }
       }
     }
@@ -317,30 +353,34 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
       members.sort(PREFERRED);
       Member keep = members.get(0);
       for (Member m : members.subList(1, members.size())) {
-        out.output(KV.of(m.key(), new Removal(keep.key(), dot(m.vector(), keep.vector()),
-            members.size(), false)));
+        out.output(KV.of(m.key(), new Removal(keep.key(), String.format(Locale.ROOT,
+            "near-duplicate of %s (cosine %.4f, group of %d)", keep.key(),
+            dot(m.vector(), keep.vector()), members.size()), false)));
       }
     }
   }
 
   static final class DecideFn extends DoFn<KV<String, CoGbkResult>, Sample> {
-    private final Counter removed = Metrics.counter("dedup", "near_duplicates");
+    private final Counter exactRemoved = Metrics.counter("dedup", "exact_duplicates");
+    private final Counter nearRemoved = Metrics.counter("dedup", "near_duplicates");
 
     @ProcessElement
     public void process(@Element KV<String, CoGbkResult> joined, MultiOutputReceiver out) {
-      Sample sample = joined.getValue().getOnly(SAMPLES, null);
       Removal removal = joined.getValue().getOnly(REMOVALS, null);
-      if (sample == null) {
-        return;
+      // Keys are unique per run, except for a URL listed twice: each copy is decided alike.
+      for (Sample sample : joined.getValue().getAll(SAMPLES)) {
+        if (removal == null) {
+          out.get(KEPT).output(sample);
+        } else if (removal.exact()) {
+          exactRemoved.inc();
+          out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(),
+              Reason.EXACT_DUPLICATE, removal.detail()));
+        } else {
+          nearRemoved.inc();
+          out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(),
+              Reason.NEAR_DUPLICATE, removal.detail()));
+        }
       }
-      if (removal == null) {
-        out.get(KEPT).output(sample);
-        return;
-      }
-      removed.inc();
-      out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(), Reason.NEAR_DUPLICATE,
-          String.format(Locale.ROOT, "near-duplicate of %s (cosine %.4f, group of %d)",
-              removal.representative(), removal.similarity(), removal.groupSize())));
     }
   }
 

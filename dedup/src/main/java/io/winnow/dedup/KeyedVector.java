@@ -47,7 +47,10 @@ public record KeyedVector(String key, float[] vector) implements Serializable {
     public void verifyDeterministic() {}
   }
 
-  /** Length-prefixed float arrays, big-endian, for coders here. */
+  /**
+   * Length-prefixed float arrays for coders here; the floats little-endian, copied in one block
+   * (big-endian would byte-swap every value on x86 and ARM).
+   */
   static final class FloatArrays {
     private FloatArrays() {}
 
@@ -55,7 +58,8 @@ public record KeyedVector(String key, float[] vector) implements Serializable {
       DataOutputStream out = new DataOutputStream(stream);
       out.writeInt(values.length);
       byte[] bytes = new byte[values.length * 4];
-      java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().put(values);
+      java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+          .put(values);
       out.write(bytes);
       out.flush();
     }
@@ -66,7 +70,8 @@ public record KeyedVector(String key, float[] vector) implements Serializable {
       byte[] bytes = new byte[n * 4];
       in.readFully(bytes);
       float[] values = new float[n];
-      java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(values);
+      java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+          .get(values);
       return values;
     }
   }

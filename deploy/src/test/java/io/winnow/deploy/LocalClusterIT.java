@@ -6,6 +6,7 @@ import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.demo.DemoCorpus;
+import io.winnow.pipeline.filter.FilterSettings;
 import io.winnow.pipeline.demo.DemoServer;
 import io.winnow.schemas.RunSummary;
 import java.nio.file.Path;
@@ -53,10 +54,14 @@ class LocalClusterIT {
       FetchSettings fetch = FetchSettings.defaults()
           .withAllowedEndpoints(Set.of(server.endpoint()))
           .withRetries(3, Duration.ofMillis(100), Duration.ofSeconds(5));
+      DemoCorpus.SafetyListFiles lists = DemoCorpus.writeSafetyLists(dir.resolve("lists"),
+          server.baseUrl());
+      FilterSettings filter = FilterSettings.defaults().withLists(List.of(lists.blockList()),
+          List.of(), List.of(lists.optOutList()));
       WinnowConfig onCluster = WinnowConfig.of(List.of(urls.toString()),
-          dir.resolve("cluster").toString()).withFetch(fetch);
+          dir.resolve("cluster").toString()).withFetch(fetch).withFilter(filter);
       WinnowConfig embedded = WinnowConfig.of(List.of(urls.toString()),
-          dir.resolve("embedded").toString()).withFetch(fetch);
+          dir.resolve("embedded").toString()).withFetch(fetch).withFilter(filter);
 
       long start = System.nanoTime();
       RunSummary clusterSummary = RunWinnow.run(onCluster, onCluster(cluster.master(), 1), null,
@@ -71,7 +76,8 @@ class LocalClusterIT {
       Datasets a = Datasets.read(dir.resolve("cluster"));
       Datasets b = Datasets.read(dir.resolve("embedded"));
       assertThat(a.samples()).hasSize(14).isEqualTo(b.samples());
-      assertThat(a.rejections()).hasSize(10).isEqualTo(b.rejections());
+      assertThat(a.rejections()).hasSize(DemoCorpus.ENTRIES.size() - 14)
+          .isEqualTo(b.rejections());
       assertThat(a.hiddenFiles()).isEmpty();
       Datasets.assertSameEmbeddings(dir.resolve("cluster"), dir.resolve("embedded"));
     }

@@ -52,6 +52,15 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       // The guard stays on: only the demo server's own endpoint is allowed.
       options.allowedEndpoints = List.of(server.endpoint());
+      // The demo's own block and opt-out lists, unless lists were given.
+      DemoCorpus.SafetyListFiles lists = DemoCorpus.writeSafetyLists(dir.resolve("input"),
+          server.baseUrl());
+      if (options.blockLists.isEmpty()) {
+        options.blockLists = List.of(lists.blockList());
+      }
+      if (options.optOutLists.isEmpty()) {
+        options.optOutLists = List.of(lists.optOutList());
+      }
       if (options.retryBase.toMillis() >= 500) {
         options.retryBase = java.time.Duration.ofMillis(100);
       }

@@ -2,6 +2,7 @@ package io.winnow.cli;
 
 import io.winnow.pipeline.WinnowConfig;
 import io.winnow.pipeline.crawl.FetchSettings;
+import io.winnow.pipeline.filter.FilterSettings;
 import io.winnow.pipeline.DedupSettings;
 import io.winnow.pipeline.decode.DecodeSettings;
 import io.winnow.pipeline.embed.EmbedSettings;
@@ -104,6 +105,73 @@ final class RunOptions {
   List<String> allowedEndpoints = List.of();
 
   // Decode
+  // Safety and consent filters
+  @Option(names = "--block-list", paramLabel = "FILE|URL",
+      description = "Unsafe-domain list (one rule per line: example.com, *.example.com, "
+          + "=host.example.com, sha256:HEX). Repeatable; read at the start of each run.")
+  List<String> blockLists = List.of();
+
+  @Option(names = "--allow-list", paramLabel = "FILE|URL",
+      description = "Domain rules that override the block lists. Repeatable.")
+  List<String> allowLists = List.of();
+
+  @Option(names = "--opt-out-list", paramLabel = "FILE|URL",
+      description = "User opt-outs: URLs (lines with ://) and domain rules. Repeatable.")
+  List<String> optOutLists = List.of();
+
+  @Option(names = "--no-robots", defaultValue = "false",
+      description = "Do not read robots.txt (it is honoured by default).")
+  boolean noRobots;
+
+  @Option(names = "--robots-token", defaultValue = FetchSettings.DEFAULT_TOKEN,
+      paramLabel = "TOKEN",
+      description = "The product token robots.txt groups and X-Robots-Tag prefixes name. "
+          + "Default: Winnow.")
+  String robotsToken;
+
+  @Option(names = "--max-crawl-delay", defaultValue = "10s", converter = Durations.class,
+      paramLabel = "DURATION",
+      description = "Longer robots.txt Crawl-delays refuse the host's URLs. Default: 10s.")
+  Duration maxCrawlDelay;
+
+  @Option(names = "--opt-out-headers", defaultValue = "noai,noimageai,noindex,noimageindex",
+      split = ",", paramLabel = "DIRECTIVE",
+      description = "X-Robots-Tag directives that refuse an image; 'none' ignores the header. "
+          + "Default: noai,noimageai,noindex,noimageindex.")
+  List<String> optOutHeaders;
+
+  @Option(names = "--nsfw-threshold", defaultValue = "0.5", paramLabel = "P",
+      description = "Drop images whose unsafe classes sum to this probability. Default: 0.5.")
+  double nsfwThreshold;
+
+  @Option(names = "--no-nsfw", defaultValue = "false", description = "Turn the NSFW filter off.")
+  boolean noNsfw;
+
+  @Option(names = "--nsfw-model", defaultValue = "auto", paramLabel = "MODEL",
+      description = "NSFW classifier (a model as --model takes, naming unsafe classes); auto: "
+          + "the embedding model when it is one, else the built-in nsfwjs.")
+  String nsfwModel;
+
+  @Option(names = "--faces", defaultValue = "blur", paramLabel = "blur|drop|off",
+      description = "Blur detected faces (default), drop images with faces, or do nothing.")
+  String faces;
+
+  @Option(names = "--face-detector", defaultValue = "blazeface", paramLabel = "blazeface|haar",
+      description = "Default: blazeface (falls back to haar if OpenCV cannot load it).")
+  String faceDetector;
+
+  @Option(names = "--face-score", defaultValue = "0.5", paramLabel = "P",
+      description = "BlazeFace detections at or above this score are faces. Default: 0.5.")
+  double faceScore;
+
+  @Option(names = "--face-margin", defaultValue = "0.2", paramLabel = "FRACTION",
+      description = "Blurred area grows by this fraction of the face on each side. Default: 0.2.")
+  double faceMargin;
+
+  @Option(names = "--blur-style", defaultValue = "gaussian", paramLabel = "gaussian|pixelate",
+      description = "Default: gaussian.")
+  String blurStyle;
+
   @Option(names = "--image-size", defaultValue = "256", paramLabel = "PX",
       description = "Target size for the resize mode. Default: 256.")
   int imageSize;
@@ -183,9 +251,10 @@ final class RunOptions {
           + "each). Default: 20000000.")
   long dedupMaxEdges;
 
-  @Option(names = "--eval-set", paramLabel = "NAME=DIR",
-      description = "An evaluation set (a folder or glob of image files) to remove pool images "
-          + "too similar to. Repeatable.")
+  @Option(names = "--eval-set", paramLabel = "NAME=LOCATION",
+      description = "An evaluation set to remove pool images too similar to: a folder or glob "
+          + "of image files, or a URL list file (.txt/.csv/.tsv/.jsonl/.parquet), fetched like "
+          + "the pool. Repeatable.")
   List<String> evalSets = List.of();
 
   @Option(names = "--eval-threshold", defaultValue = "NaN", paramLabel = "COSINE",
@@ -205,7 +274,17 @@ final class RunOptions {
   WinnowConfig toConfig(List<String> inputs, String outputDir) {
     FetchSettings fetch = new FetchSettings(concurrency, perHostConcurrency, connectTimeout,
         readTimeout, totalTimeout, retries, retryBase, maxRetryWait, maxRedirects, maxBytes,
-        userAgent, allowLoopback, allowPrivate, new LinkedHashSet<>(allowedEndpoints));
+        userAgent, allowLoopback, allowPrivate, new LinkedHashSet<>(allowedEndpoints),
+        new FetchSettings.Consent(!noRobots, robotsToken,
+            optOutHeaders.equals(List.of("none")) ? java.util.Set.of()
+                : new LinkedHashSet<>(optOutHeaders.stream().map(String::strip)
+                    .map(d -> d.toLowerCase(java.util.Locale.ROOT)).toList()),
+            maxCrawlDelay), null);
+    FilterSettings filter = new FilterSettings(blockLists, allowLists, optOutLists,
+        noNsfw ? Double.NaN : nsfwThreshold, nsfwModel,
+        FilterSettings.FaceMode.valueOf(faces.strip().toUpperCase(java.util.Locale.ROOT)),
+        faceDetector, faceScore, faceMargin,
+        FilterSettings.BlurStyle.valueOf(blurStyle.strip().toUpperCase(java.util.Locale.ROOT)));
     DecodeSettings decode = new DecodeSettings(imageSize, resizeMode, resizeOnlyIfBigger,
         minImageSize, maxPixels, maxAspectRatio, jpegQuality);
     EmbedSettings embed = noEmbed ? null : new EmbedSettings(model, embedBatchSize,
@@ -214,7 +293,7 @@ final class RunOptions {
     DedupSettings dedup = noDedup || embed == null ? null
         : new DedupSettings(dedupThreshold, dedupK, dedupMaxEdges, evalSets, evalThreshold);
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed, dedup);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter);
   }
 
   static final class InputFormatConverter

@@ -33,7 +33,8 @@ public final class WinnowCli implements Runnable {
         err.println("winnow: " + unbalanced.getMessage());
         return EXIT_UNBALANCED;
       }
-      if (error instanceof io.winnow.pipeline.embed.ModelException) {
+      if (error instanceof io.winnow.pipeline.embed.ModelException
+          || error instanceof io.winnow.pipeline.filter.SafetyLists.ListException) {
         // A configuration problem, found before any URL is fetched: say what, not where.
         err.println("winnow: " + error.getMessage());
         return 2;

@@ -10,7 +10,8 @@ import java.util.List;
  *     the model descriptor's {@code duplicate_threshold}
  * @param k neighbours per image in the k-NN graph (DINOv2 used 64)
  * @param maxEdges most near-duplicate edges the single-worker union-find accepts
- * @param evalSets evaluation sets to decontaminate against, each {@code NAME=FOLDER_OR_GLOB}
+ * @param evalSets evaluation sets to decontaminate against, each {@code NAME=LOCATION}: a folder or glob of image files, or a URL
+ *     list (see {@link io.winnow.pipeline.read.ReadImageSet})
  * @param evalThreshold cosine at or above which a pool image is too close to an eval image; NaN
  *     takes the model descriptor's {@code eval_threshold}
  */
@@ -21,7 +22,7 @@ public record DedupSettings(double threshold, int k, long maxEdges, List<String>
     for (String set : evalSets) {
       int eq = set.indexOf('=');
       if (eq < 1 || eq == set.length() - 1) {
-        throw new IllegalArgumentException("an eval set is NAME=FOLDER_OR_GLOB, got '" + set + "'");
+        throw new IllegalArgumentException("an eval set is NAME=FOLDER_GLOB_OR_URL_LIST, got '" + set + "'");
       }
     }
     if (!Double.isNaN(evalThreshold) && !(evalThreshold > -1 && evalThreshold <= 1)) {

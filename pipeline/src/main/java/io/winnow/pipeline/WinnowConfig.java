@@ -3,6 +3,7 @@ package io.winnow.pipeline;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.decode.DecodeSettings;
 import io.winnow.pipeline.embed.EmbedSettings;
+import io.winnow.pipeline.filter.FilterSettings;
 import io.winnow.pipeline.read.InputFormat;
 import java.io.Serializable;
 import java.util.List;
@@ -22,7 +23,8 @@ public record WinnowConfig(
     FetchSettings fetch,
     DecodeSettings decode,
     EmbedSettings embed,
-    DedupSettings dedup)
+    DedupSettings dedup,
+    FilterSettings filter)
     implements Serializable {
 
   public WinnowConfig {
@@ -33,6 +35,7 @@ public record WinnowConfig(
     if (outputDir == null || outputDir.isBlank()) {
       throw new IllegalArgumentException("an output folder is needed");
     }
+    filter = filter == null ? FilterSettings.defaults() : filter;
     if (samplesPerShard < 1) {
       throw new IllegalArgumentException("samples per shard must be at least 1");
     }
@@ -41,33 +44,38 @@ public record WinnowConfig(
   public static WinnowConfig of(List<String> inputs, String outputDir) {
     return new WinnowConfig(inputs, InputFormat.AUTO, "url", "caption", outputDir, "shard",
         10_000, FetchSettings.defaults(), DecodeSettings.defaults(), EmbedSettings.defaults(),
-        DedupSettings.defaults());
+        DedupSettings.defaults(), FilterSettings.defaults());
   }
 
   public WinnowConfig withFetch(FetchSettings fetch) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed, dedup);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter);
   }
 
   public WinnowConfig withDecode(DecodeSettings decode) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed, dedup);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter);
   }
 
   public WinnowConfig withSamplesPerShard(int samplesPerShard) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed, dedup);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter);
   }
 
   /** {@code null} turns embedding off: shards then carry no {@code .npy}. */
   public WinnowConfig withEmbed(EmbedSettings embed) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed, dedup);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter);
   }
 
   /** {@code null} turns deduplication off (it also needs embeddings). */
   public WinnowConfig withDedup(DedupSettings dedup) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed, dedup);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter);
+  }
+
+  public WinnowConfig withFilter(FilterSettings filter) {
+    return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter);
   }
 }

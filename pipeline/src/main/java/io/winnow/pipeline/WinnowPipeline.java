@@ -1,11 +1,19 @@
 package io.winnow.pipeline;
 
+import io.winnow.filters.BlurFaces;
+import io.winnow.filters.DomainPolicy;
+import io.winnow.filters.DropUnsafeDomains;
+import io.winnow.filters.FaceBlur;
 import io.winnow.pipeline.crawl.FetchImages;
+import io.winnow.pipeline.crawl.FetchSettings;
+import io.winnow.pipeline.filter.ClassifyNsfw;
+import io.winnow.pipeline.filter.FilterSettings;
+import io.winnow.pipeline.filter.SafetyLists;
 import io.winnow.pipeline.decode.DecodeImages;
 import io.winnow.dedup.Decontaminate;
 import io.winnow.dedup.DropNearDuplicates;
 import io.winnow.dedup.KeyedVector;
-import io.winnow.pipeline.read.ReadImageFiles;
+import io.winnow.pipeline.read.ReadImageSet;
 import io.winnow.pipeline.embed.EmbedImages;
 import io.winnow.schemas.ModelDescriptor;
 import io.winnow.pipeline.export.ShardStats;
@@ -34,9 +42,12 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * connects them, in the order of the product's stage list:
  *
  * <pre>
- * URL lists ─ ReadUrlLists ─ FetchImages ─ DecodeImages ─ EmbedImages ─ DropNearDuplicates ─ WriteWebDataset ─▶ shards
- *                  │               │              │              │               │                   └──▶ summary.json
- *                  └───────────────┴──────────────┴──────────────┴───────────────┴── rejections ─▶ rejections/*.jsonl
+ * URL lists ─ ReadUrlLists ─ DropUnsafeDomains ─ FetchImages ─ DecodeImages ─ BlurFaces ─ ClassifyNsfw
+ *   ─ EmbedImages ─ DropNearDuplicates ─ Decontaminate ─ WriteWebDataset ─▶ shards, summary.json
+ * every stage ──────────────────────────────────────────── rejections ─▶ rejections/*.jsonl
+ * </pre>
+ * (ClassifyNsfw runs after EmbedImages instead when the embedding model is the classifier: one
+ * forward pass gives both.)
  * </pre>
  */
 public final class WinnowPipeline {
@@ -52,25 +63,61 @@ public final class WinnowPipeline {
         .withFormat(config.inputFormat())
         .withColumns(config.urlColumn(), config.captionColumn()));
     PCollection<UrlRecord> urls = read.get(ReadUrlLists.URLS);
+    PCollectionList<Rejection> stageRejections = PCollectionList
+        .of(read.get(ReadUrlLists.REJECTIONS));
 
-    // 2. Crawl.
-    PCollectionTuple fetched = urls.apply("FetchImages", FetchImages.with(config.fetch()));
+    // 2a. Unsafe domains and opt-out lists, before any request (lists read now, once per run).
+    FilterSettings filter = config.filter();
+    DomainPolicy domains = SafetyLists.policy(filter, config.fetch());
+    FetchSettings fetch = config.fetch().withDomains(domains);
+    PCollection<UrlRecord> allowed = urls;
+    if (!domains.isEmpty()) {
+      PCollectionTuple checked = urls.apply("DropUnsafeDomains", DropUnsafeDomains.with(domains));
+      allowed = checked.get(DropUnsafeDomains.URLS);
+      stageRejections = stageRejections.and(checked.get(DropUnsafeDomains.REJECTIONS));
+    }
+
+    // 2b. Crawl (robots.txt, X-Robots-Tag and the domain policy at every redirect hop).
+    PCollectionTuple fetched = allowed.apply("FetchImages", FetchImages.with(fetch));
 
     // 3. Decode, validate, resize.
     PCollectionTuple decoded = fetched.get(FetchImages.FETCHED)
         .apply("DecodeImages", DecodeImages.with(config.decode()));
     PCollection<Sample> accepted = decoded.get(DecodeImages.DECODED);
-
-    // 4. Embed (checks the model now, before anything runs).
-    PCollectionList<Rejection> stageRejections = PCollectionList
-        .of(read.get(ReadUrlLists.REJECTIONS))
+    stageRejections = stageRejections
         .and(fetched.get(FetchImages.REJECTIONS))
         .and(decoded.get(DecodeImages.REJECTIONS));
+
+    // 2c. Faces: blurred (or the image dropped) before anything is embedded or stored.
+    if (filter.faces() != FilterSettings.FaceMode.OFF) {
+      PCollectionTuple blurred = accepted.apply("BlurFaces", BlurFaces.with(
+          new BlurFaces.Settings(filter.faces() == FilterSettings.FaceMode.DROP,
+              filter.faceDetector(), filter.faceScore(), filter.faceMargin(),
+              FaceBlur.Style.valueOf(filter.blurStyle().name()), config.decode().jpegQuality())));
+      accepted = blurred.get(BlurFaces.KEPT);
+      stageRejections = stageRejections.and(blurred.get(BlurFaces.REJECTIONS));
+    }
+
+    // 2d. NSFW: its own classifier pass now, or the embedding's pass below when they share it.
+    ClassifyNsfw nsfw = filter.nsfwOn()
+        ? ClassifyNsfw.with(filter, config.embed(), config.decode()) : null;
+    if (nsfw != null && !nsfw.sharesEmbedding()) {
+      PCollectionTuple safe = accepted.apply("ClassifyNsfw", nsfw);
+      accepted = safe.get(ClassifyNsfw.KEPT);
+      stageRejections = stageRejections.and(safe.get(ClassifyNsfw.REJECTIONS));
+    }
+
+    // 4. Embed (checks the model now, before anything runs).
     if (config.embed() != null) {
       EmbedImages embed = EmbedImages.with(config.embed(), config.decode());
       PCollectionTuple embedded = accepted.apply("EmbedImages", embed);
       accepted = embedded.get(EmbedImages.EMBEDDED);
       stageRejections = stageRejections.and(embedded.get(EmbedImages.REJECTIONS));
+      if (nsfw != null && nsfw.sharesEmbedding()) {
+        PCollectionTuple safe = accepted.apply("ClassifyNsfw", nsfw);
+        accepted = safe.get(ClassifyNsfw.KEPT);
+        stageRejections = stageRejections.and(safe.get(ClassifyNsfw.REJECTIONS));
+      }
 
       // 5. Deduplicate: exact (same bytes), then near (k-NN graph, connected components).
       if (config.dedup() != null) {
@@ -84,7 +131,7 @@ public final class WinnowPipeline {
         stageRejections = stageRejections.and(deduplicated.get(DropNearDuplicates.REJECTIONS));
         if (!config.dedup().evalSets().isEmpty()) {
           PCollectionTuple clean = accepted.apply("Decontaminate", Decontaminate.against(
-              evalImages(pipeline, config, embed), model.dimension(),
+              evalImages(pipeline, config, fetch, embed), model.dimension(),
               config.dedup().evalThresholdFor(model.evalThreshold())));
           accepted = clean.get(Decontaminate.KEPT);
           stageRejections = stageRejections.and(clean.get(Decontaminate.REJECTIONS));
@@ -123,19 +170,20 @@ public final class WinnowPipeline {
    * failures are not pool rejections: they go to OUTPUT/eval-rejections/ so none is lost.
    */
   private static PCollection<KeyedVector> evalImages(Pipeline pipeline, WinnowConfig config,
-      EmbedImages embed) {
+      FetchSettings fetch, EmbedImages embed) {
     PCollectionList<Sample> sets = PCollectionList.empty(pipeline);
+    PCollectionList<Rejection> unread = PCollectionList.empty(pipeline);
     for (String set : config.dedup().evalSets()) {
-      int eq = set.indexOf('=');
-      String name = set.substring(0, eq);
-      sets = sets.and(pipeline.apply("ReadEvalSet-" + name,
-          ReadImageFiles.of(name, set.substring(eq + 1))));
+      ReadImageSet images = ReadImageSet.parse(set, fetch);
+      PCollectionTuple read = pipeline.apply("ReadEvalSet-" + images.name(), images);
+      sets = sets.and(read.get(ReadImageSet.IMAGES));
+      unread = unread.and(read.get(ReadImageSet.REJECTIONS));
     }
     PCollectionTuple decoded = sets.apply("AllEvalImages", Flatten.pCollections())
         .apply("DecodeEvalImages", DecodeImages.with(config.decode()));
     PCollectionTuple embedded = decoded.get(DecodeImages.DECODED)
         .apply("EmbedEvalImages", embed);
-    PCollectionList.of(decoded.get(DecodeImages.REJECTIONS))
+    unread.and(decoded.get(DecodeImages.REJECTIONS))
         .and(embedded.get(EmbedImages.REJECTIONS))
         .apply("EvalRejections", Flatten.pCollections())
         .apply("EvalRejectionsJson", MapElements.into(TypeDescriptors.strings())

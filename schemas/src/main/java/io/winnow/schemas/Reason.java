@@ -30,6 +30,10 @@ public enum Reason {
   EMPTY_BODY(Stage.FETCH),
   UNSUPPORTED_CONTENT_TYPE(Stage.FETCH),
   NOT_AN_IMAGE(Stage.FETCH),
+  /** The host's robots.txt disallows our user-agent token this path (or could not be read). */
+  ROBOTS_DISALLOWED(Stage.FETCH),
+  /** The response carried an X-Robots-Tag opt-out directive (noai, noimageai, ...). */
+  OPT_OUT_HEADER(Stage.FETCH),
   // decode
   UNSUPPORTED_FORMAT(Stage.DECODE),
   TRUNCATED_IMAGE(Stage.DECODE),
@@ -38,6 +42,17 @@ public enum Reason {
   IMAGE_TOO_LARGE(Stage.DECODE),
   BAD_ASPECT_RATIO(Stage.DECODE),
   ENCODE_FAILED(Stage.DECODE),
+  // filter
+  /** The host matched a block list rule (named in the detail) and no allow rule. */
+  UNSAFE_DOMAIN(Stage.FILTER),
+  /** The URL or its domain is on a user opt-out list. */
+  OPTED_OUT(Stage.FILTER),
+  /** The summed probability of the classifier's unsafe classes reached the threshold. */
+  NSFW(Stage.FILTER),
+  /** Faces were found and the run drops such images instead of blurring them. */
+  HAS_FACES(Stage.FILTER),
+  /** The face detector failed on the image, so it cannot be stored safely. */
+  FACE_CHECK_FAILED(Stage.FILTER),
   // embed
   /** The stored image could not be turned into the model's input tensor. */
   PREPROCESS_FAILED(Stage.EMBED),

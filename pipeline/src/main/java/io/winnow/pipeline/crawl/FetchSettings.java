@@ -1,5 +1,7 @@
 package io.winnow.pipeline.crawl;
 
+import io.winnow.filters.DomainPolicy;
+import io.winnow.filters.OptOutHeaders;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Set;
@@ -12,6 +14,8 @@ import java.util.Set;
  * @param maxRetries further tries after a connection error, 429 or 5xx
  * @param retryBase first backoff; each retry doubles it, with jitter, up to {@code maxRetryWait}
  * @param maxRetryWait longest wait before a retry; a longer Retry-After gives up at once
+ * @param consent which opt-outs the fetcher honours (robots.txt, X-Robots-Tag)
+ * @param domains block, allow and opt-out lists, checked again at every redirect hop
  */
 public record FetchSettings(
     int concurrency,
@@ -27,11 +31,44 @@ public record FetchSettings(
     String userAgent,
     boolean allowLoopback,
     boolean allowPrivate,
-    Set<String> allowedEndpoints)
+    Set<String> allowedEndpoints,
+    Consent consent,
+    DomainPolicy domains)
     implements Serializable {
 
+  /**
+   * Opt-outs honoured while fetching.
+   *
+   * @param robotsTxt read each host's robots.txt once per worker JVM and skip what it disallows
+   *     to {@code userAgentToken}; honour its Crawl-delay up to {@code maxCrawlDelay}
+   * @param userAgentToken the product token robots.txt groups and X-Robots-Tag prefixes name
+   * @param headerDirectives X-Robots-Tag directives that refuse an image; empty: ignore the header
+   * @param maxCrawlDelay longer Crawl-delays refuse the host's URLs rather than stall the crawl
+   */
+  public record Consent(boolean robotsTxt, String userAgentToken, Set<String> headerDirectives,
+      Duration maxCrawlDelay) implements Serializable {
+    public Consent {
+      headerDirectives = Set.copyOf(headerDirectives);
+      if (userAgentToken == null || !userAgentToken.matches("[A-Za-z0-9_-]+")) {
+        throw new IllegalArgumentException("the user-agent token is letters, digits, '_' and '-'"
+            + " (RFC 9309), got '" + userAgentToken + "'");
+      }
+    }
+
+    public static Consent defaults() {
+      return new Consent(true, DEFAULT_TOKEN, OptOutHeaders.DEFAULT_DIRECTIVES,
+          Duration.ofSeconds(10));
+    }
+
+    /** Nothing honoured: for benchmarks of the raw fetch path only. */
+    public static Consent none() {
+      return new Consent(false, DEFAULT_TOKEN, Set.of(), Duration.ofSeconds(10));
+    }
+  }
+
+  public static final String DEFAULT_TOKEN = "Winnow";
   public static final String DEFAULT_USER_AGENT =
-      "Winnow/0.1 (image dataset curation; honours opt-outs)";
+      "Winnow/0.1 (image dataset curation; honours robots.txt and noai opt-outs)";
 
   public FetchSettings {
     if (concurrency < 1 || perHostConcurrency < 1) {
@@ -41,12 +78,15 @@ public record FetchSettings(
       throw new IllegalArgumentException("retries and redirects must be >= 0, max bytes >= 1");
     }
     allowedEndpoints = Set.copyOf(allowedEndpoints);
+    consent = consent == null ? Consent.defaults() : consent;
+    domains = domains == null ? DomainPolicy.none() : domains;
   }
 
   public static FetchSettings defaults() {
     return new FetchSettings(64, 8, Duration.ofSeconds(10), Duration.ofSeconds(20),
         Duration.ofSeconds(60), 3, Duration.ofMillis(500), Duration.ofSeconds(30), 5,
-        20L << 20, DEFAULT_USER_AGENT, false, false, Set.of());
+        20L << 20, DEFAULT_USER_AGENT, false, false, Set.of(), Consent.defaults(),
+        DomainPolicy.none());
   }
 
   public AddressGuard guard() {
@@ -56,30 +96,42 @@ public record FetchSettings(
   public FetchSettings withAllowedEndpoints(Set<String> endpoints) {
     return new FetchSettings(concurrency, perHostConcurrency, connectTimeout, readTimeout,
         totalTimeout, maxRetries, retryBase, maxRetryWait, maxRedirects, maxBodyBytes, userAgent,
-        allowLoopback, allowPrivate, endpoints);
+        allowLoopback, allowPrivate, endpoints, consent, domains);
   }
 
   public FetchSettings withTimeouts(Duration connect, Duration read, Duration total) {
     return new FetchSettings(concurrency, perHostConcurrency, connect, read, total, maxRetries,
         retryBase, maxRetryWait, maxRedirects, maxBodyBytes, userAgent, allowLoopback,
-        allowPrivate, allowedEndpoints);
+        allowPrivate, allowedEndpoints, consent, domains);
   }
 
   public FetchSettings withRetries(int retries, Duration base, Duration maxWait) {
     return new FetchSettings(concurrency, perHostConcurrency, connectTimeout, readTimeout,
         totalTimeout, retries, base, maxWait, maxRedirects, maxBodyBytes, userAgent,
-        allowLoopback, allowPrivate, allowedEndpoints);
+        allowLoopback, allowPrivate, allowedEndpoints, consent, domains);
   }
 
   public FetchSettings withMaxBodyBytes(long bytes) {
     return new FetchSettings(concurrency, perHostConcurrency, connectTimeout, readTimeout,
         totalTimeout, maxRetries, retryBase, maxRetryWait, maxRedirects, bytes, userAgent,
-        allowLoopback, allowPrivate, allowedEndpoints);
+        allowLoopback, allowPrivate, allowedEndpoints, consent, domains);
   }
 
   public FetchSettings withConcurrency(int total, int perHost) {
     return new FetchSettings(total, perHost, connectTimeout, readTimeout, totalTimeout,
         maxRetries, retryBase, maxRetryWait, maxRedirects, maxBodyBytes, userAgent, allowLoopback,
-        allowPrivate, allowedEndpoints);
+        allowPrivate, allowedEndpoints, consent, domains);
+  }
+
+  public FetchSettings withConsent(Consent c) {
+    return new FetchSettings(concurrency, perHostConcurrency, connectTimeout, readTimeout,
+        totalTimeout, maxRetries, retryBase, maxRetryWait, maxRedirects, maxBodyBytes, userAgent,
+        allowLoopback, allowPrivate, allowedEndpoints, c, domains);
+  }
+
+  public FetchSettings withDomains(DomainPolicy policy) {
+    return new FetchSettings(concurrency, perHostConcurrency, connectTimeout, readTimeout,
+        totalTimeout, maxRetries, retryBase, maxRetryWait, maxRedirects, maxBodyBytes, userAgent,
+        allowLoopback, allowPrivate, allowedEndpoints, consent, policy);
   }
 }

@@ -1,5 +1,8 @@
 package io.winnow.pipeline.crawl;
 
+import io.winnow.filters.DomainPolicy;
+import io.winnow.filters.OptOutHeaders;
+import io.winnow.filters.RobotsRules;
 import io.winnow.pipeline.decode.ImageFormat;
 import io.winnow.schemas.Reason;
 import java.io.IOException;
@@ -19,6 +22,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -47,7 +51,19 @@ public final class HttpFetcher implements AutoCloseable {
   private final FetchSettings settings;
   private final AddressGuard guard;
   private final OkHttpClient client;
+  private static final int MAX_ROBOTS_BYTES = 500 * 1024; // RFC 9309: parse at least 500 KiB
   private final ConcurrentHashMap<String, Semaphore> hostPermits = new ConcurrentHashMap<>();
+  /** robots.txt per origin, fetched once per worker JVM; concurrent callers wait for it. */
+  private final ConcurrentHashMap<String, CompletableFuture<Robots>> robots =
+      new ConcurrentHashMap<>();
+
+  /**
+   * A host's robots.txt outcome: its rules, or why it could not be reached at all (then, as RFC
+   * 9309 asks, nothing is fetched from the host, and URLs report the network failure itself).
+   */
+  record Robots(RobotsRules rules, Reason unreachable, String detail) {}
+  /** The earliest next request per host, for Crawl-delay. */
+  private final ConcurrentHashMap<String, long[]> nextSlot = new ConcurrentHashMap<>();
 
   public HttpFetcher(FetchSettings settings) {
     this.settings = settings;
@@ -131,7 +147,30 @@ public final class HttpFetcher implements AutoCloseable {
         return failure(Reason.BLOCKED_ADDRESS, hostRefusal + hopNote(hop, current), requests,
             start);
       }
-      Attempt attempt = fetchWithRetries(current, requests);
+      DomainPolicy.Refusal refused = settings.domains().check(current.toString());
+      if (refused != null) {
+        return failure(refused.reason(), refused.detail() + hopNote(hop, current), requests, start);
+      }
+      long crawlDelay = 0;
+      if (settings.consent().robotsTxt()) {
+        Robots robotsTxt = robotsFor(current);
+        if (robotsTxt.unreachable() != null) {
+          return failure(robotsTxt.unreachable(), robotsTxt.detail() + hopNote(hop, current),
+              requests, start);
+        }
+        RobotsRules rules = robotsTxt.rules();
+        if (!rules.allows(current.toString())) {
+          return failure(Reason.ROBOTS_DISALLOWED, "disallowed by " + rules.origin()
+              + hopNote(hop, current), requests, start);
+        }
+        crawlDelay = rules.crawlDelayMillis();
+        if (crawlDelay > settings.consent().maxCrawlDelay().toMillis()) {
+          return failure(Reason.ROBOTS_DISALLOWED, rules.origin() + " asks a Crawl-delay of "
+              + crawlDelay / 1000.0 + " s, longer than the " + settings.consent().maxCrawlDelay()
+              .toMillis() / 1000.0 + " s this run waits" + hopNote(hop, current), requests, start);
+        }
+      }
+      Attempt attempt = fetchWithRetries(current, requests, crawlDelay);
       if (attempt.failure != null) {
         String detail = attempt.failure.detail() + hopNote(hop, current);
         return failure(attempt.failure.reason(), detail, requests, start);
@@ -169,11 +208,12 @@ public final class HttpFetcher implements AutoCloseable {
     return new FetchResult.Failure(reason, detail, requests.n, millisSince(start));
   }
 
-  private Attempt fetchWithRetries(HttpUrl url, Counter requests) throws InterruptedException {
-    Semaphore permits = hostPermits.computeIfAbsent(url.host() + ":" + url.port(),
-        host -> new Semaphore(settings.perHostConcurrency(), true));
+  private Attempt fetchWithRetries(HttpUrl url, Counter requests, long crawlDelayMillis)
+      throws InterruptedException {
+    Semaphore permits = permitsOf(url);
     Attempt attempt = null;
     for (int tryNumber = 0; tryNumber <= settings.maxRetries(); tryNumber++) {
+      awaitSlot(url.host() + ":" + url.port(), crawlDelayMillis);
       permits.acquire();
       try {
         requests.n++;
@@ -199,6 +239,147 @@ public final class HttpFetcher implements AutoCloseable {
         + (settings.maxRetries() + 1) + " tries)");
   }
 
+  private Semaphore permitsOf(HttpUrl url) {
+    return hostPermits.computeIfAbsent(url.host() + ":" + url.port(),
+        host -> new Semaphore(settings.perHostConcurrency(), true));
+  }
+
+  /** Waits for this host's next request slot: one request per Crawl-delay, in arrival order. */
+  private void awaitSlot(String host, long delayMillis) throws InterruptedException {
+    if (delayMillis <= 0) {
+      return;
+    }
+    long[] next = nextSlot.computeIfAbsent(host, h -> new long[] {Long.MIN_VALUE});
+    long waitNanos;
+    synchronized (next) {
+      long now = System.nanoTime();
+      long at = next[0] == Long.MIN_VALUE ? now : Math.max(now, next[0]);
+      next[0] = at + delayMillis * 1_000_000L;
+      waitNanos = at - now;
+    }
+    if (waitNanos > 0) {
+      TimeUnit.NANOSECONDS.sleep(waitNanos);
+    }
+  }
+
+  /** The rules of {@code url}'s origin for our token, fetching its robots.txt the first time. */
+  Robots robotsFor(HttpUrl url) {
+    String origin = url.scheme() + "://" + url.host() + ":" + url.port();
+    CompletableFuture<Robots> mine = new CompletableFuture<>();
+    CompletableFuture<Robots> first = robots.putIfAbsent(origin, mine);
+    if (first != null) {
+      return first.join();
+    }
+    HttpUrl robotsUrl = url.resolve("/robots.txt");
+    Robots outcome;
+    try {
+      outcome = fetchRobots(robotsUrl);
+    } catch (RuntimeException e) {
+      outcome = new Robots(null, Reason.CONNECTION_FAILED, "robots.txt " + robotsUrl + ": "
+          + e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+    mine.complete(outcome);
+    return outcome;
+  }
+
+  /** robots.txt through the same guarded client, following up to 5 redirects (RFC 9309). */
+  private Robots fetchRobots(HttpUrl robotsUrl) {
+    HttpUrl current = robotsUrl;
+    String unreachable = "robots.txt " + robotsUrl + " unreachable: ";
+    for (int hop = 0; hop <= 5; hop++) {
+      String refusal = guard.hostRefusal(current.host(), current.port());
+      if (refusal != null) {
+        return new Robots(null, Reason.BLOCKED_ADDRESS, unreachable + refusal);
+      }
+      Request request = new Request.Builder().url(current)
+          .header("User-Agent", settings.userAgent())
+          .header("Accept", "text/plain,*/*;q=0.5")
+          .build();
+      Semaphore permits = permitsOf(current);
+      try {
+        permits.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Robots(null, Reason.TIMEOUT, unreachable + "interrupted");
+      }
+      try (Response response = client.newCall(request).execute()) {
+        int code = response.code();
+        if (code >= 300 && code < 400 && response.header("Location") != null) {
+          HttpUrl next = current.resolve(response.header("Location"));
+          if (next == null) {
+            return new Robots(RobotsRules.unavailable(robotsUrl.toString(), 404), null, null);
+          }
+          current = next;
+          continue;
+        }
+        if (code < 200 || code >= 300) {
+          return new Robots(RobotsRules.unavailable(robotsUrl.toString(), code), null, null);
+        }
+        BufferedSource source = response.body().source();
+        source.request(MAX_ROBOTS_BYTES);
+        Buffer buffer = source.getBuffer();
+        byte[] body = buffer.readByteArray(Math.min(buffer.size(), MAX_ROBOTS_BYTES));
+        MediaType type = response.body().contentType();
+        return new Robots(RobotsRules.parse(robotsUrl.toString(), body,
+            type == null ? null : type.toString(), settings.consent().userAgentToken()), null, null);
+      } catch (BlockedAddressException e) {
+        return new Robots(null, Reason.BLOCKED_ADDRESS, unreachable + e.getMessage());
+      } catch (UnknownHostException e) {
+        return new Robots(null, Reason.DNS_FAILURE, unreachable + "cannot resolve "
+            + current.host());
+      } catch (InterruptedIOException e) {
+        return new Robots(null, Reason.TIMEOUT, unreachable + "timed out");
+      } catch (IOException e) {
+        return new Robots(null, Reason.CONNECTION_FAILED, unreachable
+            + e.getClass().getSimpleName() + ": " + e.getMessage());
+      } finally {
+        permits.release();
+      }
+    }
+    // A redirect chain longer than RFC 9309's five hops: as if there were none.
+    return new Robots(RobotsRules.unavailable(robotsUrl.toString(), 404), null, null);
+  }
+
+  /**
+   * A text resource (a block or opt-out list) through the same guarded client, following
+   * redirects; for lists read when a run starts.
+   *
+   * @throws IOException naming the URL and what went wrong
+   */
+  public byte[] fetchText(String url, long maxBytes) throws IOException {
+    HttpUrl current = HttpUrl.parse(url);
+    if (current == null) {
+      throw new IOException("not an http(s) URL: " + url);
+    }
+    for (int hop = 0; hop <= settings.maxRedirects(); hop++) {
+      String refusal = guard.hostRefusal(current.host(), current.port());
+      if (refusal != null) {
+        throw new IOException(url + ": " + refusal);
+      }
+      Request request = new Request.Builder().url(current)
+          .header("User-Agent", settings.userAgent()).build();
+      try (Response response = client.newCall(request).execute()) {
+        int code = response.code();
+        if (code >= 300 && code < 400 && response.header("Location") != null) {
+          current = current.resolve(response.header("Location"));
+          if (current == null) {
+            throw new IOException(url + ": redirect to a non-http(s) URL");
+          }
+          continue;
+        }
+        if (code < 200 || code >= 300) {
+          throw new IOException(url + ": HTTP " + code);
+        }
+        BufferedSource source = response.body().source();
+        if (source.request(maxBytes + 1)) {
+          throw new IOException(url + ": larger than " + maxBytes + " bytes");
+        }
+        return source.getBuffer().readByteArray();
+      }
+    }
+    throw new IOException(url + ": more than " + settings.maxRedirects() + " redirects");
+  }
+
   /** Exponential backoff with "equal jitter": half fixed, half random. */
   Duration backoff(int tryNumber) {
     long base = settings.retryBase().toMillis() << Math.min(tryNumber, 20);
@@ -214,6 +395,11 @@ public final class HttpFetcher implements AutoCloseable {
     try (Response response = client.newCall(request).execute()) {
       int code = response.code();
       if (code >= 200 && code < 300) {
+        String optOut = OptOutHeaders.optOut(response.headers("X-Robots-Tag"),
+            settings.consent().headerDirectives(), settings.consent().userAgentToken());
+        if (optOut != null) {
+          return Attempt.failed(Reason.OPT_OUT_HEADER, "X-Robots-Tag: " + optOut);
+        }
         return readImage(response);
       } else if (code >= 300 && code < 400) {
         String location = response.header("Location");

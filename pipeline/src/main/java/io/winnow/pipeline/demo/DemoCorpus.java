@@ -12,6 +12,9 @@ public final class DemoCorpus {
   /** One row of the list. {@code expected} is "accepted" or a rejection reason's wire name. */
   public record Entry(String path, String caption, String expected) {}
 
+  /** Marks a path served under the host name {@code localhost}, which the demo block list names. */
+  static final String LOCALHOST = "{localhost}";
+
   public static final List<Entry> ENTRIES = List.of(
       new Entry("/images/astronaut.jpg", "Astronaut Eileen Collins", "accepted"),
       new Entry("/images/camera.jpg", "A man with a camera", "accepted"),
@@ -39,9 +42,41 @@ public final class DemoCorpus {
       new Entry("/missing.jpg", "A missing image", "http-not-found"),
       new Entry("/loop/a", "A redirect loop", "redirect-loop"),
       new Entry("/escape", "A redirect to a loopback port", "blocked-address"),
-      new Entry("ftp://example.invalid/image.jpg", "Not http", "unsupported-scheme"));
+      new Entry("ftp://example.invalid/image.jpg", "Not http", "unsupported-scheme"),
+      new Entry("/private/brick.jpg", "Disallowed by the server's robots.txt",
+          "robots-disallowed"),
+      new Entry("/noai/grass.jpg", "Served with X-Robots-Tag: noai", "opt-out-header"),
+      new Entry("/images/gravel.jpg?opt-out", "On the demo's opt-out list", "opted-out"),
+      new Entry(LOCALHOST + "/images/coffee.jpg", "On a blocked host (the demo block list)",
+          "unsafe-domain"));
 
   private DemoCorpus() {}
+
+  /** The entry's URL on a demo server at {@code baseUrl} ({@code http://127.0.0.1:PORT}). */
+  public static String url(Entry entry, String baseUrl) {
+    if (entry.path().contains("://")) {
+      return entry.path();
+    }
+    if (entry.path().startsWith(LOCALHOST)) {
+      return baseUrl.replace("127.0.0.1", "localhost") + entry.path().substring(LOCALHOST.length());
+    }
+    return baseUrl + entry.path();
+  }
+
+  /** The demo's block list ({@code localhost}) and opt-out list (one URL), written to {@code dir}. */
+  public static SafetyListFiles writeSafetyLists(Path dir, String baseUrl) throws IOException {
+    Files.createDirectories(dir);
+    Path block = Files.write(dir.resolve("block-list.txt"), List.of(
+        "# Demo block list: rules are example.com, *.example.com, =host or sha256:HEX",
+        "=localhost"), StandardCharsets.UTF_8);
+    Path optOut = Files.write(dir.resolve("opt-out-list.txt"), List.of(
+        "# Demo opt-out list: URLs, or domain rules",
+        baseUrl + "/images/gravel.jpg?opt-out"), StandardCharsets.UTF_8);
+    return new SafetyListFiles(block.toString(), optOut.toString());
+  }
+
+  /** Where {@link #writeSafetyLists} put the lists. */
+  public record SafetyListFiles(String blockList, String optOutList) {}
 
   /** Writes the list as CSV (url, caption) with URLs on {@code baseUrl}. */
   public static Path writeUrlList(Path file, String baseUrl) throws IOException {
@@ -49,7 +84,7 @@ public final class DemoCorpus {
     List<String> lines = new ArrayList<>();
     lines.add("url,caption");
     for (Entry entry : ENTRIES) {
-      String url = entry.path().contains("://") ? entry.path() : baseUrl + entry.path();
+      String url = url(entry, baseUrl);
       lines.add(url + ",\"" + entry.caption().replace("\"", "\"\"") + "\"");
     }
     Files.write(file, lines, StandardCharsets.UTF_8);

@@ -56,6 +56,14 @@ public final class DemoServer implements AutoCloseable {
     try (exchange) {
       if (path.startsWith("/images/")) {
         serveImage(exchange, path.substring("/images/".length()));
+      } else if (path.equals("/robots.txt")) {
+        send(exchange, 200, "text/plain", ("User-agent: *\nDisallow: /private/\n")
+            .getBytes(StandardCharsets.UTF_8));
+      } else if (path.startsWith("/private/")) {
+        serveImage(exchange, path.substring("/private/".length()));
+      } else if (path.startsWith("/noai/")) {
+        exchange.getResponseHeaders().set("X-Robots-Tag", "noai");
+        serveImage(exchange, path.substring("/noai/".length()));
       } else if (path.startsWith("/redirect/")) {
         redirect(exchange, "/images/" + path.substring("/redirect/".length()));
       } else if (path.equals("/loop/a")) {

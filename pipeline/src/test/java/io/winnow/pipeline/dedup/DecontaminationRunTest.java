@@ -53,6 +53,33 @@ class DecontaminationRunTest {
     }
   }
 
+  @Test
+  void anEvalSetGivenAsAUrlListIsFetchedLikeThePool() throws Exception {
+    try (DemoServer server = DemoServer.start()) {
+      Path urls = Files.write(dir.resolve("urls.txt"), List.of(
+          server.baseUrl() + "/images/astronaut.jpg",
+          server.baseUrl() + "/images/coffee.jpg"));
+      Path evalList = Files.write(dir.resolve("val-urls.txt"), List.of(
+          server.baseUrl() + "/images/coffee.jpg",
+          server.baseUrl() + "/images/no-such-image.jpg"));
+      WinnowConfig config = WinnowConfig.of(List.of(urls.toString()), dir.resolve("out").toString())
+          .withFetch(FetchSettings.defaults().withAllowedEndpoints(Set.of(server.endpoint())))
+          .withDedup(DedupSettings.defaults().withEvalSets(List.of("val=" + evalList), Double.NaN));
+      RunSummary summary = RunWinnow.run(config, RunWinnow.options("flink", 2), null, false);
+      assertThat(summary.balanced()).isTrue();
+      assertThat(summary.accepted()).isEqualTo(1);
+      assertThat(read(dir.resolve("out/rejections"))).singleElement().satisfies(r -> {
+        assertThat(r.url()).endsWith("/images/coffee.jpg");
+        assertThat(r.reason().wireName()).isEqualTo("contaminated");
+        assertThat(r.detail()).containsPattern("of eval image val/[0-9a-f]{20}");
+      });
+      assertThat(read(dir.resolve("out/eval-rejections"))).singleElement().satisfies(r -> {
+        assertThat(r.url()).endsWith("/images/no-such-image.jpg");
+        assertThat(r.stage().wireName()).isEqualTo("fetch");
+      });
+    }
+  }
+
   private static List<Rejection> read(Path folder) throws Exception {
     List<Rejection> out = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.jsonl")) {

@@ -1,0 +1,199 @@
+package io.winnow.bench;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+
+import io.winnow.filters.BlazeFaceDetector;
+import io.winnow.filters.BlurFaces;
+import io.winnow.filters.DomainPolicy;
+import io.winnow.filters.DomainRules;
+import io.winnow.filters.FaceDetector;
+import io.winnow.filters.HaarFaceDetector;
+import io.winnow.filters.OptOutHeaders;
+import io.winnow.filters.RobotsRules;
+import io.winnow.pipeline.crawl.FetchResult;
+import io.winnow.pipeline.crawl.FetchSettings;
+import io.winnow.pipeline.crawl.HttpFetcher;
+import io.winnow.pipeline.decode.DecodeSettings;
+import io.winnow.pipeline.decode.ImageProcessor;
+import io.winnow.pipeline.demo.DemoServer;
+import io.winnow.pipeline.embed.EmbeddingModel;
+import io.winnow.pipeline.embed.ExecutionProvider;
+import io.winnow.pipeline.embed.OnnxEmbedder;
+import io.winnow.pipeline.embed.Preprocessor;
+import io.winnow.schemas.Sample;
+import java.io.File;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.IntConsumer;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_quality.QualityBRISQUE;
+
+/**
+ * Per-image cost of each safety filter on this machine, one thread, beside the spine's own
+ * per-image fetch (loopback) and decode costs measured in the same run on the same photos, so it
+ * shows which stage bounds throughput. Photos: the 12 bundled demo photos, stored as the pipeline
+ * stores them (256 px, border mode, JPEG 95).
+ *
+ * <pre>FilterBench [rounds]</pre>
+ */
+public final class FilterBench {
+  private static final String[] PHOTOS = {"astronaut.jpg", "brick.jpg", "camera.jpg",
+      "chelsea.jpg", "clock_motion.jpg", "coffee.jpg", "grass.jpg", "gravel.jpg", "horse.png",
+      "hubble_deep_field.jpg", "retina.jpg", "rocket.jpg"};
+
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    List<byte[]> originals = new ArrayList<>();
+    for (String name : PHOTOS) {
+      try (InputStream in = DemoServer.class.getResourceAsStream("/demo/images/" + name)) {
+        originals.add(in.readAllBytes());
+      }
+    }
+    int n = originals.size();
+    DecodeSettings decode = DecodeSettings.defaults();
+    ImageProcessor processor = new ImageProcessor(decode);
+    List<Sample> stored = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ImageProcessor.Processed p = processor.process(originals.get(i)).image();
+      stored.add(Sample.builder("k" + i, "http://bench/" + PHOTOS[i]).image(p.jpeg())
+          .originalSize(p.originalWidth(), p.originalHeight()).storedSize(p.width(), p.height())
+          .build());
+    }
+    List<Mat> storedMats = new ArrayList<>();
+    for (Sample s : stored) {
+      storedMats.add(imdecode(new Mat(1, s.image().length, CV_8UC1, new BytePointer(s.image())),
+          IMREAD_COLOR));
+    }
+    System.out.printf(Locale.ROOT, "== %d photos × %d rounds, one thread, %d cores%n", n, rounds,
+        Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "%-52s %10s%n", "step", "ms/image");
+
+    // Spine: fetch over loopback (robots.txt on, one host), 32 requests in flight as the
+    // crawler runs them: the cost is this process's CPU time per image (client and the
+    // in-process server together, so an upper bound), and wall time per image.
+    try (DemoServer server = DemoServer.start();
+        HttpFetcher fetcher = new HttpFetcher(FetchSettings.defaults()
+            .withAllowedEndpoints(Set.of(server.endpoint())).withConcurrency(32, 32))) {
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(32);
+      int total = rounds * n * 4;
+      for (int pass = 0; pass < 2; pass++) { // the first pass warms up
+        long cpu = processCpuNanos();
+        long start = System.nanoTime();
+        List<java.util.concurrent.Future<FetchResult>> results = new ArrayList<>();
+        for (int j = 0; j < total; j++) {
+          String url = server.baseUrl() + "/images/" + PHOTOS[j % n];
+          results.add(pool.submit(() -> fetcher.fetch(url)));
+        }
+        for (java.util.concurrent.Future<FetchResult> r : results) {
+          if (!(r.get() instanceof FetchResult.Success)) {
+            throw new IllegalStateException("fetch failed: " + r.get());
+          }
+        }
+        if (pass == 1) {
+          double wall = (System.nanoTime() - start) / 1e6 / total;
+          double cpuMs = (processCpuNanos() - cpu) / 1e6 / total;
+          System.out.printf(Locale.ROOT, "%-52s %10.4f%n",
+              "spine: fetch, CPU (client + server, 32 in flight)", cpuMs);
+          System.out.printf(Locale.ROOT, "%-52s %10.4f%n",
+              "spine: fetch, wall on all cores (32 in flight)", wall);
+        }
+      }
+      pool.shutdown();
+    }
+    report("spine: decode + resize + JPEG encode", rounds, n,
+        i -> processor.process(originals.get(i)));
+
+    // Lists: 10,000 domain rules and 100,000 hashed ones, as industry lists come.
+    List<String> rules = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      rules.add("blocked" + i + ".example");
+    }
+    for (int i = 0; i < 100_000; i++) {
+      rules.add("sha256:" + DomainRules.sha256("hashed" + i + ".example"));
+    }
+    DomainPolicy policy = DomainPolicy.of(DomainRules.parse(rules, "bench"),
+        DomainRules.empty(), DomainRules.empty(), Set.of());
+    report("domain lists (10k rules + 100k hashed)", rounds * 100, n,
+        i -> policy.check("http://img" + i + ".cdn.some-site.example/photos/" + PHOTOS[i]));
+    RobotsRules robots = RobotsRules.parse("http://h.example/robots.txt",
+        ("User-agent: *\nDisallow: /private/\nAllow: /private/ok/\nDisallow: /*.gif$\n")
+            .getBytes(StandardCharsets.UTF_8), "text/plain", "Winnow");
+    report("robots.txt rule check (parsed once per host)", rounds * 100, n,
+        i -> robots.allows("http://h.example/images/" + PHOTOS[i]));
+    report("X-Robots-Tag check", rounds * 100, n, i -> OptOutHeaders.optOut(
+        List.of("max-image-preview:large, noarchive"), OptOutHeaders.DEFAULT_DIRECTIVES, "Winnow"));
+
+    // Faces on the stored images: detection alone, and the whole stage (decode, detect, blur,
+    // re-encode when faces are found).
+    try (FaceDetector blaze = BlazeFaceDetector.load(BlurFaces.blazeFaceModel(), 0.5);
+        FaceDetector haar = HaarFaceDetector.load()) {
+      report("faces: BlazeFace detect, OpenCV's threads", rounds, n,
+          i -> blaze.detect(storedMats.get(i)));
+      // Everything else here runs on one thread; OpenCV DNN spreads a forward pass over its own.
+      org.bytedeco.opencv.global.opencv_core.setNumThreads(1);
+      report("faces: BlazeFace detect", rounds, n, i -> blaze.detect(storedMats.get(i)));
+      report("faces: Haar cascade detect", rounds, n, i -> haar.detect(storedMats.get(i)));
+      BlurFaces.Settings blur = BlurFaces.Settings.blur(decode.jpegQuality());
+      report("faces: BlurFaces stage (BlazeFace, blur, encode)", rounds, n,
+          i -> BlurFaces.check(blaze, stored.get(i), blur));
+    }
+
+    // NSFW: the classifier's own pass (when the embedding model is another one). Sharing the
+    // embedding pass costs only the threshold.
+    EmbeddingModel nsfw = EmbeddingModel.load(EmbeddingModel.DEFAULT);
+    Preprocessor preprocessor = new Preprocessor(nsfw.descriptor());
+    int size = preprocessor.tensorSize();
+    float[] batch = new float[n * size];
+    try (OnnxEmbedder classifier = new OnnxEmbedder(nsfw, ExecutionProvider.CPU, 1)) {
+      report("nsfw: preprocess (224 px tensor)", rounds, n,
+          i -> preprocessor.fill(stored.get(i), decode, batch, i * size));
+      classifier.run(batch, n); // warm-up
+      long start = System.nanoTime();
+      for (int r = 0; r < rounds; r++) {
+        classifier.run(batch, n);
+      }
+      print("nsfw: nsfwjs MobileNetV2, batch 12, 1 thread", start, rounds * n);
+    }
+
+    // BRISQUE (OpenCV contrib quality module, model files in the OpenCV jar).
+    String share = "/org/bytedeco/opencv/" + Loader.getPlatform() + "/share/opencv4/quality/";
+    File model = Loader.cacheResource(FilterBench.class, share + "brisque_model_live.yml");
+    File range = Loader.cacheResource(FilterBench.class, share + "brisque_range_live.yml");
+    try (QualityBRISQUE brisque = QualityBRISQUE.create(model.getAbsolutePath(),
+        range.getAbsolutePath())) {
+      report("quality: BRISQUE score (256 px)", rounds, n, i -> brisque.compute(storedMats.get(i)));
+    }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static void report(String step, int rounds, int n, IntConsumer perImage) {
+    for (int i = 0; i < n; i++) {
+      perImage.accept(i); // warm-up
+    }
+    long start = System.nanoTime();
+    for (int r = 0; r < rounds; r++) {
+      for (int i = 0; i < n; i++) {
+        perImage.accept(i);
+      }
+    }
+    print(step, start, rounds * n);
+  }
+
+  private static void print(String step, long startNanos, int images) {
+    double ms = (System.nanoTime() - startNanos) / 1e6 / images;
+    System.out.printf(Locale.ROOT, "%-52s %10.4f%n", step, ms);
+  }
+}

@@ -1,0 +1,193 @@
+package io.winnow.filters;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+
+import io.winnow.schemas.FaceBox;
+import io.winnow.schemas.Reason;
+import io.winnow.schemas.Rejection;
+import io.winnow.schemas.Sample;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Locale;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Detects faces in each stored image and blurs them (or drops the image), before anything is
+ * embedded or written. Every kept sample records its faces ({@code faces}: boxes in stored-image
+ * pixels with scores; empty when none), so a reader can tell "checked, none" from "not checked".
+ * An image the detector cannot process is rejected ({@code face-check-failed}): an unchecked image
+ * is never stored. Blurred images are re-encoded as JPEG at the run's quality; others are left
+ * byte-for-byte as they were.
+ */
+public final class BlurFaces extends PTransform<PCollection<Sample>, PCollectionTuple> {
+  public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
+  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+  private static final Logger LOG = LoggerFactory.getLogger(BlurFaces.class);
+  static final String MODEL = "/io/winnow/filters/blazeface-full-range/face_detection_full_range.tflite";
+
+  /** How faces are found and what happens to them. */
+  public record Settings(boolean drop, String detector, double minScore, double margin,
+      FaceBlur.Style style, int jpegQuality) implements Serializable {
+    public Settings {
+      if (!detector.equals("blazeface") && !detector.equals("haar")) {
+        throw new IllegalArgumentException("face detector is blazeface or haar");
+      }
+    }
+
+    public static Settings blur(int jpegQuality) {
+      return new Settings(false, "blazeface", 0.5, 0.2, FaceBlur.Style.GAUSSIAN, jpegQuality);
+    }
+  }
+
+  private final Settings settings;
+
+  private BlurFaces(Settings settings) {
+    this.settings = settings;
+  }
+
+  public static BlurFaces with(Settings settings) {
+    return new BlurFaces(settings);
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<Sample> samples) {
+    PCollectionTuple out = samples.apply("DetectAndBlur", ParDo.of(new BlurFn(settings))
+        .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
+    out.get(KEPT).setCoder(samples.getCoder());
+    return out;
+  }
+
+  /** The configured detector, or Haar when OpenCV cannot run BlazeFace here (logged). */
+  public static FaceDetector open(String detector, double minScore) {
+    if (detector.equals("blazeface")) {
+      try {
+        return BlazeFaceDetector.load(blazeFaceModel(), minScore);
+      } catch (IllegalStateException e) {
+        LOG.warn("BlazeFace unavailable ({}); falling back to the Haar cascade", e.getMessage());
+      }
+    }
+    return HaarFaceDetector.load();
+  }
+
+  public static byte[] blazeFaceModel() {
+    try (InputStream in = BlurFaces.class.getResourceAsStream(MODEL)) {
+      if (in == null) {
+        throw new IllegalStateException(MODEL + " is missing from the classpath");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + MODEL, e);
+    }
+  }
+
+  static final class BlurFn extends DoFn<Sample, Sample> {
+    private final Settings settings;
+    private final Counter withFaces = Metrics.counter("faces", "images_with_faces");
+    private final Counter facesFound = Metrics.counter("faces", "faces");
+    private final Distribution micros = Metrics.distribution("faces", "micros_per_image");
+    private transient FaceDetector detector;
+
+    BlurFn(Settings settings) {
+      this.settings = settings;
+    }
+
+    @Setup
+    public void setup() {
+      detector = open(settings.detector(), settings.minScore());
+    }
+
+    @ProcessElement
+    public void process(@Element Sample sample, MultiOutputReceiver out) {
+      long start = System.nanoTime();
+      try {
+        Outcome outcome = check(detector, sample, settings);
+        if (outcome.rejection() != null) {
+          out.get(REJECTIONS).output(outcome.rejection());
+        } else {
+          out.get(KEPT).output(outcome.sample());
+        }
+        if (outcome.faces() > 0) {
+          withFaces.inc();
+          facesFound.inc(outcome.faces());
+        }
+      } catch (RuntimeException e) {
+        out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(),
+            Reason.FACE_CHECK_FAILED, e.getClass().getSimpleName() + ": " + e.getMessage()));
+      }
+      micros.update((System.nanoTime() - start) / 1000);
+    }
+
+    @Teardown
+    public void teardown() {
+      if (detector != null) {
+        detector.close();
+      }
+    }
+  }
+
+  /** One image's result: the sample to keep or the rejection, and how many faces it had. */
+  public record Outcome(Sample sample, Rejection rejection, int faces) {}
+
+  /** The whole check of one sample, without Beam: used by the stage, its tests and the bench. */
+  public static Outcome check(FaceDetector detector, Sample sample, Settings settings) {
+    byte[] image = sample.image();
+    if (image == null || image.length == 0) {
+      return new Outcome(null, Rejection.of(sample.key(), sample.url(), Reason.FACE_CHECK_FAILED,
+          "no stored image to check"), 0);
+    }
+    try (BytePointer bytes = new BytePointer(image);
+        Mat encoded = new Mat(1, image.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1,
+            bytes);
+        Mat bgr = imdecode(encoded, IMREAD_COLOR)) {
+      if (bgr == null || bgr.empty()) {
+        return new Outcome(null, Rejection.of(sample.key(), sample.url(),
+            Reason.FACE_CHECK_FAILED, "the stored image does not decode"), 0);
+      }
+      List<FaceBox> faces = List.copyOf(detector.detect(bgr));
+      if (faces.isEmpty()) {
+        return new Outcome(sample.toBuilder().faces(List.of()).build(), null, 0);
+      }
+      if (settings.drop()) {
+        return new Outcome(null, Rejection.of(sample.key(), sample.url(), Reason.HAS_FACES,
+            String.format(Locale.ROOT, "%d face%s (%s, best score %.2f)", faces.size(),
+                faces.size() == 1 ? "" : "s", detector.name(), faces.get(0).score())),
+            faces.size());
+      }
+      FaceBlur.apply(bgr, faces, settings.margin(), settings.style());
+      byte[] blurred = encodeJpeg(bgr, settings.jpegQuality());
+      return new Outcome(sample.toBuilder().image(blurred).storedByteSize(blurred.length)
+          .faces(faces).build(), null, faces.size());
+    }
+  }
+
+  static byte[] encodeJpeg(Mat bgr, int quality) {
+    try (BytePointer out = new BytePointer();
+        IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, quality)) {
+      if (!imencode(".jpg", bgr, out, params)) {
+        throw new IllegalStateException("JPEG encoding of the blurred image failed");
+      }
+      byte[] bytes = new byte[(int) out.limit()];
+      out.get(bytes);
+      return bytes;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.winnow.pipeline.filter;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * The safety and consent filters of a run.
+ *
+ * @param blockLists unsafe-domain lists (files or http(s) URLs; see
+ *     {@link io.winnow.filters.DomainRules} for the rule syntax), read when the run starts
+ * @param allowLists domain rules that override the block lists
+ * @param optOutLists user opt-outs: lines with {@code ://} are URLs, others domain rules
+ * @param nsfwThreshold an image whose unsafe class probabilities sum to this or more is dropped;
+ *     NaN turns the NSFW filter off
+ * @param nsfwModel the classifier: {@code auto} (the embedding model's own class scores when it
+ *     has unsafe classes, else the bundled nsfwjs model), or a model as {@code --model} takes
+ * @param faces what to do with faces
+ * @param faceDetector {@code blazeface} (MediaPipe, full range) or {@code haar} (OpenCV's frontal
+ *     cascade); BlazeFace falls back to Haar when OpenCV cannot load it, with a warning
+ * @param faceScore BlazeFace score at or above which a detection is a face
+ * @param faceMargin each box grows by this fraction of its size on every side before blurring
+ * @param blurStyle how a face is hidden
+ */
+public record FilterSettings(
+    List<String> blockLists,
+    List<String> allowLists,
+    List<String> optOutLists,
+    double nsfwThreshold,
+    String nsfwModel,
+    FaceMode faces,
+    String faceDetector,
+    double faceScore,
+    double faceMargin,
+    BlurStyle blurStyle)
+    implements Serializable {
+
+  public enum FaceMode { BLUR, DROP, OFF }
+
+  public enum BlurStyle { GAUSSIAN, PIXELATE }
+
+  public FilterSettings {
+    blockLists = List.copyOf(blockLists);
+    allowLists = List.copyOf(allowLists);
+    optOutLists = List.copyOf(optOutLists);
+    if (!Double.isNaN(nsfwThreshold) && !(nsfwThreshold > 0 && nsfwThreshold <= 1)) {
+      throw new IllegalArgumentException("the NSFW threshold is a probability in (0, 1]");
+    }
+    if (!faceDetector.equals("blazeface") && !faceDetector.equals("haar")) {
+      throw new IllegalArgumentException("the face detector is blazeface or haar, not '"
+          + faceDetector + "'");
+    }
+    if (!(faceScore > 0 && faceScore < 1) || !(faceMargin >= 0 && faceMargin <= 2)) {
+      throw new IllegalArgumentException("face score in (0, 1), face margin in [0, 2]");
+    }
+  }
+
+  public static FilterSettings defaults() {
+    return new FilterSettings(List.of(), List.of(), List.of(), 0.5, "auto", FaceMode.BLUR,
+        "blazeface", 0.5, 0.2, BlurStyle.GAUSSIAN);
+  }
+
+  public boolean nsfwOn() {
+    return !Double.isNaN(nsfwThreshold);
+  }
+
+  public FilterSettings withLists(List<String> block, List<String> allow, List<String> optOut) {
+    return new FilterSettings(block, allow, optOut, nsfwThreshold, nsfwModel, faces,
+        faceDetector, faceScore, faceMargin, blurStyle);
+  }
+
+  public FilterSettings withNsfw(double threshold, String model) {
+    return new FilterSettings(blockLists, allowLists, optOutLists, threshold, model, faces,
+        faceDetector, faceScore, faceMargin, blurStyle);
+  }
+
+  public FilterSettings withFaces(FaceMode mode, String detector, double score, double margin,
+      BlurStyle style) {
+    return new FilterSettings(blockLists, allowLists, optOutLists, nsfwThreshold, nsfwModel,
+        mode, detector, score, margin, style);
+  }
+}
