@@ -134,17 +134,8 @@ public final class KnnJoin
               .withCoder(new KeyedVector.FloatArrayCoder()))
           .apply("NoCentroidsView", View.asSingleton());
     } else {
-      PCollectionView<Long> count = base.apply("CountDatabase", Count.globally())
-          .apply("CountView", View.asSingleton());
-      centroids = base
-          .apply("SampleForTraining", ParDo.of(new SampleFn(count, trainingSample))
-              .withSideInputs(count))
-          .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
-          .apply("GatherSample", GroupByKey.create())
-          .apply("TrainCentroids", ParDo.of(new TrainFn(dimension, partitions,
-              targetPartitionSize, count)).withSideInputs(count))
-          .setCoder(new KeyedVector.FloatArrayCoder())
-          .apply("CentroidsView", View.<float[]>asSingleton().withDefaultValue(new float[0]));
+      centroids = trainCentroids(base, dimension, partitions, targetPartitionSize,
+          trainingSample);
     }
     PCollection<KV<Integer, KeyedVector>> baseParts = base
         .apply("AssignDatabase", ParDo.of(new AssignFn(centroids, dimension, 1))
@@ -163,8 +154,38 @@ public final class KnnJoin
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(new Neighbor.Coder())));
   }
 
+  /**
+   * Spherical k-means centroids of {@code vectors}, trained by FAISS on one worker from a sample
+   * chosen by key hash (about {@code sample} vectors), seeded: the same inputs give the same
+   * centroids. {@code clusters} 0 means about {@code count / targetSize}; fewer are trained when
+   * the sample is small (39 points per centroid). Empty when fewer than 2 would be trained.
+   * Shared with retrieval's cluster sampling.
+   */
+  public static PCollectionView<float[]> trainCentroids(PCollection<KeyedVector> vectors,
+      int dimension, int clusters, int targetSize, int sample) {
+    PCollectionView<Long> count = vectors.apply("CountVectors", Count.globally())
+        .apply("CountView", View.asSingleton());
+    return vectors
+        .apply("SampleForTraining", ParDo.of(new SampleFn(count, sample)).withSideInputs(count))
+        .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
+        .apply("GatherSample", GroupByKey.create())
+        .apply("TrainCentroids", ParDo.of(new TrainFn(dimension, clusters, targetSize, count))
+            .withSideInputs(count))
+        .setCoder(new KeyedVector.FloatArrayCoder())
+        .apply("CentroidsView", View.<float[]>asSingleton().withDefaultValue(new float[0]));
+  }
+
+  /**
+   * Sends each vector to its {@code probes} nearest centroids' partitions, as
+   * {@code KV(partition, vector)}; everything to partition 0 when there are no centroids.
+   */
+  public static DoFn<KeyedVector, KV<Integer, KeyedVector>> assignToCentroids(
+      PCollectionView<float[]> centroids, int dimension, int probes) {
+    return new AssignFn(centroids, dimension, probes);
+  }
+
   /** A position in [0, 1) from the key alone: the same keys are sampled on every run. */
-  static double unitHash(String key) {
+  public static double unitHash(String key) {
     try {
       java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
       sha.update(key.getBytes(StandardCharsets.UTF_8));

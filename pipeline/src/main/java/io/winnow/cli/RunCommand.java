@@ -50,8 +50,13 @@ final class RunCommand implements Callable<Integer> {
             + " matches no file");
       }
     }
-    WinnowConfig config = options.toConfig(inputs.stream().map(RunCommand::absolute).toList(),
-        output.toAbsolutePath().toString());
+    WinnowConfig config;
+    try {
+      config = options.toConfig(inputs.stream().map(RunCommand::absolute).toList(),
+          output.toAbsolutePath().toString());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     RunSummary summary = RunWinnow.run(config,
         RunWinnow.options(options.runner, options.parallelism), System.err,
         System.console() != null);

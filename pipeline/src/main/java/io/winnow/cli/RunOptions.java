@@ -3,6 +3,9 @@ package io.winnow.cli;
 import io.winnow.pipeline.WinnowConfig;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.filter.FilterSettings;
+import io.winnow.pipeline.RetrievalSettings;
+import io.winnow.retrieval.BalancedSpec;
+import io.winnow.retrieval.SeedSetSpec;
 import io.winnow.pipeline.DedupSettings;
 import io.winnow.pipeline.decode.DecodeSettings;
 import io.winnow.pipeline.embed.EmbedSettings;
@@ -262,6 +265,18 @@ final class RunOptions {
           + "Default: the model's eval_threshold.")
   double evalThreshold;
 
+  // Retrieval
+  @Option(names = "--seed-set", paramLabel = "NAME=LOCATION[;key=value...]",
+      description = "A curated seed set (folder, glob or URL list): keep the pool images it "
+          + "selects. Options: mode=knn|cluster, k (4), min-similarity, clusters, per-cluster "
+          + "(10000), min-seeds (3), cap (1000000), sampling-seed. Repeatable.")
+  List<String> seedSets = List.of();
+
+  @Option(names = "--balanced", paramLabel = "clusters=K1,K2,...;target=N",
+      description = "Seed-free curation: hierarchical k-means of the pool and balanced sampling "
+          + "to N images (with seed sets: their union).")
+  String balanced;
+
   // Export
   @Option(names = "--shard-prefix", defaultValue = "shard", paramLabel = "NAME",
       description = "Shards are NAME-000000.tar. Default: shard.")
@@ -293,7 +308,15 @@ final class RunOptions {
     DedupSettings dedup = noDedup || embed == null ? null
         : new DedupSettings(dedupThreshold, dedupK, dedupMaxEdges, evalSets, evalThreshold);
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter,
+        seedSets.isEmpty() && balanced == null ? null : new RetrievalSettings(
+            seedSets.stream().map(SeedSetSpec::parse)
+                .map(spec -> spec.location().contains("://") ? spec : new SeedSetSpec(spec.name(),
+                    java.nio.file.Path.of(spec.location()).toAbsolutePath().toString(),
+                    spec.mode(), spec.k(), spec.minSimilarity(), spec.clusters(),
+                    spec.perCluster(), spec.minSeeds(), spec.cap(), spec.samplingSeed()))
+                .toList(),
+            balanced == null ? null : BalancedSpec.parse(balanced)));
   }
 
   static final class InputFormatConverter

@@ -34,7 +34,8 @@ public final class WinnowCli implements Runnable {
         return EXIT_UNBALANCED;
       }
       if (error instanceof io.winnow.pipeline.embed.ModelException
-          || error instanceof io.winnow.pipeline.filter.SafetyLists.ListException) {
+          || error instanceof io.winnow.pipeline.filter.SafetyLists.ListException
+          || error instanceof CommandLine.ParameterException) {
         // A configuration problem, found before any URL is fetched: say what, not where.
         err.println("winnow: " + error.getMessage());
         return 2;

@@ -9,7 +9,8 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Everything one run needs, strongly typed. {@code embed} and {@code dedup} are null when off. The CLI builds it from flags and the config file;
+ * Everything one run needs, strongly typed. {@code embed}, {@code dedup} and {@code retrieval} are
+ * null when off. The CLI builds it from flags and the config file;
  * tests build it directly.
  */
 public record WinnowConfig(
@@ -24,7 +25,8 @@ public record WinnowConfig(
     DecodeSettings decode,
     EmbedSettings embed,
     DedupSettings dedup,
-    FilterSettings filter)
+    FilterSettings filter,
+    RetrievalSettings retrieval)
     implements Serializable {
 
   public WinnowConfig {
@@ -36,6 +38,10 @@ public record WinnowConfig(
       throw new IllegalArgumentException("an output folder is needed");
     }
     filter = filter == null ? FilterSettings.defaults() : filter;
+    if (retrieval != null && embed == null) {
+      throw new IllegalArgumentException("retrieval needs embeddings: it cannot run with "
+          + "--no-embed");
+    }
     if (samplesPerShard < 1) {
       throw new IllegalArgumentException("samples per shard must be at least 1");
     }
@@ -44,38 +50,44 @@ public record WinnowConfig(
   public static WinnowConfig of(List<String> inputs, String outputDir) {
     return new WinnowConfig(inputs, InputFormat.AUTO, "url", "caption", outputDir, "shard",
         10_000, FetchSettings.defaults(), DecodeSettings.defaults(), EmbedSettings.defaults(),
-        DedupSettings.defaults(), FilterSettings.defaults());
+        DedupSettings.defaults(), FilterSettings.defaults(), null);
   }
 
   public WinnowConfig withFetch(FetchSettings fetch) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter, retrieval);
   }
 
   public WinnowConfig withDecode(DecodeSettings decode) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter, retrieval);
   }
 
   public WinnowConfig withSamplesPerShard(int samplesPerShard) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter, retrieval);
   }
 
   /** {@code null} turns embedding off: shards then carry no {@code .npy}. */
   public WinnowConfig withEmbed(EmbedSettings embed) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter, retrieval);
   }
 
   /** {@code null} turns deduplication off (it also needs embeddings). */
   public WinnowConfig withDedup(DedupSettings dedup) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter, retrieval);
   }
 
   public WinnowConfig withFilter(FilterSettings filter) {
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter);
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter, retrieval);
+  }
+
+  /** {@code null} turns retrieval off (the default: every pool image is kept). */
+  public WinnowConfig withRetrieval(RetrievalSettings retrieval) {
+    return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
+        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter, retrieval);
   }
 }

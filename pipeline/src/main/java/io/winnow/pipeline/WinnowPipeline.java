@@ -14,6 +14,10 @@ import io.winnow.dedup.Decontaminate;
 import io.winnow.dedup.DropNearDuplicates;
 import io.winnow.dedup.KeyedVector;
 import io.winnow.pipeline.read.ReadImageSet;
+import io.winnow.retrieval.RetrieveFromSeeds;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import io.winnow.pipeline.embed.EmbedImages;
 import io.winnow.schemas.ModelDescriptor;
 import io.winnow.pipeline.export.ShardStats;
@@ -43,7 +47,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  *
  * <pre>
  * URL lists ─ ReadUrlLists ─ DropUnsafeDomains ─ FetchImages ─ DecodeImages ─ BlurFaces ─ ClassifyNsfw
- *   ─ EmbedImages ─ DropNearDuplicates ─ Decontaminate ─ WriteWebDataset ─▶ shards, summary.json
+ *   ─ EmbedImages ─ DropNearDuplicates ─ Decontaminate ─ RetrieveFromSeeds ─ WriteWebDataset
+ *   ─▶ shards, summary.json
  * every stage ──────────────────────────────────────────── rejections ─▶ rejections/*.jsonl
  * </pre>
  * (ClassifyNsfw runs after EmbedImages instead when the embedding model is the classifier: one
@@ -137,6 +142,25 @@ public final class WinnowPipeline {
           stageRejections = stageRejections.and(clean.get(Decontaminate.REJECTIONS));
         }
       }
+
+      // 5b. Retrieve: keep what the seed sets (or balanced sampling) select.
+      if (config.retrieval() != null) {
+        RetrievalSettings retrieval = config.retrieval();
+        List<ReadImageSet> seedSets = retrieval.seedSets().stream()
+            .map(spec -> ReadImageSet.of(spec.name(), spec.location(), fetch)).toList();
+        Map<String, PCollection<KeyedVector>> seeds = referenceVectors(pipeline, config,
+            seedSets, embed, "Seeds", "seed-rejections");
+        List<RetrieveFromSeeds.SeedSet> sets = retrieval.seedSets().stream()
+            .map(spec -> new RetrieveFromSeeds.SeedSet(spec, seeds.get(spec.name()))).toList();
+        RetrieveFromSeeds retrieve = RetrieveFromSeeds.with(embed.model().descriptor().dimension(),
+            sets);
+        if (retrieval.balanced() != null) {
+          retrieve = retrieve.withBalanced(retrieval.balanced());
+        }
+        PCollectionTuple retrieved = accepted.apply("RetrieveFromSeeds", retrieve);
+        accepted = retrieved.get(RetrieveFromSeeds.KEPT);
+        stageRejections = stageRejections.and(retrieved.get(RetrieveFromSeeds.REJECTIONS));
+      }
     }
 
     // 6. Export.
@@ -171,29 +195,48 @@ public final class WinnowPipeline {
    */
   private static PCollection<KeyedVector> evalImages(Pipeline pipeline, WinnowConfig config,
       FetchSettings fetch, EmbedImages embed) {
-    PCollectionList<Sample> sets = PCollectionList.empty(pipeline);
-    PCollectionList<Rejection> unread = PCollectionList.empty(pipeline);
-    for (String set : config.dedup().evalSets()) {
-      ReadImageSet images = ReadImageSet.parse(set, fetch);
-      PCollectionTuple read = pipeline.apply("ReadEvalSet-" + images.name(), images);
-      sets = sets.and(read.get(ReadImageSet.IMAGES));
-      unread = unread.and(read.get(ReadImageSet.REJECTIONS));
+    List<ReadImageSet> sets = config.dedup().evalSets().stream()
+        .map(set -> ReadImageSet.parse(set, fetch)).toList();
+    PCollectionList<KeyedVector> all = PCollectionList.empty(pipeline);
+    for (PCollection<KeyedVector> set : referenceVectors(pipeline, config, sets, embed, "Eval",
+        "eval-rejections").values()) {
+      all = all.and(set);
     }
-    PCollectionTuple decoded = sets.apply("AllEvalImages", Flatten.pCollections())
-        .apply("DecodeEvalImages", DecodeImages.with(config.decode()));
-    PCollectionTuple embedded = decoded.get(DecodeImages.DECODED)
-        .apply("EmbedEvalImages", embed);
-    unread.and(decoded.get(DecodeImages.REJECTIONS))
-        .and(embedded.get(EmbedImages.REJECTIONS))
-        .apply("EvalRejections", Flatten.pCollections())
-        .apply("EvalRejectionsJson", MapElements.into(TypeDescriptors.strings())
+    return all.apply("AllEvalVectors", Flatten.pCollections());
+  }
+
+  /**
+   * Reference images (eval or seed sets), read, decoded and embedded as pool images are, by set
+   * name. Their failures go to OUTPUT/{@code rejectionsDir}/ (they are not pool URLs).
+   */
+  private static Map<String, PCollection<KeyedVector>> referenceVectors(Pipeline pipeline,
+      WinnowConfig config, List<ReadImageSet> sets, EmbedImages embed, String kind,
+      String rejectionsDir) {
+    Map<String, PCollection<KeyedVector>> vectors = new LinkedHashMap<>();
+    PCollectionList<Rejection> failures = PCollectionList.empty(pipeline);
+    for (ReadImageSet set : sets) {
+      String step = kind + "-" + set.name();
+      PCollectionTuple read = pipeline.apply("Read" + step, set);
+      PCollectionTuple decoded = read.get(ReadImageSet.IMAGES)
+          .apply("Decode" + step, DecodeImages.with(config.decode()));
+      PCollectionTuple embedded = decoded.get(DecodeImages.DECODED).apply("Embed" + step, embed);
+      failures = failures.and(read.get(ReadImageSet.REJECTIONS))
+          .and(decoded.get(DecodeImages.REJECTIONS))
+          .and(embedded.get(EmbedImages.REJECTIONS));
+      vectors.put(set.name(), embedded.get(EmbedImages.EMBEDDED)
+          .apply("Vectors" + step, MapElements.into(TypeDescriptor.of(KeyedVector.class))
+              .via(s -> new KeyedVector(s.key(), s.embedding())))
+          .setCoder(new KeyedVector.Coder()));
+    }
+    if (sets.isEmpty()) {
+      return vectors;
+    }
+    failures.apply(kind + "Rejections", Flatten.pCollections())
+        .apply(kind + "RejectionsJson", MapElements.into(TypeDescriptors.strings())
             .via(io.winnow.schemas.Json::write))
-        .apply("WriteEvalRejections", org.apache.beam.sdk.io.TextIO.write()
-            .to(config.outputDir() + "/eval-rejections/rejections").withSuffix(".jsonl"));
-    return embedded.get(EmbedImages.EMBEDDED)
-        .apply("EvalVectors", MapElements.into(TypeDescriptor.of(KeyedVector.class))
-            .via(s -> new KeyedVector(s.key(), s.embedding())))
-        .setCoder(new KeyedVector.Coder());
+        .apply("Write" + kind + "Rejections", org.apache.beam.sdk.io.TextIO.write()
+            .to(config.outputDir() + "/" + rejectionsDir + "/rejections").withSuffix(".jsonl"));
+    return vectors;
   }
 
   private static <T> PCollection<KV<String, Long>> count(PCollection<T> items, String step,

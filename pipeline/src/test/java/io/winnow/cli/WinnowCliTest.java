@@ -57,12 +57,17 @@ class WinnowCliTest {
       assertThat(WinnowCli.execute("run", "-i", urls.toString(), "-o", dir.resolve("m").toString(),
           "--runner", "direct", "--model", dir.resolve("no-model/model.json").toString()))
           .isEqualTo(2);
+      assertThat(WinnowCli.execute("run", "-i", urls.toString(), "-o", dir.resolve("n").toString(),
+          "--seed-set", "cats=/seeds;neighbours=4")).isEqualTo(2);
+      assertThat(WinnowCli.execute("run", "-i", urls.toString(), "-o", dir.resolve("p").toString(),
+          "--faces", "hide")).isEqualTo(2);
     } finally {
       System.setErr(originalErr);
     }
     assertThat(err.toString()).contains("matches no file").contains("unknown option 'imagesize'")
         .contains("stretch")
-        .contains("model descriptor " + dir.resolve("no-model/model.json") + " does not exist");
+        .contains("model descriptor " + dir.resolve("no-model/model.json") + " does not exist")
+        .contains("unknown option(s) [neighbours]").contains("HIDE");
   }
 
   @Test
@@ -77,6 +82,8 @@ class WinnowCliTest {
     }
     assertThat(out.toString()).contains("--input", "--runner", "--per-host-concurrency",
         "--allow-loopback", "--resize-mode", "--samples-per-shard", "--config", "--model",
-        "--execution-provider", "--embed-batch-size", "--no-embed");
+        "--execution-provider", "--embed-batch-size", "--no-embed", "--block-list",
+        "--allow-list", "--opt-out-list", "--no-robots", "--opt-out-headers", "--nsfw-threshold",
+        "--faces", "--face-detector", "--blur-style", "--seed-set", "--balanced", "--eval-set");
   }
 }

@@ -67,6 +67,10 @@ public enum Reason {
   CONTAMINATED(Stage.DEDUP),
   /** No embedding, or one of another dimension than the model's. */
   BAD_EMBEDDING(Stage.DEDUP),
+  // retrieve
+  /** Not selected by any seed set (not a nearest neighbour of a seed, nor sampled from a
+   * cluster holding seeds). */
+  NOT_RETRIEVED(Stage.RETRIEVE),
   // any stage: a bug or an unexpected exception, always with a stack trace
   INTERNAL_ERROR(null);
 

@@ -44,6 +44,11 @@ public final class ParquetMetadataWriter implements AutoCloseable {
       .optional(BINARY).as(stringType()).named("source_file")
       .required(INT64).named("source_line")
       .optional(BINARY).as(stringType()).named("fetched_at")
+      // Filter and retrieval provenance: counts as columns, details as JSON text (as in KEY.json).
+      .optional(INT32).named("face_count")
+      .optional(BINARY).as(stringType()).named("faces")
+      .optional(BINARY).as(stringType()).named("nsfw_scores")
+      .optional(BINARY).as(stringType()).named("seed_match")
       .named("winnow_sample");
 
   private final ParquetWriter<Group> writer;
@@ -78,6 +83,16 @@ public final class ParquetMetadataWriter implements AutoCloseable {
     appendIfSet(row, "source_file", s.sourceFile());
     row.append("source_line", s.sourceLine());
     appendIfSet(row, "fetched_at", s.fetchedAt());
+    if (s.faces() != null) {
+      row.append("face_count", s.faces().size());
+      row.append("faces", io.winnow.schemas.Json.write(s.faces()));
+    }
+    if (s.nsfwScores() != null) {
+      row.append("nsfw_scores", io.winnow.schemas.Json.write(new java.util.TreeMap<>(s.nsfwScores())));
+    }
+    if (s.seedMatch() != null) {
+      row.append("seed_match", io.winnow.schemas.Json.write(s.seedMatch()));
+    }
     writer.write(row);
   }
 

@@ -1,0 +1,251 @@
+package io.winnow.retrieval;
+
+import io.winnow.dedup.KeyedVector;
+import io.winnow.dedup.KnnJoin;
+import io.winnow.faiss.Faiss;
+import io.winnow.faiss.Metric;
+import io.winnow.faiss.Neighbors;
+import io.winnow.faiss.VectorIndex;
+import io.winnow.schemas.SeedMatch;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * Seed-free balanced curation ({@link BalancedSpec}): level 1 is a FAISS k-means of the pool
+ * (trained on a key-hash sample, every image assigned, as for the k-NN partitions); each higher
+ * level is a k-means of the centroids below it (small: one worker). The target is then shared
+ * top-down as evenly as the clusters allow ({@link BalancedQuotas}), and each level-1 cluster
+ * gives its quota of images, chosen by a seeded hash of their keys. Memory per worker: one
+ * level-1 cluster's quota at a time.
+ */
+final class BalancedSampling
+    extends PTransform<PCollection<KeyedVector>, PCollection<KV<String, SeedMatch>>> {
+  private static final int TRAINING_SAMPLE = 100_000;
+  private final BalancedSpec spec;
+  private final int dimension;
+
+  BalancedSampling(BalancedSpec spec, int dimension) {
+    this.spec = spec;
+    this.dimension = dimension;
+  }
+
+  /** The sampling plan: quota and cluster path (level 1 first) of each level-1 cluster. */
+  record Plan(long[] quota, long[][] path) implements Serializable {}
+
+  @Override
+  public PCollection<KV<String, SeedMatch>> expand(PCollection<KeyedVector> pool) {
+    PCollectionView<float[]> level1 = pool.apply("ClusterPool",
+        new Level1(dimension, spec.clusters().get(0)));
+    PCollection<KV<Integer, KeyedVector>> assigned = pool
+        .apply("AssignPool", ParDo.of(KnnJoin.assignToCentroids(level1, dimension, 1))
+            .withSideInputs(level1))
+        .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()));
+    PCollectionView<Map<Integer, Long>> sizes = assigned
+        .apply("ClusterSizes", Count.perKey())
+        .apply("SizesView", View.asMap());
+    PCollectionView<Plan> plan = pool.getPipeline()
+        .apply("Once", Create.of(0))
+        .apply("PlanHierarchy", ParDo.of(new PlanFn(spec, dimension, level1, sizes))
+            .withSideInputs(level1, sizes))
+        .setCoder(SerializableCoder.of(Plan.class))
+        .apply("PlanView", View.asSingleton());
+    long seed = spec.samplingSeed();
+    return assigned
+        .apply("Rank", ParDo.of(new RankFn(seed)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(ClusterSampling.Ranked.class)))
+        .apply("ByCluster", GroupByKey.create())
+        .apply("TakeQuota", ParDo.of(new TakeFn(plan)).withSideInputs(plan));
+  }
+
+  /**
+   * Level 1: k-means with resampling ({@link ResamplingKMeans}) of a key-hash sample of the pool
+   * (about 100,000 vectors), on one worker.
+   */
+  static final class Level1 extends PTransform<PCollection<KeyedVector>, PCollectionView<float[]>> {
+    private final int dimension;
+    private final int clusters;
+
+    Level1(int dimension, int clusters) {
+      this.dimension = dimension;
+      this.clusters = clusters;
+    }
+
+    @Override
+    public PCollectionView<float[]> expand(PCollection<KeyedVector> vectors) {
+      PCollectionView<Long> count = vectors.apply("Count", Count.globally())
+          .apply("CountView", View.asSingleton());
+      int dim = dimension;
+      int k = clusters;
+      return vectors
+          .apply("Sample", ParDo.of(new SampleFn(count)).withSideInputs(count))
+          .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
+          .apply("Gather", GroupByKey.create())
+          .apply("Train", ParDo.of(new DoFn<KV<Integer, Iterable<KeyedVector>>, float[]>() {
+            @ProcessElement
+            public void process(@Element KV<Integer, Iterable<KeyedVector>> sample,
+                OutputReceiver<float[]> out) {
+              List<KeyedVector> points = new ArrayList<>();
+              sample.getValue().forEach(points::add);
+              points.sort(java.util.Comparator.comparing(KeyedVector::key));
+              float[] data = new float[points.size() * dim];
+              for (int i = 0; i < points.size(); i++) {
+                System.arraycopy(points.get(i).vector(), 0, data, i * dim, dim);
+              }
+              Faiss.setThreads(1);
+              out.output(ResamplingKMeans.train(data, dim, k, 20260126));
+            }
+          }))
+          .setCoder(new KeyedVector.FloatArrayCoder())
+          .apply("CentroidsView", View.<float[]>asSingleton().withDefaultValue(new float[0]));
+    }
+  }
+
+  static final class SampleFn extends DoFn<KeyedVector, KV<Integer, KeyedVector>> {
+    private final PCollectionView<Long> count;
+
+    SampleFn(PCollectionView<Long> count) {
+      this.count = count;
+    }
+
+    @ProcessElement
+    public void process(@Element KeyedVector v, ProcessContext c) {
+      double rate = (double) TRAINING_SAMPLE / Math.max(1, c.sideInput(count));
+      if (KnnJoin.unitHash(v.key()) < rate) {
+        c.output(KV.of(0, v));
+      }
+    }
+  }
+
+  static final class RankFn extends DoFn<KV<Integer, KeyedVector>,
+      KV<Integer, ClusterSampling.Ranked>> {
+    private final long seed;
+
+    RankFn(long seed) {
+      this.seed = seed;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, KeyedVector> kv,
+        OutputReceiver<KV<Integer, ClusterSampling.Ranked>> out) {
+      String key = kv.getValue().key();
+      out.output(KV.of(kv.getKey(), new ClusterSampling.Ranked(
+          ClusterSampling.samplingHash(seed, key), key, kv.getKey())));
+    }
+  }
+
+  /** Clusters the centroids level by level and shares the target: runs once, on one worker. */
+  static final class PlanFn extends DoFn<Integer, Plan> {
+    private final BalancedSpec spec;
+    private final int dimension;
+    private final PCollectionView<float[]> level1;
+    private final PCollectionView<Map<Integer, Long>> sizes;
+
+    PlanFn(BalancedSpec spec, int dimension, PCollectionView<float[]> level1,
+        PCollectionView<Map<Integer, Long>> sizes) {
+      this.spec = spec;
+      this.dimension = dimension;
+      this.level1 = level1;
+      this.sizes = sizes;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      float[] centroids = c.sideInput(level1);
+      Map<Integer, Long> counts = c.sideInput(sizes);
+      int n1 = Math.max(1, centroids.length / dimension);
+      long[] size = new long[n1];
+      counts.forEach((cluster, count) -> size[cluster] = count);
+      Faiss.setThreads(1);
+      List<int[]> parents = new ArrayList<>();
+      float[] below = centroids;
+      int belowCount = n1;
+      for (int level = 1; level < spec.clusters().size(); level++) {
+        int k = Math.min(spec.clusters().get(level), belowCount);
+        int[] parent = new int[belowCount];
+        if (k >= 2 && below.length > 0) {
+          float[] above = ResamplingKMeans.train(below, dimension, k, 20260126 + level);
+          try (VectorIndex index = VectorIndex.flat(dimension, Metric.INNER_PRODUCT)) {
+            index.add(above);
+            Neighbors nearest = index.search(below, 1);
+            for (int i = 0; i < belowCount; i++) {
+              parent[i] = (int) nearest.label(i, 0);
+            }
+          }
+          below = above;
+          belowCount = above.length / dimension;
+        } else {
+          below = new float[0];
+          belowCount = 1; // one cluster above: everything's parent is 0
+        }
+        parents.add(parent);
+      }
+      long[] quota = BalancedQuotas.hierarchical(spec.target(), size,
+          parents.toArray(new int[0][]));
+      long[][] path = new long[n1][];
+      for (int i = 0; i < n1; i++) {
+        path[i] = new long[parents.size() + 1];
+        path[i][0] = i;
+        int node = i;
+        for (int l = 0; l < parents.size(); l++) {
+          node = parents.get(l)[node];
+          path[i][l + 1] = node;
+        }
+      }
+      c.output(new Plan(quota, path));
+    }
+  }
+
+  /** A level-1 cluster's quota of images: the smallest sampling hashes, then keys. */
+  static final class TakeFn extends DoFn<KV<Integer, Iterable<ClusterSampling.Ranked>>,
+      KV<String, SeedMatch>> {
+    private final PCollectionView<Plan> plan;
+
+    TakeFn(PCollectionView<Plan> plan) {
+      this.plan = plan;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<ClusterSampling.Ranked>> cluster,
+        ProcessContext c) {
+      Plan p = c.sideInput(plan);
+      int id = cluster.getKey();
+      long quota = id < p.quota().length ? p.quota()[id] : 0;
+      if (quota <= 0) {
+        return;
+      }
+      // ByHash orders best last, so the queue's head is the worst kept so far.
+      ClusterSampling.ByHash best = new ClusterSampling.ByHash();
+      PriorityQueue<ClusterSampling.Ranked> kept = new PriorityQueue<>(best);
+      for (ClusterSampling.Ranked r : cluster.getValue()) {
+        kept.add(r);
+        if (kept.size() > quota) {
+          kept.poll();
+        }
+      }
+      List<Long> path = new ArrayList<>();
+      for (long node : p.path()[id]) {
+        path.add(node);
+      }
+      for (ClusterSampling.Ranked r : kept) {
+        c.output(KV.of(r.key(), new SeedMatch(BalancedSpec.NAME, null, null, path)));
+      }
+    }
+  }
+
+}

@@ -1,0 +1,205 @@
+package io.winnow.retrieval;
+
+import io.winnow.dedup.KeyedVector;
+import io.winnow.dedup.KnnJoin;
+import io.winnow.schemas.SeedMatch;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Top;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * DINOv2's retrieval for small seed sets: cluster the pool with k-means (FAISS, trained on a key
+ * hash sample, then every image assigned to its nearest centroid), assign the seeds to the same
+ * centroids, and take up to {@code perCluster} pool images from each cluster holding more than
+ * {@code minSeeds} seeds; at most {@code cap} images for the set in all.
+ *
+ * <p>Which images a full cluster gives, and which the cap keeps, is decided by a hash of the
+ * sampling seed and the key (smallest first): reproducible, spread evenly, and changed only by
+ * changing {@code sampling-seed}. Memory per worker is bounded by {@code perCluster} per cluster
+ * and by {@code cap} for the cap step (one worker holds the cap's candidates: about 100 bytes
+ * each).
+ */
+final class ClusterSampling
+    extends PTransform<PCollection<KeyedVector>, PCollection<KV<String, SeedMatch>>> {
+  private static final int TRAINING_SAMPLE = 100_000;
+  private static final int POOL_PER_CLUSTER = 500;
+
+  private final SeedSetSpec spec;
+  private final PCollection<KeyedVector> pool;
+  private final int dimension;
+
+  ClusterSampling(SeedSetSpec spec, PCollection<KeyedVector> pool, int dimension) {
+    this.spec = spec;
+    this.pool = pool;
+    this.dimension = dimension;
+  }
+
+  /** A pool image sampled from a cluster: ordered by its sampling hash, then key. */
+  record Ranked(long hash, String key, int cluster) implements Serializable {}
+
+  static final class ByHash implements Comparator<Ranked>, Serializable {
+    @Override
+    public int compare(Ranked a, Ranked b) {
+      // Top keeps the largest: "largest" here is the smallest hash, then the smallest key.
+      int c = Long.compare(b.hash(), a.hash());
+      return c != 0 ? c : b.key().compareTo(a.key());
+    }
+  }
+
+  static long samplingHash(long seed, String key) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(Long.toString(seed).getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) ':');
+      sha.update(key.getBytes(StandardCharsets.UTF_8));
+      return ByteBuffer.wrap(sha.digest()).getLong() >>> 1;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public PCollection<KV<String, SeedMatch>> expand(PCollection<KeyedVector> seeds) {
+    PCollectionView<float[]> centroids = pool.apply("ClusterPool", new Centroids(dimension,
+        spec.clusters()));
+    KvCoder<Integer, String> clusterKey = KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of());
+    PCollectionView<Map<Integer, List<String>>> eligible = seeds
+        .apply("AssignSeeds", ParDo.of(KnnJoin.assignToCentroids(centroids, dimension, 1))
+            .withSideInputs(centroids))
+        .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
+        .apply("SeedKeys", ParDo.of(new SeedKeysFn()))
+        .setCoder(clusterKey)
+        .apply("SeedsPerCluster", GroupByKey.create())
+        .apply("ClustersWithEnoughSeeds", ParDo.of(new EligibleFn(spec.minSeeds())))
+        .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(StringUtf8Coder.of())))
+        .apply("EligibleView", View.asMap());
+    long seed = spec.samplingSeed();
+    String set = spec.name();
+    return pool
+        .apply("AssignPool", ParDo.of(KnnJoin.assignToCentroids(centroids, dimension, 1))
+            .withSideInputs(centroids))
+        .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
+        .apply("InEligibleClusters", ParDo.of(new RankFn(eligible, seed))
+            .withSideInputs(eligible))
+        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Ranked.class)))
+        .apply("SamplePerCluster", Top.perKey(spec.perCluster(), new ByHash()))
+        .apply("Sampled", ParDo.of(new SampledFn()))
+        .setCoder(SerializableCoder.of(Ranked.class))
+        .apply("CapPerSet", Top.of((int) Math.min(Integer.MAX_VALUE, spec.cap()), new ByHash()))
+        .apply("Provenance", ParDo.of(new ProvenanceFn(set, eligible))
+            .withSideInputs(eligible));
+  }
+
+  static final class SeedKeysFn extends DoFn<KV<Integer, KeyedVector>, KV<Integer, String>> {
+    @ProcessElement
+    public void process(@Element KV<Integer, KeyedVector> kv,
+        OutputReceiver<KV<Integer, String>> out) {
+      out.output(KV.of(kv.getKey(), kv.getValue().key()));
+    }
+  }
+
+  /** Pool images of eligible clusters, with their sampling hash. */
+  static final class RankFn extends DoFn<KV<Integer, KeyedVector>, KV<Integer, Ranked>> {
+    private final PCollectionView<Map<Integer, List<String>>> eligible;
+    private final long seed;
+
+    RankFn(PCollectionView<Map<Integer, List<String>>> eligible, long seed) {
+      this.eligible = eligible;
+      this.seed = seed;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, KeyedVector> kv, ProcessContext c) {
+      if (c.sideInput(eligible).containsKey(kv.getKey())) {
+        String key = kv.getValue().key();
+        c.output(KV.of(kv.getKey(), new Ranked(samplingHash(seed, key), key, kv.getKey())));
+      }
+    }
+  }
+
+  static final class SampledFn extends DoFn<KV<Integer, List<Ranked>>, Ranked> {
+    @ProcessElement
+    public void process(@Element KV<Integer, List<Ranked>> cluster, OutputReceiver<Ranked> out) {
+      cluster.getValue().forEach(out::output);
+    }
+  }
+
+  static final class ProvenanceFn extends DoFn<List<Ranked>, KV<String, SeedMatch>> {
+    private final String set;
+    private final PCollectionView<Map<Integer, List<String>>> eligible;
+
+    ProvenanceFn(String set, PCollectionView<Map<Integer, List<String>>> eligible) {
+      this.set = set;
+      this.eligible = eligible;
+    }
+
+    @ProcessElement
+    public void process(@Element List<Ranked> kept, ProcessContext c) {
+      Map<Integer, List<String>> seedsByCluster = c.sideInput(eligible);
+      for (Ranked r : kept) {
+        c.output(KV.of(r.key(), new SeedMatch(set, seedsByCluster.get(r.cluster()), null,
+            List.of((long) r.cluster()))));
+      }
+    }
+  }
+
+  /** The pool's k-means centroids: their own composite, so step names stay unique. */
+  static final class Centroids extends PTransform<PCollection<KeyedVector>,
+      PCollectionView<float[]>> {
+    private final int dimension;
+    private final int clusters;
+
+    Centroids(int dimension, int clusters) {
+      this.dimension = dimension;
+      this.clusters = clusters;
+    }
+
+    @Override
+    public PCollectionView<float[]> expand(PCollection<KeyedVector> vectors) {
+      return KnnJoin.trainCentroids(vectors, dimension, clusters, POOL_PER_CLUSTER,
+          TRAINING_SAMPLE);
+    }
+  }
+
+  /** Clusters with more than {@code minSeeds} seeds, with (some of) their seed keys, sorted. */
+  static final class EligibleFn extends DoFn<KV<Integer, Iterable<String>>,
+      KV<Integer, List<String>>> {
+    private final int minSeeds;
+
+    EligibleFn(int minSeeds) {
+      this.minSeeds = minSeeds;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<String>> cluster,
+        OutputReceiver<KV<Integer, List<String>>> out) {
+      List<String> keys = new ArrayList<>();
+      cluster.getValue().forEach(keys::add);
+      if (keys.size() > minSeeds) {
+        keys.sort(Comparator.naturalOrder());
+        out.output(KV.of(cluster.getKey(), List.copyOf(keys.subList(0,
+            Math.min(keys.size(), RetrieveFromSeeds.MAX_SEEDS_LISTED)))));
+      }
+    }
+  }
+}
