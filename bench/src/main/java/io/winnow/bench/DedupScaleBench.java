@@ -1,5 +1,6 @@
 package io.winnow.bench;
 
+import io.winnow.dedup.KeyedVector;
 import io.winnow.dedup.DropNearDuplicates;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.export.NpyFiles;
@@ -44,7 +45,7 @@ public final class DedupScaleBench {
       for (int j = 0; j < D; j++) {
         v[j] = base[j] + (float) (0.33 * noise.nextGaussian() / Math.sqrt(D));
       }
-      normalise(v);
+      KeyedVector.normalise(v);
     }
     return v;
   }
@@ -55,19 +56,7 @@ public final class DedupScaleBench {
     for (int j = 0; j < D; j++) {
       v[j] = (float) random.nextGaussian();
     }
-    return normalise(v);
-  }
-
-  private static float[] normalise(float[] v) {
-    double s = 0;
-    for (float x : v) {
-      s += x * x;
-    }
-    float inv = (float) (1 / Math.sqrt(s));
-    for (int j = 0; j < v.length; j++) {
-      v[j] *= inv;
-    }
-    return v;
+    return KeyedVector.normalise(v);
   }
 
   public static void main(String[] args) throws Exception {

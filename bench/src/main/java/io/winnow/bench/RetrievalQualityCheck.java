@@ -157,7 +157,7 @@ public final class RetrievalQualityCheck {
     for (int i = 0; i < D; i++) {
       v[i] = (float) random.nextGaussian();
     }
-    return normalise(v);
+    return KeyedVector.normalise(v);
   }
 
   static float[] noisy(float[] direction, double noise, Random random) {
@@ -165,18 +165,6 @@ public final class RetrievalQualityCheck {
     for (int i = 0; i < D; i++) {
       v[i] = direction[i] + (float) (noise * random.nextGaussian() / Math.sqrt(D) * 3);
     }
-    return normalise(v);
-  }
-
-  static float[] normalise(float[] v) {
-    double s = 0;
-    for (float x : v) {
-      s += x * x;
-    }
-    float inv = (float) (1 / Math.sqrt(s));
-    for (int i = 0; i < v.length; i++) {
-      v[i] *= inv;
-    }
-    return v;
+    return KeyedVector.normalise(v);
   }
 }

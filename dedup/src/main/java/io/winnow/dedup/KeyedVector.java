@@ -24,6 +24,19 @@ public record KeyedVector(String key, float[] vector) implements Serializable {
     return key.hashCode() * 31 + Arrays.hashCode(vector);
   }
 
+  /** Scales {@code v} to unit length in place (cosine = inner product) and returns it. */
+  public static float[] normalise(float[] v) {
+    double s = 0;
+    for (float x : v) {
+      s += x * x;
+    }
+    float inv = (float) (1 / Math.sqrt(s));
+    for (int i = 0; i < v.length; i++) {
+      v[i] *= inv;
+    }
+    return v;
+  }
+
   @Override
   public String toString() {
     return key + Arrays.toString(vector);

@@ -13,7 +13,7 @@ final class TestVectors {
     for (int i = 0; i < d; i++) {
       v[i] = (float) random.nextGaussian();
     }
-    return normalise(v);
+    return KeyedVector.normalise(v);
   }
 
   /** A unit vector whose cosine with unit {@code base} is {@code cosine}, built on axis e_i. */
@@ -27,25 +27,13 @@ final class TestVectors {
     for (int i = 0; i < base.length; i++) {
       u[i] = (float) (orthogonalSeed[i] - dot * base[i]);
     }
-    u = normalise(u);
+    u = KeyedVector.normalise(u);
     double sine = Math.sqrt(1 - cosine * cosine);
     float[] out = new float[base.length];
     for (int i = 0; i < base.length; i++) {
       out[i] = (float) (cosine * base[i] + sine * u[i]);
     }
     return out;
-  }
-
-  static float[] normalise(float[] v) {
-    double s = 0;
-    for (float x : v) {
-      s += x * x;
-    }
-    float inv = (float) (1 / Math.sqrt(s));
-    for (int i = 0; i < v.length; i++) {
-      v[i] *= inv;
-    }
-    return v;
   }
 
   /** n vectors around c centres (spread controls how close members are to their centre). */
@@ -62,7 +50,7 @@ final class TestVectors {
       for (int j = 0; j < d; j++) {
         v[j] = (float) (centre[j] + spread * random.nextGaussian() / Math.sqrt(d));
       }
-      out.add(new KeyedVector(String.format("v%06d", i), normalise(v)));
+      out.add(new KeyedVector(String.format("v%06d", i), KeyedVector.normalise(v)));
     }
     return out;
   }

@@ -27,25 +27,13 @@ class RetrieveFromSeedsTest {
   static final Map<String, Map<String, List<SeedMatch>>> KEPT = new ConcurrentHashMap<>();
   static final Map<String, List<String>> REJECTED = new ConcurrentHashMap<>();
 
-  static float[] unit(float[] v) {
-    double s = 0;
-    for (float x : v) {
-      s += x * x;
-    }
-    float inv = (float) (1 / Math.sqrt(s));
-    for (int i = 0; i < v.length; i++) {
-      v[i] *= inv;
-    }
-    return v;
-  }
-
   static float[] axis(int i, double noise, Random random) {
     float[] v = new float[D];
     v[i] = 1;
     for (int j = 0; j < D; j++) {
       v[j] += (float) (noise * random.nextGaussian());
     }
-    return unit(v);
+    return KeyedVector.normalise(v);
   }
 
   static Sample sample(String key, float[] embedding) {
@@ -129,7 +117,7 @@ class RetrieveFromSeedsTest {
     List<Sample> pool = pool(random);
     List<KeyedVector> seeds = List.of(
         new KeyedVector("near", axis(2, 0.05, random)),
-        new KeyedVector("far", unit(new float[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -1})));
+        new KeyedVector("far", KeyedVector.normalise(new float[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -1})));
     retrieve("floor", pool, Map.of(SeedSetSpec.knn("s", "/seeds", 3).withMinSimilarity(0.9),
         seeds));
     Map<String, List<SeedMatch>> kept = KEPT.get("floor");

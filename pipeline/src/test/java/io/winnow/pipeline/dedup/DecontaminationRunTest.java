@@ -7,11 +7,12 @@ import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.demo.DemoServer;
-import io.winnow.schemas.Json;
+import io.winnow.pipeline.testing.RunOutputs;
+
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.RunSummary;
 import java.io.InputStream;
-import java.nio.file.DirectoryStream;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,14 +82,6 @@ class DecontaminationRunTest {
   }
 
   private static List<Rejection> read(Path folder) throws Exception {
-    List<Rejection> out = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.jsonl")) {
-      for (Path file : files) {
-        for (String line : Files.readAllLines(file)) {
-          out.add(Json.read(line, Rejection.class));
-        }
-      }
-    }
-    return out;
+    return RunOutputs.rejections(folder);
   }
 }

@@ -1,5 +1,6 @@
 package io.winnow.pipeline.dedup;
 
+import io.winnow.dedup.KeyedVector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.winnow.dedup.DropNearDuplicates;
@@ -39,7 +40,7 @@ class DedupDeterminismTest {
       for (int j = 0; j < D; j++) {
         v[j] = (float) random.nextGaussian();
       }
-      originals.add(normalise(v));
+      originals.add(KeyedVector.normalise(v));
     }
     for (int i = 0; i < 2_400; i++) {
       // Two thirds are originals; a third are noisy copies of an earlier original.
@@ -57,18 +58,7 @@ class DedupDeterminismTest {
     for (int j = 0; j < D; j++) {
       v[j] += (float) (0.05 * random.nextGaussian());
     }
-    return normalise(v);
-  }
-
-  private static float[] normalise(float[] v) {
-    double s = 0;
-    for (float x : v) {
-      s += x * x;
-    }
-    for (int j = 0; j < v.length; j++) {
-      v[j] /= (float) Math.sqrt(s);
-    }
-    return v;
+    return KeyedVector.normalise(v);
   }
 
   private static Set<String> run(List<Sample> samples, int parallelism) {

@@ -8,6 +8,7 @@ import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.demo.DemoServer;
+import io.winnow.pipeline.testing.RunOutputs;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.RunSummary;
@@ -143,14 +144,6 @@ class SafetyFiltersRunTest {
   }
 
   private static List<Rejection> read(Path folder) throws Exception {
-    List<Rejection> out = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.jsonl")) {
-      for (Path file : files) {
-        for (String line : Files.readAllLines(file)) {
-          out.add(Json.read(line, Rejection.class));
-        }
-      }
-    }
-    return out;
+    return RunOutputs.rejections(folder);
   }
 }

@@ -8,13 +8,14 @@ import io.winnow.pipeline.WinnowConfig;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.demo.DemoServer;
 import io.winnow.pipeline.export.WebDatasetReader;
+import io.winnow.pipeline.testing.RunOutputs;
 import io.winnow.retrieval.SeedSetSpec;
-import io.winnow.schemas.Json;
+
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.RunSummary;
 import io.winnow.schemas.Sample;
 import java.io.InputStream;
-import java.nio.file.DirectoryStream;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,15 +60,7 @@ class RetrievalRunTest {
           assertThat(m.similarity()).isGreaterThan(0.9f);
         });
       });
-      List<Rejection> rejections = new ArrayList<>();
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve("out/rejections"),
-          "*.jsonl")) {
-        for (Path file : files) {
-          for (String line : Files.readAllLines(file)) {
-            rejections.add(Json.read(line, Rejection.class));
-          }
-        }
-      }
+      List<Rejection> rejections = RunOutputs.rejections(dir.resolve("out/rejections"));
       assertThat(rejections).hasSize(5).allSatisfy(r -> {
         assertThat(r.reason().wireName()).isEqualTo("not-retrieved");
         assertThat(r.detail()).isEqualTo("selected by no seed set [cats]");
