@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "winnow", mixinStandardHelpOptions = true, version = "winnow 0.1.0",
     description = "Builds curated image datasets (WebDataset shards, Parquet metadata, a full "
         + "account of every URL) from lists of image URLs, on Apache Beam and Flink.",
-    subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, ReportCommand.class,
+        CommandLine.HelpCommand.class})
 public final class WinnowCli implements Runnable {
   static final int EXIT_UNBALANCED = 3;
 
@@ -99,6 +100,10 @@ public final class WinnowCli implements Runnable {
     out.printf("  balanced  %s (input = accepted + rejected)%n", s.balanced() ? "yes" : "NO");
     out.printf("  time      %.1f s, %.1f accepted images/s%n", s.wallSeconds(),
         s.imagesPerSecond() == null ? 0.0 : s.imagesPerSecond());
+    java.nio.file.Path report = output.resolve("report").resolve("index.html");
+    if (java.nio.file.Files.isRegularFile(report)) {
+      out.printf("  report    %s (and metrics.json)%n", report);
+    }
     out.flush();
   }
 }

@@ -116,6 +116,16 @@ public final class RunWinnow {
     RunSummary summary = Summarize.read(output).withTiming(started.toString(),
         finished.toString(), Duration.between(started, finished).toMillis() / 1000.0);
     Summarize.write(output, summary);
+    if (Files.isDirectory(output.resolve("rejections"))) {
+      // The report reads what the run wrote; a remote run's output may not be on this machine.
+      // The data is complete without it, so a failure here is reported, not fatal.
+      try {
+        io.winnow.pipeline.report.RunReport.write(output, config.shardPrefix());
+      } catch (IOException | RuntimeException e) {
+        System.err.println("winnow: the run report could not be written (`winnow report "
+            + output + "` retries): " + e);
+      }
+    }
     if (!summary.balanced()) {
       throw new UnbalancedRunException(summary);
     }

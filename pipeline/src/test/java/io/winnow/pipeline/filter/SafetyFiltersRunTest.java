@@ -66,6 +66,32 @@ class SafetyFiltersRunTest {
       for (JsonNode sample : meta.values()) {
         assertThat(sample.get("nsfw_scores").get("Porn").asDouble()).isLessThan(0.5);
       }
+
+      // The run report: every section, the right counts, thumbnails of exported images only.
+      Path out = dir.resolve("out");
+      String html = Files.readString(out.resolve("report/index.html"));
+      assertThat(html).contains("id=\"funnel\"", "id=\"rejections\"", "id=\"duplicates\"",
+          "id=\"faces\"", "id=\"nsfw\"", "id=\"retrieval\"", "id=\"samples\"",
+          "id=\"timing\"").contains("4 URLs · 3 accepted · 1 rejected")
+          .contains("opted-out").contains("/images/rocket.jpg")
+          .contains("3 images checked, 1 with faces (1 faces, blurred)")
+          .doesNotContain("http://fonts", "https://");
+      try (DirectoryStream<Path> thumbs = Files.newDirectoryStream(out.resolve("report/thumbs"))) {
+        List<String> names = new ArrayList<>();
+        thumbs.forEach(t -> names.add(t.getFileName().toString()));
+        assertThat(names).hasSize(3);
+        for (String name : names) {
+          assertThat(html).contains("src=\"thumbs/" + name + "\"");
+        }
+      }
+      JsonNode metrics = Json.mapper().readTree(out.resolve("metrics.json").toFile());
+      assertThat(metrics.get("schema_version").asInt()).isEqualTo(1);
+      assertThat(metrics.get("funnel").get(0).get("count").asLong()).isEqualTo(4);
+      assertThat(metrics.get("funnel").get(4).get("step").asText()).isEqualTo("passed filters");
+      assertThat(metrics.get("funnel").get(4).get("count").asLong()).isEqualTo(3);
+      assertThat(metrics.get("funnel").get(8).get("count").asLong()).isEqualTo(3);
+      assertThat(metrics.get("faces").get("images_with_faces").asLong()).isEqualTo(1);
+      assertThat(metrics.get("rejection_examples").get("filter").get("opted-out")).hasSize(1);
     }
   }
 
