@@ -145,9 +145,12 @@ public final class DomainRules implements Serializable {
   }
 
   public static String sha256(String text) {
+    return sha256Bytes(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public static String sha256Bytes(byte[] bytes) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -91,6 +91,7 @@ public final class RunWinnow {
     Instant started = Instant.now();
     Pipeline pipeline = Pipeline.create(options);
     WinnowPipeline.build(pipeline, config);
+    io.winnow.pipeline.report.RunConfiguration.write(output, config);
     Progress.global().reset();
     // Only the embedded cluster and the direct runner count in this JVM ("[auto]" does not).
     boolean remote = options instanceof FlinkPipelineOptions flink

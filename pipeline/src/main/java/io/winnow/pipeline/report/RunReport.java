@@ -59,7 +59,8 @@ public final class RunReport {
       @JsonProperty("faces") Map<String, Object> faces,
       @JsonProperty("nsfw") Map<String, Object> nsfw,
       @JsonProperty("retrieved_by_set") Map<String, Long> retrievedBySet,
-      @JsonProperty("near_duplicates") List<Map<String, String>> nearDuplicates) {}
+      @JsonProperty("near_duplicates") List<Map<String, String>> nearDuplicates,
+      @JsonProperty("config") Map<String, Object> config) {}
 
   /** Writes report/index.html, its thumbnails and metrics.json under {@code output}. */
   public static Path write(Path output, String shardPrefix) throws IOException {
@@ -141,7 +142,7 @@ public final class RunReport {
     nsfwFigures.put("rejected", count(summary, "filter", "nsfw"));
     nsfwFigures.put("max_unsafe_score_kept", Math.round(maxUnsafe * 1e4) / 1e4);
     Metrics metrics = new Metrics(1, summary, funnel, examples, faceFigures, nsfwFigures, bySet,
-        nearDuplicates);
+        nearDuplicates, RunConfiguration.read(output));
     Files.writeString(output.resolve(METRICS), Json.writePretty(metrics), StandardCharsets.UTF_8);
     Path index = reportDir.resolve("index.html");
     Files.writeString(index, html(metrics, gallery), StandardCharsets.UTF_8);
@@ -340,7 +341,17 @@ public final class RunReport {
             : String.format(Locale.ROOT, "%.1f", s.imagesPerSecond())))
         .append(row("downloaded", s.bytesDownloaded() + " bytes"))
         .append(row("written", s.bytesWritten() + " bytes in " + s.shards() + " shard(s)"))
-        .append("</table>\n</body></html>\n");
+        .append("</table>\n");
+
+    h.append("<h2 id=\"config\">Configuration and models</h2>\n");
+    if (m.config().isEmpty()) {
+      h.append("<p>This run predates run-config.json.</p>\n");
+    } else {
+      h.append("<table>");
+      m.config().forEach((key, value) -> h.append(row(key, String.valueOf(value))));
+      h.append("</table>\n");
+    }
+    h.append("</body></html>\n");
     return h.toString();
   }
 

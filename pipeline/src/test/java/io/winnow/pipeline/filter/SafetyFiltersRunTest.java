@@ -92,6 +92,12 @@ class SafetyFiltersRunTest {
       assertThat(metrics.get("funnel").get(8).get("count").asLong()).isEqualTo(3);
       assertThat(metrics.get("faces").get("images_with_faces").asLong()).isEqualTo(1);
       assertThat(metrics.get("rejection_examples").get("filter").get("opted-out")).hasSize(1);
+      JsonNode recorded = metrics.get("config");
+      assertThat(recorded.get("embed.model_sha256").asText()).matches("[0-9a-f]{64}");
+      assertThat(recorded.get("filter.face_model_sha256").asText()).isEqualTo(
+          "99bf9494d84f50acc6617d89873f71bf6635a841ea699c17cb3377f9507cfec3");
+      assertThat(recorded.get("filter.opt_out_lists").get(0).asText()).isEqualTo(optOut.toString());
+      assertThat(html).contains("id=\"config\"").contains("embed.model_sha256");
     }
   }
 

@@ -44,6 +44,7 @@ class RunReportTest {
     assertThat(metrics.get("funnel").get(2).get("count").asLong()).isEqualTo(1);
     assertThat(metrics.get("funnel").get(8).get("count").asLong()).isZero();
     assertThat(metrics.get("near_duplicates")).hasSize(1);
+    assertThat(html).contains("This run predates run-config.json.");
 
     assertThat(WinnowCli.execute("report", dir.resolve("rejections").toString())).isEqualTo(2);
   }
