@@ -163,13 +163,19 @@ public final class KnnJoin
    */
   public static PCollectionView<float[]> trainCentroids(PCollection<KeyedVector> vectors,
       int dimension, int clusters, int targetSize, int sample) {
+    return trainCentroids(vectors, dimension, sample, new FaissTrainer(clusters, targetSize));
+  }
+
+  /** As above, with another way of turning the sample into centroids. */
+  public static PCollectionView<float[]> trainCentroids(PCollection<KeyedVector> vectors,
+      int dimension, int sample, CentroidTrainer trainer) {
     PCollectionView<Long> count = vectors.apply("CountVectors", Count.globally())
         .apply("CountView", View.asSingleton());
     return vectors
         .apply("SampleForTraining", ParDo.of(new SampleFn(count, sample)).withSideInputs(count))
         .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
         .apply("GatherSample", GroupByKey.create())
-        .apply("TrainCentroids", ParDo.of(new TrainFn(dimension, clusters, targetSize, count))
+        .apply("TrainCentroids", ParDo.of(new TrainFn(dimension, trainer, count))
             .withSideInputs(count))
         .setCoder(new KeyedVector.FloatArrayCoder())
         .apply("CentroidsView", View.<float[]>asSingleton().withDefaultValue(new float[0]));
@@ -214,16 +220,45 @@ public final class KnnJoin
     }
   }
 
+  /**
+   * Turns a training sample into centroids: {@code sample} holds the sampled vectors row-major in
+   * key order, {@code total} is the size of the whole collection. An empty result means one
+   * partition.
+   */
+  public interface CentroidTrainer extends java.io.Serializable {
+    float[] train(float[] sample, int dimension, long total);
+  }
+
+  /** FAISS spherical k-means, seeded; {@code clusters} 0: about total / targetSize. */
+  static final class FaissTrainer implements CentroidTrainer {
+    private final int clusters;
+    private final int targetSize;
+
+    FaissTrainer(int clusters, int targetSize) {
+      this.clusters = clusters;
+      this.targetSize = targetSize;
+    }
+
+    @Override
+    public float[] train(float[] sample, int dimension, long total) {
+      int wanted = clusters > 0 ? clusters : (int) Math.min(65_536, total / targetSize);
+      // FAISS wants about 39 training points per centroid.
+      int nlist = Math.min(wanted, sample.length / dimension / 39);
+      if (nlist < 2) {
+        return new float[0]; // one partition: everything goes to partition 0
+      }
+      return KMeans.of(dimension, nlist).asSpherical().withSeed(SEED).train(sample);
+    }
+  }
+
   static final class TrainFn extends DoFn<KV<Integer, Iterable<KeyedVector>>, float[]> {
     private final int dimension;
-    private final int partitions;
-    private final int targetSize;
+    private final CentroidTrainer trainer;
     private final PCollectionView<Long> count;
 
-    TrainFn(int dimension, int partitions, int targetSize, PCollectionView<Long> count) {
+    TrainFn(int dimension, CentroidTrainer trainer, PCollectionView<Long> count) {
       this.dimension = dimension;
-      this.partitions = partitions;
-      this.targetSize = targetSize;
+      this.trainer = trainer;
       this.count = count;
     }
 
@@ -232,18 +267,11 @@ public final class KnnJoin
       List<KeyedVector> vectors = new ArrayList<>();
       sample.getValue().forEach(vectors::add);
       vectors.sort(Comparator.comparing(KeyedVector::key));
-      long total = c.sideInput(count);
-      int wanted = partitions > 0 ? partitions : (int) Math.min(65_536, total / targetSize);
-      // FAISS wants about 39 training points per centroid.
-      int nlist = Math.min(wanted, vectors.size() / 39);
-      if (nlist < 2) {
-        return; // one partition: the default (empty) centroids send everything to partition 0
-      }
       float[] data = new float[vectors.size() * dimension];
       for (int i = 0; i < vectors.size(); i++) {
         System.arraycopy(vectors.get(i).vector(), 0, data, i * dimension, dimension);
       }
-      c.output(KMeans.of(dimension, nlist).asSpherical().withSeed(SEED).train(data));
+      c.output(trainer.train(data, dimension, c.sideInput(count)));
     }
   }
 

@@ -299,7 +299,7 @@ final class RunOptions {
         noNsfw ? Double.NaN : nsfwThreshold, nsfwModel,
         FilterSettings.FaceMode.valueOf(faces.strip().toUpperCase(java.util.Locale.ROOT)),
         faceDetector, faceScore, faceMargin,
-        FilterSettings.BlurStyle.valueOf(blurStyle.strip().toUpperCase(java.util.Locale.ROOT)));
+        io.winnow.filters.FaceBlur.Style.valueOf(blurStyle.strip().toUpperCase(java.util.Locale.ROOT)));
     DecodeSettings decode = new DecodeSettings(imageSize, resizeMode, resizeOnlyIfBigger,
         minImageSize, maxPixels, maxAspectRatio, jpegQuality);
     EmbedSettings embed = noEmbed ? null : new EmbedSettings(model, embedBatchSize,

@@ -90,8 +90,8 @@ public final class RunWinnow {
     Files.deleteIfExists(output.resolve(Summarize.FILE_NAME));
     Instant started = Instant.now();
     Pipeline pipeline = Pipeline.create(options);
-    WinnowPipeline.build(pipeline, config);
-    io.winnow.pipeline.report.RunConfiguration.write(output, config);
+    WinnowPipeline.Outputs built = WinnowPipeline.build(pipeline, config);
+    io.winnow.pipeline.report.RunConfiguration.write(output, config, built.resolved());
     Progress.global().reset();
     // Only the embedded cluster and the direct runner count in this JVM ("[auto]" does not).
     boolean remote = options instanceof FlinkPipelineOptions flink

@@ -3,7 +3,6 @@ package io.winnow.pipeline;
 import io.winnow.filters.BlurFaces;
 import io.winnow.filters.DomainPolicy;
 import io.winnow.filters.DropUnsafeDomains;
-import io.winnow.filters.FaceBlur;
 import io.winnow.pipeline.crawl.FetchImages;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.filter.ClassifyNsfw;
@@ -60,9 +59,15 @@ public final class WinnowPipeline {
 
   /** The collections a built pipeline ends in, for tests and for callers that add stages. */
   public record Outputs(PCollection<Sample> accepted, PCollection<Rejection> rejections,
-      PCollection<ShardStats> shards, PCollection<RunSummary> summary) {}
+      PCollection<ShardStats> shards, PCollection<RunSummary> summary,
+      Map<String, Object> resolved) {}
 
+  /**
+   * Builds the pipeline. {@link Outputs#resolved} holds what building decided beyond the config:
+   * the models loaded (with checksums) and thresholds taken from their descriptors.
+   */
   public static Outputs build(Pipeline pipeline, WinnowConfig config) {
+    Map<String, Object> resolved = new LinkedHashMap<>();
     // 1. Read URL lists.
     PCollectionTuple read = pipeline.apply("ReadUrlLists", ReadUrlLists.from(config.inputs())
         .withFormat(config.inputFormat())
@@ -98,23 +103,41 @@ public final class WinnowPipeline {
       PCollectionTuple blurred = accepted.apply("BlurFaces", BlurFaces.with(
           new BlurFaces.Settings(filter.faces() == FilterSettings.FaceMode.DROP,
               filter.faceDetector(), filter.faceScore(), filter.faceMargin(),
-              FaceBlur.Style.valueOf(filter.blurStyle().name()), config.decode().jpegQuality())));
+              filter.blurStyle(), config.decode().jpegQuality())));
       accepted = blurred.get(BlurFaces.KEPT);
       stageRejections = stageRejections.and(blurred.get(BlurFaces.REJECTIONS));
     }
 
     // 2d. NSFW: its own classifier pass now, or the embedding's pass below when they share it.
-    ClassifyNsfw nsfw = filter.nsfwOn()
-        ? ClassifyNsfw.with(filter, config.embed(), config.decode()) : null;
+    // The embedding stage loads and checks its model now, before anything runs; the NSFW
+    // classifier reuses that model when it is the same one.
+    EmbedImages embed = config.embed() == null ? null
+        : EmbedImages.with(config.embed(), config.decode());
+    ClassifyNsfw nsfw = filter.nsfwOn() ? ClassifyNsfw.with(filter, config.embed(),
+        embed == null ? null : embed.model(), config.decode()) : null;
+    if (embed != null) {
+      ModelDescriptor model = embed.model().descriptor();
+      resolved.put("embed.model", config.embed().model());
+      resolved.put("embed.model_sha256", model.sha256());
+      resolved.put("embed.dimension", model.dimension());
+      if (config.dedup() != null) {
+        resolved.put("dedup.threshold", config.dedup().thresholdFor(model.duplicateThreshold()));
+        resolved.put("dedup.eval_threshold",
+            config.dedup().evalThresholdFor(model.evalThreshold()));
+      }
+    }
+    if (nsfw != null) {
+      resolved.put("filter.nsfw_model", nsfw.model());
+      resolved.put("filter.nsfw_unsafe_classes", nsfw.unsafeClasses());
+    }
     if (nsfw != null && !nsfw.sharesEmbedding()) {
       PCollectionTuple safe = accepted.apply("ClassifyNsfw", nsfw);
       accepted = safe.get(ClassifyNsfw.KEPT);
       stageRejections = stageRejections.and(safe.get(ClassifyNsfw.REJECTIONS));
     }
 
-    // 4. Embed (checks the model now, before anything runs).
-    if (config.embed() != null) {
-      EmbedImages embed = EmbedImages.with(config.embed(), config.decode());
+    // 4. Embed.
+    if (embed != null) {
       PCollectionTuple embedded = accepted.apply("EmbedImages", embed);
       accepted = embedded.get(EmbedImages.EMBEDDED);
       stageRejections = stageRejections.and(embedded.get(EmbedImages.REJECTIONS));
@@ -186,7 +209,7 @@ public final class WinnowPipeline {
         .and(metric(shards, "ShardCounts", s -> RunSummary.SHARDS, s -> 1L))
         .and(metric(shards, "WrittenBytes", s -> RunSummary.BYTES_WRITTEN, ShardStats::tarBytes))
         .apply("Summarize", Summarize.into(config.outputDir()));
-    return new Outputs(accepted, rejections, shards, summary);
+    return new Outputs(accepted, rejections, shards, summary, resolved);
   }
 
   /**

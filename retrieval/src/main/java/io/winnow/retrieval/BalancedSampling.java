@@ -88,47 +88,23 @@ final class BalancedSampling
 
     @Override
     public PCollectionView<float[]> expand(PCollection<KeyedVector> vectors) {
-      PCollectionView<Long> count = vectors.apply("Count", Count.globally())
-          .apply("CountView", View.asSingleton());
-      int dim = dimension;
-      int k = clusters;
-      return vectors
-          .apply("Sample", ParDo.of(new SampleFn(count)).withSideInputs(count))
-          .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
-          .apply("Gather", GroupByKey.create())
-          .apply("Train", ParDo.of(new DoFn<KV<Integer, Iterable<KeyedVector>>, float[]>() {
-            @ProcessElement
-            public void process(@Element KV<Integer, Iterable<KeyedVector>> sample,
-                OutputReceiver<float[]> out) {
-              List<KeyedVector> points = new ArrayList<>();
-              sample.getValue().forEach(points::add);
-              points.sort(java.util.Comparator.comparing(KeyedVector::key));
-              float[] data = new float[points.size() * dim];
-              for (int i = 0; i < points.size(); i++) {
-                System.arraycopy(points.get(i).vector(), 0, data, i * dim, dim);
-              }
-              Faiss.setThreads(1);
-              out.output(ResamplingKMeans.train(data, dim, k, 20260126));
-            }
-          }))
-          .setCoder(new KeyedVector.FloatArrayCoder())
-          .apply("CentroidsView", View.<float[]>asSingleton().withDefaultValue(new float[0]));
+      return KnnJoin.trainCentroids(vectors, dimension, TRAINING_SAMPLE,
+          new ResamplingTrainer(clusters));
     }
   }
 
-  static final class SampleFn extends DoFn<KeyedVector, KV<Integer, KeyedVector>> {
-    private final PCollectionView<Long> count;
+  /** Level 1's centroids: k-means++ with resampling steps on the training sample. */
+  static final class ResamplingTrainer implements KnnJoin.CentroidTrainer {
+    private final int clusters;
 
-    SampleFn(PCollectionView<Long> count) {
-      this.count = count;
+    ResamplingTrainer(int clusters) {
+      this.clusters = clusters;
     }
 
-    @ProcessElement
-    public void process(@Element KeyedVector v, ProcessContext c) {
-      double rate = (double) TRAINING_SAMPLE / Math.max(1, c.sideInput(count));
-      if (KnnJoin.unitHash(v.key()) < rate) {
-        c.output(KV.of(0, v));
-      }
+    @Override
+    public float[] train(float[] sample, int dimension, long total) {
+      Faiss.setThreads(1);
+      return ResamplingKMeans.train(sample, dimension, clusters, 20260126);
     }
   }
 

@@ -48,29 +48,28 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollect
 
   /**
    * @param embed the run's embedding settings, or null when embedding is off
+   * @param embedModel the embedding model as the embedding stage loaded it (null when off): not
+   *     loaded and checksummed again here
    * @throws ModelException when the classifier cannot be loaded or names no unsafe classes
    */
   public static ClassifyNsfw with(FilterSettings filter, EmbedSettings embed,
-      DecodeSettings decode) {
+      EmbeddingModel embedModel, DecodeSettings decode) {
     EmbedSettings base = embed != null ? embed : EmbedSettings.defaults();
-    boolean shared = false;
     String model = filter.nsfwModel();
+    EmbeddingModel loaded;
+    boolean shared;
     if (model.equals("auto")) {
-      if (embed != null && hasUnsafeClasses(EmbeddingModel.load(embed.model()))) {
-        model = embed.model();
-        shared = true;
-      } else {
-        model = EmbeddingModel.DEFAULT;
-      }
-    } else if (embed != null && model.equals(embed.model())) {
-      shared = true;
+      shared = embedModel != null && hasUnsafeClasses(embedModel);
+      loaded = shared ? embedModel : EmbeddingModel.load(EmbeddingModel.DEFAULT);
+    } else {
+      shared = embedModel != null && model.equals(embed.model());
+      loaded = shared ? embedModel : EmbeddingModel.load(model);
     }
-    EmbeddingModel loaded = EmbeddingModel.load(model);
     if (!hasUnsafeClasses(loaded)) {
-      throw new ModelException("the NSFW classifier " + model + " names no unsafe classes "
-          + "(classes_output and unsafe_classes in its descriptor)");
+      throw new ModelException("the NSFW classifier " + loaded.location() + " names no unsafe "
+          + "classes (classes_output and unsafe_classes in its descriptor)");
     }
-    return new ClassifyNsfw(base.withModel(model), decode,
+    return new ClassifyNsfw(base.withModel(loaded.location()), decode,
         loaded.descriptor().unsafeClasses(), filter.nsfwThreshold(), shared);
   }
 
@@ -87,6 +86,11 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollect
 
   public String model() {
     return classifier.model();
+  }
+
+  /** The classes whose probabilities are summed, as the classifier's descriptor names them. */
+  public List<String> unsafeClasses() {
+    return unsafeClasses;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.winnow.pipeline.filter;
 
+import io.winnow.filters.FaceBlur;
 import java.io.Serializable;
 import java.util.List;
 
@@ -31,12 +32,10 @@ public record FilterSettings(
     String faceDetector,
     double faceScore,
     double faceMargin,
-    BlurStyle blurStyle)
+    FaceBlur.Style blurStyle)
     implements Serializable {
 
   public enum FaceMode { BLUR, DROP, OFF }
-
-  public enum BlurStyle { GAUSSIAN, PIXELATE }
 
   public FilterSettings {
     blockLists = List.copyOf(blockLists);
@@ -56,7 +55,7 @@ public record FilterSettings(
 
   public static FilterSettings defaults() {
     return new FilterSettings(List.of(), List.of(), List.of(), 0.5, "auto", FaceMode.BLUR,
-        "blazeface", 0.5, 0.2, BlurStyle.GAUSSIAN);
+        "blazeface", 0.5, 0.2, FaceBlur.Style.GAUSSIAN);
   }
 
   public boolean nsfwOn() {
@@ -74,7 +73,7 @@ public record FilterSettings(
   }
 
   public FilterSettings withFaces(FaceMode mode, String detector, double score, double margin,
-      BlurStyle style) {
+      FaceBlur.Style style) {
     return new FilterSettings(blockLists, allowLists, optOutLists, nsfwThreshold, nsfwModel,
         mode, detector, score, margin, style);
   }

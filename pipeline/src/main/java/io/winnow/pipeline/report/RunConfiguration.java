@@ -3,9 +3,7 @@ package io.winnow.pipeline.report;
 import io.winnow.filters.BlurFaces;
 import io.winnow.filters.DomainRules;
 import io.winnow.pipeline.WinnowConfig;
-import io.winnow.pipeline.embed.EmbeddingModel;
 import io.winnow.schemas.Json;
-import io.winnow.schemas.ModelDescriptor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +21,11 @@ public final class RunConfiguration {
 
   private RunConfiguration() {}
 
-  public static Map<String, Object> describe(WinnowConfig c) {
+  /**
+   * @param resolved what building the pipeline decided ({@code WinnowPipeline.Outputs}): models
+   *     with checksums and thresholds from their descriptors, so nothing is loaded again here
+   */
+  public static Map<String, Object> describe(WinnowConfig c, Map<String, Object> resolved) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("inputs", c.inputs());
     m.put("output", c.outputDir());
@@ -39,7 +41,9 @@ public final class RunConfiguration {
     m.put("filter.allow_lists", c.filter().allowLists());
     m.put("filter.opt_out_lists", c.filter().optOutLists());
     m.put("filter.nsfw_threshold", c.filter().nsfwOn() ? c.filter().nsfwThreshold() : "off");
-    m.put("filter.nsfw_model", c.filter().nsfwModel());
+    if (!c.filter().nsfwOn()) {
+      m.put("filter.nsfw_model", "off");
+    }
     m.put("filter.faces", c.filter().faces().name().toLowerCase(java.util.Locale.ROOT));
     m.put("filter.face_detector", c.filter().faceDetector());
     m.put("filter.face_model_sha256", DomainRules.sha256Bytes(BlurFaces.blazeFaceModel()));
@@ -47,18 +51,13 @@ public final class RunConfiguration {
     m.put("decode.resize_mode", String.valueOf(c.decode().resizeMode()));
     m.put("decode.jpeg_quality", c.decode().jpegQuality());
     if (c.embed() != null) {
-      ModelDescriptor model = EmbeddingModel.load(c.embed().model()).descriptor();
-      m.put("embed.model", c.embed().model());
-      m.put("embed.model_sha256", model.sha256());
-      m.put("embed.dimension", model.dimension());
       m.put("embed.provider", String.valueOf(c.embed().provider()));
       if (c.dedup() != null) {
-        m.put("dedup.threshold", c.dedup().thresholdFor(model.duplicateThreshold()));
         m.put("dedup.k", c.dedup().k());
         m.put("dedup.eval_sets", c.dedup().evalSets());
-        m.put("dedup.eval_threshold", c.dedup().evalThresholdFor(model.evalThreshold()));
       }
     }
+    m.putAll(resolved);
     if (c.retrieval() != null) {
       m.put("retrieval.seed_sets", c.retrieval().seedSets().stream().map(String::valueOf)
           .toList());
@@ -69,8 +68,9 @@ public final class RunConfiguration {
     return m;
   }
 
-  public static void write(Path output, WinnowConfig config) throws IOException {
-    Files.writeString(output.resolve(FILE_NAME), Json.writePretty(describe(config)),
+  public static void write(Path output, WinnowConfig config, Map<String, Object> resolved)
+      throws IOException {
+    Files.writeString(output.resolve(FILE_NAME), Json.writePretty(describe(config, resolved)),
         StandardCharsets.UTF_8);
   }
 

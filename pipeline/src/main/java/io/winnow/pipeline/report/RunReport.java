@@ -9,6 +9,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.winnow.filters.DropNsfw;
 import io.winnow.pipeline.export.WebDatasetReader;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.Rejection;
@@ -46,6 +47,7 @@ public final class RunReport {
   static final int EXAMPLES_PER_REASON = 3;
   static final int GALLERY = 24;
   static final int THUMB_PX = 128;
+  static final int NEAR_DUPLICATES_LISTED = 50;
 
   private RunReport() {}
 
@@ -65,49 +67,46 @@ public final class RunReport {
   /** Writes report/index.html, its thumbnails and metrics.json under {@code output}. */
   public static Path write(Path output, String shardPrefix) throws IOException {
     RunSummary summary = Summarize.read(output);
+    // Rejections are streamed: only the few shown are kept (the smallest keys, for a stable page).
+    Map<String, Map<String, java.util.TreeSet<Rejection>>> kept = new TreeMap<>();
+    java.util.TreeSet<Rejection> nearKept = new java.util.TreeSet<>(BY_KEY);
+    forEachRejection(output.resolve("rejections"), r -> {
+      keepSmallest(kept.computeIfAbsent(r.stage().wireName(), st -> new TreeMap<>())
+          .computeIfAbsent(r.reason().wireName(), re -> new java.util.TreeSet<>(BY_KEY)), r,
+          EXAMPLES_PER_REASON);
+      if (r.reason().wireName().equals("near-duplicate")) {
+        keepSmallest(nearKept, r, NEAR_DUPLICATES_LISTED);
+      }
+    });
     Map<String, Map<String, List<Map<String, String>>>> examples = new TreeMap<>();
-    List<Map<String, String>> nearDuplicates = new ArrayList<>();
-    for (Rejection r : rejections(output.resolve("rejections"))) {
-      List<Map<String, String>> list = examples
-          .computeIfAbsent(r.stage().wireName(), s -> new TreeMap<>())
-          .computeIfAbsent(r.reason().wireName(), s -> new ArrayList<>());
-      if (list.size() < EXAMPLES_PER_REASON) {
-        list.add(Map.of("url", String.valueOf(r.url()), "detail", String.valueOf(r.detail())));
-      }
-      if (r.reason().wireName().equals("near-duplicate") && nearDuplicates.size() < 50) {
-        nearDuplicates.add(Map.of("url", String.valueOf(r.url()), "detail", r.detail()));
-      }
-    }
+    kept.forEach((stage, reasons) -> reasons.forEach((reason, list) -> examples
+        .computeIfAbsent(stage, st -> new TreeMap<>()).put(reason, shown(list))));
+    List<Map<String, String>> nearDuplicates = shown(nearKept);
 
     Path reportDir = Files.createDirectories(output.resolve(DIR));
     Path thumbs = Files.createDirectories(reportDir.resolve("thumbs"));
     List<Sample> withFaceSamples = new ArrayList<>();
     List<Sample> others = new ArrayList<>();
-    long withFaces = 0;
-    long faces = 0;
-    long checkedForFaces = 0;
-    long scored = 0;
-    double maxUnsafe = 0;
+    Map<String, Object> config = RunConfiguration.read(output);
+    @SuppressWarnings("unchecked")
+    List<String> unsafeClasses = (List<String>) config.getOrDefault("filter.nsfw_unsafe_classes",
+        List.of("Hentai", "Porn", "Sexy"));
     Map<String, Long> bySet = new TreeMap<>();
+    Figures f = new Figures();
     for (Path shard : WebDatasetReader.shards(output, shardPrefix)) {
-      List<Sample> samples = new ArrayList<>();
-      WebDatasetReader.read(shard, samples::add);
-      for (Sample s : samples) {
+      // Streamed: one sample in memory at a time, besides the few kept for the gallery.
+      WebDatasetReader.read(shard, s -> {
         if (s.faces() != null) {
-          checkedForFaces++;
+          f.checkedForFaces++;
           if (!s.faces().isEmpty()) {
-            withFaces++;
-            faces += s.faces().size();
+            f.withFaces++;
+            f.faces += s.faces().size();
           }
         }
         if (s.nsfwScores() != null) {
-          scored++;
-          double unsafe = 0;
-          for (String c : List.of("Hentai", "Porn", "Sexy")) {
-            Float p = s.nsfwScores().get(c);
-            unsafe += p == null ? 0 : p;
-          }
-          maxUnsafe = Math.max(maxUnsafe, unsafe);
+          f.scored++;
+          double unsafe = DropNsfw.unsafeScore(s.nsfwScores(), unsafeClasses);
+          f.maxUnsafe = Math.max(f.maxUnsafe, unsafe);
         }
         if (s.seedMatch() != null) {
           for (SeedMatch m : s.seedMatch()) {
@@ -119,7 +118,7 @@ public final class RunReport {
         if (bucket.size() < GALLERY) {
           bucket.add(s);
         }
-      }
+      });
     }
     List<Sample> gallery = new ArrayList<>(withFaceSamples);
     for (Sample s : others) {
@@ -133,16 +132,16 @@ public final class RunReport {
 
     List<Map<String, Object>> funnel = funnel(summary);
     Map<String, Object> faceFigures = new LinkedHashMap<>();
-    faceFigures.put("images_checked", checkedForFaces);
-    faceFigures.put("images_with_faces", withFaces);
-    faceFigures.put("faces", faces);
+    faceFigures.put("images_checked", f.checkedForFaces);
+    faceFigures.put("images_with_faces", f.withFaces);
+    faceFigures.put("faces", f.faces);
     faceFigures.put("rejected_has_faces", count(summary, "filter", "has-faces"));
     Map<String, Object> nsfwFigures = new LinkedHashMap<>();
-    nsfwFigures.put("images_scored", scored);
+    nsfwFigures.put("images_scored", f.scored);
     nsfwFigures.put("rejected", count(summary, "filter", "nsfw"));
-    nsfwFigures.put("max_unsafe_score_kept", Math.round(maxUnsafe * 1e4) / 1e4);
+    nsfwFigures.put("max_unsafe_score_kept", Math.round(f.maxUnsafe * 1e4) / 1e4);
     Metrics metrics = new Metrics(1, summary, funnel, examples, faceFigures, nsfwFigures, bySet,
-        nearDuplicates, RunConfiguration.read(output));
+        nearDuplicates, config);
     Files.writeString(output.resolve(METRICS), Json.writePretty(metrics), StandardCharsets.UTF_8);
     Path index = reportDir.resolve("index.html");
     Files.writeString(index, html(metrics, gallery), StandardCharsets.UTF_8);
@@ -181,29 +180,50 @@ public final class RunReport {
     return summary.rejectedByReason().get(stage).getOrDefault(reason, 0L);
   }
 
-  private static List<Rejection> rejections(Path folder) throws IOException {
-    List<Rejection> out = new ArrayList<>();
+  /** Counters over the exported samples. */
+  private static final class Figures {
+    long checkedForFaces;
+    long withFaces;
+    long faces;
+    long scored;
+    double maxUnsafe;
+  }
+
+  // Read-stage rejections may have no key (an unreadable row): order by key, then URL.
+  private static final java.util.Comparator<String> TEXT =
+      java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder());
+  static final java.util.Comparator<Rejection> BY_KEY =
+      java.util.Comparator.comparing(Rejection::key, TEXT).thenComparing(Rejection::url, TEXT)
+          .thenComparing(Rejection::detail, TEXT);
+
+  private static void keepSmallest(java.util.TreeSet<Rejection> set, Rejection r, int limit) {
+    set.add(r);
+    if (set.size() > limit) {
+      set.pollLast();
+    }
+  }
+
+  private static List<Map<String, String>> shown(java.util.Collection<Rejection> rejections) {
+    List<Map<String, String>> out = new ArrayList<>();
+    for (Rejection r : rejections) {
+      out.add(Map.of("url", String.valueOf(r.url()), "detail", String.valueOf(r.detail())));
+    }
+    return out;
+  }
+
+  private static void forEachRejection(Path folder, java.util.function.Consumer<Rejection> each)
+      throws IOException {
     if (!Files.isDirectory(folder)) {
-      return out;
+      return;
     }
     try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.jsonl")) {
-      List<Path> sorted = new ArrayList<>();
-      files.forEach(sorted::add);
-      sorted.sort(null);
-      for (Path file : sorted) {
-        for (String line : Files.readAllLines(file)) {
-          if (!line.isBlank()) {
-            out.add(Json.read(line, Rejection.class));
-          }
+      for (Path file : files) {
+        try (java.util.stream.Stream<String> lines = Files.lines(file)) {
+          lines.filter(line -> !line.isBlank()).forEach(line ->
+              each.accept(Json.read(line, Rejection.class)));
         }
       }
     }
-    // Read-stage rejections may have no key (an unreadable row): order by key, then URL.
-    java.util.Comparator<String> text = java.util.Comparator.nullsFirst(
-        java.util.Comparator.naturalOrder());
-    out.sort(java.util.Comparator.comparing(Rejection::key, text)
-        .thenComparing(Rejection::url, text));
-    return out;
   }
 
   static byte[] thumbnail(byte[] jpeg) {

@@ -131,7 +131,7 @@ class SafetyFiltersRunTest {
       }
     }
     FilterSettings filter = FilterSettings.defaults();
-    ClassifyNsfw nsfw = ClassifyNsfw.with(filter, null,
+    ClassifyNsfw nsfw = ClassifyNsfw.with(filter, null, null,
         io.winnow.pipeline.decode.DecodeSettings.defaults());
     assertThat(nsfw.sharesEmbedding()).isFalse();
     org.apache.beam.sdk.Pipeline p = org.apache.beam.sdk.Pipeline.create(
