@@ -66,7 +66,8 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
         .apply("PoolVectors", MapElements.into(TypeDescriptor.of(KeyedVector.class))
             .via(s -> new KeyedVector(s.key(), s.embedding())))
         .setCoder(new KeyedVector.Coder())
-        .apply("NearestEvalImage", KnnJoin.against(evalImages, dimension, 1));
+        .apply("NearestEvalImage", KnnJoin.against(evalImages, dimension, 1)
+            .timedAs("decontaminate"));
     PCollection<KV<String, Sample>> byKey = pool
         .apply("KeyPool", MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))

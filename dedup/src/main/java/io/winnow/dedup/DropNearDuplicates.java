@@ -64,6 +64,11 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
   private static final TupleTag<Member> MEMBER = new TupleTag<>() {};
   private static final TupleTag<KV<String, Member>> UNIQUE = new TupleTag<>() {};
   private static final TupleTag<KV<String, Removal>> EXACT_REMOVALS = new TupleTag<>() {};
+  /** A sample of the removals, across the similarity range, for people to check by eye. */
+  public static final TupleTag<DuplicateExample> EXAMPLES = new TupleTag<>() {};
+  /** The images of those examples (removed and kept), as they were when deduplicated. */
+  public static final TupleTag<Sample> EXAMPLE_IMAGES = new TupleTag<>() {};
+  private static final TupleTag<String> EXAMPLE_ROLE = new TupleTag<>() {};
 
   private final int dimension;
   private final double threshold;
@@ -71,9 +76,10 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
   private final long maxEdges;
   private final boolean exactSearch;
   private final int partitionSize;
+  private final int examplesPerBand;
 
   private DropNearDuplicates(int dimension, double threshold, int k, long maxEdges,
-      boolean exactSearch, int partitionSize) {
+      boolean exactSearch, int partitionSize, int examplesPerBand) {
     if (dimension < 1 || k < 1 || maxEdges < 1 || !(threshold > -1 && threshold <= 1)) {
       throw new IllegalArgumentException("dimension, k and max edges must be positive and the "
           + "threshold a cosine within (-1, 1]");
@@ -84,34 +90,45 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     this.maxEdges = maxEdges;
     this.exactSearch = exactSearch;
     this.partitionSize = partitionSize;
+    this.examplesPerBand = examplesPerBand;
   }
 
   /** Near-duplicates are pairs at cosine similarity {@code >= threshold}. */
   public static DropNearDuplicates with(int dimension, double threshold) {
-    return new DropNearDuplicates(dimension, threshold, 64, 20_000_000L, false, 2_000);
+    return new DropNearDuplicates(dimension, threshold, 64, 20_000_000L, false, 2_000, 2);
   }
 
   public DropNearDuplicates withK(int neighbours) {
     return new DropNearDuplicates(dimension, threshold, neighbours, maxEdges, exactSearch,
-        partitionSize);
+        partitionSize, examplesPerBand);
   }
 
   public DropNearDuplicates withMaxEdges(long edges) {
-    return new DropNearDuplicates(dimension, threshold, k, edges, exactSearch, partitionSize);
+    return new DropNearDuplicates(dimension, threshold, k, edges, exactSearch, partitionSize,
+        examplesPerBand);
   }
 
   /** Exact k-NN (one partition): for small runs and tests. */
   public DropNearDuplicates withExactSearch(boolean exact) {
-    return new DropNearDuplicates(dimension, threshold, k, maxEdges, exact, partitionSize);
+    return new DropNearDuplicates(dimension, threshold, k, maxEdges, exact, partitionSize,
+        examplesPerBand);
+  }
+
+  /** How many removals per similarity band {@link #EXAMPLES} shows (0: none). */
+  public DropNearDuplicates withExamplesPerBand(int count) {
+    return new DropNearDuplicates(dimension, threshold, k, maxEdges, exactSearch, partitionSize,
+        count);
   }
 
   /** About how many vectors each k-NN partition holds (see {@link KnnJoin}). */
   public DropNearDuplicates withPartitionSize(int size) {
-    return new DropNearDuplicates(dimension, threshold, k, maxEdges, exactSearch, size);
+    return new DropNearDuplicates(dimension, threshold, k, maxEdges, exactSearch, size,
+        examplesPerBand);
   }
 
   /** Who was removed in favour of whom, and the rejection detail that says so. */
-  record Removal(String representative, String detail, boolean exact) implements Serializable {}
+  record Removal(String representative, String detail, boolean exact, float similarity)
+      implements Serializable {}
 
   /**
    * What the grouping steps need of a sample; whole samples (with their images) are shuffled
@@ -149,11 +166,13 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
       TEXT.encode(r.representative(), out);
       TEXT.encode(r.detail(), out);
       BooleanCoder.of().encode(r.exact(), out);
+      org.apache.beam.sdk.coders.FloatCoder.of().encode(r.similarity(), out);
     }
 
     @Override
     public Removal decode(java.io.InputStream in) throws java.io.IOException {
-      return new Removal(TEXT.decode(in), TEXT.decode(in), BooleanCoder.of().decode(in));
+      return new Removal(TEXT.decode(in), TEXT.decode(in), BooleanCoder.of().decode(in),
+          org.apache.beam.sdk.coders.FloatCoder.of().decode(in));
     }
 
     @Override
@@ -181,7 +200,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     PCollection<KV<String, Member>> unique = exact.get(UNIQUE).setCoder(memberCoder);
 
     // 2. Near duplicates: k-NN edges at or above the threshold, then connected components.
-    KnnJoin knn = KnnJoin.self(dimension, k).withTargetPartitionSize(partitionSize)
+    KnnJoin knn = KnnJoin.self(dimension, k).timedAs("dedup")
+        .withTargetPartitionSize(partitionSize)
         .withMinSimilarity(threshold);
     PCollection<KV<String, String>> components = unique
         .apply("Vectors", MapElements.into(TypeDescriptor.of(KeyedVector.class))
@@ -207,22 +227,39 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
         .of(exact.get(EXACT_REMOVALS).setCoder(removalCoder)).and(nearRemovals)
         .apply("AllRemovals", org.apache.beam.sdk.transforms.Flatten.pCollections());
 
-    // 4. Keep or reject each sample: the one shuffle of whole samples.
+    // 4. A few removals per similarity band become examples; their images come out of the
+    //    final join, which shuffles the samples anyway.
+    PCollection<DuplicateExample> examples = removals
+        .apply("SampleExamples", DuplicateExample.sample(threshold, examplesPerBand));
+    PCollection<KV<String, String>> exampleRoles = examples
+        .apply("ExampleKeys", ParDo.of(new DoFn<DuplicateExample, KV<String, String>>() {
+          @ProcessElement
+          public void process(@Element DuplicateExample e, OutputReceiver<KV<String, String>> o) {
+            o.output(KV.of(e.removedKey(), "removed"));
+            o.output(KV.of(e.keptKey(), "kept"));
+          }
+        }))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+
+    // 5. Keep or reject each sample: the one shuffle of whole samples.
     PCollectionTuple decided = KeyedPCollectionTuple
         .of(SAMPLES, valid.apply("KeyByKey", MapElements
                 .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
                 .via(s -> KV.of(s.key(), s)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), samples.getCoder())))
         .and(REMOVALS, removals)
+        .and(EXAMPLE_ROLE, exampleRoles)
         .apply("JoinRemovals", CoGroupByKey.create())
         .apply("KeepOrReject", ParDo.of(new DecideFn())
-            .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
+            .withOutputTags(KEPT, TupleTagList.of(REJECTIONS).and(EXAMPLE_IMAGES)));
 
     PCollection<Rejection> rejections = PCollectionList.of(checked.get(REJECTIONS))
         .and(decided.get(REJECTIONS))
         .apply("AllDedupRejections", org.apache.beam.sdk.transforms.Flatten.pCollections());
     return PCollectionTuple.of(KEPT, decided.get(KEPT).setCoder(samples.getCoder()))
-        .and(REJECTIONS, rejections);
+        .and(REJECTIONS, rejections)
+        .and(EXAMPLES, examples)
+        .and(EXAMPLE_IMAGES, decided.get(EXAMPLE_IMAGES).setCoder(samples.getCoder()));
   }
 
   static Member member(Sample s) {
@@ -274,7 +311,7 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
         if (!m.key().equals(keep.key())) {
           out.get(EXACT_REMOVALS).output(KV.of(m.key(), new Removal(keep.key(),
               "same bytes (sha256 " + group.getKey() + ") as " + keep.key() + " (" + keep.url()
-                  + ")", true)));
+                  + ")", true, 1f)));
         }
       }
     }
@@ -304,6 +341,7 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
       KV<String, String>> {
     private final long maxEdges;
     private final Counter edges = Metrics.counter("dedup", "near_duplicate_edges");
+    private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("dedup");
 
     ComponentsFn(long maxEdges) {
       this.maxEdges = maxEdges;
@@ -312,6 +350,7 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     @ProcessElement
     public void process(@Element KV<Integer, Iterable<KV<String, String>>> all,
         OutputReceiver<KV<String, String>> out) {
+      long start = System.nanoTime();
       UnionFind sets = new UnionFind();
       long count = 0;
       for (KV<String, String> edge : all.getValue()) {
@@ -323,7 +362,9 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
         sets.union(edge.getKey(), edge.getValue());
       }
       edges.inc(count);
-      for (Map.Entry<String, String> e : sets.components().entrySet()) {
+      Map<String, String> components = sets.components();
+      timer.record(System.nanoTime() - start, 0);
+      for (Map.Entry<String, String> e : components.entrySet()) {
         out.output(KV.of(e.getKey(), e.getValue()));
       }
     }
@@ -353,9 +394,10 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
       members.sort(PREFERRED);
       Member keep = members.get(0);
       for (Member m : members.subList(1, members.size())) {
+        float similarity = dot(m.vector(), keep.vector());
         out.output(KV.of(m.key(), new Removal(keep.key(), String.format(Locale.ROOT,
-            "near-duplicate of %s (cosine %.4f, group of %d)", keep.key(),
-            dot(m.vector(), keep.vector()), members.size()), false)));
+            "near-duplicate of %s (cosine %.4f, group of %d)", keep.key(), similarity,
+            members.size()), false, similarity)));
       }
     }
   }
@@ -367,8 +409,13 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     @ProcessElement
     public void process(@Element KV<String, CoGbkResult> joined, MultiOutputReceiver out) {
       Removal removal = joined.getValue().getOnly(REMOVALS, null);
+      boolean example = joined.getValue().getAll(EXAMPLE_ROLE).iterator().hasNext();
       // Keys are unique per run, except for a URL listed twice: each copy is decided alike.
       for (Sample sample : joined.getValue().getAll(SAMPLES)) {
+        if (example) {
+          out.get(EXAMPLE_IMAGES).output(sample);
+          example = false;
+        }
         if (removal == null) {
           out.get(KEPT).output(sample);
         } else if (removal.exact()) {

@@ -69,9 +69,10 @@ public final class KnnJoin
   private final int targetPartitionSize;
   private final int trainingSample;
   private final float minSimilarity;
+  private final String stage;
 
   private KnnJoin(PCollection<KeyedVector> database, int dimension, int k, int partitions,
-      int nprobe, int targetPartitionSize, int trainingSample, float minSimilarity) {
+      int nprobe, int targetPartitionSize, int trainingSample, float minSimilarity, String stage) {
     if (dimension < 1 || k < 1 || partitions < 0 || nprobe < 1 || targetPartitionSize < 1
         || trainingSample < 1) {
       throw new IllegalArgumentException("dimension, k, nprobe, partition size and training "
@@ -85,33 +86,34 @@ public final class KnnJoin
     this.targetPartitionSize = targetPartitionSize;
     this.trainingSample = trainingSample;
     this.minSimilarity = minSimilarity;
+    this.stage = stage;
   }
 
   /** Each vector's k nearest other vectors of the same collection. */
   public static KnnJoin self(int dimension, int k) {
-    return new KnnJoin(null, dimension, k, 0, 8, 2_000, 100_000, Float.NEGATIVE_INFINITY);
+    return new KnnJoin(null, dimension, k, 0, 8, 2_000, 100_000, Float.NEGATIVE_INFINITY, "knn");
   }
 
   /** Each query's k nearest vectors of {@code database}. */
   public static KnnJoin against(PCollection<KeyedVector> database, int dimension, int k) {
     return new KnnJoin(database, dimension, k, 0, 8, 2_000, 100_000,
-        Float.NEGATIVE_INFINITY);
+        Float.NEGATIVE_INFINITY, "knn");
   }
 
   /** One partition, flat index: exact, for small inputs and tests. */
   public KnnJoin exact() {
     return new KnnJoin(database, dimension, k, 1, 1, targetPartitionSize, trainingSample,
-        minSimilarity);
+        minSimilarity, stage);
   }
 
   public KnnJoin withPartitions(int count, int probes) {
     return new KnnJoin(database, dimension, k, count, probes, targetPartitionSize, trainingSample,
-        minSimilarity);
+        minSimilarity, stage);
   }
 
   public KnnJoin withTargetPartitionSize(int size) {
     return new KnnJoin(database, dimension, k, partitions, nprobe, size, trainingSample,
-        minSimilarity);
+        minSimilarity, stage);
   }
 
   /**
@@ -120,7 +122,13 @@ public final class KnnJoin
    */
   public KnnJoin withMinSimilarity(double similarity) {
     return new KnnJoin(database, dimension, k, partitions, nprobe, targetPartitionSize,
-        trainingSample, (float) similarity);
+        trainingSample, (float) similarity, stage);
+  }
+
+  /** The stage this join's time counts under in the run report (dedup, retrieve, ...). */
+  public KnnJoin timedAs(String name) {
+    return new KnnJoin(database, dimension, k, partitions, nprobe, targetPartitionSize,
+        trainingSample, minSimilarity, name);
   }
 
   @Override
@@ -147,7 +155,7 @@ public final class KnnJoin
         .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()));
     return KeyedPCollectionTuple.of(DATABASE, baseParts).and(QUERIES, queryParts)
         .apply("JoinPartitions", CoGroupByKey.create())
-        .apply("SearchPartitions", ParDo.of(new SearchFn(dimension, k, self, minSimilarity)))
+        .apply("SearchPartitions", ParDo.of(new SearchFn(dimension, k, self, minSimilarity, stage)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(new Neighbor.Coder())))
         .apply("GatherPerQuery", GroupByKey.create())
         .apply("MergeTopK", ParDo.of(new MergeFn(k)))
@@ -367,8 +375,10 @@ public final class KnnJoin
     private final int k;
     private final boolean self;
     private final float floor;
+    private final io.winnow.schemas.StageTimer timer;
 
-    SearchFn(int dimension, int k, boolean self, float floor) {
+    SearchFn(int dimension, int k, boolean self, float floor, String stage) {
+      this.timer = io.winnow.schemas.StageTimer.of(stage);
       this.dimension = dimension;
       this.k = k;
       this.self = self;
@@ -395,8 +405,10 @@ public final class KnnJoin
       }
       // Ask for more when equal scores could push a tie out of the top k; ties are cut by key.
       int wanted = (int) Math.min(base.size(), k + (self ? 1 : 0) + 8L);
+      long start = System.nanoTime();
       try (VectorIndex index = VectorIndex.flat(dimension, Metric.INNER_PRODUCT)) {
         index.add(data);
+        timer.record(System.nanoTime() - start, 0);
         List<KeyedVector> block = new ArrayList<>(BLOCK);
         for (KeyedVector q : partition.getValue().getAll(QUERIES)) {
           block.add(q);
@@ -417,7 +429,9 @@ public final class KnnJoin
       for (int i = 0; i < queries.size(); i++) {
         System.arraycopy(queries.get(i).vector(), 0, q, i * dimension, dimension);
       }
+      long start = System.nanoTime();
       Neighbors result = index.search(q, wanted);
+      timer.record(System.nanoTime() - start, queries.size());
       for (int i = 0; i < queries.size(); i++) {
         String queryKey = queries.get(i).key();
         List<Neighbor> found = new ArrayList<>(wanted);

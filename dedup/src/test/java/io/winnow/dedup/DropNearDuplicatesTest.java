@@ -125,4 +125,61 @@ class DropNearDuplicatesTest {
     assertThatThrownBy(() -> p.run().waitUntilFinish())
         .hasMessageContaining("more than 3 near-duplicate edges");
   }
+
+  @Test
+  void examplesAreSampledPerSimilarityBandWithTheImagesOfBothSides() {
+    // 40 pairs (kept_i, copy_i) at cosines spread over [0.90, 1): 2 per band of 8 are picked,
+    // plus the 2 closest to the threshold, whichever band they are in.
+    Random r = new Random(7);
+    List<Sample> samples = new ArrayList<>();
+    List<Float> cosines = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      float[] kept = TestVectors.random(D, r);
+      double cosine = 0.901 + i * 0.0024;
+      samples.add(sample(String.format("k%02d", i), "sk" + i, 200, kept));
+      samples.add(sample(String.format("c%02d", i), "sc" + i, 100,
+          TestVectors.atCosine(kept, cosine, TestVectors.random(D, r))));
+    }
+    Pipeline p = KnnJoinTest.pipeline();
+    PCollectionTuple out = run(p, samples, 0.9);
+    PAssert.that(out.get(DropNearDuplicates.EXAMPLES)).satisfies(examples -> {
+      List<DuplicateExample> all = new ArrayList<>();
+      examples.forEach(all::add);
+      java.util.Set<String> distinct = new java.util.HashSet<>();
+      all.forEach(e -> distinct.add(e.removedKey()));
+      assertThat(distinct).hasSizeBetween(15, 18);
+      for (DuplicateExample e : all) {
+        assertThat(e.keptKey()).isEqualTo("k" + e.removedKey().substring(1));
+        assertThat(e.exact()).isFalse();
+      }
+      int[] perBand = new int[DuplicateExample.BANDS];
+      all.stream().map(DuplicateExample::removedKey).distinct().forEach(key -> perBand[
+          DuplicateExample.band(0.9, all.stream().filter(e -> e.removedKey().equals(key))
+              .findFirst().orElseThrow().similarity())]++);
+      for (int band = 0; band < perBand.length; band++) {
+        assertThat(perBand[band]).as("band %d", band).isBetween(2, 4);
+      }
+      // The two closest to the threshold are always there.
+      assertThat(distinct).contains("c00", "c01");
+      return null;
+    });
+    PAssert.that(out.get(DropNearDuplicates.EXAMPLE_IMAGES).apply("ImageKeys",
+        MapElements.into(TypeDescriptors.strings()).via(Sample::key))).satisfies(keys -> {
+          java.util.Set<String> shown = new java.util.HashSet<>();
+          keys.forEach(shown::add);
+          assertThat(shown).contains("c00", "k00", "c01", "k01");
+          assertThat(shown.stream().filter(k -> k.startsWith("c")).count())
+              .isEqualTo(shown.stream().filter(k -> k.startsWith("k")).count());
+          return null;
+        });
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void bandsSplitTheRangeFromTheThresholdToOne() {
+    assertThat(DuplicateExample.band(0.9, 0.9f)).isZero();
+    assertThat(DuplicateExample.band(0.9, 0.9126f)).isEqualTo(1);
+    assertThat(DuplicateExample.band(0.9, 1.0f)).isEqualTo(DuplicateExample.BANDS - 1);
+    assertThat(DuplicateExample.band(0.5, 0.74f)).isEqualTo(3);
+  }
 }

@@ -104,6 +104,7 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
     private final Counter withFaces = Metrics.counter("faces", "images_with_faces");
     private final Counter facesFound = Metrics.counter("faces", "faces");
     private final Distribution micros = Metrics.distribution("faces", "micros_per_image");
+    private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("faces");
     private transient FaceDetector detector;
 
     BlurFn(Settings settings) {
@@ -120,6 +121,7 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
       long start = System.nanoTime();
       try {
         Outcome outcome = check(detector, sample, settings);
+        timer.since(start);
         if (outcome.rejection() != null) {
           out.get(REJECTIONS).output(outcome.rejection());
         } else {
@@ -130,6 +132,7 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
           facesFound.inc(outcome.faces());
         }
       } catch (RuntimeException e) {
+        timer.since(start);
         out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(),
             Reason.FACE_CHECK_FAILED, e.getClass().getSimpleName() + ": " + e.getMessage()));
       }

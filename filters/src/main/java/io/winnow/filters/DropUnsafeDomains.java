@@ -43,6 +43,7 @@ public final class DropUnsafeDomains extends PTransform<PCollection<UrlRecord>, 
   static final class CheckFn extends DoFn<UrlRecord, UrlRecord> {
     private final DomainPolicy policy;
     private final Counter dropped = Metrics.counter("filter", "domain_refusals");
+    private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("domains");
 
     CheckFn(DomainPolicy policy) {
       this.policy = policy;
@@ -50,7 +51,9 @@ public final class DropUnsafeDomains extends PTransform<PCollection<UrlRecord>, 
 
     @ProcessElement
     public void process(@Element UrlRecord url, MultiOutputReceiver out) {
+      long start = System.nanoTime();
       DomainPolicy.Refusal refusal = policy.check(url.normalizedUrl());
+      timer.since(start);
       if (refusal == null) {
         out.get(URLS).output(url);
       } else {

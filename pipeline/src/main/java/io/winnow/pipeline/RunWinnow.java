@@ -1,6 +1,8 @@
 package io.winnow.pipeline;
 
 import io.winnow.pipeline.report.Progress;
+import io.winnow.pipeline.report.RunReport;
+import io.winnow.pipeline.report.WriteThumbnails;
 import io.winnow.pipeline.report.Summarize;
 import io.winnow.schemas.RunSummary;
 import java.io.IOException;
@@ -83,11 +85,27 @@ public final class RunWinnow {
     return flink;
   }
 
+  /** Per-stage work time from the runner's metrics; a runner without them leaves none. */
+  private static void writeTimings(Path output, PipelineResult result) {
+    Path file = output.resolve(io.winnow.pipeline.report.StageTimings.FILE_NAME);
+    try {
+      Files.deleteIfExists(file);
+      io.winnow.pipeline.report.StageTimings.write(output,
+          io.winnow.pipeline.report.StageTimings.from(result.metrics()));
+    } catch (IOException | RuntimeException e) {
+      System.err.println("winnow: per-stage timings are not available from this runner: " + e);
+    }
+  }
+
   public static RunSummary run(WinnowConfig config, PipelineOptions options, PrintStream progress,
       boolean interactive) throws IOException {
     Path output = Path.of(config.outputDir()).toAbsolutePath();
     Files.createDirectories(output);
     Files.deleteIfExists(output.resolve(Summarize.FILE_NAME));
+    // Images the pipeline keeps for the report: an earlier run's must not show in this one's.
+    for (String folder : new String[] {RunReport.DUPLICATES, RunReport.SEEDS}) {
+      WriteThumbnails.clear(output.resolve(RunReport.DIR).resolve(folder));
+    }
     Instant started = Instant.now();
     Pipeline pipeline = Pipeline.create(options);
     WinnowPipeline.Outputs built = WinnowPipeline.build(pipeline, config);
@@ -102,9 +120,11 @@ public final class RunWinnow {
           + ((FlinkPipelineOptions) options).getFlinkMaster() + "; progress: its web UI");
     }
     PipelineResult.State state;
+    PipelineResult result;
     try (Progress.Printer printer = progress == null || remote ? Progress.silent()
         : Progress.global().startPrinting(progress, interactive)) {
-      state = pipeline.run().waitUntilFinish();
+      result = pipeline.run();
+      state = result.waitUntilFinish();
     }
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("the pipeline ended as " + state);
@@ -117,6 +137,7 @@ public final class RunWinnow {
     RunSummary summary = Summarize.read(output).withTiming(started.toString(),
         finished.toString(), Duration.between(started, finished).toMillis() / 1000.0);
     Summarize.write(output, summary);
+    writeTimings(output, result);
     if (Files.isDirectory(output.resolve("rejections"))) {
       // The report reads what the run wrote; a remote run's output may not be on this machine.
       // The data is complete without it, so a failure here is reported, not fatal.

@@ -12,6 +12,11 @@ import io.winnow.pipeline.decode.DecodeImages;
 import io.winnow.dedup.Decontaminate;
 import io.winnow.dedup.DropNearDuplicates;
 import io.winnow.dedup.KeyedVector;
+import io.winnow.dedup.KnnJoin;
+import io.winnow.pipeline.report.RunReport;
+import io.winnow.pipeline.report.WriteJsonArray;
+import io.winnow.pipeline.report.WriteThumbnails;
+import org.apache.beam.sdk.transforms.Top;
 import io.winnow.pipeline.read.ReadImageSet;
 import io.winnow.retrieval.RetrieveFromSeeds;
 import java.util.LinkedHashMap;
@@ -157,6 +162,13 @@ public final class WinnowPipeline {
                 .withMaxEdges(config.dedup().maxEdges()));
         accepted = deduplicated.get(DropNearDuplicates.KEPT);
         stageRejections = stageRejections.and(deduplicated.get(DropNearDuplicates.REJECTIONS));
+        // The report shows a sample of the pairs; removed images are not exported, so their
+        // thumbnails (face-blurred already, NSFW-filtered already) are kept now.
+        deduplicated.get(DropNearDuplicates.EXAMPLE_IMAGES).apply("DuplicateThumbnails",
+            WriteThumbnails.to(reportFolder(config, RunReport.DUPLICATES)));
+        deduplicated.get(DropNearDuplicates.EXAMPLES).apply("DuplicateExamples",
+            WriteJsonArray.to(reportFolder(config, RunReport.DUPLICATES) + "/"
+                + RunReport.EXAMPLES_FILE));
         if (!config.dedup().evalSets().isEmpty()) {
           PCollectionTuple clean = accepted.apply("Decontaminate", Decontaminate.against(
               evalImages(pipeline, config, fetch, embed), model.dimension(),
@@ -242,7 +254,11 @@ public final class WinnowPipeline {
       PCollectionTuple read = pipeline.apply("Read" + step, set);
       PCollectionTuple decoded = read.get(ReadImageSet.IMAGES)
           .apply("Decode" + step, DecodeImages.with(config.decode()));
-      PCollectionTuple embedded = decoded.get(DecodeImages.DECODED).apply("Embed" + step, embed);
+      PCollectionTuple embedded = decoded.get(DecodeImages.DECODED).apply("Embed" + step,
+          embed.timedAs("reference-sets"));
+      if (kind.equals("Seeds")) {
+        showSeeds(config, decoded.get(DecodeImages.DECODED), step);
+      }
       failures = failures.and(read.get(ReadImageSet.REJECTIONS))
           .and(decoded.get(DecodeImages.REJECTIONS))
           .and(embedded.get(EmbedImages.REJECTIONS));
@@ -260,6 +276,39 @@ public final class WinnowPipeline {
         .apply("Write" + kind + "Rejections", org.apache.beam.sdk.io.TextIO.write()
             .to(config.outputDir() + "/" + rejectionsDir + "/rejections").withSuffix(".jsonl"));
     return vectors;
+  }
+
+  /**
+   * Thumbnails of a few seeds of a set for the report (a hash of the key picks them, so the pick
+   * is spread over the set and repeatable). Seeds are not pool images and were never filtered, so
+   * faces are blurred here as they are in the pool before anything is shown.
+   */
+  private static void showSeeds(WinnowConfig config, PCollection<Sample> seeds, String step) {
+    PCollection<Sample> shown = seeds
+        .apply("Pick" + step, Top.of(RunReport.SEEDS_SHOWN, new SmallestKeyHash()))
+        .apply("Each" + step, Flatten.iterables());
+    FilterSettings filter = config.filter();
+    if (filter.faces() != FilterSettings.FaceMode.OFF) {
+      shown = shown.apply("BlurFaces" + step, BlurFaces.with(new BlurFaces.Settings(false,
+              filter.faceDetector(), filter.faceScore(), filter.faceMargin(),
+              filter.blurStyle(), config.decode().jpegQuality())))
+          .get(BlurFaces.KEPT);
+    }
+    shown.apply("Thumbnails" + step, WriteThumbnails.to(reportFolder(config, RunReport.SEEDS)));
+  }
+
+  /** Top keeps the largest: the smallest hash ranks highest. */
+  static final class SmallestKeyHash implements java.util.Comparator<Sample>,
+      java.io.Serializable {
+    @Override
+    public int compare(Sample a, Sample b) {
+      int byHash = Double.compare(KnnJoin.unitHash(b.key()), KnnJoin.unitHash(a.key()));
+      return byHash != 0 ? byHash : b.key().compareTo(a.key());
+    }
+  }
+
+  static String reportFolder(WinnowConfig config, String name) {
+    return config.outputDir() + "/" + RunReport.DIR + "/" + name;
   }
 
   private static <T> PCollection<KV<String, Long>> count(PCollection<T> items, String step,

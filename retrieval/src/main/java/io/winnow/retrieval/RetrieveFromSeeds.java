@@ -162,7 +162,7 @@ public final class RetrieveFromSeeds extends PTransform<PCollection<Sample>, PCo
 
     @Override
     public PCollection<KV<String, SeedMatch>> expand(PCollection<KeyedVector> seeds) {
-      KnnJoin join = KnnJoin.against(pool, dimension, spec.k());
+      KnnJoin join = KnnJoin.against(pool, dimension, spec.k()).timedAs("retrieve");
       if (!Double.isNaN(spec.minSimilarity())) {
         join = join.withMinSimilarity(spec.minSimilarity());
       }

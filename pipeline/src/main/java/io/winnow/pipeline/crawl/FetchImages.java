@@ -65,6 +65,7 @@ public final class FetchImages extends PTransform<PCollection<UrlRecord>, PColle
     private final Counter failed = Metrics.counter("fetch", "failures");
     private final Counter bytes = Metrics.counter("fetch", "bytes");
     private final Distribution millis = Metrics.distribution("fetch", "millis");
+    private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("fetch");
     private transient SharedFetchers.Lease lease;
     private transient CompletionService<Outcome> completions;
     private transient int inFlight;
@@ -137,6 +138,8 @@ public final class FetchImages extends PTransform<PCollection<UrlRecord>, PColle
         throw new IllegalStateException("fetch task failed outside its own error handling", e);
       }
       millis.update(outcome.millis());
+      // Request time, summed: requests overlap, so this is not the stage's wall time.
+      timer.record(outcome.millis() * 1_000_000L, 1);
       if (outcome.sample() != null) {
         fetched.inc();
         bytes.inc(outcome.sample().byteSize());

@@ -45,6 +45,7 @@ public final class DecodeImages extends PTransform<PCollection<Sample>, PCollect
   static final class DecodeFn extends DoFn<Sample, Sample> {
     private final DecodeSettings settings;
     private final Counter decoded = Metrics.counter("decode", "images");
+    private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("decode");
     private transient ImageProcessor processor;
 
     DecodeFn(DecodeSettings settings) {
@@ -59,12 +60,15 @@ public final class DecodeImages extends PTransform<PCollection<Sample>, PCollect
     @ProcessElement
     public void process(@Element Sample sample, MultiOutputReceiver out) {
       ImageProcessor.Result result;
+      long start = System.nanoTime();
       try {
         result = processor.process(sample.image());
       } catch (RuntimeException | LinkageError e) {
+        timer.since(start);
         out.get(REJECTIONS).output(Rejection.ofError(sample.key(), sample.url(), Stage.DECODE, e));
         return;
       }
+      timer.since(start);
       if (result.image() == null) {
         out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(), result.reason(),
             result.detail()));

@@ -56,10 +56,14 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
   private final EmbedSettings settings;
   private final DecodeSettings decode;
 
-  private EmbedImages(EmbeddingModel model, EmbedSettings settings, DecodeSettings decode) {
+  private final String timedAs;
+
+  private EmbedImages(EmbeddingModel model, EmbedSettings settings, DecodeSettings decode,
+      String timedAs) {
     this.model = model;
     this.settings = settings;
     this.decode = decode;
+    this.timedAs = timedAs;
   }
 
   /**
@@ -69,7 +73,12 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
    * @throws ModelException when the model is missing, changed or described wrongly
    */
   public static EmbedImages with(EmbedSettings settings, DecodeSettings decode) {
-    return new EmbedImages(EmbeddingModel.load(settings.model()), settings, decode);
+    return new EmbedImages(EmbeddingModel.load(settings.model()), settings, decode, "embed");
+  }
+
+  /** The stage this pass's time counts under in the run report (the NSFW classifier's own pass). */
+  public EmbedImages timedAs(String stage) {
+    return new EmbedImages(model, settings, decode, stage);
   }
 
   public EmbeddingModel model() {
@@ -86,12 +95,13 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
         .setCoder(KvCoder.of(VarIntCoder.of(), images.getCoder()))
         .apply("Batch", GroupIntoBatches.<Integer, Sample>ofSize(settings.batchSize())
             .withShardedKey())
-        .apply("PreprocessAndRun", ParDo.of(new EmbedBatchFn(model, settings, decode))
+        .apply("PreprocessAndRun", ParDo.of(new EmbedBatchFn(model, settings, decode,
+            timedAs))
             .withOutputTags(EMBEDDED, TupleTagList.of(REJECTIONS)));
   }
 
   /** What one batch gives: accepted samples and rejections, in input order. */
-  private record Results(List<Sample> embedded, List<Rejection> rejected) {}
+  private record Results(List<Sample> embedded, List<Rejection> rejected, long nanos) {}
 
   private record Prepared(List<Sample> samples, float[] pixels) {}
 
@@ -102,6 +112,7 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
     private final DecodeSettings decode;
     private final Counter embedded = Metrics.counter("embed", "images");
     private final Counter batches = Metrics.counter("embed", "batches");
+    private final io.winnow.schemas.StageTimer timer;
     private transient SharedEmbedders.Lease lease;
     private transient Preprocessor preprocessor;
     private transient ExecutorService inference;
@@ -113,10 +124,12 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
     private transient boolean overlap;
     private transient Instant pendingTimestamp;
 
-    EmbedBatchFn(EmbeddingModel model, EmbedSettings settings, DecodeSettings decode) {
+    EmbedBatchFn(EmbeddingModel model, EmbedSettings settings, DecodeSettings decode,
+        String stage) {
       this.model = model;
       this.settings = settings;
       this.decode = decode;
+      this.timer = io.winnow.schemas.StageTimer.of(stage);
     }
 
     @Setup
@@ -138,7 +151,10 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
         throws Exception {
       // Preprocess this batch while the previous one is still in the model.
       List<Rejection> failed = new ArrayList<>();
+      long start = System.nanoTime();
       Prepared prepared = preprocess(batch.getValue(), failed);
+      // Preprocessing is this stage's work too; the model's time is added when a batch is emitted.
+      timer.record(System.nanoTime() - start, failed.size());
       failed.forEach(out.get(REJECTIONS)::output);
       if (pending != null) {
         emit(awaitPending(), out);
@@ -161,6 +177,7 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
         BoundedWindow window = pendingWindow;
         Instant timestamp = pendingTimestamp;
         Results results = awaitPending();
+        timer.record(results.nanos(), results.embedded().size() + results.rejected().size());
         results.embedded().forEach(s -> context.output(EMBEDDED, s, timestamp, window));
         results.rejected().forEach(r -> context.output(REJECTIONS, r, timestamp, window));
       }
@@ -188,6 +205,7 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
     }
 
     private void emit(Results results, MultiOutputReceiver out) {
+      timer.record(results.nanos(), results.embedded().size() + results.rejected().size());
       results.embedded().forEach(out.get(EMBEDDED)::output);
       results.rejected().forEach(out.get(REJECTIONS)::output);
     }
@@ -236,6 +254,7 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
 
     /** Runs on the inference thread. A failing batch is retried image by image. */
     private Results run(Prepared prepared) {
+      long start = System.nanoTime();
       List<Sample> samples = prepared.samples();
       List<OnnxEmbedder.Output> outputs;
       List<Rejection> rejected = new ArrayList<>();
@@ -280,7 +299,7 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
         embeddedSamples.add(b.build());
         embedded.inc();
       }
-      return new Results(embeddedSamples, rejected);
+      return new Results(embeddedSamples, rejected, System.nanoTime() - start);
     }
   }
 }

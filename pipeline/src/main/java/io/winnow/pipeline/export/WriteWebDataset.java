@@ -121,6 +121,7 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
     private final String prefix;
     private final Counter written = Metrics.counter("export", "samples");
     private final Counter shards = Metrics.counter("export", "shards");
+    private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("export");
 
     WriteShardFn(String outputDir, String prefix) {
       this.outputDir = outputDir;
@@ -140,6 +141,7 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
         List<Spooled> index = spool(shard.getValue(), spool);
         index.sort(Comparator.comparing(Spooled::key));
         ShardStats stats = writeShard(dir, name, spool, index, start);
+        timer.record(java.time.Duration.between(start, Instant.now()).toNanos(), stats.count());
         written.inc(stats.count());
         shards.inc();
         Progress.global().written(stats.count());

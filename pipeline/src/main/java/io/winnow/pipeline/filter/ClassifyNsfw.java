@@ -99,7 +99,7 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollect
     PCollectionList<Rejection> rejections = PCollectionList.empty(samples.getPipeline());
     if (!shared) {
       PCollectionTuple classified = samples.apply("RunClassifier",
-          EmbedImages.with(classifier, decode));
+          EmbedImages.with(classifier, decode).timedAs("nsfw"));
       rejections = rejections.and(classified.get(EmbedImages.REJECTIONS));
       // Only the scores are wanted from this pass; the run's embedding comes later.
       scored = classified.get(EmbedImages.EMBEDDED)

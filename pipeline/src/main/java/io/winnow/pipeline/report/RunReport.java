@@ -1,14 +1,8 @@
 package io.winnow.pipeline.report;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.winnow.dedup.DuplicateExample;
 import io.winnow.filters.DropNsfw;
 import io.winnow.pipeline.export.WebDatasetReader;
 import io.winnow.schemas.Json;
@@ -28,10 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * The report a person opens after a run: {@code OUTPUT/report/index.html} (one static page, CSS
@@ -46,8 +36,15 @@ public final class RunReport {
   public static final String METRICS = "metrics.json";
   static final int EXAMPLES_PER_REASON = 3;
   static final int GALLERY = 24;
-  static final int THUMB_PX = 128;
   static final int NEAR_DUPLICATES_LISTED = 50;
+  /** Folders under report/ that the pipeline itself fills (images the shards do not hold). */
+  public static final String DUPLICATES = "duplicates";
+  public static final String SEEDS = "seeds";
+  public static final String EXAMPLES_FILE = "examples.json";
+  /** Seeds shown per seed set, and pool images shown per seed. */
+  public static final int SEEDS_SHOWN = 6;
+  static final int SELECTED_PER_SEED = 6;
+  static final int CLUSTER_BARS = 120;
 
   private RunReport() {}
 
@@ -62,15 +59,26 @@ public final class RunReport {
       @JsonProperty("nsfw") Map<String, Object> nsfw,
       @JsonProperty("retrieved_by_set") Map<String, Long> retrievedBySet,
       @JsonProperty("near_duplicates") List<Map<String, String>> nearDuplicates,
-      @JsonProperty("config") Map<String, Object> config) {}
+      @JsonProperty("config") Map<String, Object> config,
+      @JsonProperty("duplicate_examples") List<Map<String, Object>> duplicateExamples,
+      @JsonProperty("seed_examples") List<Map<String, Object>> seedExamples,
+      @JsonProperty("clusters") Map<String, Map<String, Object>> clusters,
+      @JsonProperty("stage_timings") List<StageTimings.Timing> stageTimings) {}
 
   /** Writes report/index.html, its thumbnails and metrics.json under {@code output}. */
   public static Path write(Path output, String shardPrefix) throws IOException {
     RunSummary summary = Summarize.read(output);
+    Path reportDir = Files.createDirectories(output.resolve(DIR));
+    List<DuplicateExample> pairs = readExamples(reportDir.resolve(DUPLICATES));
+    Map<String, String> removedUrls = new TreeMap<>();
+    pairs.forEach(p -> removedUrls.put(p.removedKey(), null));
     // Rejections are streamed: only the few shown are kept (the smallest keys, for a stable page).
     Map<String, Map<String, java.util.TreeSet<Rejection>>> kept = new TreeMap<>();
     java.util.TreeSet<Rejection> nearKept = new java.util.TreeSet<>(BY_KEY);
     forEachRejection(output.resolve("rejections"), r -> {
+      if (r.key() != null && removedUrls.containsKey(r.key())) {
+        removedUrls.put(r.key(), r.url());
+      }
       keepSmallest(kept.computeIfAbsent(r.stage().wireName(), st -> new TreeMap<>())
           .computeIfAbsent(r.reason().wireName(), re -> new java.util.TreeSet<>(BY_KEY)), r,
           EXAMPLES_PER_REASON);
@@ -83,8 +91,15 @@ public final class RunReport {
         .computeIfAbsent(stage, st -> new TreeMap<>()).put(reason, shown(list))));
     List<Map<String, String>> nearDuplicates = shown(nearKept);
 
-    Path reportDir = Files.createDirectories(output.resolve(DIR));
-    Path thumbs = Files.createDirectories(reportDir.resolve("thumbs"));
+    Path thumbs = reportDir.resolve("thumbs");
+    WriteThumbnails.clear(thumbs);
+    Files.createDirectories(thumbs);
+    Map<String, String> duplicateThumbs = WriteThumbnails.index(reportDir.resolve(DUPLICATES));
+    Map<String, String> seedThumbs = WriteThumbnails.index(reportDir.resolve(SEEDS));
+    // Seed key → the exported images it selected (their thumbnails are made from the shards).
+    Map<String, List<Map<String, Object>>> selectedBySeed = new TreeMap<>();
+    seedThumbs.keySet().forEach(k -> selectedBySeed.put(k, new ArrayList<>()));
+    Map<String, Map<String, Long>> keptByCluster = new TreeMap<>();
     List<Sample> withFaceSamples = new ArrayList<>();
     List<Sample> others = new ArrayList<>();
     Map<String, Object> config = RunConfiguration.read(output);
@@ -111,6 +126,23 @@ public final class RunReport {
         if (s.seedMatch() != null) {
           for (SeedMatch m : s.seedMatch()) {
             bySet.merge(m.seedSet(), 1L, Long::sum);
+            if (m.clusterIds() != null && !m.clusterIds().isEmpty()) {
+              keptByCluster.computeIfAbsent(m.seedSet(), x -> new TreeMap<>()).merge(
+                  m.clusterIds().stream().map(String::valueOf)
+                      .collect(java.util.stream.Collectors.joining("/")), 1L, Long::sum);
+            }
+            for (String seed : m.seedKeys() == null ? List.<String>of() : m.seedKeys()) {
+              List<Map<String, Object>> selected = selectedBySeed.get(seed);
+              if (selected != null && selected.size() < SELECTED_PER_SEED) {
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("key", s.key());
+                one.put("url", s.url());
+                one.put("similarity", m.similarity());
+                one.put("thumbnail", "thumbs/" + Thumbnails.fileName(s.key()));
+                selected.add(one);
+                writeThumbnail(thumbs, s);
+              }
+            }
           }
         }
         // Images with faces first: their blurred versions are what the faces section shows.
@@ -127,8 +159,39 @@ public final class RunReport {
       }
     }
     for (Sample s : gallery) {
-      Files.write(thumbs.resolve(s.key() + ".jpg"), thumbnail(s.image()));
+      writeThumbnail(thumbs, s);
     }
+    List<Map<String, Object>> duplicateExamples = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (DuplicateExample p : pairs) {
+      if (!seen.add(p.removedKey())) {
+        continue; // one pair can be picked for its band and as one of the closest to the threshold
+      }
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("removed_key", p.removedKey());
+      e.put("removed_url", removedUrls.get(p.removedKey()));
+      e.put("kept_key", p.keptKey());
+      e.put("similarity", Math.round(p.similarity() * 1e4) / 1e4);
+      e.put("exact", p.exact());
+      e.put("removed_thumbnail", thumbPath(DUPLICATES, duplicateThumbs.get(p.removedKey())));
+      e.put("kept_thumbnail", thumbPath(DUPLICATES, duplicateThumbs.get(p.keptKey())));
+      duplicateExamples.add(e);
+    }
+    duplicateExamples.sort(java.util.Comparator.comparing(
+        (Map<String, Object> e) -> (Double) e.get("similarity")).thenComparing(
+            e -> (String) e.get("removed_key")));
+    List<Map<String, Object>> seedExamples = new ArrayList<>();
+    seedThumbs.forEach((seed, file) -> {
+      Map<String, Object> e = new LinkedHashMap<>();
+      int slash = seed.indexOf('/');
+      e.put("seed_set", slash < 0 ? "" : seed.substring(0, slash));
+      e.put("seed_key", seed);
+      e.put("seed_thumbnail", thumbPath(SEEDS, file));
+      e.put("selected", selectedBySeed.get(seed));
+      seedExamples.add(e);
+    });
+    Map<String, Map<String, Object>> clusters = new TreeMap<>();
+    keptByCluster.forEach((set, counts) -> clusters.put(set, clusterFigures(counts)));
 
     List<Map<String, Object>> funnel = funnel(summary);
     Map<String, Object> faceFigures = new LinkedHashMap<>();
@@ -141,11 +204,50 @@ public final class RunReport {
     nsfwFigures.put("rejected", count(summary, "filter", "nsfw"));
     nsfwFigures.put("max_unsafe_score_kept", Math.round(f.maxUnsafe * 1e4) / 1e4);
     Metrics metrics = new Metrics(1, summary, funnel, examples, faceFigures, nsfwFigures, bySet,
-        nearDuplicates, config);
+        nearDuplicates, config, duplicateExamples, seedExamples, clusters,
+        StageTimings.read(output));
     Files.writeString(output.resolve(METRICS), Json.writePretty(metrics), StandardCharsets.UTF_8);
     Path index = reportDir.resolve("index.html");
     Files.writeString(index, html(metrics, gallery), StandardCharsets.UTF_8);
     return index;
+  }
+
+  private static void writeThumbnail(Path thumbs, Sample s) {
+    Path file = thumbs.resolve(Thumbnails.fileName(s.key()));
+    try {
+      if (!Files.exists(file)) {
+        Files.write(file, Thumbnails.of(s.image()));
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The duplicate pairs the run picked for the report; none for runs without dedup. */
+  static List<DuplicateExample> readExamples(Path folder) throws IOException {
+    Path file = folder.resolve(EXAMPLES_FILE);
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    return Json.mapper().readValue(Files.readAllBytes(file),
+        new com.fasterxml.jackson.core.type.TypeReference<List<DuplicateExample>>() {});
+  }
+
+  private static String thumbPath(String folder, String file) {
+    return file == null ? null : folder + "/" + file;
+  }
+
+  /** Kept images per cluster: how many clusters, the spread, and the counts largest first. */
+  static Map<String, Object> clusterFigures(Map<String, Long> counts) {
+    List<Long> sizes = new ArrayList<>(counts.values());
+    sizes.sort(java.util.Comparator.reverseOrder());
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("clusters", sizes.size());
+    f.put("kept_max", sizes.get(0));
+    f.put("kept_median", sizes.get(sizes.size() / 2));
+    f.put("kept_min", sizes.get(sizes.size() - 1));
+    f.put("kept_per_cluster", sizes);
+    return f;
   }
 
   /** URLs in, then what is left after each stage, in pipeline order, and what was written. */
@@ -226,23 +328,6 @@ public final class RunReport {
     }
   }
 
-  static byte[] thumbnail(byte[] jpeg) {
-    try (BytePointer bytes = new BytePointer(jpeg);
-        Mat encoded = new Mat(1, jpeg.length, CV_8UC1, bytes);
-        Mat image = imdecode(encoded, IMREAD_COLOR);
-        Mat small = new Mat();
-        BytePointer out = new BytePointer();
-        IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, 85)) {
-      double scale = (double) THUMB_PX / Math.max(image.cols(), image.rows());
-      resize(image, small, new Size(Math.max(1, (int) Math.round(image.cols() * scale)),
-          Math.max(1, (int) Math.round(image.rows() * scale))), 0, 0, INTER_AREA);
-      imencode(".jpg", small, out, params);
-      byte[] result = new byte[(int) out.limit()];
-      out.get(result);
-      return result;
-    }
-  }
-
   private static String html(Metrics m, List<Sample> gallery) {
     RunSummary s = m.summary();
     StringBuilder h = new StringBuilder();
@@ -255,6 +340,11 @@ public final class RunReport {
         .append(".g{display:flex;flex-wrap:wrap;gap:8px}.g figure{margin:0;width:128px;")
         .append("font-size:11px;word-break:break-all}.g img{display:block}")
         .append(".url{font-family:monospace;font-size:12px}")
+        .append(".pairs{display:flex;flex-wrap:wrap;gap:12px}.pair{margin:0;width:270px;")
+        .append("font-size:11px;word-break:break-all}.pair img{margin-right:4px}")
+        .append(".seed{display:flex;gap:8px;align-items:flex-start;margin:6px 0}")
+        .append(".seed figure{margin:0;width:128px;font-size:11px;word-break:break-all}")
+        .append(".missing{display:inline-block;width:128px;height:96px;background:#eee}")
         .append("</style></head><body>\n");
     h.append("<h1>Winnow run report</h1>\n<p>").append(esc(s.startedAt())).append(" → ")
         .append(esc(s.finishedAt())).append(" · ").append(s.input()).append(" URLs · ")
@@ -300,12 +390,29 @@ public final class RunReport {
     }
     h.append("</table>\n");
 
-    h.append("<h2 id=\"duplicates\">Near-duplicates</h2>\n");
+    h.append("<h2 id=\"duplicates\">Duplicates</h2>\n");
+    if (!m.duplicateExamples().isEmpty()) {
+      h.append("<p>Pairs sampled across the similarity range, lowest first (near the threshold is "
+          + "where mistakes hide): the kept image, then the removed copy. Thumbnails were made "
+          + "when the copies were removed, after face blurring.</p>\n<div class=\"pairs\">");
+      for (Map<String, Object> e : m.duplicateExamples()) {
+        h.append("<figure class=\"pair\">")
+            .append(img((String) e.get("kept_thumbnail"), "kept " + e.get("kept_key")))
+            .append(img((String) e.get("removed_thumbnail"), "removed " + e.get("removed_key")))
+            .append("<figcaption>").append(Boolean.TRUE.equals(e.get("exact")) ? "same bytes"
+                : String.format(Locale.ROOT, "cosine %.4f", (Double) e.get("similarity")))
+            .append("<br>kept ").append(esc((String) e.get("kept_key")))
+            .append("<br>removed <span class=\"url\">")
+            .append(esc(String.valueOf(e.get("removed_url")))).append("</span></figcaption>")
+            .append("</figure>");
+      }
+      h.append("</div>\n");
+    }
     if (m.nearDuplicates().isEmpty()) {
-      h.append("<p>None removed.</p>\n");
+      h.append("<p>No near-duplicates removed.</p>\n");
     } else {
-      h.append("<p>Removed copies are not stored, so they are listed by URL with the kept "
-          + "sample and the similarity.</p><table>");
+      h.append("<p>Near-duplicate removals by URL, with the kept sample and the similarity "
+          + "(first ").append(m.nearDuplicates().size()).append(" by key):</p><table>");
       for (Map<String, String> d : m.nearDuplicates()) {
         h.append("<tr><td class=\"url\">").append(esc(d.get("url"))).append("</td><td>")
             .append(esc(d.get("detail"))).append("</td></tr>\n");
@@ -332,10 +439,53 @@ public final class RunReport {
           .append("</td><td class=\"n\">").append(n).append("</td></tr>"));
       h.append("</table>\n");
     }
+    if (!m.seedExamples().isEmpty()) {
+      h.append("<h3>What sampled seeds selected</h3>\n<p>Each row: a seed (face-blurred as pool "
+          + "images are), then the exported images it selected, with their similarity.</p>\n");
+      for (Map<String, Object> e : m.seedExamples()) {
+        h.append("<div class=\"seed\"><figure>")
+            .append(img((String) e.get("seed_thumbnail"), "seed " + e.get("seed_key")))
+            .append("<figcaption>seed ").append(esc((String) e.get("seed_key")))
+            .append("</figcaption></figure>");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> selected = (List<Map<String, Object>>) e.get("selected");
+        if (selected.isEmpty()) {
+          h.append("<p>selected nothing that was exported</p>");
+        }
+        for (Map<String, Object> s2 : selected) {
+          h.append("<figure>").append(img((String) s2.get("thumbnail"), (String) s2.get("key")))
+              .append("<figcaption>").append(s2.get("similarity") == null ? "cluster member"
+                  : String.format(Locale.ROOT, "%.3f", ((Number) s2.get("similarity"))
+                      .doubleValue()))
+              .append("</figcaption></figure>");
+        }
+        h.append("</div>\n");
+      }
+    }
+    m.clusters().forEach((set, f) -> {
+      h.append("<h3>Clusters: ").append(esc(set)).append("</h3>\n<p>")
+          .append(f.get("clusters")).append(" clusters with kept images; kept per cluster: max ")
+          .append(f.get("kept_max")).append(", median ").append(f.get("kept_median"))
+          .append(", min ").append(f.get("kept_min")).append(".</p>\n");
+      @SuppressWarnings("unchecked")
+      List<Long> sizes = (List<Long>) f.get("kept_per_cluster");
+      int bars = Math.min(CLUSTER_BARS, sizes.size());
+      long max = Math.max(1, sizes.get(0));
+      h.append("<svg width=\"").append(bars * 6 + 40).append("\" height=\"110\" role=\"img\" ")
+          .append("aria-label=\"kept images per cluster, largest first\">");
+      for (int i = 0; i < bars; i++) {
+        int height = (int) Math.max(1, Math.round(100.0 * sizes.get(i) / max));
+        h.append("<rect x=\"").append(i * 6).append("\" y=\"").append(100 - height)
+            .append("\" width=\"5\" height=\"").append(height).append("\" fill=\"#4a7fb5\"/>");
+      }
+      h.append("</svg>").append(sizes.size() > bars ? "<p>(largest " + bars + " shown)</p>" : "")
+          .append("\n");
+    });
 
     h.append("<h2 id=\"samples\">Samples</h2>\n<div class=\"g\">");
     for (Sample g : gallery) {
-      h.append("<figure><img src=\"thumbs/").append(esc(g.key())).append(".jpg\" alt=\"")
+      h.append("<figure><img src=\"thumbs/").append(esc(Thumbnails.fileName(g.key())))
+          .append("\" alt=\"")
           .append(esc(g.key())).append("\" width=\"128\"><figcaption>")
           .append(esc(g.caption() == null ? g.key() : g.caption()));
       if (g.faces() != null && !g.faces().isEmpty()) {
@@ -362,6 +512,25 @@ public final class RunReport {
         .append(row("downloaded", s.bytesDownloaded() + " bytes"))
         .append(row("written", s.bytesWritten() + " bytes in " + s.shards() + " shard(s)"))
         .append("</table>\n");
+    if (!m.stageTimings().isEmpty()) {
+      h.append("<h3>Per stage</h3>\n<p>Work time summed over workers and threads, from the "
+          + "run's Beam metrics (fetch: request time, which overlaps); items per second is one "
+          + "thread's rate.</p>\n<table><tr><th>stage</th><th>seconds</th><th>items</th>"
+          + "<th>items/s</th><th></th></tr>");
+      double longest = m.stageTimings().stream().mapToDouble(StageTimings.Timing::seconds)
+          .max().orElse(1);
+      for (StageTimings.Timing t : m.stageTimings()) {
+        int width = (int) Math.max(1, Math.round(200 * t.seconds() / Math.max(1e-9, longest)));
+        h.append("<tr><td>").append(esc(t.stage())).append("</td><td class=\"n\">")
+            .append(String.format(Locale.ROOT, "%.2f", t.seconds())).append("</td><td class=\"n\">")
+            .append(t.items()).append("</td><td class=\"n\">")
+            .append(t.itemsPerSecond() == null ? "—" : String.format(Locale.ROOT, "%.1f",
+                t.itemsPerSecond()))
+            .append("</td><td><svg width=\"202\" height=\"12\"><rect width=\"").append(width)
+            .append("\" height=\"12\" fill=\"#4a7fb5\"/></svg></td></tr>\n");
+      }
+      h.append("</table>\n");
+    }
 
     h.append("<h2 id=\"config\">Configuration and models</h2>\n");
     if (m.config().isEmpty()) {
@@ -373,6 +542,14 @@ public final class RunReport {
     }
     h.append("</body></html>\n");
     return h.toString();
+  }
+
+  /** A thumbnail, or a grey box where none could be made (an image OpenCV could not read). */
+  private static String img(String src, String alt) {
+    if (src == null) {
+      return "<span class=\"missing\" title=\"" + esc(alt) + "\"></span>";
+    }
+    return "<img src=\"" + esc(src) + "\" alt=\"" + esc(alt) + "\" width=\"128\">";
   }
 
   private static String row(String name, String value) {

@@ -73,7 +73,29 @@ class DemoReportTest {
       assertThat(index.resolveSibling(img.group(1))).isRegularFile();
       images++;
     }
-    assertThat(images).isEqualTo(14);
+    // 14 exported images, and two duplicate pairs (same bytes; the resized cat) kept when removed.
+    assertThat(images).isEqualTo(18);
+    JsonNode pairs = metrics.get("duplicate_examples");
+    assertThat(pairs).hasSize(2);
+    assertThat(pairs.get(0).get("removed_url").asText()).endsWith("chelsea_near_duplicate.jpg");
+    assertThat(pairs.get(0).get("similarity").asDouble()).isBetween(0.9, 0.9999);
+    assertThat(pairs.get(1).get("exact").asBoolean()).isTrue();
+    assertThat(pairs.get(1).get("removed_url").asText()).contains("shapes.jpg");
+    for (JsonNode pair : pairs) {
+      assertThat(index.resolveSibling(pair.get("kept_thumbnail").asText())).isRegularFile();
+      assertThat(index.resolveSibling(pair.get("removed_thumbnail").asText())).isRegularFile();
+    }
+    // Per-stage timings from Beam metrics: every stage the demo runs did work on its images.
+    List<String> timed = new ArrayList<>();
+    metrics.get("stage_timings").forEach(t -> {
+      timed.add(t.get("stage").asText());
+      assertThat(t.get("seconds").asDouble()).as(t.toString()).isPositive();
+    });
+    assertThat(timed).containsSubsequence("domains", "fetch", "decode", "faces", "embed", "dedup",
+        "export");
+    assertThat(metrics.get("stage_timings").get(timed.indexOf("export")).get("items").asLong())
+        .isEqualTo(14);
+    assertThat(html).contains("Per stage").contains("cosine 0.9");
 
     String chromium = chromium();
     Assumptions.assumeTrue(chromium != null, "no chromium on this machine (`deploy/setup.sh "
@@ -87,7 +109,7 @@ class DemoReportTest {
         + "</script></body>"));
     Run dom = run(chromium, "--virtual-time-budget=5000", "--dump-dom", probe.toUri().toString());
     Files.delete(probe);
-    assertThat(dom.stdout()).contains("data-images=\"14\"").contains("data-broken=\"0\"");
+    assertThat(dom.stdout()).contains("data-images=\"18\"").contains("data-broken=\"0\"");
     Path screenshot = Path.of("target", "report-screenshot.png").toAbsolutePath();
     Run shot = run(chromium, "--enable-logging=stderr", "--v=0", "--hide-scrollbars",
         "--window-size=1200,3000", "--screenshot=" + screenshot, index.toUri().toString());
