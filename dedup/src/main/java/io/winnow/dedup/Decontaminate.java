@@ -45,19 +45,33 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
   private final PCollection<KeyedVector> evalImages;
   private final int dimension;
   private final double threshold;
+  private final boolean datasetDuplicates;
 
-  private Decontaminate(PCollection<KeyedVector> evalImages, int dimension, double threshold) {
+  private Decontaminate(PCollection<KeyedVector> evalImages, int dimension, double threshold,
+      boolean datasetDuplicates) {
     if (!(threshold > -1 && threshold <= 1)) {
       throw new IllegalArgumentException("the eval threshold is a cosine within (-1, 1]");
     }
     this.evalImages = evalImages;
     this.dimension = dimension;
     this.threshold = threshold;
+    this.datasetDuplicates = datasetDuplicates;
   }
 
   public static Decontaminate against(PCollection<KeyedVector> evalImages, int dimension,
       double threshold) {
-    return new Decontaminate(evalImages, dimension, threshold);
+    return new Decontaminate(evalImages, dimension, threshold, false);
+  }
+
+  /**
+   * For refreshes: drops samples within {@code threshold} of a sample an existing dataset already
+   * holds, as {@code near-duplicate} naming the old key (old samples are never replaced, so the old
+   * one is the representative). Run it before {@link DropNearDuplicates}, which then groups what is
+   * left among itself.
+   */
+  public static Decontaminate againstDataset(PCollection<KeyedVector> datasetVectors,
+      int dimension, double threshold) {
+    return new Decontaminate(datasetVectors, dimension, threshold, true);
   }
 
   @Override
@@ -67,7 +81,7 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
             .via(s -> new KeyedVector(s.key(), s.embedding())))
         .setCoder(new KeyedVector.Coder())
         .apply("NearestEvalImage", KnnJoin.against(evalImages, dimension, 1)
-            .timedAs("decontaminate"));
+            .timedAs(datasetDuplicates ? "dedup" : "decontaminate"));
     PCollection<KV<String, Sample>> byKey = pool
         .apply("KeyPool", MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
@@ -75,7 +89,7 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
         .setCoder(KvCoder.of(StringUtf8Coder.of(), pool.getCoder()));
     PCollectionTuple out = KeyedPCollectionTuple.of(POOL, byKey).and(NEAREST, nearest)
         .apply("JoinNearest", CoGroupByKey.create())
-        .apply("KeepOrReject", ParDo.of(new DecideFn(threshold))
+        .apply("KeepOrReject", ParDo.of(new DecideFn(threshold, datasetDuplicates))
             .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(pool.getCoder());
     return out;
@@ -83,10 +97,12 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
 
   static final class DecideFn extends DoFn<KV<String, CoGbkResult>, Sample> {
     private final double threshold;
+    private final boolean datasetDuplicates;
     private final Counter removed = Metrics.counter("dedup", "contaminated");
 
-    DecideFn(double threshold) {
+    DecideFn(double threshold, boolean datasetDuplicates) {
       this.threshold = threshold;
+      this.datasetDuplicates = datasetDuplicates;
     }
 
     @ProcessElement
@@ -98,9 +114,14 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
       List<Neighbor> nearest = joined.getValue().getOnly(NEAREST, List.of());
       if (!nearest.isEmpty() && nearest.get(0).similarity() >= threshold) {
         removed.inc();
-        out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(), Reason.CONTAMINATED,
-            String.format(Locale.ROOT, "within cosine %.4f of eval image %s",
-                nearest.get(0).similarity(), nearest.get(0).key())));
+        Neighbor old = nearest.get(0);
+        out.get(REJECTIONS).output(datasetDuplicates
+            ? Rejection.of(sample.key(), sample.url(), Reason.NEAR_DUPLICATE, String.format(
+                Locale.ROOT, "near-duplicate of %s (cosine %.4f, already in the dataset)",
+                old.key(), old.similarity()))
+            : Rejection.of(sample.key(), sample.url(), Reason.CONTAMINATED, String.format(
+                Locale.ROOT, "within cosine %.4f of eval image %s", old.similarity(),
+                old.key())));
       } else {
         out.get(KEPT).output(sample);
       }

@@ -22,10 +22,12 @@ final class Durations implements ITypeConverter<Duration> {
         return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
       } else if (v.endsWith("h")) {
         return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
+      } else if (v.endsWith("d")) {
+        return Duration.ofDays(Long.parseLong(v.substring(0, v.length() - 1)));
       }
     } catch (RuntimeException e) {
       throw new TypeConversionException("'" + value + "' is not a duration like 500ms, 10s, 2m");
     }
-    throw new TypeConversionException("'" + value + "' needs a unit: ms, s, m or h");
+    throw new TypeConversionException("'" + value + "' needs a unit: ms, s, m, h or d");
   }
 }

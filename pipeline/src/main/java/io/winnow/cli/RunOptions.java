@@ -316,7 +316,7 @@ final class RunOptions {
                     spec.mode(), spec.k(), spec.minSimilarity(), spec.clusters(),
                     spec.perCluster(), spec.minSeeds(), spec.cap(), spec.samplingSeed()))
                 .toList(),
-            balanced == null ? null : BalancedSpec.parse(balanced)));
+            balanced == null ? null : BalancedSpec.parse(balanced)), null);
   }
 
   static final class InputFormatConverter

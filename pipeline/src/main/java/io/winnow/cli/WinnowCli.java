@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "winnow", mixinStandardHelpOptions = true, version = "winnow 0.1.0",
     description = "Builds curated image datasets (WebDataset shards, Parquet metadata, a full "
         + "account of every URL) from lists of image URLs, on Apache Beam and Flink.",
-    subcommands = {RunCommand.class, DemoCommand.class, ReportCommand.class,
+    subcommands = {RunCommand.class, RefreshCommand.class, TakedownCommand.class,
+        VersionsCommand.class, DemoCommand.class, ReportCommand.class,
         CommandLine.HelpCommand.class})
 public final class WinnowCli implements Runnable {
   static final int EXIT_UNBALANCED = 3;

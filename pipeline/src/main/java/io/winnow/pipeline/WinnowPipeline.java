@@ -17,6 +17,9 @@ import io.winnow.pipeline.report.RunReport;
 import io.winnow.pipeline.report.WriteJsonArray;
 import io.winnow.pipeline.report.WriteThumbnails;
 import org.apache.beam.sdk.transforms.Top;
+import org.apache.beam.sdk.transforms.Filter;
+import io.winnow.pipeline.refresh.ReadDatasetVectors;
+import io.winnow.pipeline.refresh.SkipSeenUrls;
 import io.winnow.pipeline.read.ReadImageSet;
 import io.winnow.retrieval.RetrieveFromSeeds;
 import java.util.LinkedHashMap;
@@ -77,9 +80,23 @@ public final class WinnowPipeline {
     PCollectionTuple read = pipeline.apply("ReadUrlLists", ReadUrlLists.from(config.inputs())
         .withFormat(config.inputFormat())
         .withColumns(config.urlColumn(), config.captionColumn()));
-    PCollection<UrlRecord> urls = read.get(ReadUrlLists.URLS);
-    PCollectionList<Rejection> stageRejections = PCollectionList
-        .of(read.get(ReadUrlLists.REJECTIONS));
+    PCollection<UrlRecord> input = read.get(ReadUrlLists.URLS);
+    PCollection<Rejection> readRejections = read.get(ReadUrlLists.REJECTIONS);
+    RefreshSettings refresh = config.refresh();
+    if (refresh != null) {
+      // 7. A refresh runs in batches by key hash: this run takes its batch's URLs only.
+      input = input.apply("ThisBatchUrls", Filter.by((UrlRecord u) -> refresh.owns(u.key())));
+      readRejections = readRejections.apply("ThisBatchReadRejections",
+          Filter.by((Rejection r) -> refresh.owns(r.key())));
+    }
+    PCollection<UrlRecord> urls = input;
+    PCollectionList<Rejection> stageRejections = PCollectionList.of(readRejections);
+    if (refresh != null && !refresh.seenFiles().isEmpty()) {
+      // ...and skips, without a request, what the dataset has seen before.
+      PCollectionTuple unseen = urls.apply("SkipSeenUrls", SkipSeenUrls.with(refresh));
+      urls = unseen.get(SkipSeenUrls.URLS);
+      stageRejections = stageRejections.and(unseen.get(SkipSeenUrls.REJECTIONS));
+    }
 
     // 2a. Unsafe domains and opt-out lists, before any request (lists read now, once per run).
     FilterSettings filter = config.filter();
@@ -155,6 +172,15 @@ public final class WinnowPipeline {
       // 5. Deduplicate: exact (same bytes), then near (k-NN graph, connected components).
       if (config.dedup() != null) {
         ModelDescriptor model = embed.model().descriptor();
+        if (refresh != null && !refresh.datasetShards().isEmpty()) {
+          // A refresh keeps old samples as they are: new near-copies of them go first.
+          PCollectionTuple fresh = accepted.apply("DropDatasetDuplicates",
+              Decontaminate.againstDataset(pipeline.apply("ReadDatasetVectors",
+                  ReadDatasetVectors.of(refresh.datasetShards())), model.dimension(),
+                  config.dedup().thresholdFor(model.duplicateThreshold())));
+          accepted = fresh.get(Decontaminate.KEPT);
+          stageRejections = stageRejections.and(fresh.get(Decontaminate.REJECTIONS));
+        }
         PCollectionTuple deduplicated = accepted.apply("DropNearDuplicates",
             DropNearDuplicates.with(model.dimension(),
                     config.dedup().thresholdFor(model.duplicateThreshold()))
@@ -210,8 +236,8 @@ public final class WinnowPipeline {
     rejections.apply("WriteRejections", WriteRejections.to(config.outputDir()));
 
     PCollection<RunSummary> summary = PCollectionList
-        .of(count(urls, "CountUrls", RunSummary.INPUT))
-        .and(count(read.get(ReadUrlLists.REJECTIONS), "CountReadRejections", RunSummary.INPUT))
+        .of(count(input, "CountUrls", RunSummary.INPUT))
+        .and(count(readRejections, "CountReadRejections", RunSummary.INPUT))
         .and(metric(rejections, "RejectionCounts", RunSummary::rejectedKey, r -> 1L))
         .and(metric(fetched.get(FetchImages.FETCHED), "DownloadedBytes",
             s -> RunSummary.BYTES_DOWNLOADED, Sample::byteSize))

@@ -61,6 +61,14 @@ class WinnowCliTest {
           "--seed-set", "cats=/seeds;neighbours=4")).isEqualTo(2);
       assertThat(WinnowCli.execute("run", "-i", urls.toString(), "-o", dir.resolve("p").toString(),
           "--faces", "hide")).isEqualTo(2);
+      assertThat(WinnowCli.execute("refresh", "--dataset", dir.resolve("d").toString(), "-i",
+          urls.toString(), "--retry-failed-after", "soon")).isEqualTo(2);
+      assertThat(WinnowCli.execute("refresh", "--dataset", dir.resolve("d").toString(), "-i",
+          urls.toString(), "--batches", "0")).isEqualTo(2);
+      assertThat(WinnowCli.execute("takedown", "--dataset", dir.resolve("d").toString()))
+          .isEqualTo(2);
+      assertThat(err.toString()).contains("--retry-failed-after takes a duration")
+          .contains("--batches must be at least 1").contains("give --urls, --domains or --keys");
     } finally {
       System.setErr(originalErr);
     }

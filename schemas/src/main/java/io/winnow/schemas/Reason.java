@@ -14,6 +14,9 @@ public enum Reason {
   INVALID_URL(Stage.READ),
   UNSUPPORTED_SCHEME(Stage.READ),
   DUPLICATE_URL(Stage.READ),
+  /** A refresh skipped the URL without a request: an earlier version accepted or rejected it
+   * (a transient failure is retried once it is old enough), or it was taken down. */
+  ALREADY_SEEN(Stage.READ),
   // fetch
   BLOCKED_ADDRESS(Stage.FETCH),
   DNS_FAILURE(Stage.FETCH),
@@ -83,6 +86,15 @@ public enum Reason {
   /** The stage this reason belongs to, or null for reasons any stage may give. */
   public Stage stage() {
     return stage;
+  }
+
+  /** Failures that may pass if tried again later (network, rate limits, server errors). */
+  public boolean transientFailure() {
+    return switch (this) {
+      case DNS_FAILURE, CONNECTION_FAILED, TIMEOUT, HTTP_TOO_MANY_REQUESTS, HTTP_SERVER_ERROR,
+          INTERNAL_ERROR -> true;
+      default -> false;
+    };
   }
 
   @JsonValue

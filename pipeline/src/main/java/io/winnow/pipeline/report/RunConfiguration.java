@@ -76,7 +76,7 @@ public final class RunConfiguration {
 
   /** The file as written, or an empty map for runs from before it existed. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> read(Path output) throws IOException {
+  public static Map<String, Object> read(Path output) throws IOException {
     Path file = output.resolve(FILE_NAME);
     return Files.isRegularFile(file)
         ? Json.mapper().readValue(file.toFile(), LinkedHashMap.class) : Map.of();

@@ -1,0 +1,83 @@
+package io.winnow.cli;
+
+import io.winnow.pipeline.RunWinnow;
+import io.winnow.pipeline.WinnowConfig;
+import io.winnow.pipeline.refresh.Manifest;
+import io.winnow.pipeline.refresh.RefreshDataset;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code winnow refresh}: a new version of a dataset from new URL lists. */
+@Command(name = "refresh", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Add new URLs to a versioned dataset: seen URLs are skipped without a request, "
+        + "new images deduplicated against the dataset, new shards appended, committed "
+        + "atomically. Re-run an interrupted refresh to resume it. Takes every `run` option.")
+final class RefreshCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--dataset", required = true, paramLabel = "DIR",
+      description = "The dataset folder (created by the first refresh).")
+  Path dataset;
+
+  @Option(names = {"-i", "--input"}, required = true, split = ",", paramLabel = "FILE|GLOB",
+      description = "URL lists, as for `run`.")
+  List<String> inputs;
+
+  @Option(names = "--batches", defaultValue = "1", paramLabel = "N",
+      description = "Process the input in N batches by key hash (default ${DEFAULT-VALUE}); an "
+          + "interrupted refresh resumes after its last finished batch.")
+  int batches;
+
+  @Option(names = "--retry-failed-after", defaultValue = "7d", paramLabel = "AGE|never",
+      description = "Fetch URLs that failed transiently (network, 429, 5xx) again once the "
+          + "failure is this old (default ${DEFAULT-VALUE}); `never` skips them for good.")
+  String retryFailedAfter;
+
+  @Mixin
+  RunOptions options;
+
+  @Override
+  public Integer call() throws IOException {
+    for (String input : inputs) {
+      if (!RunCommand.matchesSomething(input)) {
+        throw new ParameterException(spec.commandLine(), "--input " + input
+            + " matches no file");
+      }
+    }
+    if (batches < 1) {
+      throw new ParameterException(spec.commandLine(), "--batches must be at least 1");
+    }
+    long retryAfter;
+    try {
+      retryAfter = retryFailedAfter.equals("never") ? -1
+          : new Durations().convert(retryFailedAfter).getSeconds();
+    } catch (Exception e) {
+      throw new ParameterException(spec.commandLine(), "--retry-failed-after takes a duration "
+          + "(30m, 7d) or never, not '" + retryFailedAfter + "'");
+    }
+    WinnowConfig config;
+    try {
+      config = options.toConfig(inputs.stream().map(i -> i.contains("://") ? i
+          : Path.of(i).toAbsolutePath().toString()).toList(),
+          dataset.toAbsolutePath().resolve("work").toString());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    Manifest manifest = RefreshDataset.refresh(config, dataset, batches, retryAfter,
+        RunWinnow.options(options.runner, options.parallelism), System.err,
+        RefreshDataset.Checkpoint.NONE);
+    VersionsCommand.print(spec.commandLine().getOut(), manifest);
+    return manifest.summary() != null && !manifest.summary().balanced()
+        ? WinnowCli.EXIT_UNBALANCED : 0;
+  }
+}

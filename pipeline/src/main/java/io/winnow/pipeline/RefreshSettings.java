@@ -1,0 +1,49 @@
+package io.winnow.pipeline;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One batch of a refresh (see {@code io.winnow.pipeline.refresh.RefreshDataset}): which URLs are
+ * this batch's, what the dataset has already seen, and the shards whose samples new images are
+ * deduplicated against.
+ *
+ * @param batch this batch's number, 0 to {@code batches - 1}; a URL's batch is a hash of its key
+ * @param seenFiles the dataset's seen-URL logs ({@code seen/*.jsonl})
+ * @param datasetShards shards already in the dataset (or finished earlier in this refresh), as
+ *     paths without extension: {@code .parquet} gives their keys, {@code .npy} their embeddings
+ * @param retryAfterSeconds transient failures older than this are fetched again; negative: never
+ * @param nowEpochSeconds the refresh's clock, fixed once so every batch decides alike
+ */
+public record RefreshSettings(int batch, int batches, List<String> seenFiles,
+    List<String> datasetShards, long retryAfterSeconds, long nowEpochSeconds)
+    implements Serializable {
+
+  public RefreshSettings {
+    if (batches < 1 || batch < 0 || batch >= batches) {
+      throw new IllegalArgumentException("batch " + batch + " of " + batches);
+    }
+    seenFiles = List.copyOf(seenFiles);
+    datasetShards = List.copyOf(datasetShards);
+  }
+
+  /** The batch a key belongs to; a row without a key (unreadable) belongs to batch 0. */
+  public static int batchOf(String key, int batches) {
+    if (key == null) {
+      return 0;
+    }
+    long hash;
+    try {
+      // The key's last digits: shards are assigned from its first ones, so a batch's samples
+      // still spread over all of its shards.
+      hash = Long.parseLong(key.substring(Math.max(0, key.length() - 6)), 16);
+    } catch (NumberFormatException notHex) {
+      hash = key.hashCode() & 0xffffffffL;
+    }
+    return (int) Math.floorMod(hash, (long) batches);
+  }
+
+  public boolean owns(String key) {
+    return batchOf(key, batches) == batch;
+  }
+}

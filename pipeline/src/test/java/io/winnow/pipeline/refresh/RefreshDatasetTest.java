@@ -1,0 +1,253 @@
+package io.winnow.pipeline.refresh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.winnow.pipeline.RunWinnow;
+import io.winnow.pipeline.WinnowConfig;
+import io.winnow.pipeline.crawl.FetchSettings;
+import io.winnow.pipeline.demo.DemoServer;
+import io.winnow.pipeline.export.WebDatasetReader;
+import io.winnow.pipeline.read.SampleKeys;
+import io.winnow.pipeline.read.UrlNormalizer;
+import io.winnow.schemas.Json;
+import io.winnow.schemas.Rejection;
+import io.winnow.schemas.Sample;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Versioned datasets: refreshes with overlap, crashes before the commit, takedowns, resume. */
+class RefreshDatasetTest {
+  private static DemoServer server;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() throws IOException {
+    server = DemoServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private Path urls(String name, String... images) throws IOException {
+    return Files.write(dir.resolve(name), List.of(images).stream()
+        .map(i -> server.baseUrl() + "/images/" + i).toList());
+  }
+
+  private static WinnowConfig config(Path input) {
+    return WinnowConfig.of(List.of(input.toString()), "unused")
+        .withFetch(FetchSettings.defaults().withAllowedEndpoints(Set.of(server.endpoint())))
+        .withSamplesPerShard(2);
+  }
+
+  private static Manifest refresh(Path dataset, Path input, int batches,
+      RefreshDataset.Checkpoint checkpoint) throws IOException {
+    return refresh(dataset, config(input), batches, checkpoint);
+  }
+
+  private static Manifest refresh(Path dataset, WinnowConfig config, int batches,
+      RefreshDataset.Checkpoint checkpoint) throws IOException {
+    return RefreshDataset.refresh(config, dataset, batches, 7 * 24 * 3600,
+        RunWinnow.options("flink", 2), null, checkpoint);
+  }
+
+  /** Every sample of a version, by key → URL, read from the shards its manifest names. */
+  private static Map<String, String> samples(Path dataset, int version) throws IOException {
+    Map<String, String> all = new TreeMap<>();
+    try (DatasetDir d = DatasetDir.openForReading(dataset)) {
+      for (Manifest.Shard shard : d.manifest(version).shards()) {
+        Path tar = d.shards().resolve(shard.name() + ".tar");
+        assertThat(DatasetDir.sha256(tar)).isEqualTo(shard.tarSha256());
+        List<Sample> read = new ArrayList<>();
+        WebDatasetReader.read(tar, read::add);
+        assertThat(read).hasSize((int) shard.samples());
+        read.forEach(s -> all.put(s.key(), s.url()));
+        // The embeddings index of the shard matches it row for row.
+        assertThat(ReadDatasetVectors.keys(d.shards().resolve(shard.name() + ".parquet")))
+            .containsExactlyElementsOf(read.stream().map(Sample::key).toList());
+      }
+    }
+    return all;
+  }
+
+  private static List<Rejection> rejections(Path dataset, int version) throws IOException {
+    List<Rejection> all = new ArrayList<>();
+    try (var batches = Files.list(dataset.resolve("runs").resolve(Manifest.versionName(version)))) {
+      for (Path batch : batches.filter(Files::isDirectory).toList()) {
+        RefreshDataset.forEachRejection(batch.resolve("rejections"), all::add);
+      }
+    }
+    return all;
+  }
+
+  private String key(String image) {
+    return SampleKeys.forNormalizedUrl(UrlNormalizer.normalize(server.baseUrl() + "/images/"
+        + image).url());
+  }
+
+  @Test
+  void aRefreshSkipsSeenUrlsDropsNearCopiesOfOldImagesAndAppends() throws Exception {
+    Path dataset = dir.resolve("dataset");
+    Manifest v1 = refresh(dataset, urls("v1.txt", "astronaut.jpg", "coffee.jpg", "chelsea.jpg",
+        "rocket.jpg", "brick.jpg"), 2, RefreshDataset.Checkpoint.NONE);
+    assertThat(v1.version()).isEqualTo(1);
+    assertThat(v1.samples()).isEqualTo(5);
+    assertThat(v1.summary().balanced()).isTrue();
+    Map<String, String> first = samples(dataset, 1);
+
+    Manifest v2 = refresh(dataset, urls("v2.txt", "coffee.jpg", "rocket.jpg",
+        "chelsea_near_duplicate.jpg", "grass.jpg", "horse.png"), 2,
+        RefreshDataset.Checkpoint.NONE);
+    assertThat(v2.parent()).isEqualTo(1);
+    assertThat(v2.summary().input()).isEqualTo(5);
+    assertThat(v2.summary().accepted()).isEqualTo(2);
+    assertThat(v2.summary().balanced()).isTrue();
+    Map<String, Rejection> rejected = new TreeMap<>();
+    rejections(dataset, 2).forEach(r -> rejected.put(r.url().replaceAll(".*/", ""), r));
+    assertThat(rejected).containsOnlyKeys("coffee.jpg", "rocket.jpg",
+        "chelsea_near_duplicate.jpg");
+    assertThat(rejected.get("coffee.jpg").reason().wireName()).isEqualTo("already-seen");
+    assertThat(rejected.get("coffee.jpg").detail()).isEqualTo("accepted in v000001");
+    Rejection near = rejected.get("chelsea_near_duplicate.jpg");
+    assertThat(near.reason().wireName()).isEqualTo("near-duplicate");
+    assertThat(near.detail()).startsWith("near-duplicate of " + key("chelsea.jpg"))
+        .endsWith("already in the dataset)");
+
+    // Old shards are kept as they were; the new version adds its own.
+    Map<String, String> second = samples(dataset, 2);
+    assertThat(second).hasSize(7).containsAllEntriesOf(first)
+        .containsKeys(key("grass.jpg"), key("horse.png"));
+    assertThat(v2.shards()).containsAll(v1.shards());
+    assertThat(samples(dataset, 1)).isEqualTo(first);
+
+    // The same input again: nothing new, no request made, nothing lost.
+    Manifest v3 = refresh(dataset, dir.resolve("v2.txt"), 2, RefreshDataset.Checkpoint.NONE);
+    assertThat(v3.summary().accepted()).isZero();
+    assertThat(v3.summary().rejectedByReason().get("read")).containsEntry("already-seen", 5L);
+    assertThat(samples(dataset, 3)).isEqualTo(second);
+    try (DatasetDir d = DatasetDir.openForReading(dataset)) {
+      assertThat(d.versions()).extracting(Manifest::version).containsExactly(1, 2, 3);
+      assertThat(d.current()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void aCrashBeforeTheCommitLeavesTheOldVersionAndTheRerunResumes() throws Exception {
+    Path dataset = dir.resolve("dataset");
+    Path v1Urls = urls("v1.txt", "astronaut.jpg", "coffee.jpg", "chelsea.jpg");
+    refresh(dataset, v1Urls, 1, RefreshDataset.Checkpoint.NONE);
+    Map<String, String> first = samples(dataset, 1);
+    Path v2Urls = urls("v2.txt", "rocket.jpg", "brick.jpg", "grass.jpg", "horse.png",
+        "chelsea_near_duplicate.jpg", "camera.jpg");
+
+    assertThatThrownBy(() -> refresh(dataset, v2Urls, 3, point -> {
+      if (point.equals("before-commit")) {
+        throw new IOException("simulated crash at " + point);
+      }
+    })).hasMessageContaining("simulated crash");
+    try (DatasetDir d = DatasetDir.openForReading(dataset)) {
+      assertThat(d.current()).isEqualTo(1);
+      assertThat(d.versions()).hasSize(1);
+    }
+    assertThat(samples(dataset, 1)).isEqualTo(first);
+
+    // The re-run does no batch again and commits what an uninterrupted refresh gives.
+    List<String> redone = new ArrayList<>();
+    Manifest resumed = refresh(dataset, v2Urls, 3, point -> redone.add(point));
+    assertThat(redone).containsExactly("before-commit");
+    Path other = dir.resolve("uninterrupted");
+    refresh(other, v1Urls, 1, RefreshDataset.Checkpoint.NONE);
+    refresh(other, v2Urls, 3, RefreshDataset.Checkpoint.NONE);
+    assertThat(samples(dataset, 2)).isEqualTo(samples(other, 2));
+    assertThat(resumed.summary().input()).isEqualTo(6);
+    assertThat(resumed.summary().balanced()).isTrue();
+  }
+
+  @Test
+  void aRefreshInterruptedAfterABatchContinuesWithTheNext() throws Exception {
+    Path dataset = dir.resolve("dataset");
+    Path input = urls("v1.txt", "astronaut.jpg", "coffee.jpg", "chelsea.jpg", "rocket.jpg",
+        "brick.jpg", "grass.jpg");
+    assertThatThrownBy(() -> refresh(dataset, input, 3, point -> {
+      if (point.equals("batch-done-1")) {
+        throw new IOException("killed after " + point);
+      }
+    })).hasMessageContaining("killed");
+    Path work = dataset.resolve("work/v000001");
+    String batch0 = Files.readString(work.resolve("batch-00000/.done"));
+    List<String> points = new ArrayList<>();
+    Manifest v1 = refresh(dataset, input, 3, points::add);
+    assertThat(points).containsExactly("batch-done-2", "before-commit");
+    assertThat(Files.readString(dataset.resolve("runs/v000001/batch-00000/.done")))
+        .isEqualTo(batch0);
+    assertThat(v1.samples()).isEqualTo(6);
+    assertThat(v1.summary().balanced()).isTrue();
+    // A different refresh while one is unfinished is refused, not mixed with it.
+    Path next = urls("v2.txt", "horse.png", "camera.jpg");
+    assertThatThrownBy(() -> refresh(dataset, next, 2, point -> {
+      throw new IOException("killed after " + point);
+    })).hasMessageContaining("killed");
+    assertThatThrownBy(() -> refresh(dataset, input, 2, RefreshDataset.Checkpoint.NONE))
+        .hasMessageContaining("an interrupted refresh with other arguments");
+  }
+
+  @Test
+  void aTakedownRewritesOnlyTheShardsThatHeldTheSamplesAndIsNeverUndone() throws Exception {
+    Path dataset = dir.resolve("dataset");
+    // One sample per shard at most, so the three removals are in three shards.
+    Manifest v1 = refresh(dataset, config(urls("v1.txt", "astronaut.jpg", "coffee.jpg",
+        "chelsea.jpg", "rocket.jpg", "brick.jpg", "grass.jpg", "horse.png", "camera.jpg"))
+        .withSamplesPerShard(1), 1, RefreshDataset.Checkpoint.NONE);
+    assertThat(v1.shards()).hasSizeGreaterThanOrEqualTo(4);
+    // Two samples in different shards by key, one by URL.
+    Map<String, String> before = samples(dataset, 1);
+    List<String> byShard = new ArrayList<>();
+    for (Manifest.Shard s : v1.shards()) {
+      byShard.add(ReadDatasetVectors.keys(dataset.resolve("shards/" + s.name() + ".parquet"))
+          .get(0));
+    }
+    Path keys = Files.write(dir.resolve("keys.txt"), List.of(byShard.get(0), byShard.get(1)));
+    String url = before.get(byShard.get(2));
+    Path urlList = Files.write(dir.resolve("urls.txt"), List.of(url));
+    Manifest v2 = Takedown.run(dataset, new Takedown.Request(
+        Takedown.readKeys(keys), List.of(urlList.toString()), "test"), false);
+
+    Map<String, String> after = samples(dataset, 2);
+    assertThat(after).hasSize(before.size() - 3)
+        .doesNotContainKeys(byShard.get(0), byShard.get(1), byShard.get(2));
+    assertThat(v2.removedSamples()).isEqualTo(3);
+    long untouched = v1.shards().stream().filter(v2.shards()::contains).count();
+    assertThat(untouched).isEqualTo(v1.shards().size() - 3);
+    List<Takedown.Logged> log = new ArrayList<>();
+    for (String line : Files.readAllLines(dataset.resolve("takedowns.jsonl"))) {
+      log.add(Json.read(line, Takedown.Logged.class));
+    }
+    assertThat(log).extracting(Takedown.Logged::key)
+        .containsExactlyInAnyOrder(byShard.get(0), byShard.get(1), byShard.get(2));
+    // The replaced files are gone, so the images are.
+    for (Manifest.Shard s : v1.shards()) {
+      assertThat(Files.exists(dataset.resolve("shards/" + s.name() + ".tar")))
+          .isEqualTo(v2.shards().contains(s));
+    }
+    // A refresh listing a taken-down URL skips it.
+    Manifest v3 = RefreshDataset.refresh(config(urlList), dataset, 1, 0,
+        RunWinnow.options("flink", 2), null, RefreshDataset.Checkpoint.NONE);
+    assertThat(v3.summary().accepted()).isZero();
+    assertThat(rejections(dataset, 3)).singleElement()
+        .satisfies(r -> assertThat(r.detail()).isEqualTo("taken down in v000002"));
+    assertThat(new TreeSet<>(samples(dataset, 3).keySet())).isEqualTo(after.keySet());
+  }
+}
