@@ -34,6 +34,11 @@ public final class RefreshBench {
     HttpServer server = HttpServer.create(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
     server.createContext("/", exchange -> {
+      if (!exchange.getRequestURI().getPath().startsWith("/img/")) {
+        exchange.sendResponseHeaders(404, -1); // robots.txt: none, so everything is allowed
+        exchange.close();
+        return;
+      }
       int index = Integer.parseInt(exchange.getRequestURI().getPath().replaceAll("\\D", ""));
       byte[] body = corpus.get(index);
       exchange.getResponseHeaders().set("Content-Type", "image/jpeg");
