@@ -42,52 +42,55 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
   private static final TupleTag<Sample> POOL = new TupleTag<>() {};
   private static final TupleTag<List<Neighbor>> NEAREST = new TupleTag<>() {};
 
-  private final PCollection<KeyedVector> evalImages;
-  private final int dimension;
+  /** Finds each pool vector's nearest reference vector(s), best first. */
+  public interface Nearest extends java.io.Serializable {
+    PTransform<PCollection<KeyedVector>, PCollection<KV<String, List<Neighbor>>>> transform();
+  }
+
+  private final Nearest nearest;
   private final double threshold;
   private final boolean datasetDuplicates;
 
-  private Decontaminate(PCollection<KeyedVector> evalImages, int dimension, double threshold,
-      boolean datasetDuplicates) {
+  private Decontaminate(Nearest nearest, double threshold, boolean datasetDuplicates) {
     if (!(threshold > -1 && threshold <= 1)) {
       throw new IllegalArgumentException("the eval threshold is a cosine within (-1, 1]");
     }
-    this.evalImages = evalImages;
-    this.dimension = dimension;
+    this.nearest = nearest;
     this.threshold = threshold;
     this.datasetDuplicates = datasetDuplicates;
   }
 
   public static Decontaminate against(PCollection<KeyedVector> evalImages, int dimension,
       double threshold) {
-    return new Decontaminate(evalImages, dimension, threshold, false);
+    return new Decontaminate(() -> KnnJoin.against(evalImages, dimension, 1)
+        .timedAs("decontaminate"), threshold, false);
   }
 
   /**
    * For refreshes: drops samples within {@code threshold} of a sample an existing dataset already
    * holds, as {@code near-duplicate} naming the old key (old samples are never replaced, so the old
-   * one is the representative). Run it before {@link DropNearDuplicates}, which then groups what is
-   * left among itself.
+   * one is the representative). {@code datasetIndex} finds each sample's nearest dataset sample
+   * (the dataset's persisted index). Run it before {@link DropNearDuplicates}, which then groups
+   * what is left among itself.
    */
-  public static Decontaminate againstDataset(PCollection<KeyedVector> datasetVectors,
-      int dimension, double threshold) {
-    return new Decontaminate(datasetVectors, dimension, threshold, true);
+  public static Decontaminate againstDataset(Nearest datasetIndex, double threshold) {
+    return new Decontaminate(datasetIndex, threshold, true);
   }
 
   @Override
   public PCollectionTuple expand(PCollection<Sample> pool) {
-    PCollection<KV<String, List<Neighbor>>> nearest = pool
+    PCollection<KV<String, List<Neighbor>>> found = pool
         .apply("PoolVectors", MapElements.into(TypeDescriptor.of(KeyedVector.class))
             .via(s -> new KeyedVector(s.key(), s.embedding())))
         .setCoder(new KeyedVector.Coder())
-        .apply("NearestEvalImage", KnnJoin.against(evalImages, dimension, 1)
-            .timedAs(datasetDuplicates ? "dedup" : "decontaminate"));
+        .apply(datasetDuplicates ? "NearestDatasetImage" : "NearestEvalImage",
+            this.nearest.transform());
     PCollection<KV<String, Sample>> byKey = pool
         .apply("KeyPool", MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
             .via(s -> KV.of(s.key(), s)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), pool.getCoder()));
-    PCollectionTuple out = KeyedPCollectionTuple.of(POOL, byKey).and(NEAREST, nearest)
+    PCollectionTuple out = KeyedPCollectionTuple.of(POOL, byKey).and(NEAREST, found)
         .apply("JoinNearest", CoGroupByKey.create())
         .apply("KeepOrReject", ParDo.of(new DecideFn(threshold, datasetDuplicates))
             .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));

@@ -177,6 +177,21 @@ public final class KnnJoin
   /** As above, with another way of turning the sample into centroids. */
   public static PCollectionView<float[]> trainCentroids(PCollection<KeyedVector> vectors,
       int dimension, int sample, CentroidTrainer trainer) {
+    return trainedCentroids(vectors, dimension, sample, trainer)
+        .apply("CentroidsView", View.<float[]>asSingleton().withDefaultValue(new float[0]));
+  }
+
+  /**
+   * The centroids as a one-element collection (none for an empty input), for callers that also
+   * keep them (a dataset's persisted index).
+   */
+  public static PCollection<float[]> trainedCentroids(PCollection<KeyedVector> vectors,
+      int dimension, int clusters, int targetSize, int sample) {
+    return trainedCentroids(vectors, dimension, sample, new FaissTrainer(clusters, targetSize));
+  }
+
+  static PCollection<float[]> trainedCentroids(PCollection<KeyedVector> vectors,
+      int dimension, int sample, CentroidTrainer trainer) {
     PCollectionView<Long> count = vectors.apply("CountVectors", Count.globally())
         .apply("CountView", View.asSingleton());
     return vectors
@@ -185,8 +200,7 @@ public final class KnnJoin
         .apply("GatherSample", GroupByKey.create())
         .apply("TrainCentroids", ParDo.of(new TrainFn(dimension, trainer, count))
             .withSideInputs(count))
-        .setCoder(new KeyedVector.FloatArrayCoder())
-        .apply("CentroidsView", View.<float[]>asSingleton().withDefaultValue(new float[0]));
+        .setCoder(new KeyedVector.FloatArrayCoder());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.winnow.pipeline;
 
+import io.winnow.pipeline.refresh.SearchDatasetIndex;
 import java.io.Serializable;
 import java.util.List;
 
@@ -10,13 +11,16 @@ import java.util.List;
  *
  * @param batch this batch's number, 0 to {@code batches - 1}; a URL's batch is a hash of its key
  * @param seenFiles the dataset's seen-URL logs ({@code seen/*.jsonl})
- * @param datasetShards shards already in the dataset (or finished earlier in this refresh), as
- *     paths without extension: {@code .parquet} gives their keys, {@code .npy} their embeddings
+ * @param indexCentroids the dataset index's centroids file, or null when nothing is indexed yet
+ *     (then new images are not compared with any dataset image: there is none)
+ * @param indexLists where the index's list files are: the committed generation's, and those of
+ *     this refresh's finished batches
  * @param retryAfterSeconds transient failures older than this are fetched again; negative: never
  * @param nowEpochSeconds the refresh's clock, fixed once so every batch decides alike
  */
 public record RefreshSettings(int batch, int batches, List<String> seenFiles,
-    List<String> datasetShards, long retryAfterSeconds, long nowEpochSeconds)
+    String indexCentroids, List<SearchDatasetIndex.ListRoot> indexLists, long retryAfterSeconds,
+    long nowEpochSeconds)
     implements Serializable {
 
   public RefreshSettings {
@@ -24,7 +28,7 @@ public record RefreshSettings(int batch, int batches, List<String> seenFiles,
       throw new IllegalArgumentException("batch " + batch + " of " + batches);
     }
     seenFiles = List.copyOf(seenFiles);
-    datasetShards = List.copyOf(datasetShards);
+    indexLists = List.copyOf(indexLists);
   }
 
   /** The batch a key belongs to; a row without a key (unreadable) belongs to batch 0. */

@@ -18,7 +18,7 @@ import io.winnow.pipeline.report.WriteJsonArray;
 import io.winnow.pipeline.report.WriteThumbnails;
 import org.apache.beam.sdk.transforms.Top;
 import org.apache.beam.sdk.transforms.Filter;
-import io.winnow.pipeline.refresh.ReadDatasetVectors;
+import io.winnow.pipeline.refresh.SearchDatasetIndex;
 import io.winnow.pipeline.refresh.SkipSeenUrls;
 import io.winnow.pipeline.read.ReadImageSet;
 import io.winnow.retrieval.RetrieveFromSeeds;
@@ -172,11 +172,12 @@ public final class WinnowPipeline {
       // 5. Deduplicate: exact (same bytes), then near (k-NN graph, connected components).
       if (config.dedup() != null) {
         ModelDescriptor model = embed.model().descriptor();
-        if (refresh != null && !refresh.datasetShards().isEmpty()) {
-          // A refresh keeps old samples as they are: new near-copies of them go first.
+        if (refresh != null && refresh.indexCentroids() != null) {
+          // A refresh keeps old samples as they are: new near-copies of them go first, found
+          // through the dataset's persisted index.
           PCollectionTuple fresh = accepted.apply("DropDatasetDuplicates",
-              Decontaminate.againstDataset(pipeline.apply("ReadDatasetVectors",
-                  ReadDatasetVectors.of(refresh.datasetShards())), model.dimension(),
+              Decontaminate.againstDataset(SearchDatasetIndex.of(refresh.indexCentroids(),
+                  refresh.indexLists(), model.dimension()),
                   config.dedup().thresholdFor(model.duplicateThreshold())));
           accepted = fresh.get(Decontaminate.KEPT);
           stageRejections = stageRejections.and(fresh.get(Decontaminate.REJECTIONS));

@@ -184,6 +184,44 @@ public final class DatasetDir implements AutoCloseable {
         }
       }
     }
+    // Work folders of committed versions: a commit cut short after CURRENT moved on.
+    for (Path folder : list(root.resolve("work"))) {
+      String name = folder.getFileName().toString();
+      if (name.matches("v\\d{6}") && Integer.parseInt(name.substring(1)) <= current) {
+        deleteTree(folder);
+      }
+    }
+    // The index: whole generations, and list files, of versions never committed.
+    Path index = root.resolve("index");
+    if (Files.isDirectory(index)) {
+      for (Path generation : list(index)) {
+        String name = generation.getFileName().toString();
+        if (name.matches("g\\d{6}") && Integer.parseInt(name.substring(1)) > current
+            && !Files.isDirectory(work(Integer.parseInt(name.substring(1))))) {
+          deleteTree(generation);
+          continue;
+        }
+        try (Stream<Path> files = Files.walk(generation)) {
+          for (Path file : files.filter(Files::isRegularFile).toList()) {
+            String fileName = file.getFileName().toString();
+            if (fileName.matches("v\\d{6}-.*")) {
+              int version = Integer.parseInt(fileName.substring(1, 7));
+              if (version > current && !Files.isDirectory(work(version))) {
+                Files.delete(file);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static List<Path> list(Path dir) {

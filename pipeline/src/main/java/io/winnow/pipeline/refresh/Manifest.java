@@ -27,7 +27,14 @@ public record Manifest(
     @JsonProperty("settings") Map<String, Object> settings,
     @JsonProperty("summary") RunSummary summary,
     @JsonProperty("added_shards") List<String> addedShards,
-    @JsonProperty("removed_samples") Long removedSamples) {
+    @JsonProperty("removed_samples") Long removedSamples,
+    @JsonProperty("index") Index index) {
+
+  /** The persisted k-NN index of this version's samples ({@link DatasetIndex}). */
+  public record Index(
+      @JsonProperty("generation") int generation,
+      @JsonProperty("partitions") int partitions,
+      @JsonProperty("dimension") int dimension) {}
 
   /** A shard of the version: its name under shards/ (without extension) and checksums. */
   public record Shard(

@@ -5,6 +5,9 @@ import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
 import io.winnow.pipeline.export.ShardStats;
 import io.winnow.pipeline.report.RunConfiguration;
+import io.winnow.pipeline.report.RunReport;
+import io.winnow.pipeline.report.StageTimings;
+import io.winnow.pipeline.report.WriteThumbnails;
 import io.winnow.pipeline.report.Summarize;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.Reason;
@@ -35,15 +38,17 @@ import org.apache.beam.sdk.options.PipelineOptions;
  *   <li>The input is processed in batches by a hash of each URL's key; each batch is a whole
  *       pipeline run into {@code work/vN/batch-NNNNN/}. URLs the dataset has seen are skipped
  *       without a request ({@link SkipSeenUrls}); new images are deduplicated against the
- *       dataset's embeddings and the batches finished before them ({@code ReadDatasetVectors}),
- *       then among themselves, filtered and retrieved as in a run.
+ *       dataset's persisted index and the batches finished before them
+ *       ({@link SearchDatasetIndex}), then among themselves, filtered and retrieved as in a run;
+ *       then the batch's samples are added to the index ({@link IndexShards}).
  *   <li>A finished batch is never redone: re-running an interrupted refresh with the same
  *       arguments continues with the next batch, and since batches are fixed by key hash and run
  *       in order, ends with the same dataset an uninterrupted refresh gives.
  *   <li>Opt-out lists and the dataset's takedown rules are applied to existing shards too
  *       ({@link Takedown}).
- *   <li>Commit: new shards move into {@code shards/} under names no other version uses, the seen
- *       log and the manifest are written, and CURRENT is renamed last. Old shards are never
+ *   <li>Commit: new shards and index lists go into {@code shards/} and {@code index/} under names
+ *       no other version uses, the seen log and the manifest are written, and CURRENT is renamed
+ *       last. Old shards are never
  *       rewritten by a refresh.
  * </ol>
  */
@@ -80,10 +85,19 @@ public final class RefreshDataset {
       WinnowConfig config = template.withFilter(template.filter().withLists(
           template.filter().blockLists(), template.filter().allowLists(), refused));
 
-      List<String> datasetShards = new ArrayList<>();
-      if (parent != null) {
-        parent.shards().forEach(s -> datasetShards.add(dir.shard(s.name()).toString()));
+      // New images are compared with the dataset through its persisted index, and with the
+      // batches of this refresh finished before them through the lists they added.
+      Manifest.Index index = parent == null ? null : parent.index();
+      Path generation = index == null ? null
+          : DatasetIndex.generation(dir.root(), index.generation());
+      Path workIndex = work.resolve("index");
+      List<SearchDatasetIndex.ListRoot> roots = new ArrayList<>();
+      if (generation != null) {
+        roots.add(new SearchDatasetIndex.ListRoot(DatasetIndex.lists(generation).toString(),
+            current));
       }
+      roots.add(new SearchDatasetIndex.ListRoot(DatasetIndex.lists(workIndex).toString(),
+          version));
       List<String> seenLogs = dir.committedSeenLogs();
       for (int b = 0; b < request.batches(); b++) {
         Path batchDir = work.resolve(String.format(java.util.Locale.ROOT, "batch-%05d", b));
@@ -96,25 +110,69 @@ public final class RefreshDataset {
           }
         } else {
           deleteTree(batchDir);
+          deleteLists(workIndex, prefix);
+          Path centroids = centroids(generation, workIndex);
           RefreshSettings settings = new RefreshSettings(b, request.batches(), seenLogs,
-              datasetShards, request.retryAfterSeconds(), request.nowEpochSeconds());
+              centroids == null ? null : centroids.toString(), roots,
+              request.retryAfterSeconds(), request.nowEpochSeconds());
           if (progress != null) {
             progress.println("[winnow] batch " + (b + 1) + "/" + request.batches());
           }
           RunWinnow.run(config.withOutput(batchDir.toString(), prefix).withRefresh(settings),
               options, progress, false);
+          // Its samples join the index (trained now if this is the first batch with any).
+          Integer dimension = dimension(batchDir);
+          if (dimension != null) {
+            IndexShards.run(bases(batchDir, prefix), centroids, workIndex, prefix, dimension,
+                options);
+          }
           Files.writeString(batchDir.resolve(".done"), Instant.now() + "\n");
           checkpoint.reached("batch-done-" + b);
         }
-        // Later batches dedup against this one's samples too.
-        for (Path tar : shardTars(batchDir, prefix)) {
-          String file = tar.getFileName().toString();
-          datasetShards.add(batchDir.resolve(file.substring(0, file.length() - 4)).toString());
-        }
       }
       checkpoint.reached("before-commit");
-      return commit(dir, parent, version, work, request, config, optOut, takedownRules);
+      return commit(dir, parent, version, work, request, optOut, takedownRules, options);
     }
+  }
+
+  /** The centroids new vectors are assigned with: the generation's, or this refresh's own. */
+  private static Path centroids(Path generation, Path workIndex) {
+    if (generation != null && Files.exists(DatasetIndex.centroids(generation))) {
+      return DatasetIndex.centroids(generation);
+    }
+    Path trained = DatasetIndex.centroids(workIndex);
+    return Files.exists(trained) ? trained : null;
+  }
+
+  /** Removes a batch's list files that an interrupted attempt may have left. */
+  private static void deleteLists(Path workIndex, String prefix) throws IOException {
+    Path lists = DatasetIndex.lists(workIndex);
+    if (!Files.isDirectory(lists)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(lists)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix + "."))
+          .toList()) {
+        Files.delete(f);
+      }
+    }
+  }
+
+  /** The embedding dimension a batch ran with, or null when it had no embeddings. */
+  private static Integer dimension(Path batchDir) throws IOException {
+    Object dimension = RunConfiguration.read(batchDir).get("embed.dimension");
+    return dimension instanceof Number n ? n.intValue() : null;
+  }
+
+  private static List<String> bases(Path batchDir, String prefix) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (Path tar : shardTars(batchDir, prefix)) {
+      String file = tar.getFileName().toString();
+      if (Files.exists(batchDir.resolve(file.replace(".tar", ".npy")))) {
+        out.add(batchDir.resolve(file.substring(0, file.length() - 4)).toString());
+      }
+    }
+    return out;
   }
 
   private static Request resumeOrStart(Path work, Request asked, PrintStream progress)
@@ -146,8 +204,8 @@ public final class RefreshDataset {
   }
 
   private static Manifest commit(DatasetDir dir, Manifest parent, int version, Path work,
-      Request request, WinnowConfig config, List<String> optOut, List<String> takedownRules)
-      throws IOException {
+      Request request, List<String> optOut, List<String> takedownRules,
+      PipelineOptions options) throws IOException {
     Instant now = Instant.now();
     // Existing samples on the opt-out lists given now go the way a takedown removes them.
     List<Manifest.Shard> shards = parent == null ? new ArrayList<>()
@@ -155,6 +213,7 @@ public final class RefreshDataset {
     List<String> replaced = List.of();
     List<Takedown.Logged> optedOut = List.of();
     List<String> added = new ArrayList<>();
+    List<Path> supersededLists = List.of();
     if (parent != null && !optOut.isEmpty()) {
       Takedown.Applied applied = Takedown.apply(dir, shards, version, Set.of(), optOut, now,
           "opt-out list of refresh " + Manifest.versionName(version));
@@ -162,6 +221,8 @@ public final class RefreshDataset {
       replaced = applied.replaced();
       optedOut = applied.removed();
       added.addAll(applied.added());
+      supersededLists = Takedown.removeFromIndex(dir, parent.index(), parent.version(), version,
+          optedOut);
     }
     List<RunSummary> summaries = new ArrayList<>();
     Path seenTemp = work.resolve("seen.jsonl");
@@ -233,6 +294,7 @@ public final class RefreshDataset {
         }
       }
     }
+    Manifest.Index index = publishIndex(dir, parent, version, work, shards, options);
     RunSummary summary = sum(summaries);
     Map<String, Object> settings = new LinkedHashMap<>();
     Map<String, Object> runConfig = RunConfiguration.read(work.resolve("batch-00000"));
@@ -249,8 +311,14 @@ public final class RefreshDataset {
     settings.put("takedown_rules", takedownRules);
     Manifest manifest = new Manifest(version, parent == null ? null : parent.version(),
         now.toString(), "refresh", shards.stream().mapToLong(Manifest.Shard::samples).sum(),
-        shards, settings, summary, added, optedOut.isEmpty() ? null : (long) optedOut.size());
+        shards, settings, summary, added, optedOut.isEmpty() ? null : (long) optedOut.size(),
+        index);
     dir.commit(manifest);
+    Takedown.deleteLists(supersededLists);
+    if (parent != null && parent.index() != null && index != null
+        && index.generation() != parent.index().generation()) {
+      deleteTree(DatasetIndex.generation(dir.root(), parent.index().generation()));
+    }
     // The batches' reports, rejections and summaries stay for people to read; their shard
     // files now live in shards/.
     for (String name : added) {
@@ -265,7 +333,117 @@ public final class RefreshDataset {
     deleteTree(dir.runs(version));
     Files.move(work, dir.runs(version), StandardCopyOption.ATOMIC_MOVE);
     Takedown.deleteShards(dir, replaced);
+    try {
+      writeReport(dir, version, summary, added);
+    } catch (IOException | RuntimeException e) {
+      System.err.println("winnow: the refresh's report could not be written: " + e);
+    }
     return manifest;
+  }
+
+  /**
+   * One report for the whole refresh in {@code runs/vN/report/}: its batches' rejections, the
+   * shards it added, the duplicate and seed thumbnails its batches kept, timings added up.
+   */
+  static void writeReport(DatasetDir dir, int version, RunSummary summary, List<String> added)
+      throws IOException {
+    Path runs = dir.runs(version);
+    List<Path> batches;
+    try (Stream<Path> files = Files.list(runs)) {
+      batches = files.filter(f -> f.getFileName().toString().startsWith("batch-")).sorted()
+          .toList();
+    }
+    Summarize.write(runs, summary);
+    Path report = runs.resolve(RunReport.DIR);
+    List<String> examples = new ArrayList<>();
+    for (String folder : List.of(RunReport.DUPLICATES, RunReport.SEEDS)) {
+      Path target = Files.createDirectories(report.resolve(folder));
+      Map<String, String> index = new TreeMap<>();
+      for (Path batch : batches) {
+        Path from = batch.resolve(RunReport.DIR).resolve(folder);
+        index.putAll(WriteThumbnails.index(from));
+        for (String file : WriteThumbnails.index(from).values()) {
+          Files.copy(from.resolve(file), target.resolve(file),
+              StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path batchExamples = from.resolve(RunReport.EXAMPLES_FILE);
+        if (folder.equals(RunReport.DUPLICATES) && Files.exists(batchExamples)) {
+          Json.mapper().readTree(batchExamples.toFile()).forEach(e -> examples.add(e.toString()));
+        }
+      }
+      DatasetDir.write(target.resolve(WriteThumbnails.INDEX), Json.writePretty(index));
+    }
+    DatasetDir.write(report.resolve(RunReport.DUPLICATES).resolve(RunReport.EXAMPLES_FILE),
+        "[\n" + String.join(",\n", examples) + "\n]\n");
+    Map<String, long[]> timings = new LinkedHashMap<>();
+    for (Path batch : batches) {
+      for (StageTimings.Timing t : StageTimings.read(batch)) {
+        long[] sum = timings.computeIfAbsent(t.stage(), s -> new long[2]);
+        sum[0] += Math.round(t.seconds() * 1e6);
+        sum[1] += t.items();
+      }
+    }
+    List<Path> shards = new ArrayList<>();
+    for (String name : added) {
+      if (name.startsWith(Manifest.versionName(version) + "-b")) { // not opt-out rewrites
+        shards.add(dir.shard(name).resolveSibling(name + ".tar"));
+      }
+    }
+    RunReport.write(runs, new RunReport.Sources(summary,
+        batches.stream().map(b -> b.resolve("rejections")).toList(),
+        batches.isEmpty() ? Map.of() : RunConfiguration.read(batches.get(0)), shards,
+        StageTimings.ordered(timings)));
+  }
+
+  /**
+   * Puts this refresh's index lists into the dataset's generation (a new one for the first
+   * version), and trains a new generation from all shards when the samples have outgrown the
+   * partitions. Nothing is live before the commit: list files carry this version's number.
+   */
+  private static Manifest.Index publishIndex(DatasetDir dir, Manifest parent, int version,
+      Path work, List<Manifest.Shard> shards, PipelineOptions options) throws IOException {
+    Path workIndex = work.resolve("index");
+    Integer dimension = parent != null && parent.index() != null ? parent.index().dimension()
+        : dimension(work.resolve("batch-00000"));
+    if (dimension == null) {
+      return null; // a dataset without embeddings has no index
+    }
+    int generationNumber = parent != null && parent.index() != null
+        ? parent.index().generation() : version;
+    Path generation = DatasetIndex.generation(dir.root(), generationNumber);
+    if (generationNumber == version) {
+      deleteTree(generation);
+      Files.createDirectories(generation);
+      if (Files.exists(DatasetIndex.centroids(workIndex))) {
+        Files.copy(DatasetIndex.centroids(workIndex), DatasetIndex.centroids(generation));
+      }
+    }
+    Path workLists = DatasetIndex.lists(workIndex);
+    if (Files.isDirectory(workLists)) {
+      try (Stream<Path> files = Files.walk(workLists)) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          Path target = DatasetIndex.lists(generation).resolve(workLists.relativize(file));
+          Files.createDirectories(target.getParent());
+          Files.deleteIfExists(target);
+          Files.copy(file, target);
+        }
+      }
+    }
+    long samples = shards.stream().mapToLong(Manifest.Shard::samples).sum();
+    int partitions = DatasetIndex.partitions(generation, dimension);
+    boolean untrained = !Files.exists(DatasetIndex.centroids(generation));
+    if ((untrained || DatasetIndex.outgrown(samples, partitions)) && generationNumber != version
+        && samples > 0) {
+      // Outgrown, or never trained (its first versions were empty): train a new generation on
+      // all shards (the old one goes after the commit).
+      generationNumber = version;
+      generation = DatasetIndex.generation(dir.root(), version);
+      deleteTree(generation);
+      IndexShards.run(shards.stream().map(s -> dir.shard(s.name()).toString()).toList(), null,
+          generation, Manifest.versionName(version) + "-all", dimension, options);
+      partitions = DatasetIndex.partitions(generation, dimension);
+    }
+    return new Manifest.Index(generationNumber, partitions, dimension);
   }
 
   private static Path findInBatches(Path work, String file) throws IOException {

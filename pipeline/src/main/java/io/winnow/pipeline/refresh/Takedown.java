@@ -66,14 +66,18 @@ public final class Takedown {
       List<String> ruleCopies = keepRules(dir, request.ruleFiles(), version);
       Applied applied = apply(dir, parent.shards(), version, request.keys(), ruleCopies, now,
           request.requestedBy());
+      List<Path> supersededLists = removeFromIndex(dir, parent.index(), current, version,
+          applied.removed());
       writeLogs(dir, version, applied.removed());
       Manifest manifest = new Manifest(version, current, now.toString(), "takedown",
           applied.shards().stream().mapToLong(Manifest.Shard::samples).sum(), applied.shards(),
-          parent.settings(), null, applied.added(), (long) applied.removed().size());
+          parent.settings(), null, applied.added(), (long) applied.removed().size(),
+          parent.index());
       dir.commit(manifest);
       if (!keepOldShards) {
         deleteShards(dir, applied.replaced());
       }
+      deleteLists(supersededLists);
       return manifest;
     }
   }
@@ -136,6 +140,56 @@ public final class Takedown {
       }
     }
     return new Applied(out, replaced, added, removed);
+  }
+
+  /**
+   * Writes, for each index list holding removed keys, {@code vNNNNNN-t-NAME} without them (it
+   * supersedes NAME once the version is committed). Returns the superseded lists, to delete after
+   * the commit.
+   */
+  static List<Path> removeFromIndex(DatasetDir dir, Manifest.Index index, int current,
+      int version, List<Logged> removed) throws IOException {
+    if (index == null || removed.isEmpty()) {
+      return List.of();
+    }
+    Set<String> keys = new HashSet<>();
+    removed.forEach(l -> keys.add(l.key()));
+    List<Path> superseded = new ArrayList<>();
+    Path lists = DatasetIndex.lists(DatasetIndex.generation(dir.root(), index.generation()));
+    if (!Files.isDirectory(lists)) {
+      return superseded;
+    }
+    List<Path> partitions;
+    try (var dirs = Files.list(lists)) {
+      partitions = dirs.filter(Files::isDirectory).sorted().toList();
+    }
+    for (Path partition : partitions) {
+      for (Path list : DatasetIndex.liveLists(partition, current)) {
+        DatasetIndex.ListFile file = DatasetIndex.read(list);
+        if (file.keys().stream().noneMatch(keys::contains)) {
+          continue;
+        }
+        List<String> keptKeys = new ArrayList<>();
+        List<float[]> keptVectors = new ArrayList<>();
+        for (int i = 0; i < file.keys().size(); i++) {
+          if (!keys.contains(file.keys().get(i))) {
+            keptKeys.add(file.keys().get(i));
+            keptVectors.add(file.vectors().row(i));
+          }
+        }
+        DatasetIndex.write(partition.resolve(Manifest.versionName(version) + "-t-"
+            + list.getFileName()), keptKeys, keptVectors, index.dimension());
+        superseded.add(list);
+      }
+    }
+    return superseded;
+  }
+
+  static void deleteLists(List<Path> lists) {
+    for (Path list : lists) {
+      deleteQuietly(Path.of(list + ".npy"));
+      deleteQuietly(Path.of(list + ".keys"));
+    }
   }
 
   private static String stripVersionPrefix(String name) {

@@ -65,9 +65,23 @@ public final class RunReport {
       @JsonProperty("clusters") Map<String, Map<String, Object>> clusters,
       @JsonProperty("stage_timings") List<StageTimings.Timing> stageTimings) {}
 
+  /**
+   * What a report is made from: one run's output folder, or the batches of a refresh together.
+   * The pipeline's duplicate and seed thumbnails are expected under {@code output/report/}.
+   */
+  public record Sources(RunSummary summary, List<Path> rejectionFolders,
+      Map<String, Object> config, List<Path> shards, List<StageTimings.Timing> timings) {}
+
   /** Writes report/index.html, its thumbnails and metrics.json under {@code output}. */
   public static Path write(Path output, String shardPrefix) throws IOException {
-    RunSummary summary = Summarize.read(output);
+    return write(output, new Sources(Summarize.read(output), List.of(output.resolve("rejections")),
+        RunConfiguration.read(output), WebDatasetReader.shards(output, shardPrefix),
+        StageTimings.read(output)));
+  }
+
+  /** As above, from {@code sources}; the report and metrics.json go under {@code output}. */
+  public static Path write(Path output, Sources sources) throws IOException {
+    RunSummary summary = sources.summary();
     Path reportDir = Files.createDirectories(output.resolve(DIR));
     List<DuplicateExample> pairs = readExamples(reportDir.resolve(DUPLICATES));
     Map<String, String> removedUrls = new TreeMap<>();
@@ -75,7 +89,8 @@ public final class RunReport {
     // Rejections are streamed: only the few shown are kept (the smallest keys, for a stable page).
     Map<String, Map<String, java.util.TreeSet<Rejection>>> kept = new TreeMap<>();
     java.util.TreeSet<Rejection> nearKept = new java.util.TreeSet<>(BY_KEY);
-    forEachRejection(output.resolve("rejections"), r -> {
+    for (Path rejectionFolder : sources.rejectionFolders()) {
+    forEachRejection(rejectionFolder, r -> {
       if (r.key() != null && removedUrls.containsKey(r.key())) {
         removedUrls.put(r.key(), r.url());
       }
@@ -86,6 +101,7 @@ public final class RunReport {
         keepSmallest(nearKept, r, NEAR_DUPLICATES_LISTED);
       }
     });
+    }
     Map<String, Map<String, List<Map<String, String>>>> examples = new TreeMap<>();
     kept.forEach((stage, reasons) -> reasons.forEach((reason, list) -> examples
         .computeIfAbsent(stage, st -> new TreeMap<>()).put(reason, shown(list))));
@@ -102,13 +118,13 @@ public final class RunReport {
     Map<String, Map<String, Long>> keptByCluster = new TreeMap<>();
     List<Sample> withFaceSamples = new ArrayList<>();
     List<Sample> others = new ArrayList<>();
-    Map<String, Object> config = RunConfiguration.read(output);
+    Map<String, Object> config = sources.config();
     @SuppressWarnings("unchecked")
     List<String> unsafeClasses = (List<String>) config.getOrDefault("filter.nsfw_unsafe_classes",
         List.of("Hentai", "Porn", "Sexy"));
     Map<String, Long> bySet = new TreeMap<>();
     Figures f = new Figures();
-    for (Path shard : WebDatasetReader.shards(output, shardPrefix)) {
+    for (Path shard : sources.shards()) {
       // Streamed: one sample in memory at a time, besides the few kept for the gallery.
       WebDatasetReader.read(shard, s -> {
         if (s.faces() != null) {
@@ -205,7 +221,7 @@ public final class RunReport {
     nsfwFigures.put("max_unsafe_score_kept", Math.round(f.maxUnsafe * 1e4) / 1e4);
     Metrics metrics = new Metrics(1, summary, funnel, examples, faceFigures, nsfwFigures, bySet,
         nearDuplicates, config, duplicateExamples, seedExamples, clusters,
-        StageTimings.read(output));
+        sources.timings());
     Files.writeString(output.resolve(METRICS), Json.writePretty(metrics), StandardCharsets.UTF_8);
     Path index = reportDir.resolve("index.html");
     Files.writeString(index, html(metrics, gallery), StandardCharsets.UTF_8);

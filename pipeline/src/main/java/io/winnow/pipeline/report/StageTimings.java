@@ -58,7 +58,8 @@ public final class StageTimings {
     return ordered(byStage);
   }
 
-  static List<Timing> ordered(Map<String, long[]> byStage) {
+  /** Timings from summed {micros, items} per stage, in pipeline order. */
+  public static List<Timing> ordered(Map<String, long[]> byStage) {
     List<String> names = new ArrayList<>(byStage.keySet());
     names.sort((a, b) -> {
       int ia = ORDER.indexOf(a);

@@ -132,6 +132,10 @@ class RefreshDatasetTest {
         .containsKeys(key("grass.jpg"), key("horse.png"));
     assertThat(v2.shards()).containsAll(v1.shards());
     assertThat(samples(dataset, 1)).isEqualTo(first);
+    // One report for the refresh, over both batches.
+    String report = Files.readString(dataset.resolve("runs/v000002/report/index.html"));
+    assertThat(report).contains("5 URLs · 2 accepted · 3 rejected")
+        .contains("already-seen").contains("chelsea_near_duplicate.jpg");
 
     // The same input again: nothing new, no request made, nothing lost.
     Manifest v3 = refresh(dataset, dir.resolve("v2.txt"), 2, RefreshDataset.Checkpoint.NONE);
@@ -249,5 +253,104 @@ class RefreshDatasetTest {
     assertThat(rejections(dataset, 3)).singleElement()
         .satisfies(r -> assertThat(r.detail()).isEqualTo("taken down in v000002"));
     assertThat(new TreeSet<>(samples(dataset, 3).keySet())).isEqualTo(after.keySet());
+  }
+
+  @Test
+  void aTakenDownImageLeavesTheIndexSoANearCopyOfItIsNewAgain() throws Exception {
+    Path dataset = dir.resolve("dataset");
+    refresh(dataset, urls("v1.txt", "chelsea.jpg", "coffee.jpg", "rocket.jpg"), 1,
+        RefreshDataset.Checkpoint.NONE);
+    String cat = key("chelsea.jpg");
+    assertThat(indexedKeys(dataset, 1)).contains(cat).hasSize(3);
+    Takedown.run(dataset, new Takedown.Request(Set.of(cat), List.of(), "test"), false);
+    assertThat(indexedKeys(dataset, 1)).doesNotContain(cat).hasSize(2);
+    Manifest v3 = refresh(dataset, urls("v3.txt", "chelsea_near_duplicate.jpg"), 1,
+        RefreshDataset.Checkpoint.NONE);
+    assertThat(v3.summary().accepted()).isEqualTo(1);
+    assertThat(indexedKeys(dataset, 1)).contains(key("chelsea_near_duplicate.jpg")).hasSize(3);
+  }
+
+  @Test
+  void anOptOutListGivenToARefreshRemovesExistingSamplesToo() throws Exception {
+    Path dataset = dir.resolve("dataset");
+    refresh(dataset, urls("v1.txt", "coffee.jpg", "rocket.jpg", "brick.jpg"), 1,
+        RefreshDataset.Checkpoint.NONE);
+    Path optOut = Files.write(dir.resolve("opt-out.txt"),
+        List.of(server.baseUrl() + "/images/coffee.jpg"));
+    Manifest v2 = refresh(dataset, config(urls("v2.txt", "grass.jpg")).withFilter(
+        io.winnow.pipeline.filter.FilterSettings.defaults().withLists(List.of(), List.of(),
+            List.of(optOut.toString()))), 1, RefreshDataset.Checkpoint.NONE);
+    assertThat(v2.removedSamples()).isEqualTo(1);
+    assertThat(samples(dataset, 2)).doesNotContainKey(key("coffee.jpg"))
+        .containsKeys(key("grass.jpg"), key("rocket.jpg"), key("brick.jpg"));
+    assertThat(indexedKeys(dataset, 1)).doesNotContain(key("coffee.jpg"));
+    assertThat(Files.readString(dataset.resolve("takedowns.jsonl")))
+        .contains(key("coffee.jpg")).contains("opt-out list of refresh v000002");
+    Manifest v3 = refresh(dataset, urls("v3.txt", "coffee.jpg"), 1,
+        RefreshDataset.Checkpoint.NONE);
+    assertThat(rejections(dataset, 3)).singleElement()
+        .satisfies(r -> assertThat(r.detail()).isEqualTo("taken down in v000002"));
+    assertThat(v3.samples()).isEqualTo(3);
+  }
+
+  @Test
+  void anOutgrownIndexIsRetrainedAsANewGenerationAndStillFindsOldImages() throws Exception {
+    Path dataset = dir.resolve("dataset");
+    System.setProperty("winnow.index.rebuild-above", "3");
+    try {
+      Manifest v1 = refresh(dataset, urls("v1.txt", "chelsea.jpg", "coffee.jpg", "rocket.jpg"),
+          1, RefreshDataset.Checkpoint.NONE);
+      assertThat(v1.index().generation()).isEqualTo(1);
+      Manifest v2 = refresh(dataset, urls("v2.txt", "grass.jpg"), 1,
+          RefreshDataset.Checkpoint.NONE);
+      assertThat(v2.index().generation()).isEqualTo(2);
+      assertThat(dataset.resolve("index/g000001")).doesNotExist();
+      assertThat(indexedKeys(dataset, 2)).hasSize(4).contains(key("chelsea.jpg"));
+      Manifest v3 = refresh(dataset, urls("v3.txt", "chelsea_near_duplicate.jpg"), 1,
+          RefreshDataset.Checkpoint.NONE);
+      assertThat(v3.summary().accepted()).isZero();
+      assertThat(rejections(dataset, 3)).singleElement().satisfies(r ->
+          assertThat(r.detail()).startsWith("near-duplicate of " + key("chelsea.jpg")));
+    } finally {
+      System.clearProperty("winnow.index.rebuild-above");
+    }
+  }
+
+  @Test
+  void transientFailuresAreRetriedOnceOldEnoughAndNothingElseIs() {
+    long now = java.time.Instant.parse("2026-11-26T12:00:00Z").getEpochSecond();
+    long week = 7 * 24 * 3600;
+    SeenUrl oldFailure = new SeenUrl("k", "http://x/a.jpg", 1, SeenUrl.REJECTED,
+        "http-server-error", "2026-11-18T12:00:00Z");
+    SeenUrl newFailure = new SeenUrl("k", "http://x/a.jpg", 1, SeenUrl.REJECTED, "timeout",
+        "2026-11-25T12:00:00Z");
+    assertThat(oldFailure.retryable(week, now)).isTrue();
+    assertThat(oldFailure.retryable(-1, now)).as("never").isFalse();
+    assertThat(newFailure.retryable(week, now)).isFalse();
+    assertThat(newFailure.retryable(0, now)).isTrue();
+    assertThat(new SeenUrl("k", "u", 1, SeenUrl.REJECTED, "http-not-found",
+        "2026-01-01T00:00:00Z").retryable(week, now)).as("permanent").isFalse();
+    assertThat(new SeenUrl("k", "u", 1, SeenUrl.ACCEPTED, null, "2026-01-01T00:00:00Z")
+        .retryable(0, now)).isFalse();
+    assertThat(new SeenUrl("k", "u", 1, SeenUrl.TAKEN_DOWN, null, "2026-01-01T00:00:00Z")
+        .retryable(0, now)).isFalse();
+  }
+
+  /** The keys in the live list files of an index generation. */
+  private static List<String> indexedKeys(Path dataset, int generation) throws IOException {
+    List<String> keys = new ArrayList<>();
+    Path lists = DatasetIndex.lists(DatasetIndex.generation(dataset, generation));
+    int current;
+    try (DatasetDir d = DatasetDir.openForReading(dataset)) {
+      current = d.current();
+    }
+    try (var partitions = Files.list(lists)) {
+      for (Path partition : partitions.toList()) {
+        for (Path list : DatasetIndex.liveLists(partition, current)) {
+          keys.addAll(DatasetIndex.read(list).keys());
+        }
+      }
+    }
+    return keys;
   }
 }
