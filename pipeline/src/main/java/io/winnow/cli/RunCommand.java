@@ -30,9 +30,20 @@ final class RunCommand implements Callable<Integer> {
           + "files or globs. Repeatable.")
   List<String> inputs;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
-      description = "Output folder: shards, rejections/, summary.json.")
+  @Option(names = {"-o", "--output"}, paramLabel = "DIR",
+      description = "Output folder: shards, rejections/, summary.json. One pass: an interrupted "
+          + "run starts over (use --dataset to resume).")
   Path output;
+
+  @Option(names = "--dataset", paramLabel = "DIR",
+      description = "Build version 1 of a versioned dataset folder instead (see `refresh`); an "
+          + "interrupted run resumes from its finished batches when re-run.")
+  Path dataset;
+
+  @Option(names = "--batches", defaultValue = "1", paramLabel = "N",
+      description = "With --dataset: process the input in N batches by key hash, the unit of "
+          + "resuming (default ${DEFAULT-VALUE}).")
+  int batches;
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "YAML or JSON file of option values (keys are option names without dashes);"
@@ -50,12 +61,31 @@ final class RunCommand implements Callable<Integer> {
             + " matches no file");
       }
     }
+    if ((output == null) == (dataset == null)) {
+      throw new ParameterException(spec.commandLine(), "give either --output or --dataset");
+    }
+    if (batches < 1) {
+      throw new ParameterException(spec.commandLine(), "--batches must be at least 1");
+    }
     WinnowConfig config;
     try {
       config = options.toConfig(inputs.stream().map(RunCommand::absolute).toList(),
-          output.toAbsolutePath().toString());
+          (output != null ? output : dataset.resolve("work")).toAbsolutePath().toString());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    if (dataset != null) {
+      if (java.nio.file.Files.exists(dataset.resolve(
+          io.winnow.pipeline.refresh.DatasetDir.CURRENT))) {
+        throw new ParameterException(spec.commandLine(), dataset + " already has versions: "
+            + "add to it with `winnow refresh`");
+      }
+      io.winnow.pipeline.refresh.Manifest manifest =
+          io.winnow.pipeline.refresh.RefreshDataset.refresh(config, dataset, batches,
+              7 * 24 * 3600, RunWinnow.options(options.runner, options.parallelism), System.err,
+              io.winnow.pipeline.refresh.RefreshDataset.Checkpoint.NONE);
+      VersionsCommand.print(spec.commandLine().getOut(), manifest);
+      return 0;
     }
     RunSummary summary = RunWinnow.run(config,
         RunWinnow.options(options.runner, options.parallelism), System.err,

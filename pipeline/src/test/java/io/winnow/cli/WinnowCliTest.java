@@ -67,6 +67,13 @@ class WinnowCliTest {
           urls.toString(), "--batches", "0")).isEqualTo(2);
       assertThat(WinnowCli.execute("takedown", "--dataset", dir.resolve("d").toString()))
           .isEqualTo(2);
+      assertThat(WinnowCli.execute("run", "-i", urls.toString())).isEqualTo(2);
+      Path versioned = Files.createDirectories(dir.resolve("versioned"));
+      Files.writeString(versioned.resolve("CURRENT"), "v000001\n");
+      assertThat(WinnowCli.execute("run", "-i", urls.toString(), "--dataset",
+          versioned.toString())).isEqualTo(2);
+      assertThat(err.toString()).contains("give either --output or --dataset")
+          .contains("already has versions: add to it with `winnow refresh`");
       assertThat(err.toString()).contains("--retry-failed-after takes a duration")
           .contains("--batches must be at least 1").contains("give --urls, --domains or --keys");
     } finally {
