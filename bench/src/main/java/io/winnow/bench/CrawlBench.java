@@ -66,24 +66,7 @@ public final class CrawlBench {
     System.out.printf(Locale.ROOT, "corpus: %.1f MB, %.1f KB per image%n", totalBytes / 1e6,
         totalBytes / 1e3 / images);
 
-    HttpServer server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-    server.createContext("/", exchange -> {
-      if (!exchange.getRequestURI().getPath().startsWith("/img/")) {
-        exchange.sendResponseHeaders(404, -1); // robots.txt: none, so everything is allowed
-        exchange.close();
-        return;
-      }
-      int index = Integer.parseInt(exchange.getRequestURI().getPath().replaceAll("\\D", ""));
-      byte[] body = corpus.get(index);
-      exchange.getResponseHeaders().set("Content-Type", "image/jpeg");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
-    server.setExecutor(Executors.newFixedThreadPool(8));
-    server.start();
+    HttpServer server = serve(corpus);
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
 
     try {
@@ -116,6 +99,32 @@ public final class CrawlBench {
       server.stop(0);
     }
     System.exit(0);
+  }
+
+  /**
+   * Serves image i at /img/i.jpg on loopback; anything else (robots.txt) is 404, so every image
+   * may be fetched.
+   */
+  static HttpServer serve(List<byte[]> corpus) throws java.io.IOException {
+    HttpServer server = HttpServer.create(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+    server.createContext("/", exchange -> {
+      if (!exchange.getRequestURI().getPath().startsWith("/img/")) {
+        exchange.sendResponseHeaders(404, -1); // robots.txt: none, so everything is allowed
+        exchange.close();
+        return;
+      }
+      int index = Integer.parseInt(exchange.getRequestURI().getPath().replaceAll("\\D", ""));
+      byte[] body = corpus.get(index);
+      exchange.getResponseHeaders().set("Content-Type", "image/jpeg");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.setExecutor(Executors.newFixedThreadPool(8));
+    server.start();
+    return server;
   }
 
   /** Fetch rate between 10% and 90% of the URLs fetched: the run without start-up and tail. */

@@ -31,24 +31,7 @@ public final class RefreshBench {
     int images = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int cores = Runtime.getRuntime().availableProcessors();
     List<byte[]> corpus = CrawlBench.makeImages(images, 320, 240);
-    HttpServer server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-    server.createContext("/", exchange -> {
-      if (!exchange.getRequestURI().getPath().startsWith("/img/")) {
-        exchange.sendResponseHeaders(404, -1); // robots.txt: none, so everything is allowed
-        exchange.close();
-        return;
-      }
-      int index = Integer.parseInt(exchange.getRequestURI().getPath().replaceAll("\\D", ""));
-      byte[] body = corpus.get(index);
-      exchange.getResponseHeaders().set("Content-Type", "image/jpeg");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
-    server.setExecutor(Executors.newFixedThreadPool(8));
-    server.start();
+    HttpServer server = CrawlBench.serve(corpus);
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
     Path dir = Files.createTempDirectory("winnow-refresh-bench");
     try {

@@ -6,7 +6,6 @@ import io.winnow.pipeline.refresh.Manifest;
 import io.winnow.pipeline.refresh.RefreshDataset;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

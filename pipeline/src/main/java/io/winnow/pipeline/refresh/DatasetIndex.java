@@ -166,6 +166,24 @@ public final class DatasetIndex {
     ShardFiles.publish(temp, file);
   }
 
+  /** A centroids file, read once by the pipeline, as a side input. */
+  static org.apache.beam.sdk.values.PCollectionView<float[]> centroidsView(
+      org.apache.beam.sdk.Pipeline pipeline, String file) {
+    return pipeline
+        .apply("CentroidsFile", org.apache.beam.sdk.transforms.Create.of(file)
+            .withCoder(org.apache.beam.sdk.coders.StringUtf8Coder.of()))
+        .apply("ReadCentroids", org.apache.beam.sdk.transforms.ParDo.of(new ReadCentroidsFn()))
+        .setCoder(new io.winnow.dedup.KeyedVector.FloatArrayCoder())
+        .apply("CentroidsView", org.apache.beam.sdk.transforms.View.asSingleton());
+  }
+
+  static final class ReadCentroidsFn extends org.apache.beam.sdk.transforms.DoFn<String, float[]> {
+    @ProcessElement
+    public void process(@Element String file, OutputReceiver<float[]> out) throws IOException {
+      out.output(readCentroids(Path.of(file)));
+    }
+  }
+
   /** The partitions a generation's centroids define (1 without centroids). */
   public static int partitions(Path generationDir, int dimension) throws IOException {
     Path file = centroids(generationDir);

@@ -9,10 +9,8 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -46,17 +44,7 @@ public final class IndexShards {
         ReadDatasetVectors.of(shards));
     PCollectionView<float[]> view;
     if (centroids != null) {
-      view = pipeline.apply("CentroidsFile", Create.of(centroids.toString())
-              .withCoder(StringUtf8Coder.of()))
-          .apply("ReadCentroids", ParDo.of(new DoFn<String, float[]>() {
-            @ProcessElement
-            public void process(@Element String file, OutputReceiver<float[]> out)
-                throws IOException {
-              out.output(DatasetIndex.readCentroids(Path.of(file)));
-            }
-          }))
-          .setCoder(new KeyedVector.FloatArrayCoder())
-          .apply("CentroidsView", View.asSingleton());
+      view = DatasetIndex.centroidsView(pipeline, centroids.toString());
     } else {
       PCollection<float[]> trained = KnnJoin.trainedCentroids(vectors, dimension, 0,
           DatasetIndex.targetPartition(), 100_000);

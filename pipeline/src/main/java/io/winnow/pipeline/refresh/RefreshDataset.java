@@ -100,9 +100,8 @@ public final class RefreshDataset {
           version));
       List<String> seenLogs = dir.committedSeenLogs();
       for (int b = 0; b < request.batches(); b++) {
-        Path batchDir = work.resolve(String.format(java.util.Locale.ROOT, "batch-%05d", b));
-        String prefix = Manifest.versionName(version) + "-b" + String.format(
-            java.util.Locale.ROOT, "%05d", b);
+        Path batchDir = batchDir(work, b);
+        String prefix = batchPrefix(version, b);
         if (Files.exists(batchDir.resolve(".done"))) {
           if (progress != null) {
             progress.println("[winnow] batch " + (b + 1) + "/" + request.batches()
@@ -133,6 +132,16 @@ public final class RefreshDataset {
       checkpoint.reached("before-commit");
       return commit(dir, parent, version, work, request, optOut, takedownRules, options);
     }
+  }
+
+  /** A batch's output folder. */
+  static Path batchDir(Path work, int batch) {
+    return work.resolve(String.format(java.util.Locale.ROOT, "batch-%05d", batch));
+  }
+
+  /** A batch's shard and index-list names start with this: unique across versions. */
+  static String batchPrefix(int version, int batch) {
+    return Manifest.versionName(version) + String.format(java.util.Locale.ROOT, "-b%05d", batch);
   }
 
   /** The centroids new vectors are assigned with: the generation's, or this refresh's own. */
@@ -228,9 +237,8 @@ public final class RefreshDataset {
     Path seenTemp = work.resolve("seen.jsonl");
     try (BufferedWriter seen = Files.newBufferedWriter(seenTemp, StandardCharsets.UTF_8)) {
       for (int b = 0; b < request.batches(); b++) {
-        Path batchDir = work.resolve(String.format(java.util.Locale.ROOT, "batch-%05d", b));
-        String prefix = Manifest.versionName(version) + "-b" + String.format(
-            java.util.Locale.ROOT, "%05d", b);
+        Path batchDir = batchDir(work, b);
+        String prefix = batchPrefix(version, b);
         summaries.add(Summarize.read(batchDir));
         for (Path tar : shardTars(batchDir, prefix)) {
           String file = tar.getFileName().toString();
@@ -297,7 +305,7 @@ public final class RefreshDataset {
     Manifest.Index index = publishIndex(dir, parent, version, work, shards, options);
     RunSummary summary = sum(summaries);
     Map<String, Object> settings = new LinkedHashMap<>();
-    Map<String, Object> runConfig = RunConfiguration.read(work.resolve("batch-00000"));
+    Map<String, Object> runConfig = RunConfiguration.read(batchDir(work, 0));
     for (String key : List.of("embed.model", "embed.model_sha256", "embed.dimension",
         "dedup.threshold", "dedup.eval_threshold", "filter.nsfw_threshold", "filter.faces",
         "filter.nsfw_model")) {
@@ -404,7 +412,7 @@ public final class RefreshDataset {
       Path work, List<Manifest.Shard> shards, PipelineOptions options) throws IOException {
     Path workIndex = work.resolve("index");
     Integer dimension = parent != null && parent.index() != null ? parent.index().dimension()
-        : dimension(work.resolve("batch-00000"));
+        : dimension(batchDir(work, 0));
     if (dimension == null) {
       return null; // a dataset without embeddings has no index
     }

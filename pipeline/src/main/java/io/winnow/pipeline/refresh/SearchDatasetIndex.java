@@ -17,12 +17,10 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -57,17 +55,7 @@ public final class SearchDatasetIndex
 
   @Override
   public PCollection<KV<String, List<Neighbor>>> expand(PCollection<KeyedVector> queries) {
-    PCollectionView<float[]> view = queries.getPipeline()
-        .apply("CentroidsFile", Create.of(centroids).withCoder(StringUtf8Coder.of()))
-        .apply("ReadCentroids", ParDo.of(new DoFn<String, float[]>() {
-          @ProcessElement
-          public void process(@Element String file, OutputReceiver<float[]> out)
-              throws IOException {
-            out.output(DatasetIndex.readCentroids(Path.of(file)));
-          }
-        }))
-        .setCoder(new KeyedVector.FloatArrayCoder())
-        .apply("CentroidsView", View.asSingleton());
+    PCollectionView<float[]> view = DatasetIndex.centroidsView(queries.getPipeline(), centroids);
     ListCoder<Neighbor> neighbors = ListCoder.of(new Neighbor.Coder());
     return queries
         .apply("AssignQueries", ParDo.of(KnnJoin.assignToCentroids(view, dimension, PROBES))
