@@ -1,5 +1,8 @@
 package io.winnow.cli;
 
+import io.winnow.pipeline.refresh.DatasetDir;
+import io.winnow.pipeline.refresh.Manifest;
+import io.winnow.pipeline.refresh.RefreshDataset;
 import io.winnow.pipeline.report.RunReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +21,8 @@ final class ReportCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(paramLabel = "DIR", description = "The output folder of a run.")
+  @Parameters(paramLabel = "DIR", description = "The output folder of a run, or a versioned "
+      + "dataset folder (its current version's report).")
   Path dir;
 
   @Option(names = "--shard-prefix", defaultValue = "shard", paramLabel = "NAME",
@@ -27,6 +31,21 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (Files.isDirectory(dir.resolve("versions"))) {
+      // A versioned dataset: the current version's refresh report, over its batches.
+      try (DatasetDir dataset = DatasetDir.openForReading(dir)) {
+        Manifest manifest = dataset.manifest(dataset.current());
+        if (manifest.summary() == null) {
+          throw new ParameterException(spec.commandLine(), Manifest.versionName(
+              manifest.version()) + " is a takedown: it has no run to report on");
+        }
+        RefreshDataset.writeReport(dataset, manifest.version(), manifest.summary(),
+            manifest.addedShards());
+        spec.commandLine().getOut().println("Wrote " + dataset.runs(manifest.version())
+            .resolve(RunReport.DIR).resolve("index.html"));
+      }
+      return 0;
+    }
     if (!Files.isRegularFile(dir.resolve("summary.json"))) {
       throw new ParameterException(spec.commandLine(), dir + " has no summary.json: not the "
           + "output of a finished run");

@@ -1,46 +1,46 @@
 package io.winnow.pipeline;
 
+import io.winnow.dedup.Decontaminate;
+import io.winnow.dedup.DropNearDuplicates;
+import io.winnow.dedup.KeyedVector;
+import io.winnow.dedup.KnnJoin;
 import io.winnow.filters.BlurFaces;
 import io.winnow.filters.DomainPolicy;
 import io.winnow.filters.DropUnsafeDomains;
 import io.winnow.pipeline.crawl.FetchImages;
 import io.winnow.pipeline.crawl.FetchSettings;
+import io.winnow.pipeline.decode.DecodeImages;
+import io.winnow.pipeline.embed.EmbedImages;
+import io.winnow.pipeline.export.ShardStats;
+import io.winnow.pipeline.export.WriteWebDataset;
 import io.winnow.pipeline.filter.ClassifyNsfw;
 import io.winnow.pipeline.filter.FilterSettings;
 import io.winnow.pipeline.filter.SafetyLists;
-import io.winnow.pipeline.decode.DecodeImages;
-import io.winnow.dedup.Decontaminate;
-import io.winnow.dedup.DropNearDuplicates;
-import io.winnow.dedup.KeyedVector;
-import io.winnow.dedup.KnnJoin;
-import io.winnow.pipeline.report.RunReport;
-import io.winnow.pipeline.report.WriteJsonArray;
-import io.winnow.pipeline.report.WriteThumbnails;
-import org.apache.beam.sdk.transforms.Top;
-import org.apache.beam.sdk.transforms.Filter;
+import io.winnow.pipeline.read.ReadImageSet;
+import io.winnow.pipeline.read.ReadUrlLists;
 import io.winnow.pipeline.refresh.SearchDatasetIndex;
 import io.winnow.pipeline.refresh.SkipSeenUrls;
-import io.winnow.pipeline.read.ReadImageSet;
-import io.winnow.retrieval.RetrieveFromSeeds;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import io.winnow.pipeline.embed.EmbedImages;
-import io.winnow.schemas.ModelDescriptor;
-import io.winnow.pipeline.export.ShardStats;
-import io.winnow.pipeline.export.WriteWebDataset;
-import io.winnow.pipeline.read.ReadUrlLists;
+import io.winnow.pipeline.report.RunReport;
 import io.winnow.pipeline.report.Summarize;
+import io.winnow.pipeline.report.WriteJsonArray;
 import io.winnow.pipeline.report.WriteRejections;
+import io.winnow.pipeline.report.WriteThumbnails;
+import io.winnow.retrieval.RetrieveFromSeeds;
+import io.winnow.schemas.ModelDescriptor;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.RunSummary;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.UrlRecord;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.Top;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -59,7 +59,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * every stage ──────────────────────────────────────────── rejections ─▶ rejections/*.jsonl
  * </pre>
  * (ClassifyNsfw runs after EmbedImages instead when the embedding model is the classifier: one
- * forward pass gives both.)
+ * forward pass gives both. A batch of a refresh adds SkipSeenUrls after ReadUrlLists, and drops
+ * near-copies of the dataset's samples, found in its persisted index, before DropNearDuplicates.)
  * </pre>
  */
 public final class WinnowPipeline {
@@ -123,9 +124,7 @@ public final class WinnowPipeline {
     // 2c. Faces: blurred (or the image dropped) before anything is embedded or stored.
     if (filter.faces() != FilterSettings.FaceMode.OFF) {
       PCollectionTuple blurred = accepted.apply("BlurFaces", BlurFaces.with(
-          new BlurFaces.Settings(filter.faces() == FilterSettings.FaceMode.DROP,
-              filter.faceDetector(), filter.faceScore(), filter.faceMargin(),
-              filter.blurStyle(), config.decode().jpegQuality())));
+          faceSettings(config, filter.faces() == FilterSettings.FaceMode.DROP)));
       accepted = blurred.get(BlurFaces.KEPT);
       stageRejections = stageRejections.and(blurred.get(BlurFaces.REJECTIONS));
     }
@@ -316,12 +315,16 @@ public final class WinnowPipeline {
         .apply("Each" + step, Flatten.iterables());
     FilterSettings filter = config.filter();
     if (filter.faces() != FilterSettings.FaceMode.OFF) {
-      shown = shown.apply("BlurFaces" + step, BlurFaces.with(new BlurFaces.Settings(false,
-              filter.faceDetector(), filter.faceScore(), filter.faceMargin(),
-              filter.blurStyle(), config.decode().jpegQuality())))
+      shown = shown.apply("BlurFaces" + step, BlurFaces.with(faceSettings(config, false)))
           .get(BlurFaces.KEPT);
     }
     shown.apply("Thumbnails" + step, WriteThumbnails.to(reportFolder(config, RunReport.SEEDS)));
+  }
+
+  private static BlurFaces.Settings faceSettings(WinnowConfig config, boolean drop) {
+    FilterSettings filter = config.filter();
+    return new BlurFaces.Settings(drop, filter.faceDetector(), filter.faceScore(),
+        filter.faceMargin(), filter.blurStyle(), config.decode().jpegQuality());
   }
 
   /** Top keeps the largest: the smallest hash ranks highest. */

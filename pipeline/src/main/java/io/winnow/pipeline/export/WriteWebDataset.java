@@ -1,7 +1,6 @@
 package io.winnow.pipeline.export;
 
 import io.winnow.pipeline.report.Progress;
-import io.winnow.schemas.Json;
 import io.winnow.schemas.Sample;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -9,11 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -140,8 +136,8 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
       try {
         List<Spooled> index = spool(shard.getValue(), spool);
         index.sort(Comparator.comparing(Spooled::key));
-        ShardStats stats = writeShard(dir, name, spool, index, start);
-        timer.record(java.time.Duration.between(start, Instant.now()).toNanos(), stats.count());
+        ShardStats stats = writeShard(dir, name, spool, index);
+        timer.record(Duration.between(start, Instant.now()).toNanos(), stats.count());
         written.inc(stats.count());
         shards.inc();
         Progress.global().written(stats.count());
@@ -182,86 +178,18 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
       return index;
     }
 
-    private ShardStats writeShard(Path dir, String name, Path spool, List<Spooled> index,
-        Instant start) throws IOException {
-      Path tarPath = dir.resolve(name + ".tar");
-      Path parquetPath = dir.resolve(name + ".parquet");
-      Path statsPath = dir.resolve(name + "_stats.json");
-      Path npyPath = dir.resolve(name + ".npy");
-      Path tarTemp = ShardFiles.temporary(tarPath);
-      Path npyTemp = ShardFiles.temporary(npyPath);
-      Path parquetTemp = ShardFiles.temporary(parquetPath);
-      Path statsTemp = ShardFiles.temporary(statsPath);
+    private ShardStats writeShard(Path dir, String name, Path spool, List<Spooled> index)
+        throws IOException {
       Sample.Coder coder = new Sample.Coder();
-      long imageBytes = 0;
       try (RandomAccessFile in = new RandomAccessFile(spool.toFile(), "r");
-          OutputStream tarOut = new BufferedOutputStream(Files.newOutputStream(tarTemp), 1 << 20);
-          TarShardWriter tar = new TarShardWriter(tarOut);
-          ParquetMetadataWriter parquet = new ParquetMetadataWriter(parquetTemp)) {
-        OutputStream npy = null;
-        try {
-          for (Spooled entry : index) {
-            byte[] bytes = new byte[entry.length()];
-            in.seek(entry.offset());
-            in.readFully(bytes);
-            Sample sample = coder.decode(new ByteArrayInputStream(bytes));
-            tar.write(sample);
-            parquet.write(sample);
-            npy = writeEmbedding(npy, npyTemp, index.size(), sample);
-            imageBytes += sample.image().length;
-          }
-        } finally {
-          if (npy != null) {
-            npy.close();
-          }
+          ShardWriter writer = new ShardWriter(dir, name, index.size())) {
+        for (Spooled entry : index) {
+          byte[] bytes = new byte[entry.length()];
+          in.seek(entry.offset());
+          in.readFully(bytes);
+          writer.write(coder.decode(new ByteArrayInputStream(bytes)));
         }
-      } catch (IOException | RuntimeException e) {
-        Files.deleteIfExists(tarTemp);
-        Files.deleteIfExists(parquetTemp);
-        Files.deleteIfExists(npyTemp);
-        throw e;
-      }
-      force(tarTemp);
-      Instant end = Instant.now();
-      ShardStats stats = new ShardStats(name, index.size(), index.size(), imageBytes,
-          Files.size(tarTemp), index.isEmpty() ? null : index.get(0).key(),
-          index.isEmpty() ? null : index.get(index.size() - 1).key(), start.toString(),
-          end.toString(), Duration.between(start, end).toMillis() / 1000.0);
-      Files.writeString(statsTemp, Json.writePretty(stats), StandardCharsets.UTF_8);
-      // Metadata first, the tar last: a visible tar always has its metadata beside it.
-      ShardFiles.publish(parquetTemp, parquetPath);
-      ShardFiles.publish(statsTemp, statsPath);
-      if (Files.exists(npyTemp)) {
-        ShardFiles.publish(npyTemp, npyPath);
-      }
-      ShardFiles.publish(tarTemp, tarPath);
-      return stats;
-    }
-
-    /**
-     * Embeddings go to {@code prefix-000000.npy}, one row per sample in the tar's (key) order, so
-     * row i of the .npy is row i of the Parquet file; no file when samples carry none.
-     */
-    private static OutputStream writeEmbedding(OutputStream npy, Path npyTemp, int rows,
-        Sample sample) throws IOException {
-      float[] embedding = sample.embedding();
-      if (npy == null) {
-        if (embedding == null) {
-          return null;
-        }
-        npy = new BufferedOutputStream(Files.newOutputStream(npyTemp), 1 << 20);
-        NpyFiles.header(npy, rows, embedding.length);
-      } else if (embedding == null) {
-        throw new IllegalStateException("sample " + sample.key() + " has no embedding while "
-            + "others in its shard do");
-      }
-      NpyFiles.row(npy, embedding);
-      return npy;
-    }
-
-    private static void force(Path file) throws IOException {
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        channel.force(true);
+        return writer.finish();
       }
     }
   }

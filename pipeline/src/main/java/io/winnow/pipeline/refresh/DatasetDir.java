@@ -216,7 +216,11 @@ public final class DatasetDir implements AutoCloseable {
     }
   }
 
+  /** Deletes a folder and all below it; nothing when it does not exist. */
   static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.delete(p);

@@ -353,7 +353,8 @@ public final class RefreshDataset {
    * One report for the whole refresh in {@code runs/vN/report/}: its batches' rejections, the
    * shards it added, the duplicate and seed thumbnails its batches kept, timings added up.
    */
-  static void writeReport(DatasetDir dir, int version, RunSummary summary, List<String> added)
+  public static void writeReport(DatasetDir dir, int version, RunSummary summary,
+      List<String> added)
       throws IOException {
     Path runs = dir.runs(version);
     List<Path> batches;
@@ -507,29 +508,13 @@ public final class RefreshDataset {
     return io.winnow.pipeline.export.WebDatasetReader.shards(batchDir, prefix);
   }
 
-  /** Streams a batch's rejections, one line at a time. */
   static void forEachRejection(Path folder, java.util.function.Consumer<Rejection> each)
       throws IOException {
-    if (!Files.isDirectory(folder)) {
-      return;
-    }
-    try (Stream<Path> files = Files.list(folder)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList()) {
-        try (Stream<String> lines = Files.lines(file)) {
-          lines.filter(l -> !l.isBlank()).forEach(l -> each.accept(Json.read(l, Rejection.class)));
-        }
-      }
-    }
+    RunReport.forEachRejection(folder, each);
   }
 
   static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    DatasetDir.deleteTree(dir);
   }
+
 }

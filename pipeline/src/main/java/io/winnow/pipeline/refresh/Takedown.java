@@ -113,7 +113,8 @@ public final class Takedown {
       // The Parquet keys and URLs say whether the shard is affected: most are not, and are
       // neither read further nor rewritten.
       Map<String, String> matched = new HashMap<>();
-      for (String[] row : ReadDatasetVectors.keysAndUrls(Path.of(base + ".parquet"))) {
+      List<String[]> rows = ReadDatasetVectors.keysAndUrls(Path.of(base + ".parquet"));
+      for (String[] row : rows) {
         String why = match(row[0], row[1], keys, rules);
         if (why != null) {
           matched.put(row[0], why);
@@ -125,14 +126,14 @@ public final class Takedown {
       }
       String name = Manifest.versionName(version) + "-t-" + stripVersionPrefix(shard.name());
       ShardRewriter.Result result = ShardRewriter.rewrite(base, dir.shard(name),
-          s -> matched.containsKey(s.key()));
+          matched.keySet(), rows.size());
       for (Sample s : result.removed()) {
         removed.add(new Logged(now.toString(), version, s.key(), s.url(), shard.name(),
             matched.get(s.key()), requestedBy));
       }
       replaced.add(shard.name());
-      if (result.kept() > 0) {
-        out.add(new Manifest.Shard(name, result.kept(), result.tarBytes(),
+      if (result.stats().count() > 0) {
+        out.add(new Manifest.Shard(name, result.stats().count(), result.stats().tarBytes(),
             DatasetDir.sha256(dir.shard(name).resolveSibling(name + ".tar")), version));
         added.add(name);
       } else {

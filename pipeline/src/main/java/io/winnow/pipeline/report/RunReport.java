@@ -329,7 +329,8 @@ public final class RunReport {
     return out;
   }
 
-  private static void forEachRejection(Path folder, java.util.function.Consumer<Rejection> each)
+  /** Streams the rejections of a run's {@code rejections/} folder, one line at a time. */
+  public static void forEachRejection(Path folder, java.util.function.Consumer<Rejection> each)
       throws IOException {
     if (!Files.isDirectory(folder)) {
       return;

@@ -136,6 +136,11 @@ class RefreshDatasetTest {
     String report = Files.readString(dataset.resolve("runs/v000002/report/index.html"));
     assertThat(report).contains("5 URLs · 2 accepted · 3 rejected")
         .contains("already-seen").contains("chelsea_near_duplicate.jpg");
+    // `winnow report DATASET` rebuilds it.
+    Files.delete(dataset.resolve("runs/v000002/report/index.html"));
+    assertThat(io.winnow.cli.WinnowCli.execute("report", dataset.toString())).isZero();
+    assertThat(Files.readString(dataset.resolve("runs/v000002/report/index.html")))
+        .isEqualTo(report);
 
     // The same input again: nothing new, no request made, nothing lost.
     Manifest v3 = refresh(dataset, dir.resolve("v2.txt"), 2, RefreshDataset.Checkpoint.NONE);
