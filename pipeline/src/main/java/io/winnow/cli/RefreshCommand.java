@@ -28,9 +28,8 @@ final class RefreshCommand implements Callable<Integer> {
       description = "The dataset folder (created by the first refresh).")
   Path dataset;
 
-  @Option(names = {"-i", "--input"}, required = true, split = ",", paramLabel = "FILE|GLOB",
-      description = "URL lists, as for `run`.")
-  List<String> inputs;
+  @Mixin
+  InputLists inputs;
 
   @Option(names = "--batches", defaultValue = "1", paramLabel = "N",
       description = "Process the input in N batches by key hash (default ${DEFAULT-VALUE}); an "
@@ -47,15 +46,8 @@ final class RefreshCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    for (String input : inputs) {
-      if (!RunCommand.matchesSomething(input)) {
-        throw new ParameterException(spec.commandLine(), "--input " + input
-            + " matches no file");
-      }
-    }
-    if (batches < 1) {
-      throw new ParameterException(spec.commandLine(), "--batches must be at least 1");
-    }
+    List<String> lists = inputs.checked(spec.commandLine());
+    InputLists.checkBatches(spec.commandLine(), batches);
     long retryAfter;
     try {
       retryAfter = retryFailedAfter.equals("never") ? -1
@@ -66,9 +58,7 @@ final class RefreshCommand implements Callable<Integer> {
     }
     WinnowConfig config;
     try {
-      config = options.toConfig(inputs.stream().map(i -> i.contains("://") ? i
-          : Path.of(i).toAbsolutePath().toString()).toList(),
-          dataset.toAbsolutePath().resolve("work").toString());
+      config = options.toConfig(lists, dataset.toAbsolutePath().resolve("work").toString());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -25,10 +25,8 @@ final class RunCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = {"-i", "--input"}, required = true, split = ",", paramLabel = "FILE|GLOB",
-      description = "URL lists: txt, csv, tsv, jsonl or parquet, optionally .gz/.bz2/.zst; "
-          + "files or globs. Repeatable.")
-  List<String> inputs;
+  @Mixin
+  InputLists inputs;
 
   @Option(names = {"-o", "--output"}, paramLabel = "DIR",
       description = "Output folder: shards, rejections/, summary.json. One pass: an interrupted "
@@ -45,31 +43,19 @@ final class RunCommand implements Callable<Integer> {
           + "resuming (default ${DEFAULT-VALUE}).")
   int batches;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "YAML or JSON file of option values (keys are option names without dashes);"
-          + " flags given here win.")
-  Path config;
-
   @Mixin
   RunOptions options;
 
   @Override
   public Integer call() throws IOException {
-    for (String input : inputs) {
-      if (!matchesSomething(input)) {
-        throw new ParameterException(spec.commandLine(), "--input " + input
-            + " matches no file");
-      }
-    }
+    List<String> lists = inputs.checked(spec.commandLine());
     if ((output == null) == (dataset == null)) {
       throw new ParameterException(spec.commandLine(), "give either --output or --dataset");
     }
-    if (batches < 1) {
-      throw new ParameterException(spec.commandLine(), "--batches must be at least 1");
-    }
+    InputLists.checkBatches(spec.commandLine(), batches);
     WinnowConfig config;
     try {
-      config = options.toConfig(inputs.stream().map(RunCommand::absolute).toList(),
+      config = options.toConfig(lists,
           (output != null ? output : dataset.resolve("work")).toAbsolutePath().toString());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -92,10 +78,6 @@ final class RunCommand implements Callable<Integer> {
         System.console() != null);
     WinnowCli.printSummary(spec.commandLine().getOut(), summary, output.toAbsolutePath());
     return 0;
-  }
-
-  private static String absolute(String input) {
-    return input.contains("://") ? input : Path.of(input).toAbsolutePath().toString();
   }
 
   /** Whether a local file or glob names at least one file (remote schemes are left to Beam). */
