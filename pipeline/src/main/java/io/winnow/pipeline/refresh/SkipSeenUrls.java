@@ -89,7 +89,14 @@ public final class SkipSeenUrls extends PTransform<PCollection<UrlRecord>, PColl
       if (line.isBlank()) {
         return;
       }
-      SeenUrl seen = Json.read(line, SeenUrl.class);
+      SeenUrl seen;
+      try {
+        seen = Json.read(line, SeenUrl.class);
+      } catch (RuntimeException e) {
+        // Not an input problem: without its history the refresh cannot tell what is new.
+        throw new IllegalStateException("a line of the dataset's seen/ logs is damaged, so the "
+            + "refresh stops rather than guess what is new: " + line, e);
+      }
       if (settings.owns(seen.key())) {
         out.output(KV.of(seen.key(), seen));
       }
