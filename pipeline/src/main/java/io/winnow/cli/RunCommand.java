@@ -68,7 +68,8 @@ final class RunCommand implements Callable<Integer> {
       }
       io.winnow.pipeline.refresh.Manifest manifest =
           io.winnow.pipeline.refresh.RefreshDataset.refresh(config, dataset, batches,
-              7 * 24 * 3600, RunWinnow.options(options.runner, options.parallelism), System.err,
+              io.winnow.pipeline.refresh.RefreshDataset.DEFAULT_RETRY_SECONDS,
+              RunWinnow.options(options.runner, options.parallelism), System.err,
               io.winnow.pipeline.refresh.RefreshDataset.Checkpoint.NONE);
       VersionsCommand.print(spec.commandLine().getOut(), manifest);
       return 0;

@@ -62,6 +62,9 @@ public final class RefreshDataset {
     Checkpoint NONE = point -> { };
   }
 
+  /** Transient failures are fetched again once a week old, unless asked otherwise. */
+  public static final long DEFAULT_RETRY_SECONDS = 7 * 24 * 3600;
+
   /** What was asked: a resumed refresh must ask the same. */
   record Request(List<String> inputs, int batches, long retryAfterSeconds, long nowEpochSeconds) {}
 
@@ -108,7 +111,7 @@ public final class RefreshDataset {
                 + ": finished earlier, kept");
           }
         } else {
-          deleteTree(batchDir);
+          DatasetDir.deleteTree(batchDir);
           deleteLists(workIndex, prefix);
           Path centroids = centroids(generation, workIndex);
           RefreshSettings settings = new RefreshSettings(b, request.batches(), seenLogs,
@@ -255,7 +258,7 @@ public final class RefreshDataset {
               DatasetDir.sha256(tar), version));
           added.add(name);
         }
-        forEachRejection(batchDir.resolve("rejections"), r -> {
+        RunReport.forEachRejection(batchDir.resolve("rejections"), r -> {
           if (r.reason() == Reason.ALREADY_SEEN || r.reason() == Reason.DUPLICATE_URL
               || r.key() == null) {
             return; // already in an earlier log; a row without a key has nothing to skip by
@@ -325,7 +328,7 @@ public final class RefreshDataset {
     Takedown.deleteLists(supersededLists);
     if (parent != null && parent.index() != null && index != null
         && index.generation() != parent.index().generation()) {
-      deleteTree(DatasetIndex.generation(dir.root(), parent.index().generation()));
+      DatasetDir.deleteTree(DatasetIndex.generation(dir.root(), parent.index().generation()));
     }
     // The batches' reports, rejections and summaries stay for people to read; their shard
     // files now live in shards/.
@@ -338,7 +341,7 @@ public final class RefreshDataset {
       }
     }
     Files.createDirectories(dir.runs(version).getParent());
-    deleteTree(dir.runs(version));
+    DatasetDir.deleteTree(dir.runs(version));
     Files.move(work, dir.runs(version), StandardCopyOption.ATOMIC_MOVE);
     Takedown.deleteShards(dir, replaced);
     try {
@@ -421,7 +424,7 @@ public final class RefreshDataset {
         ? parent.index().generation() : version;
     Path generation = DatasetIndex.generation(dir.root(), generationNumber);
     if (generationNumber == version) {
-      deleteTree(generation);
+      DatasetDir.deleteTree(generation);
       Files.createDirectories(generation);
       if (Files.exists(DatasetIndex.centroids(workIndex))) {
         Files.copy(DatasetIndex.centroids(workIndex), DatasetIndex.centroids(generation));
@@ -447,7 +450,7 @@ public final class RefreshDataset {
       // all shards (the old one goes after the commit).
       generationNumber = version;
       generation = DatasetIndex.generation(dir.root(), version);
-      deleteTree(generation);
+      DatasetDir.deleteTree(generation);
       IndexShards.run(shards.stream().map(s -> dir.shard(s.name()).toString()).toList(), null,
           generation, Manifest.versionName(version) + "-all", dimension, options);
       partitions = DatasetIndex.partitions(generation, dimension);
@@ -506,15 +509,6 @@ public final class RefreshDataset {
       return List.of();
     }
     return io.winnow.pipeline.export.WebDatasetReader.shards(batchDir, prefix);
-  }
-
-  static void forEachRejection(Path folder, java.util.function.Consumer<Rejection> each)
-      throws IOException {
-    RunReport.forEachRejection(folder, each);
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    DatasetDir.deleteTree(dir);
   }
 
 }

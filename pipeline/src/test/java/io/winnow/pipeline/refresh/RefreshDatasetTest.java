@@ -60,7 +60,7 @@ class RefreshDatasetTest {
 
   private static Manifest refresh(Path dataset, WinnowConfig config, int batches,
       RefreshDataset.Checkpoint checkpoint) throws IOException {
-    return RefreshDataset.refresh(config, dataset, batches, 7 * 24 * 3600,
+    return RefreshDataset.refresh(config, dataset, batches, RefreshDataset.DEFAULT_RETRY_SECONDS,
         RunWinnow.options("flink", 2), null, checkpoint);
   }
 
@@ -87,7 +87,7 @@ class RefreshDatasetTest {
     List<Rejection> all = new ArrayList<>();
     try (var batches = Files.list(dataset.resolve("runs").resolve(Manifest.versionName(version)))) {
       for (Path batch : batches.filter(Files::isDirectory).toList()) {
-        RefreshDataset.forEachRejection(batch.resolve("rejections"), all::add);
+        io.winnow.pipeline.report.RunReport.forEachRejection(batch.resolve("rejections"), all::add);
       }
     }
     return all;
