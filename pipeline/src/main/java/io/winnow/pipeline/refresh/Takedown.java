@@ -54,12 +54,13 @@ public final class Takedown {
   /** {@code winnow takedown}: a new version without the matching samples. */
   public static Manifest run(Path dataset, Request request, boolean keepOldShards)
       throws IOException {
+    if (!Files.exists(dataset.resolve(DatasetDir.CURRENT))) {
+      // Checked before opening, which would create the folder's layout.
+      throw new IllegalArgumentException(dataset + " has no committed version to take down from");
+    }
     try (DatasetDir dir = DatasetDir.openForWriting(dataset)) {
       dir.removeUncommitted();
       int current = dir.current();
-      if (current == 0) {
-        throw new IllegalArgumentException(dataset + " has no committed version to take down from");
-      }
       Manifest parent = dir.manifest(current);
       int version = current + 1;
       Instant now = Instant.now();
