@@ -248,7 +248,8 @@ def main():
         "dimension": fields["dimension"],
         "duplicate_threshold": DEFAULT_DUPLICATE_THRESHOLD,
         "eval_threshold": DEFAULT_EVAL_THRESHOLD,
-        "threshold_source": "DINOv2 paper's SSCD values; not yet measured for this model",
+        "threshold_source": "borrowed until measured: the DINOv2 paper's SSCD values, never "
+                            "measured for this model; run bench/copy-detection.sh MODEL_DIR",
         "source": fields["source"],
         "license": fields["license"],
     }

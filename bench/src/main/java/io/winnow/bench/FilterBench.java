@@ -4,6 +4,10 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
+import io.winnow.copydetect.CopyVerifier;
+import io.winnow.copydetect.Fingerprint;
+import io.winnow.copydetect.LocalFeatures;
+import io.winnow.copydetect.Pdq;
 import io.winnow.filters.BlazeFaceDetector;
 import io.winnow.filters.BlurFaces;
 import io.winnow.filters.DomainPolicy;
@@ -22,6 +26,7 @@ import io.winnow.pipeline.embed.EmbeddingModel;
 import io.winnow.pipeline.embed.ExecutionProvider;
 import io.winnow.pipeline.embed.OnnxEmbedder;
 import io.winnow.pipeline.embed.Preprocessor;
+import io.winnow.pipeline.fingerprint.FingerprintImages;
 import io.winnow.schemas.Sample;
 import java.io.File;
 import java.io.InputStream;
@@ -163,6 +168,45 @@ public final class FilterBench {
       }
       print("nsfw: nsfwjs MobileNetV2, batch 12, 1 thread", start, rounds * n);
     }
+
+    // Copy detection: the fingerprint every stored image gets (its parts, then the whole
+    // FingerprintImages step), and the verification of one candidate pair.
+    org.bytedeco.opencv.global.opencv_core.setNumThreads(1);
+    List<int[]> argb = new ArrayList<>();
+    for (Mat m : storedMats) {
+      byte[] px = new byte[m.cols() * m.rows() * 3];
+      m.data().get(px);
+      int[] out = new int[m.cols() * m.rows()];
+      for (int p = 0; p < out.length; p++) {
+        out[p] = 0xff000000 | (px[3 * p + 2] & 0xff) << 16 | (px[3 * p + 1] & 0xff) << 8
+            | (px[3 * p] & 0xff);
+      }
+      argb.add(out);
+    }
+    report("copies: PDQ hash with its 8 dihedrals (256 px)", rounds, n,
+        i -> Pdq.hashWithDihedrals(argb.get(i), storedMats.get(i).cols(),
+            storedMats.get(i).rows()));
+    report("copies: ORB keypoints, picture and mirror", rounds, n,
+        i -> LocalFeatures.of(storedMats.get(i)));
+    report("copies: FingerprintImages (decode, trim, PDQ, ORB)", rounds, n,
+        i -> FingerprintImages.fingerprint(stored.get(i), decode).encode());
+    List<Fingerprint> prints = new ArrayList<>();
+    for (Sample s : stored) {
+      prints.add(FingerprintImages.fingerprint(s, decode));
+    }
+    CopyVerifier verifier = CopyVerifier.with(CopyVerifier.Settings.defaults());
+    report("copies: verify a pair of different photos", rounds, n,
+        i -> verifier.verify(prints.get(i), prints.get((i + 1) % n), 0.8f, i));
+    List<Fingerprint> copies = new ArrayList<>();
+    for (Mat m : storedMats) {
+      Mat cropped = new Mat(m, new org.bytedeco.opencv.opencv_core.Rect(m.cols() / 8,
+          m.rows() / 8, m.cols() * 3 / 4, m.rows() * 3 / 4)).clone();
+      copies.add(Fingerprint.of(cropped, null));
+    }
+    report("copies: verify a photo and its 75 % crop", rounds, n,
+        i -> verifier.verify(prints.get(i), copies.get(i), 0.9f, i));
+    report("copies: decode a fingerprint from its wire form", rounds, n,
+        i -> Fingerprint.decode(prints.get(i).encode()));
 
     // BRISQUE (OpenCV contrib quality module, model files in the OpenCV jar).
     String share = "/org/bytedeco/opencv/" + Loader.getPlatform() + "/share/opencv4/quality/";

@@ -76,7 +76,8 @@ public final class RefreshBench {
     WinnowConfig config = WinnowConfig.of(List.of(urls.toString()), "unused")
         .withFetch(FetchSettings.defaults().withAllowedEndpoints(Set.of(endpoint))
             .withConcurrency(32, 32))
-        .withDedup(new DedupSettings(0.999, 64, 20_000_000L, List.of(), Double.NaN))
+        .withDedup(new DedupSettings(0.999, Double.NaN, true, 64, 20_000_000L, List.of(),
+            Double.NaN))
         .withSamplesPerShard(500);
     return RefreshDataset.refresh(config, dataset, 1, 7 * 24 * 3600,
         RunWinnow.options("flink", cores), null, RefreshDataset.Checkpoint.NONE);

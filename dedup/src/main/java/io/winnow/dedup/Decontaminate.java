@@ -1,10 +1,19 @@
 package io.winnow.dedup;
 
+import io.winnow.copydetect.CopyVerifier;
+import io.winnow.copydetect.Fingerprint;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.FloatCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -35,12 +44,29 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * eval image and the similarity. Eval images are {@link KeyedVector}s whose keys name their set
  * and file (e.g. {@code imagenet-val/ILSVRC2012_val_00000001.JPEG}). Samples must carry an
  * embedding of the given dimension (run {@link DropNearDuplicates} first, which checks that).
+ *
+ * <p>{@link #verifiedWith}: a contaminated image is a <em>verified</em> copy of an eval image.
+ * Each pool sample's {@link #EVAL_CANDIDATES} nearest eval images at cosine ≥ a floor are judged
+ * by {@link CopyVerifier} with decontamination's own, looser settings
+ * ({@link #VERIFICATION}: better to drop a doubtful training image than to test on it); pairs
+ * without fingerprints fall back to the cosine threshold.
  */
 public final class Decontaminate extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
   public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
   private static final TupleTag<Sample> POOL = new TupleTag<>() {};
   private static final TupleTag<List<Neighbor>> NEAREST = new TupleTag<>() {};
+  private static final TupleTag<EvalCandidate> CANDIDATE = new TupleTag<>() {};
+  private static final TupleTag<KV<String, Float>> QUERY = new TupleTag<>() {};
+  private static final TupleTag<byte[]> EVAL_PRINT = new TupleTag<>() {};
+  /** Eval images verified per pool sample. */
+  public static final int EVAL_CANDIDATES = 4;
+  /** Looser than dedup's: fewer inliers and less pixel agreement make a contamination. */
+  public static final CopyVerifier.Settings VERIFICATION = CopyVerifier.Settings.defaults()
+      .withMinInliers(8).withPhotometric(0.7, 0.2);
+
+  /** An eval image a pool sample may be a copy of. */
+  record EvalCandidate(String evalKey, float cosine, byte[] fingerprint) implements Serializable {}
 
   /** Finds each pool vector's nearest reference vector(s), best first. */
   public interface Nearest extends java.io.Serializable {
@@ -50,20 +76,47 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
   private final Nearest nearest;
   private final double threshold;
   private final boolean datasetDuplicates;
+  private final PCollection<KV<String, byte[]>> evalFingerprints;
+  private final CopyVerifier.Settings verification;
+  private final double candidateFloor;
 
   private Decontaminate(Nearest nearest, double threshold, boolean datasetDuplicates) {
+    this(nearest, threshold, datasetDuplicates, null, null, threshold);
+  }
+
+  private Decontaminate(Nearest nearest, double threshold, boolean datasetDuplicates,
+      PCollection<KV<String, byte[]>> evalFingerprints, CopyVerifier.Settings verification,
+      double candidateFloor) {
     if (!(threshold > -1 && threshold <= 1)) {
       throw new IllegalArgumentException("the eval threshold is a cosine within (-1, 1]");
     }
     this.nearest = nearest;
     this.threshold = threshold;
     this.datasetDuplicates = datasetDuplicates;
+    this.evalFingerprints = evalFingerprints;
+    this.verification = verification;
+    this.candidateFloor = candidateFloor;
   }
 
   public static Decontaminate against(PCollection<KeyedVector> evalImages, int dimension,
       double threshold) {
     return new Decontaminate(() -> KnnJoin.against(evalImages, dimension, 1)
         .timedAs("decontaminate"), threshold, false);
+  }
+
+  /**
+   * Removes verified copies of eval images: candidates are each pool sample's
+   * {@link #EVAL_CANDIDATES} nearest eval images at cosine ≥ {@code candidateFloor}, judged with
+   * {@code settings} (the cosine threshold stays the fallback for pictures too featureless to
+   * verify). {@code evalFingerprints} are (eval key, fingerprint) of the eval images.
+   */
+  public static Decontaminate verifiedAgainst(PCollection<KeyedVector> evalImages,
+      PCollection<KV<String, byte[]>> evalFingerprints, int dimension, double threshold,
+      double candidateFloor, CopyVerifier.Settings settings) {
+    double floor = Math.min(candidateFloor, threshold);
+    return new Decontaminate(() -> KnnJoin.against(evalImages, dimension, EVAL_CANDIDATES)
+        .withMinSimilarity(floor).timedAs("decontaminate"), threshold, false, evalFingerprints,
+        settings.withFallbackCosine(threshold), floor);
   }
 
   /**
@@ -90,12 +143,129 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
             .via(s -> KV.of(s.key(), s)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), pool.getCoder()));
+    if (evalFingerprints != null) {
+      return verified(found, byKey, pool);
+    }
     PCollectionTuple out = KeyedPCollectionTuple.of(POOL, byKey).and(NEAREST, found)
         .apply("JoinNearest", CoGroupByKey.create())
         .apply("KeepOrReject", ParDo.of(new DecideFn(threshold, datasetDuplicates))
             .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(pool.getCoder());
     return out;
+  }
+
+  /** The eval candidates' fingerprints meet each pool sample, which is then judged. */
+  private PCollectionTuple verified(PCollection<KV<String, List<Neighbor>>> found,
+      PCollection<KV<String, Sample>> byKey, PCollection<Sample> pool) {
+    PCollection<KV<String, KV<String, Float>>> byEval = found
+        .apply("ByEvalImage", ParDo.of(new ByEvalFn(candidateFloor)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(),
+            FloatCoder.of())));
+    PCollection<KV<String, EvalCandidate>> candidates = KeyedPCollectionTuple
+        .of(QUERY, byEval)
+        .and(EVAL_PRINT, evalFingerprints)
+        .apply("JoinEvalFingerprints", CoGroupByKey.create())
+        .apply("ToPoolSample", ParDo.of(new ToPoolSampleFn()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), new EvalCandidateCoder()));
+    PCollectionTuple out = KeyedPCollectionTuple.of(POOL, byKey).and(CANDIDATE, candidates)
+        .apply("JoinEvalCandidates", CoGroupByKey.create())
+        .apply("VerifyOrKeep", ParDo.of(new VerifyFn(CopyVerifier.with(verification)))
+            .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
+    out.get(KEPT).setCoder(pool.getCoder());
+    return out;
+  }
+
+  /** Each (pool sample, eval image) candidate, keyed by the eval image. */
+  static final class ByEvalFn extends DoFn<KV<String, List<Neighbor>>,
+      KV<String, KV<String, Float>>> {
+    private final double floor;
+
+    ByEvalFn(double floor) {
+      this.floor = floor;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, List<Neighbor>> q,
+        OutputReceiver<KV<String, KV<String, Float>>> out) {
+      for (Neighbor n : q.getValue()) {
+        if (n.similarity() >= floor) {
+          out.output(KV.of(n.key(), KV.of(q.getKey(), n.similarity())));
+        }
+      }
+    }
+  }
+
+  /** The eval image's fingerprint, sent to each pool sample it is a candidate of. */
+  static final class ToPoolSampleFn extends DoFn<KV<String, CoGbkResult>,
+      KV<String, EvalCandidate>> {
+    @ProcessElement
+    public void process(@Element KV<String, CoGbkResult> joined,
+        OutputReceiver<KV<String, EvalCandidate>> out) {
+      byte[] print = joined.getValue().getOnly(EVAL_PRINT, null);
+      for (KV<String, Float> q : joined.getValue().getAll(QUERY)) {
+        out.output(KV.of(q.getKey(), new EvalCandidate(joined.getKey(), q.getValue(), print)));
+      }
+    }
+  }
+
+  /** Rejects a pool sample that is a verified copy of one of its eval candidates. */
+  static final class VerifyFn extends DoFn<KV<String, CoGbkResult>, Sample> {
+    private final CopyVerifier verifier;
+    private final Counter removed = Metrics.counter("dedup", "contaminated");
+
+    VerifyFn(CopyVerifier verifier) {
+      this.verifier = verifier;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, CoGbkResult> joined, MultiOutputReceiver out) {
+      Sample sample = joined.getValue().getOnly(POOL, null);
+      if (sample == null) {
+        return;
+      }
+      Fingerprint poolPrint = sample.fingerprint() == null ? null
+          : Fingerprint.decode(sample.fingerprint());
+      // Best cosine first, then key: the verdict named is the same whatever the order.
+      java.util.List<EvalCandidate> candidates = new java.util.ArrayList<>();
+      joined.getValue().getAll(CANDIDATE).forEach(candidates::add);
+      candidates.sort(java.util.Comparator.comparingDouble((EvalCandidate c) -> -c.cosine())
+          .thenComparing(EvalCandidate::evalKey));
+      for (EvalCandidate c : candidates) {
+        CopyVerifier.Verdict v = poolPrint == null || c.fingerprint() == null
+            ? verifier.embeddingOnly(c.cosine(), "no fingerprint")
+            : verifier.verify(Fingerprint.decode(c.fingerprint()), poolPrint, c.cosine(),
+                (long) c.evalKey().hashCode() * 31 + sample.key().hashCode());
+        if (v.copy()) {
+          removed.inc();
+          out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(),
+              Reason.CONTAMINATED, "copy of eval image " + c.evalKey() + " (" + v.describe()
+                  + ")"));
+          return;
+        }
+      }
+      out.get(KEPT).output(sample);
+    }
+  }
+
+  static final class EvalCandidateCoder extends AtomicCoder<EvalCandidate> {
+    private static final org.apache.beam.sdk.coders.NullableCoder<byte[]> BYTES =
+        org.apache.beam.sdk.coders.NullableCoder.of(ByteArrayCoder.of());
+
+    @Override
+    public void encode(EvalCandidate c, OutputStream out) throws IOException {
+      StringUtf8Coder.of().encode(c.evalKey(), out);
+      FloatCoder.of().encode(c.cosine(), out);
+      BYTES.encode(c.fingerprint(), out);
+    }
+
+    @Override
+    public EvalCandidate decode(InputStream in) throws IOException {
+      return new EvalCandidate(StringUtf8Coder.of().decode(in), FloatCoder.of().decode(in),
+          BYTES.decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
   }
 
   static final class DecideFn extends DoFn<KV<String, CoGbkResult>, Sample> {

@@ -1,15 +1,23 @@
 package io.winnow.dedup;
 
+import io.winnow.copydetect.CopyVerifier;
+import io.winnow.copydetect.Fingerprint;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.FloatCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -17,7 +25,9 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -40,52 +50,81 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * <ol>
  *   <li>Exact: samples with the same SHA-256 of their <em>downloaded bytes</em> are one group
  *       (the same file served under several URLs); the smallest key is kept.
- *   <li>Near: the k-NN self-join of the embeddings ({@link KnnJoin}, k = 64 by default) gives an
- *       edge between two samples whose cosine similarity is at least the threshold (equality
- *       counts); the connected components of those edges are the groups, so chains merge
- *       (A~B and B~C put A and C in one group even when A is not ~ C).
- *   <li>In each group the representative is the sample whose original has the most pixels, then
- *       the smallest key; every other member is rejected ({@code exact-duplicate} or
- *       {@code near-duplicate}) naming the representative and its cosine similarity to it.
+ *   <li>Candidates, for recall: each sample's k nearest neighbours by embedding ({@link KnnJoin},
+ *       k = {@link #DEFAULT_VERIFIED_NEIGHBOURS} by default) at cosine ≥ the candidate floor, and every pair whose PDQ hashes, in any rotation or flip, are within 31
+ *       bits ({@link PdqCandidates}).
+ *   <li>Verification, for precision: each candidate pair is judged by {@link CopyVerifier}
+ *       (keypoints with a RANSAC affine fit, mirror-aware, and a photometric check; PDQ; the
+ *       embedding alone, at the model's duplicate threshold, only for pictures too featureless
+ *       for either or samples without a fingerprint). Only verified pairs are edges.
+ *   <li>Groups are the connected components of the edges, but nothing is removed along a chain:
+ *       {@link StarGrouping} removes a member only as a copy of a kept member it has a verified
+ *       edge to (members by preference: largest original, then smallest key). Each removal
+ *       ({@code near-duplicate}) names its representative and its evidence, e.g.
+ *       {@code near-duplicate of KEY (cosine 0.9100, 64 inliers, pdq 12, agreement 0.93, group
+ *       of 3)}.
  * </ol>
  *
- * <p>Components are found by a union-find on one worker: all edges of the run meet there. Each
- * edge costs about 100 bytes of its heap; {@link #withMaxEdges} (default 20 million) is checked and
- * a run with more fails with a clear message rather than running out of memory. Deterministic:
- * the kept set depends only on the samples, not on the runner, parallelism or order.
+ * <p>Components are found by a union-find on one worker: all verified edges meet there. Each
+ * edge costs about 100 bytes of its heap; {@link #withMaxEdges} (default 20 million) is checked
+ * and a run with more fails with a clear message rather than running out of memory.
+ * Fingerprints (about 20 KB) travel once per candidate pair through the verification joins;
+ * kept samples keep theirs (decontamination verifies with them). Deterministic: the kept set depends only on the
+ * samples, not on the runner, parallelism or order (RANSAC is seeded by the pair's keys).
  * Samples without an embedding of the given dimension are rejected ({@code bad-embedding}).
  */
 public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
   public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
-  private static final TupleTag<Sample> SAMPLES = new TupleTag<>() {};
-  private static final TupleTag<Removal> REMOVALS = new TupleTag<>() {};
-  private static final TupleTag<String> COMPONENT = new TupleTag<>() {};
-  private static final TupleTag<Member> MEMBER = new TupleTag<>() {};
-  private static final TupleTag<KV<String, Member>> UNIQUE = new TupleTag<>() {};
-  private static final TupleTag<KV<String, Removal>> EXACT_REMOVALS = new TupleTag<>() {};
   /** A sample of the removals, across the similarity range, for people to check by eye. */
   public static final TupleTag<DuplicateExample> EXAMPLES = new TupleTag<>() {};
   /** The images of those examples (removed and kept), as they were when deduplicated. */
   public static final TupleTag<Sample> EXAMPLE_IMAGES = new TupleTag<>() {};
+  /** Default cosine floor of the embedding candidates: verification decides above it. */
+  public static final double DEFAULT_CANDIDATE_FLOOR = 0.5;
+  /**
+   * Default k: each image's nearest neighbours that are verified. Each pair carries two
+   * fingerprints (about 20 KB each) through the shuffles, so k bounds dedup's cost; DINOv2's 64
+   * raises recall on our dev set a little at four times the cost (docs/copy-detection.md).
+   */
+  public static final int DEFAULT_VERIFIED_NEIGHBOURS = 16;
+
+  private static final TupleTag<Sample> SAMPLES = new TupleTag<>() {};
+  private static final TupleTag<Removal> REMOVALS = new TupleTag<>() {};
+  private static final TupleTag<KV<String, Member>> UNIQUE = new TupleTag<>() {};
+  private static final TupleTag<KV<String, Removal>> EXACT_REMOVALS = new TupleTag<>() {};
+  private static final TupleTag<Member> MEMBER = new TupleTag<>() {};
+  private static final TupleTag<String> PARTNER = new TupleTag<>() {};
+  private static final TupleTag<Member> HALF = new TupleTag<>() {};
+  private static final TupleTag<String> COMPONENT = new TupleTag<>() {};
+  private static final TupleTag<StarGrouping.Edge> EDGE = new TupleTag<>() {};
+  private static final TupleTag<StarGrouping.Node> NODE = new TupleTag<>() {};
   private static final TupleTag<String> EXAMPLE_ROLE = new TupleTag<>() {};
 
   private final int dimension;
   private final double threshold;
+  private final double candidateFloor;
+  private final CopyVerifier.Settings verification;
+  private final boolean verify;
   private final int k;
   private final long maxEdges;
   private final boolean exactSearch;
   private final int partitionSize;
   private final int examplesPerBand;
 
-  private DropNearDuplicates(int dimension, double threshold, int k, long maxEdges,
+  private DropNearDuplicates(int dimension, double threshold, double candidateFloor,
+      CopyVerifier.Settings verification, boolean verify, int k, long maxEdges,
       boolean exactSearch, int partitionSize, int examplesPerBand) {
-    if (dimension < 1 || k < 1 || maxEdges < 1 || !(threshold > -1 && threshold <= 1)) {
+    if (dimension < 1 || k < 1 || maxEdges < 1 || !(threshold > -1 && threshold <= 1)
+        || !(candidateFloor > -1 && candidateFloor <= 1)) {
       throw new IllegalArgumentException("dimension, k and max edges must be positive and the "
-          + "threshold a cosine within (-1, 1]");
+          + "threshold and candidate floor cosines within (-1, 1]");
     }
     this.dimension = dimension;
     this.threshold = threshold;
+    this.candidateFloor = candidateFloor;
+    this.verification = verification;
+    this.verify = verify;
     this.k = k;
     this.maxEdges = maxEdges;
     this.exactSearch = exactSearch;
@@ -93,37 +132,69 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     this.examplesPerBand = examplesPerBand;
   }
 
-  /** Near-duplicates are pairs at cosine similarity {@code >= threshold}. */
+  /**
+   * Near-duplicates are verified copies. {@code threshold} is the cosine at which the embedding
+   * alone decides (featureless pictures, samples without fingerprint); candidates are gathered
+   * from {@link #DEFAULT_CANDIDATE_FLOOR} (or the threshold, if lower).
+   */
   public static DropNearDuplicates with(int dimension, double threshold) {
-    return new DropNearDuplicates(dimension, threshold, 64, 20_000_000L, false, 2_000, 2);
+    return new DropNearDuplicates(dimension, threshold,
+        Math.min(threshold, DEFAULT_CANDIDATE_FLOOR),
+        CopyVerifier.Settings.defaults().withFallbackCosine(threshold), true,
+        DEFAULT_VERIFIED_NEIGHBOURS, 20_000_000L,
+        false, 2_000, 2);
   }
 
-  public DropNearDuplicates withK(int neighbours) {
-    return new DropNearDuplicates(dimension, threshold, neighbours, maxEdges, exactSearch,
+  private DropNearDuplicates copy(double floor, CopyVerifier.Settings settings, int neighbours,
+      long edges, boolean exact, int size, int examples) {
+    return new DropNearDuplicates(dimension, threshold, floor, settings, verify, neighbours, edges,
+        exact, size, examples);
+  }
+
+  /** The cosine floor of embedding candidates. */
+  public DropNearDuplicates withCandidateFloor(double floor) {
+    return copy(floor, verification, k, maxEdges, exactSearch, partitionSize, examplesPerBand);
+  }
+
+  /** The verifier's thresholds (its fallback cosine is set from this transform's threshold). */
+  public DropNearDuplicates withVerification(CopyVerifier.Settings settings) {
+    return copy(candidateFloor, settings.withFallbackCosine(threshold), k, maxEdges, exactSearch,
         partitionSize, examplesPerBand);
   }
 
+  /**
+   * The embedding alone decides, at the threshold: no keypoints, PDQ or photometric check (the
+   * behaviour before verification, kept for comparison and for models trained for copy
+   * detection).
+   */
+  public DropNearDuplicates withoutVerification() {
+    return new DropNearDuplicates(dimension, threshold, threshold, verification, false, k,
+        maxEdges, exactSearch, partitionSize, examplesPerBand);
+  }
+
+  public DropNearDuplicates withK(int neighbours) {
+    return copy(candidateFloor, verification, neighbours, maxEdges, exactSearch, partitionSize,
+        examplesPerBand);
+  }
+
   public DropNearDuplicates withMaxEdges(long edges) {
-    return new DropNearDuplicates(dimension, threshold, k, edges, exactSearch, partitionSize,
+    return copy(candidateFloor, verification, k, edges, exactSearch, partitionSize,
         examplesPerBand);
   }
 
   /** Exact k-NN (one partition): for small runs and tests. */
   public DropNearDuplicates withExactSearch(boolean exact) {
-    return new DropNearDuplicates(dimension, threshold, k, maxEdges, exact, partitionSize,
-        examplesPerBand);
+    return copy(candidateFloor, verification, k, maxEdges, exact, partitionSize, examplesPerBand);
   }
 
   /** How many removals per similarity band {@link #EXAMPLES} shows (0: none). */
   public DropNearDuplicates withExamplesPerBand(int count) {
-    return new DropNearDuplicates(dimension, threshold, k, maxEdges, exactSearch, partitionSize,
-        count);
+    return copy(candidateFloor, verification, k, maxEdges, exactSearch, partitionSize, count);
   }
 
   /** About how many vectors each k-NN partition holds (see {@link KnnJoin}). */
   public DropNearDuplicates withPartitionSize(int size) {
-    return new DropNearDuplicates(dimension, threshold, k, maxEdges, exactSearch, size,
-        examplesPerBand);
+    return copy(candidateFloor, verification, k, maxEdges, exactSearch, size, examplesPerBand);
   }
 
   /** Who was removed in favour of whom, and the rejection detail that says so. */
@@ -131,53 +202,11 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
       implements Serializable {}
 
   /**
-   * What the grouping steps need of a sample; whole samples (with their images) are shuffled
-   * only once, by the final join.
+   * What the grouping and verification steps need of a sample; whole samples (with their
+   * images) are shuffled only once, by the final join.
    */
-  record Member(String key, String url, long pixels, float[] vector) implements Serializable {}
-
-  static final class MemberCoder extends org.apache.beam.sdk.coders.AtomicCoder<Member> {
-    private static final StringUtf8Coder TEXT = StringUtf8Coder.of();
-    private static final NullableCoder<String> URL = NullableCoder.of(TEXT);
-
-    @Override
-    public void encode(Member m, java.io.OutputStream out) throws java.io.IOException {
-      TEXT.encode(m.key(), out);
-      URL.encode(m.url(), out);
-      VarLongCoder.of().encode(m.pixels(), out);
-      new KeyedVector.FloatArrayCoder().encode(m.vector(), out);
-    }
-
-    @Override
-    public Member decode(java.io.InputStream in) throws java.io.IOException {
-      return new Member(TEXT.decode(in), URL.decode(in), VarLongCoder.of().decode(in),
-          new KeyedVector.FloatArrayCoder().decode(in));
-    }
-
-    @Override
-    public void verifyDeterministic() {}
-  }
-
-  static final class RemovalCoder extends org.apache.beam.sdk.coders.AtomicCoder<Removal> {
-    private static final StringUtf8Coder TEXT = StringUtf8Coder.of();
-
-    @Override
-    public void encode(Removal r, java.io.OutputStream out) throws java.io.IOException {
-      TEXT.encode(r.representative(), out);
-      TEXT.encode(r.detail(), out);
-      BooleanCoder.of().encode(r.exact(), out);
-      org.apache.beam.sdk.coders.FloatCoder.of().encode(r.similarity(), out);
-    }
-
-    @Override
-    public Removal decode(java.io.InputStream in) throws java.io.IOException {
-      return new Removal(TEXT.decode(in), TEXT.decode(in), BooleanCoder.of().decode(in),
-          org.apache.beam.sdk.coders.FloatCoder.of().decode(in));
-    }
-
-    @Override
-    public void verifyDeterministic() {}
-  }
+  record Member(String key, String url, long pixels, float[] vector, byte[] fingerprint)
+      implements Serializable {}
 
   @Override
   public PCollectionTuple expand(PCollection<Sample> samples) {
@@ -187,6 +216,7 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     PCollection<Sample> valid = checked.get(SAMPLES);
     KvCoder<String, Member> memberCoder = KvCoder.of(StringUtf8Coder.of(), new MemberCoder());
     KvCoder<String, Removal> removalCoder = KvCoder.of(StringUtf8Coder.of(), new RemovalCoder());
+    KvCoder<String, String> pairCoder = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
 
     // 1. Exact duplicates: same downloaded bytes.
     PCollectionTuple exact = valid
@@ -199,38 +229,64 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
             .withOutputTags(UNIQUE, TupleTagList.of(EXACT_REMOVALS)));
     PCollection<KV<String, Member>> unique = exact.get(UNIQUE).setCoder(memberCoder);
 
-    // 2. Near duplicates: k-NN edges at or above the threshold, then connected components.
+    // 2. Candidates: embedding neighbours above the floor, and PDQ neighbours.
     KnnJoin knn = KnnJoin.self(dimension, k).timedAs("dedup")
         .withTargetPartitionSize(partitionSize)
-        .withMinSimilarity(threshold);
-    PCollection<KV<String, String>> components = unique
+        .withMinSimilarity(candidateFloor);
+    PCollection<KV<String, String>> byEmbedding = unique
         .apply("Vectors", MapElements.into(TypeDescriptor.of(KeyedVector.class))
             .via(m -> new KeyedVector(m.getKey(), m.getValue().vector())))
         .setCoder(new KeyedVector.Coder())
         .apply("KnnSelfJoin", exactSearch ? knn.exact() : knn)
-        .apply("EdgesAboveThreshold", ParDo.of(new EdgesFn(threshold)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
+        .apply("EmbeddingCandidates", ParDo.of(new PairsFn(candidateFloor, k)))
+        .setCoder(pairCoder);
+    PCollection<KV<String, String>> byPdq = verify ? unique
+        .apply("Fingerprints", ParDo.of(new FingerprintsFn()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
+        .apply("PdqCandidates", new PdqCandidates(verification.pdqDistance(), 1_000)) : null;
+    PCollectionList<KV<String, String>> sources = verify
+        ? PCollectionList.of(byEmbedding).and(byPdq) : PCollectionList.of(byEmbedding);
+    PCollection<KV<String, String>> candidates = sources
+        .apply("AllCandidates", Flatten.pCollections())
+        .apply("DistinctCandidates", Distinct.create());
+
+    // 3. Verification: bring both members' fingerprints to each pair, judge it.
+    PCollection<KV<String, Member>> firstHalves = KeyedPCollectionTuple
+        .of(MEMBER, unique.apply("MemberValues", MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Member.class)))
+            .via((KV<String, Member> m) -> m)).setCoder(memberCoder))
+        .and(PARTNER, candidates)
+        .apply("JoinFirstMember", CoGroupByKey.create())
+        .apply("ToSecondMember", ParDo.of(new FirstHalfFn()))
+        .setCoder(memberCoder);
+    PCollection<StarGrouping.Edge> edges = KeyedPCollectionTuple
+        .of(MEMBER, unique)
+        .and(HALF, firstHalves)
+        .apply("JoinSecondMember", CoGroupByKey.create())
+        .apply("VerifyCandidates", ParDo.of(new VerifyFn(CopyVerifier.with(verification), verify)))
+        .setCoder(new EdgeCoder());
+
+    // 4. Components of the verified edges (one worker), then the star rule per component.
+    PCollection<KV<String, String>> components = edges
+        .apply("EdgeKeys", MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.integers(),
+                TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings())))
+            .via((StarGrouping.Edge e) -> KV.of(0, KV.of(e.a(), e.b()))))
+        .setCoder(KvCoder.of(VarIntCoder.of(), pairCoder))
         .apply("GatherEdges", GroupByKey.create())
         .apply("ConnectedComponents", ParDo.of(new ComponentsFn(maxEdges)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
-
-    // 3. One representative per component.
-    PCollection<KV<String, Removal>> nearRemovals = KeyedPCollectionTuple
-        .of(COMPONENT, components).and(MEMBER, unique)
-        .apply("JoinComponents", CoGroupByKey.create())
-        .apply("ByComponent", ParDo.of(new ByComponentFn()))
-        .setCoder(memberCoder)
-        .apply("GroupComponents", GroupByKey.create())
-        .apply("ChooseRepresentatives", ParDo.of(new RepresentativeFn()))
-        .setCoder(removalCoder);
+        .setCoder(pairCoder);
+    PCollection<KV<String, Removal>> nearRemovals = componentRemovals(components, unique, edges,
+        removalCoder);
     PCollection<KV<String, Removal>> removals = PCollectionList
         .of(exact.get(EXACT_REMOVALS).setCoder(removalCoder)).and(nearRemovals)
-        .apply("AllRemovals", org.apache.beam.sdk.transforms.Flatten.pCollections());
+        .apply("AllRemovals", Flatten.pCollections());
 
-    // 4. A few removals per similarity band become examples; their images come out of the
+    // 5. A few removals per similarity band become examples; their images come out of the
     //    final join, which shuffles the samples anyway.
     PCollection<DuplicateExample> examples = removals
-        .apply("SampleExamples", DuplicateExample.sample(threshold, examplesPerBand));
+        .apply("SampleExamples", DuplicateExample.sample(candidateFloor, examplesPerBand));
+    // (Bands span [candidate floor, 1]: verified copies can sit well below the threshold.)
     PCollection<KV<String, String>> exampleRoles = examples
         .apply("ExampleKeys", ParDo.of(new DoFn<DuplicateExample, KV<String, String>>() {
           @ProcessElement
@@ -239,9 +295,9 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
             o.output(KV.of(e.keptKey(), "kept"));
           }
         }))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+        .setCoder(pairCoder);
 
-    // 5. Keep or reject each sample: the one shuffle of whole samples.
+    // 6. Keep or reject each sample: the one shuffle of whole samples.
     PCollectionTuple decided = KeyedPCollectionTuple
         .of(SAMPLES, valid.apply("KeyByKey", MapElements
                 .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
@@ -255,15 +311,43 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
 
     PCollection<Rejection> rejections = PCollectionList.of(checked.get(REJECTIONS))
         .and(decided.get(REJECTIONS))
-        .apply("AllDedupRejections", org.apache.beam.sdk.transforms.Flatten.pCollections());
+        .apply("AllDedupRejections", Flatten.pCollections());
     return PCollectionTuple.of(KEPT, decided.get(KEPT).setCoder(samples.getCoder()))
         .and(REJECTIONS, rejections)
         .and(EXAMPLES, examples)
         .and(EXAMPLE_IMAGES, decided.get(EXAMPLE_IMAGES).setCoder(samples.getCoder()));
   }
 
+  /** Members and edges meet per component; the star rule decides there. */
+  private static PCollection<KV<String, Removal>> componentRemovals(
+      PCollection<KV<String, String>> components, PCollection<KV<String, Member>> unique,
+      PCollection<StarGrouping.Edge> edges, KvCoder<String, Removal> removalCoder) {
+    KvCoder<String, StarGrouping.Node> nodeCoder = KvCoder.of(StringUtf8Coder.of(),
+        new NodeCoder());
+    PCollection<KV<String, StarGrouping.Node>> nodes = KeyedPCollectionTuple
+        .of(COMPONENT, components)
+        .and(MEMBER, unique)
+        .apply("JoinComponents", CoGroupByKey.create())
+        .apply("NodesByComponent", ParDo.of(new NodeFn()))
+        .setCoder(nodeCoder);
+    PCollection<KV<String, StarGrouping.Edge>> componentEdges = KeyedPCollectionTuple
+        .of(COMPONENT, components)
+        .and(EDGE, edges.apply("EdgesByFirstKey", MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(),
+                TypeDescriptor.of(StarGrouping.Edge.class)))
+            .via((StarGrouping.Edge e) -> KV.of(e.a(), e)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), new EdgeCoder())))
+        .apply("JoinEdgeComponents", CoGroupByKey.create())
+        .apply("EdgesByComponent", ParDo.of(new EdgeComponentFn()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), new EdgeCoder()));
+    return KeyedPCollectionTuple.of(NODE, nodes).and(EDGE, componentEdges)
+        .apply("GroupComponents", CoGroupByKey.create())
+        .apply("ChooseRepresentatives", ParDo.of(new StarFn()))
+        .setCoder(removalCoder);
+  }
+
   static Member member(Sample s) {
-    return new Member(s.key(), s.url(), pixels(s), s.embedding());
+    return new Member(s.key(), s.url(), pixels(s), s.embedding(), s.fingerprint());
   }
 
   /** The original's pixel count: stored sizes are all alike after resizing. */
@@ -317,23 +401,101 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     }
   }
 
-  static final class EdgesFn extends DoFn<KV<String, List<Neighbor>>, KV<Integer, KV<String, String>>> {
-    private final double threshold;
+  /** k-NN results as (smaller key, larger key) candidate pairs. */
+  static final class PairsFn extends DoFn<KV<String, List<Neighbor>>, KV<String, String>> {
+    private final double floor;
+    private final int nearest;
 
-    EdgesFn(double threshold) {
-      this.threshold = threshold;
+    PairsFn(double floor, int nearest) {
+      this.floor = floor;
+      this.nearest = nearest;
     }
 
     @ProcessElement
     public void process(@Element KV<String, List<Neighbor>> query,
-        OutputReceiver<KV<Integer, KV<String, String>>> out) {
+        OutputReceiver<KV<String, String>> out) {
       String a = query.getKey();
-      for (Neighbor n : query.getValue()) {
-        if (n.similarity() >= threshold) {
-          String b = n.key();
-          out.output(KV.of(0, a.compareTo(b) < 0 ? KV.of(a, b) : KV.of(b, a)));
+      List<Neighbor> best = new ArrayList<>(query.getValue());
+      best.sort(Neighbor.BEST_FIRST);
+      for (Neighbor n : best.subList(0, Math.min(nearest, best.size()))) {
+        String b = n.key();
+        if (n.similarity() >= floor && !a.equals(b)) {
+          out.output(a.compareTo(b) < 0 ? KV.of(a, b) : KV.of(b, a));
         }
       }
+    }
+  }
+
+  static final class FingerprintsFn extends DoFn<KV<String, Member>, KV<String, byte[]>> {
+    @ProcessElement
+    public void process(@Element KV<String, Member> m, OutputReceiver<KV<String, byte[]>> out) {
+      if (m.getValue().fingerprint() != null) {
+        out.output(KV.of(m.getKey(), m.getValue().fingerprint()));
+      }
+    }
+  }
+
+  /** Sends the first member of each of its pairs to the pair's second key. */
+  static final class FirstHalfFn extends DoFn<KV<String, CoGbkResult>, KV<String, Member>> {
+    @ProcessElement
+    public void process(@Element KV<String, CoGbkResult> joined,
+        OutputReceiver<KV<String, Member>> out) {
+      Member first = joined.getValue().getOnly(MEMBER, null);
+      if (first == null) {
+        return;
+      }
+      for (String second : joined.getValue().getAll(PARTNER)) {
+        out.output(KV.of(second, first));
+      }
+    }
+  }
+
+  /** Judges every pair of a second member; only verified pairs leave, as edges. */
+  static final class VerifyFn extends DoFn<KV<String, CoGbkResult>, StarGrouping.Edge> {
+    private final CopyVerifier verifier;
+    private final boolean verify;
+    private final Counter verified = Metrics.counter("dedup", "candidates_verified");
+    private final Counter refused = Metrics.counter("dedup", "candidates_refused");
+    private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("dedup");
+
+    VerifyFn(CopyVerifier verifier, boolean verify) {
+      this.verifier = verifier;
+      this.verify = verify;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, CoGbkResult> joined,
+        OutputReceiver<StarGrouping.Edge> out) {
+      Member second = joined.getValue().getOnly(MEMBER, null);
+      if (second == null) {
+        return;
+      }
+      long start = System.nanoTime();
+      Fingerprint b = !verify || second.fingerprint() == null ? null
+          : Fingerprint.decode(second.fingerprint());
+      long pairs = 0;
+      for (Member first : joined.getValue().getAll(HALF)) {
+        pairs++;
+        float cosine = dot(first.vector(), second.vector());
+        CopyVerifier.Verdict v;
+        if (b == null || first.fingerprint() == null) {
+          v = verifier.embeddingOnly(cosine, verify ? "no fingerprint" : "verification off");
+        } else {
+          v = verifier.verify(Fingerprint.decode(first.fingerprint()), b, cosine,
+              seed(first.key(), second.key()));
+        }
+        if (v.copy()) {
+          verified.inc();
+          out.output(new StarGrouping.Edge(first.key(), second.key(), cosine, v.describe()));
+        } else {
+          refused.inc();
+        }
+      }
+      timer.record(System.nanoTime() - start, pairs);
+    }
+
+    static long seed(String a, String b) {
+      return (long) a.hashCode() * 0x9E3779B1L + b.hashCode();
     }
   }
 
@@ -370,34 +532,46 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     }
   }
 
-  static final class ByComponentFn extends DoFn<KV<String, CoGbkResult>, KV<String, Member>> {
+  static final class NodeFn extends DoFn<KV<String, CoGbkResult>, KV<String, StarGrouping.Node>> {
     @ProcessElement
     public void process(@Element KV<String, CoGbkResult> joined,
-        OutputReceiver<KV<String, Member>> out) {
+        OutputReceiver<KV<String, StarGrouping.Node>> out) {
       String component = joined.getValue().getOnly(COMPONENT, null);
       Member member = joined.getValue().getOnly(MEMBER, null);
       if (component != null && member != null) {
-        out.output(KV.of(component, member));
+        out.output(KV.of(component, new StarGrouping.Node(member.key(), member.pixels())));
       }
     }
   }
 
-  static final class RepresentativeFn extends DoFn<KV<String, Iterable<Member>>, KV<String, Removal>> {
-    static final Comparator<Member> PREFERRED =
-        Comparator.comparingLong((Member m) -> -m.pixels()).thenComparing(Member::key);
-
+  static final class EdgeComponentFn
+      extends DoFn<KV<String, CoGbkResult>, KV<String, StarGrouping.Edge>> {
     @ProcessElement
-    public void process(@Element KV<String, Iterable<Member>> component,
+    public void process(@Element KV<String, CoGbkResult> joined,
+        OutputReceiver<KV<String, StarGrouping.Edge>> out) {
+      String component = joined.getValue().getOnly(COMPONENT, null);
+      if (component == null) {
+        return;
+      }
+      for (StarGrouping.Edge e : joined.getValue().getAll(EDGE)) {
+        out.output(KV.of(component, e));
+      }
+    }
+  }
+
+  static final class StarFn extends DoFn<KV<String, CoGbkResult>, KV<String, Removal>> {
+    @ProcessElement
+    public void process(@Element KV<String, CoGbkResult> component,
         OutputReceiver<KV<String, Removal>> out) {
-      List<Member> members = new ArrayList<>();
-      component.getValue().forEach(members::add);
-      members.sort(PREFERRED);
-      Member keep = members.get(0);
-      for (Member m : members.subList(1, members.size())) {
-        float similarity = dot(m.vector(), keep.vector());
-        out.output(KV.of(m.key(), new Removal(keep.key(), String.format(Locale.ROOT,
-            "near-duplicate of %s (cosine %.4f, group of %d)", keep.key(), similarity,
-            members.size()), false, similarity)));
+      List<StarGrouping.Node> nodes = new ArrayList<>();
+      component.getValue().getAll(NODE).forEach(nodes::add);
+      List<StarGrouping.Edge> edges = new ArrayList<>();
+      component.getValue().getAll(EDGE).forEach(edges::add);
+      for (StarGrouping.Removal r : StarGrouping.removals(nodes, edges)) {
+        StarGrouping.Edge e = r.edge();
+        out.output(KV.of(r.removed(), new Removal(r.representative(), String.format(Locale.ROOT,
+            "near-duplicate of %s (%s, group of %d)", r.representative(), e.evidence(),
+            nodes.size()), false, e.similarity())));
       }
     }
   }
@@ -437,5 +611,87 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
       s += a[i] * b[i];
     }
     return s;
+  }
+
+  static final class MemberCoder extends AtomicCoder<Member> {
+    private static final StringUtf8Coder TEXT = StringUtf8Coder.of();
+    private static final NullableCoder<String> URL = NullableCoder.of(TEXT);
+    private static final NullableCoder<byte[]> BYTES = NullableCoder.of(ByteArrayCoder.of());
+
+    @Override
+    public void encode(Member m, OutputStream out) throws IOException {
+      TEXT.encode(m.key(), out);
+      URL.encode(m.url(), out);
+      VarLongCoder.of().encode(m.pixels(), out);
+      new KeyedVector.FloatArrayCoder().encode(m.vector(), out);
+      BYTES.encode(m.fingerprint(), out);
+    }
+
+    @Override
+    public Member decode(InputStream in) throws IOException {
+      return new Member(TEXT.decode(in), URL.decode(in), VarLongCoder.of().decode(in),
+          new KeyedVector.FloatArrayCoder().decode(in), BYTES.decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+
+  static final class RemovalCoder extends AtomicCoder<Removal> {
+    private static final StringUtf8Coder TEXT = StringUtf8Coder.of();
+
+    @Override
+    public void encode(Removal r, OutputStream out) throws IOException {
+      TEXT.encode(r.representative(), out);
+      TEXT.encode(r.detail(), out);
+      BooleanCoder.of().encode(r.exact(), out);
+      FloatCoder.of().encode(r.similarity(), out);
+    }
+
+    @Override
+    public Removal decode(InputStream in) throws IOException {
+      return new Removal(TEXT.decode(in), TEXT.decode(in), BooleanCoder.of().decode(in),
+          FloatCoder.of().decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+
+  static final class EdgeCoder extends AtomicCoder<StarGrouping.Edge> {
+    private static final StringUtf8Coder TEXT = StringUtf8Coder.of();
+
+    @Override
+    public void encode(StarGrouping.Edge e, OutputStream out) throws IOException {
+      TEXT.encode(e.a(), out);
+      TEXT.encode(e.b(), out);
+      FloatCoder.of().encode(e.similarity(), out);
+      TEXT.encode(e.evidence(), out);
+    }
+
+    @Override
+    public StarGrouping.Edge decode(InputStream in) throws IOException {
+      return new StarGrouping.Edge(TEXT.decode(in), TEXT.decode(in), FloatCoder.of().decode(in),
+          TEXT.decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+
+  static final class NodeCoder extends AtomicCoder<StarGrouping.Node> {
+    @Override
+    public void encode(StarGrouping.Node n, OutputStream out) throws IOException {
+      StringUtf8Coder.of().encode(n.key(), out);
+      VarLongCoder.of().encode(n.pixels(), out);
+    }
+
+    @Override
+    public StarGrouping.Node decode(InputStream in) throws IOException {
+      return new StarGrouping.Node(StringUtf8Coder.of().decode(in), VarLongCoder.of().decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
   }
 }

@@ -6,17 +6,23 @@ import java.util.List;
 /**
  * How duplicates are removed (see {@code DropNearDuplicates}).
  *
- * @param threshold cosine similarity at or above which two images are near-duplicates; NaN takes
- *     the model descriptor's {@code duplicate_threshold}
- * @param k neighbours per image in the k-NN graph (DINOv2 used 64)
+ * @param threshold cosine similarity at or above which the embedding alone makes two images
+ *     near-duplicates (pictures too featureless to verify, or {@code verify} off); NaN takes the
+ *     model descriptor's {@code duplicate_threshold}
+ * @param candidateFloor cosine from which embedding neighbours are verified as copies; NaN takes
+ *     {@code DropNearDuplicates.DEFAULT_CANDIDATE_FLOOR} (or the threshold, if lower)
+ * @param verify whether candidate pairs are verified (keypoints, PDQ, photometric check); off,
+ *     the embedding's cosine decides alone at {@code threshold}
+ * @param k neighbours per image in the k-NN graph, each pair verified (DINOv2 used 64, without
+ *     verification)
  * @param maxEdges most near-duplicate edges the single-worker union-find accepts
  * @param evalSets evaluation sets to decontaminate against, each {@code NAME=LOCATION}: a folder or glob of image files, or a URL
  *     list (see {@link io.winnow.pipeline.read.ReadImageSet})
  * @param evalThreshold cosine at or above which a pool image is too close to an eval image; NaN
  *     takes the model descriptor's {@code eval_threshold}
  */
-public record DedupSettings(double threshold, int k, long maxEdges, List<String> evalSets,
-    double evalThreshold) implements Serializable {
+public record DedupSettings(double threshold, double candidateFloor, boolean verify, int k,
+    long maxEdges, List<String> evalSets, double evalThreshold) implements Serializable {
   public DedupSettings {
     evalSets = List.copyOf(evalSets);
     for (String set : evalSets) {
@@ -31,13 +37,18 @@ public record DedupSettings(double threshold, int k, long maxEdges, List<String>
     if (!Double.isNaN(threshold) && !(threshold > -1 && threshold <= 1)) {
       throw new IllegalArgumentException("the dedup threshold is a cosine within (-1, 1]");
     }
+    if (!Double.isNaN(candidateFloor) && !(candidateFloor > -1 && candidateFloor <= 1)) {
+      throw new IllegalArgumentException("the dedup candidate floor is a cosine within (-1, 1]");
+    }
     if (k < 1 || maxEdges < 1) {
       throw new IllegalArgumentException("dedup k and max edges must be positive");
     }
   }
 
   public static DedupSettings defaults() {
-    return new DedupSettings(Double.NaN, 64, 20_000_000L, List.of(), Double.NaN);
+    return new DedupSettings(Double.NaN, Double.NaN, true,
+        io.winnow.dedup.DropNearDuplicates.DEFAULT_VERIFIED_NEIGHBOURS, 20_000_000L, List.of(),
+        Double.NaN);
   }
 
   public double thresholdFor(double modelDefault) {
@@ -49,6 +60,7 @@ public record DedupSettings(double threshold, int k, long maxEdges, List<String>
   }
 
   public DedupSettings withEvalSets(List<String> sets, double threshold) {
-    return new DedupSettings(this.threshold, k, maxEdges, sets, threshold);
+    return new DedupSettings(this.threshold, candidateFloor, verify, k, maxEdges, sets,
+        threshold);
   }
 }

@@ -11,6 +11,7 @@ import io.winnow.pipeline.crawl.FetchImages;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.decode.DecodeImages;
 import io.winnow.pipeline.embed.EmbedImages;
+import io.winnow.pipeline.fingerprint.FingerprintImages;
 import io.winnow.pipeline.export.ShardStats;
 import io.winnow.pipeline.export.WriteWebDataset;
 import io.winnow.pipeline.filter.ClassifyNsfw;
@@ -35,6 +36,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -157,8 +162,12 @@ public final class WinnowPipeline {
       stageRejections = stageRejections.and(safe.get(ClassifyNsfw.REJECTIONS));
     }
 
-    // 4. Embed.
+    // 4. Embed, after fingerprinting (PDQ, border trimming, keypoints for dedup).
     if (embed != null) {
+      PCollectionTuple fingerprinted = accepted.apply("FingerprintImages",
+          FingerprintImages.with(config.decode()));
+      accepted = fingerprinted.get(FingerprintImages.FINGERPRINTED);
+      stageRejections = stageRejections.and(fingerprinted.get(FingerprintImages.REJECTIONS));
       PCollectionTuple embedded = accepted.apply("EmbedImages", embed);
       accepted = embedded.get(EmbedImages.EMBEDDED);
       stageRejections = stageRejections.and(embedded.get(EmbedImages.REJECTIONS));
@@ -181,11 +190,17 @@ public final class WinnowPipeline {
           accepted = fresh.get(Decontaminate.KEPT);
           stageRejections = stageRejections.and(fresh.get(Decontaminate.REJECTIONS));
         }
-        PCollectionTuple deduplicated = accepted.apply("DropNearDuplicates",
-            DropNearDuplicates.with(model.dimension(),
-                    config.dedup().thresholdFor(model.duplicateThreshold()))
-                .withK(config.dedup().k())
-                .withMaxEdges(config.dedup().maxEdges()));
+        DropNearDuplicates dedup = DropNearDuplicates.with(model.dimension(),
+                config.dedup().thresholdFor(model.duplicateThreshold()))
+            .withK(config.dedup().k())
+            .withMaxEdges(config.dedup().maxEdges());
+        if (!Double.isNaN(config.dedup().candidateFloor())) {
+          dedup = dedup.withCandidateFloor(config.dedup().candidateFloor());
+        }
+        if (!config.dedup().verify()) {
+          dedup = dedup.withoutVerification();
+        }
+        PCollectionTuple deduplicated = accepted.apply("DropNearDuplicates", dedup);
         accepted = deduplicated.get(DropNearDuplicates.KEPT);
         stageRejections = stageRejections.and(deduplicated.get(DropNearDuplicates.REJECTIONS));
         // The report shows a sample of the pairs; removed images are not exported, so their
@@ -196,13 +211,31 @@ public final class WinnowPipeline {
             WriteJsonArray.to(reportFolder(config, RunReport.DUPLICATES) + "/"
                 + RunReport.EXAMPLES_FILE));
         if (!config.dedup().evalSets().isEmpty()) {
-          PCollectionTuple clean = accepted.apply("Decontaminate", Decontaminate.against(
-              evalImages(pipeline, config, fetch, embed), model.dimension(),
-              config.dedup().evalThresholdFor(model.evalThreshold())));
+          PCollection<Sample> eval = evalImages(pipeline, config, fetch, embed);
+          PCollection<KeyedVector> evalVectors = eval.apply("EvalVectors", MapElements
+                  .into(TypeDescriptor.of(KeyedVector.class))
+                  .via(s -> new KeyedVector(s.key(), s.embedding())))
+              .setCoder(new KeyedVector.Coder());
+          double evalThreshold = config.dedup().evalThresholdFor(model.evalThreshold());
+          Decontaminate decontaminate = config.dedup().verify()
+              ? Decontaminate.verifiedAgainst(evalVectors, eval.apply("EvalFingerprints",
+                      MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(),
+                          TypeDescriptor.of(byte[].class)))
+                          .via(s -> KV.of(s.key(), s.fingerprint())))
+                  .setCoder(KvCoder.of(StringUtf8Coder.of(),
+                      NullableCoder.of(ByteArrayCoder.of()))),
+                  model.dimension(), evalThreshold, DropNearDuplicates.DEFAULT_CANDIDATE_FLOOR,
+                  Decontaminate.VERIFICATION)
+              : Decontaminate.against(evalVectors, model.dimension(), evalThreshold);
+          PCollectionTuple clean = accepted.apply("Decontaminate", decontaminate);
           accepted = clean.get(Decontaminate.KEPT);
           stageRejections = stageRejections.and(clean.get(Decontaminate.REJECTIONS));
         }
       }
+      // Fingerprints have served copy detection; later stages need not carry 20 KB a sample.
+      accepted = accepted.apply("DropFingerprints", MapElements.into(TypeDescriptor.of(Sample.class))
+          .via((Sample s) -> s.fingerprint() == null ? s : s.toBuilder().fingerprint(null).build()))
+          .setCoder(accepted.getCoder());
 
       // 5b. Retrieve: keep what the seed sets (or balanced sampling) select.
       if (config.retrieval() != null) {
@@ -254,44 +287,59 @@ public final class WinnowPipeline {
    * The evaluation sets' images, decoded and embedded exactly as pool images are. Their own
    * failures are not pool rejections: they go to OUTPUT/eval-rejections/ so none is lost.
    */
-  private static PCollection<KeyedVector> evalImages(Pipeline pipeline, WinnowConfig config,
+  private static PCollection<Sample> evalImages(Pipeline pipeline, WinnowConfig config,
       FetchSettings fetch, EmbedImages embed) {
     List<ReadImageSet> sets = config.dedup().evalSets().stream()
         .map(set -> ReadImageSet.parse(set, fetch)).toList();
-    PCollectionList<KeyedVector> all = PCollectionList.empty(pipeline);
-    for (PCollection<KeyedVector> set : referenceVectors(pipeline, config, sets, embed, "Eval",
+    PCollectionList<Sample> all = PCollectionList.empty(pipeline);
+    for (PCollection<Sample> set : referenceImages(pipeline, config, sets, embed, "Eval",
         "eval-rejections").values()) {
       all = all.and(set);
     }
-    return all.apply("AllEvalVectors", Flatten.pCollections());
+    return all.apply("AllEvalImages", Flatten.pCollections());
+  }
+
+  /** Reference vectors by set name (see {@link #referenceImages}). */
+  private static Map<String, PCollection<KeyedVector>> referenceVectors(Pipeline pipeline,
+      WinnowConfig config, List<ReadImageSet> sets, EmbedImages embed, String kind,
+      String rejectionsDir) {
+    Map<String, PCollection<KeyedVector>> vectors = new LinkedHashMap<>();
+    referenceImages(pipeline, config, sets, embed, kind, rejectionsDir).forEach((name, images) ->
+        vectors.put(name, images.apply("Vectors" + kind + "-" + name,
+                MapElements.into(TypeDescriptor.of(KeyedVector.class))
+                    .via(s -> new KeyedVector(s.key(), s.embedding())))
+            .setCoder(new KeyedVector.Coder())));
+    return vectors;
   }
 
   /**
    * Reference images (eval or seed sets), read, decoded and embedded as pool images are, by set
    * name. Their failures go to OUTPUT/{@code rejectionsDir}/ (they are not pool URLs).
    */
-  private static Map<String, PCollection<KeyedVector>> referenceVectors(Pipeline pipeline,
+  private static Map<String, PCollection<Sample>> referenceImages(Pipeline pipeline,
       WinnowConfig config, List<ReadImageSet> sets, EmbedImages embed, String kind,
       String rejectionsDir) {
-    Map<String, PCollection<KeyedVector>> vectors = new LinkedHashMap<>();
+    Map<String, PCollection<Sample>> vectors = new LinkedHashMap<>();
     PCollectionList<Rejection> failures = PCollectionList.empty(pipeline);
     for (ReadImageSet set : sets) {
       String step = kind + "-" + set.name();
       PCollectionTuple read = pipeline.apply("Read" + step, set);
       PCollectionTuple decoded = read.get(ReadImageSet.IMAGES)
           .apply("Decode" + step, DecodeImages.with(config.decode()));
-      PCollectionTuple embedded = decoded.get(DecodeImages.DECODED).apply("Embed" + step,
-          embed.timedAs("reference-sets"));
+      // Fingerprinted like pool images: the embedding then sees the same trimmed picture, and
+      // decontamination verifies copies with the fingerprints.
+      PCollectionTuple fingerprinted = decoded.get(DecodeImages.DECODED)
+          .apply("Fingerprint" + step, FingerprintImages.with(config.decode()));
+      PCollectionTuple embedded = fingerprinted.get(FingerprintImages.FINGERPRINTED)
+          .apply("Embed" + step, embed.timedAs("reference-sets"));
       if (kind.equals("Seeds")) {
         showSeeds(config, decoded.get(DecodeImages.DECODED), step);
       }
       failures = failures.and(read.get(ReadImageSet.REJECTIONS))
           .and(decoded.get(DecodeImages.REJECTIONS))
+          .and(fingerprinted.get(FingerprintImages.REJECTIONS))
           .and(embedded.get(EmbedImages.REJECTIONS));
-      vectors.put(set.name(), embedded.get(EmbedImages.EMBEDDED)
-          .apply("Vectors" + step, MapElements.into(TypeDescriptor.of(KeyedVector.class))
-              .via(s -> new KeyedVector(s.key(), s.embedding())))
-          .setCoder(new KeyedVector.Coder()));
+      vectors.put(set.name(), embedded.get(EmbedImages.EMBEDDED));
     }
     if (sets.isEmpty()) {
       return vectors;

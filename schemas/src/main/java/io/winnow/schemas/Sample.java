@@ -50,8 +50,11 @@ public final class Sample implements Serializable {
   @JsonProperty("faces") private final List<FaceBox> faces;
   @JsonProperty("duplicate_of") private final String duplicateOf;
   @JsonProperty("seed_match") private final List<SeedMatch> seedMatch;
+  @JsonProperty("pdq") private final String pdq;
+  @JsonProperty("pdq_quality") private final Integer pdqQuality;
   @JsonIgnore private final byte[] image;
   @JsonIgnore private final float[] embedding;
+  @JsonIgnore private final byte[] fingerprint;
 
   private Sample(Builder b) {
     this.key = Objects.requireNonNull(b.key, "key");
@@ -76,8 +79,11 @@ public final class Sample implements Serializable {
     this.faces = b.faces == null ? null : List.copyOf(b.faces);
     this.duplicateOf = b.duplicateOf;
     this.seedMatch = b.seedMatch == null ? null : List.copyOf(b.seedMatch);
+    this.pdq = b.pdq;
+    this.pdqQuality = b.pdqQuality;
     this.image = b.image;
     this.embedding = b.embedding;
+    this.fingerprint = b.fingerprint;
   }
 
   // Jackson reads through the builder so the constructor's checks hold for JSON input too.
@@ -104,7 +110,9 @@ public final class Sample implements Serializable {
       @JsonProperty("nsfw_scores") Map<String, Float> nsfwScores,
       @JsonProperty("faces") List<FaceBox> faces,
       @JsonProperty("duplicate_of") String duplicateOf,
-      @JsonProperty("seed_match") List<SeedMatch> seedMatch) {
+      @JsonProperty("seed_match") List<SeedMatch> seedMatch,
+      @JsonProperty("pdq") String pdq,
+      @JsonProperty("pdq_quality") Integer pdqQuality) {
     Builder b = builder(key, url);
     b.caption = caption;
     b.sourceFile = sourceFile;
@@ -126,6 +134,8 @@ public final class Sample implements Serializable {
     b.faces = faces;
     b.duplicateOf = duplicateOf;
     b.seedMatch = seedMatch;
+    b.pdq = pdq;
+    b.pdqQuality = pdqQuality;
     return b.build();
   }
 
@@ -160,8 +170,11 @@ public final class Sample implements Serializable {
     b.faces = faces;
     b.duplicateOf = duplicateOf;
     b.seedMatch = seedMatch;
+    b.pdq = pdq;
+    b.pdqQuality = pdqQuality;
     b.image = image;
     b.embedding = embedding;
+    b.fingerprint = fingerprint;
     return b;
   }
 
@@ -187,6 +200,12 @@ public final class Sample implements Serializable {
   public List<FaceBox> faces() { return faces; }
   public String duplicateOf() { return duplicateOf; }
   public List<SeedMatch> seedMatch() { return seedMatch; }
+  /** PDQ hash (64 hex digits) of the stored picture inside its uniform borders, or null. */
+  public String pdq() { return pdq; }
+  /** PDQ quality 0-100 of that picture; at most 49 means too featureless to trust. */
+  public Integer pdqQuality() { return pdqQuality; }
+  /** Copy-detection fingerprint (io.winnow.copydetect.Fingerprint's wire form), or null. */
+  public byte[] fingerprint() { return fingerprint; }
   /** The image bytes; callers must not modify the array. */
   public byte[] image() { return image; }
   /** The L2-normalised embedding, or null before the embedding stage. */
@@ -204,7 +223,8 @@ public final class Sample implements Serializable {
     }
     return toJson().equals(that.toJson())
         && Arrays.equals(image, that.image)
-        && Arrays.equals(embedding, that.embedding);
+        && Arrays.equals(embedding, that.embedding)
+        && Arrays.equals(fingerprint, that.fingerprint);
   }
 
   @Override
@@ -241,8 +261,11 @@ public final class Sample implements Serializable {
     private List<FaceBox> faces;
     private String duplicateOf;
     private List<SeedMatch> seedMatch;
+    private String pdq;
+    private Integer pdqQuality;
     private byte[] image;
     private float[] embedding;
+    private byte[] fingerprint;
 
     private Builder() {}
 
@@ -267,13 +290,15 @@ public final class Sample implements Serializable {
     public Builder seedMatch(List<SeedMatch> v) { seedMatch = v; return this; }
     public Builder image(byte[] v) { image = v; return this; }
     public Builder embedding(float[] v) { embedding = v; return this; }
+    public Builder pdq(String hex, Integer quality) { pdq = hex; pdqQuality = quality; return this; }
+    public Builder fingerprint(byte[] v) { fingerprint = v; return this; }
 
     public Sample build() {
       return new Sample(this);
     }
   }
 
-  /** Beam coder: JSON metadata, then the image bytes, then the embedding. */
+  /** Beam coder: JSON metadata, then the image bytes, the embedding and the fingerprint. */
   public static final class Coder extends CustomCoder<Sample> {
     private static final ByteArrayCoder BYTES = ByteArrayCoder.of();
 
@@ -296,6 +321,7 @@ public final class Sample implements Serializable {
         block.asFloatBuffer().put(e);
       }
       out.write(floats);
+      BYTES.encode(value.fingerprint == null ? new byte[0] : value.fingerprint, out);
     }
 
     @Override
@@ -313,7 +339,9 @@ public final class Sample implements Serializable {
         embedding = new float[n];
         ByteBuffer.wrap(floats).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(embedding);
       }
-      return meta.toBuilder().image(image.length == 0 ? null : image).embedding(embedding).build();
+      byte[] fingerprint = BYTES.decode(in);
+      return meta.toBuilder().image(image.length == 0 ? null : image).embedding(embedding)
+          .fingerprint(fingerprint.length == 0 ? null : fingerprint).build();
     }
 
     @Override

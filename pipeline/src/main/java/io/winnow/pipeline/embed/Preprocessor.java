@@ -63,10 +63,23 @@ public final class Preprocessor {
    * resize mode added: what the embedding stage feeds the model.
    */
   public void fill(Sample stored, DecodeSettings decode, float[] dest, int at) {
-    Rect box = stored.originalWidth() == null || stored.width() == null ? null
+    fill(stored.image(), contentBox(stored, decode), dest, at);
+  }
+
+  /**
+   * The part of a stored image the model sees: the picture inside its uniform borders when the
+   * sample has been fingerprinted (a framed copy then embeds like its original), else the
+   * picture without decode's padding; null for all of it.
+   */
+  public static Rect contentBox(Sample stored, DecodeSettings decode) {
+    if (stored.fingerprint() != null) {
+      io.winnow.copydetect.UniformBorder.Box c =
+          io.winnow.copydetect.Fingerprint.contentOf(stored.fingerprint());
+      return new Rect(c.x(), c.y(), c.width(), c.height());
+    }
+    return stored.originalWidth() == null || stored.width() == null ? null
         : pictureBox(decode, stored.originalWidth(), stored.originalHeight(), stored.width(),
             stored.height());
-    fill(stored.image(), box, dest, at);
   }
 
   /** Writes the tensor of an 8-bit BGR image at {@code offset} of {@code dest}. */

@@ -49,6 +49,9 @@ public final class ParquetMetadataWriter implements AutoCloseable {
       .optional(BINARY).as(stringType()).named("faces")
       .optional(BINARY).as(stringType()).named("nsfw_scores")
       .optional(BINARY).as(stringType()).named("seed_match")
+      // Perceptual hash of the stored picture (LAION-style metadata for cleaning copies).
+      .optional(BINARY).as(stringType()).named("pdq")
+      .optional(INT32).named("pdq_quality")
       .named("winnow_sample");
 
   private final ParquetWriter<Group> writer;
@@ -93,6 +96,8 @@ public final class ParquetMetadataWriter implements AutoCloseable {
     if (s.seedMatch() != null) {
       row.append("seed_match", io.winnow.schemas.Json.write(s.seedMatch()));
     }
+    appendIfSet(row, "pdq", s.pdq());
+    appendIfSet(row, "pdq_quality", s.pdqQuality());
     writer.write(row);
   }
 

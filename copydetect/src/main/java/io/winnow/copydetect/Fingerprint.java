@@ -1,0 +1,160 @@
+package io.winnow.copydetect;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+
+/**
+ * Everything copy detection knows of one stored image, computed once and carried with it: the
+ * picture's box inside uniform borders (in stored pixels), the PDQ hashes of that picture (all
+ * eight rotations and flips, with its quality) and its {@link LocalFeatures}. {@link #encode()}
+ * is the wire form, about 20 KB.
+ */
+public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFeatures features) {
+  private static final int FORMAT = 1;
+
+  /**
+   * Fingerprints an 8-bit BGR image; {@code within} is the part that is picture (the padding of
+   * a border resize mode excluded), or null for all of it.
+   */
+  public static Fingerprint of(Mat bgr, UniformBorder.Box within) {
+    if (bgr == null || bgr.empty() || bgr.channels() != 3) {
+      throw new IllegalArgumentException("fingerprinting needs an 8-bit BGR image");
+    }
+    int w = bgr.cols();
+    int h = bgr.rows();
+    Mat continuous = bgr.isContinuous() ? bgr : bgr.clone();
+    byte[] pixels = new byte[w * h * 3];
+    continuous.data().get(pixels);
+    UniformBorder.Box box = UniformBorder.contentBox(pixels, w, h, 3, clip(within, w, h));
+    int[] argb = new int[box.width() * box.height()];
+    for (int y = 0; y < box.height(); y++) {
+      int row = ((box.y() + y) * w + box.x()) * 3;
+      for (int x = 0; x < box.width(); x++) {
+        int at = row + 3 * x;
+        argb[y * box.width() + x] = 0xff000000 | (pixels[at + 2] & 0xff) << 16
+            | (pixels[at + 1] & 0xff) << 8 | (pixels[at] & 0xff);
+      }
+    }
+    Pdq.Dihedrals pdq = Pdq.hashWithDihedrals(argb, box.width(), box.height());
+    Mat picture = new Mat(continuous, new Rect(box.x(), box.y(), box.width(), box.height()));
+    return new Fingerprint(box, pdq, LocalFeatures.of(picture));
+  }
+
+  /** Fingerprints an encoded image (JPEG, PNG…), as {@link #of(Mat, UniformBorder.Box)}. */
+  public static Fingerprint ofEncoded(byte[] encoded, UniformBorder.Box within) {
+    Mat buffer = new Mat(1, encoded.length, CV_8UC1, new BytePointer(encoded));
+    Mat bgr = imdecode(buffer, IMREAD_COLOR);
+    if (bgr == null || bgr.empty()) {
+      throw new IllegalArgumentException("the image does not decode");
+    }
+    return of(bgr, within);
+  }
+
+  private static UniformBorder.Box clip(UniformBorder.Box box, int w, int h) {
+    if (box == null) {
+      return null;
+    }
+    int x = Math.min(Math.max(0, box.x()), w - 1);
+    int y = Math.min(Math.max(0, box.y()), h - 1);
+    return new UniformBorder.Box(x, y, Math.max(1, Math.min(box.width(), w - x)),
+        Math.max(1, Math.min(box.height(), h - y)));
+  }
+
+  /** The hex form of the picture's PDQ hash, as written to KEY.json and Parquet. */
+  public String pdqHex() {
+    return pdq.original().hex();
+  }
+
+  public int pdqQuality() {
+    return pdq.quality();
+  }
+
+  public byte[] encode() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(24_000);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(FORMAT);
+      out.writeShort(content.x());
+      out.writeShort(content.y());
+      out.writeShort(content.width());
+      out.writeShort(content.height());
+      out.writeByte(pdq.quality());
+      for (Pdq.Dihedral d : Pdq.Dihedral.values()) {
+        for (long word : pdq.get(d).toLongArray()) {
+          out.writeLong(word);
+        }
+      }
+      byte[] features = this.features.encode();
+      out.writeInt(features.length);
+      out.write(features);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Only the picture's box of an encoded fingerprint (cheap: the header alone is read). */
+  public static UniformBorder.Box contentOf(byte[] encoded) {
+    if (encoded.length < 9 || encoded[0] != FORMAT) {
+      throw new IllegalArgumentException("not a fingerprint of format " + FORMAT);
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(encoded, 1, 8);
+    return new UniformBorder.Box(b.getShort() & 0xffff, b.getShort() & 0xffff,
+        b.getShort() & 0xffff, b.getShort() & 0xffff);
+  }
+
+  /** Only the PDQ hashes of an encoded fingerprint (its header and hashes are read). */
+  public static Pdq.Dihedrals pdqOf(byte[] encoded) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
+      checkFormat(in.readUnsignedByte());
+      in.skipNBytes(8);
+      return readPdq(in);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("damaged fingerprint: " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkFormat(int format) {
+    if (format != FORMAT) {
+      throw new IllegalArgumentException("a fingerprint in format " + format + ", this build "
+          + "reads format " + FORMAT);
+    }
+  }
+
+  private static Pdq.Dihedrals readPdq(DataInputStream in) throws IOException {
+    int quality = in.readUnsignedByte();
+    Pdq.Hash[] hashes = new Pdq.Hash[Pdq.Dihedral.values().length];
+    for (int d = 0; d < hashes.length; d++) {
+      long[] words = new long[4];
+      for (int i = 0; i < 4; i++) {
+        words[i] = in.readLong();
+      }
+      hashes[d] = Pdq.Hash.fromLongArray(words, quality);
+    }
+    return Pdq.Dihedrals.of(hashes);
+  }
+
+  public static Fingerprint decode(byte[] encoded) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
+      checkFormat(in.readUnsignedByte());
+      UniformBorder.Box box = new UniformBorder.Box(in.readUnsignedShort(),
+          in.readUnsignedShort(), in.readUnsignedShort(), in.readUnsignedShort());
+      Pdq.Dihedrals pdq = readPdq(in);
+      byte[] features = new byte[in.readInt()];
+      in.readFully(features);
+      return new Fingerprint(box, pdq, LocalFeatures.decode(features));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("damaged fingerprint: " + e.getMessage(), e);
+    }
+  }
+}
