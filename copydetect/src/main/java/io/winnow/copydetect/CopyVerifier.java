@@ -221,7 +221,7 @@ public final class CopyVerifier implements Serializable {
    * Least share of the shared keypoints' extent the inliers must span: inliers bunched in one
    * spot (a shared logo, the rim of two round pictures, a few bright dots) prove only that spot.
    */
-  static final double MIN_SPREAD = 0.15;
+  static final double MIN_SPREAD = 0.03;
 
   /**
    * The area of the inliers' bounding box in A over that of all A's keypoints lying where B

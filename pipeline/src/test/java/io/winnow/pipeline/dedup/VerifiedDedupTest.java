@@ -130,7 +130,7 @@ class VerifiedDedupTest {
   @Test
   void aSceneWithItsSubjectMovedIsKeptTwice() throws Exception {
     Mat background = TestImages.photo("camera.jpg");
-    Mat subject = TestImages.scale(TestImages.photo("chelsea.jpg"), 0.35, 0.35);
+    Mat subject = TestImages.scale(TestImages.photo("chelsea.jpg"), 0.45, 0.45);
     Mat first = background.clone();
     Mat second = background.clone();
     subject.copyTo(new Mat(first, new Rect(10, 10, subject.cols(), subject.rows())));
