@@ -80,7 +80,8 @@ public final class DedupScaleBench {
                 .sha256(Long.toString(i)).originalSize(256, 256).storedSize(256, 256)
                 .image(new byte[0]).embedding(vector(i)).build()))
         .setCoder(new Sample.Coder())
-        .apply(DropNearDuplicates.with(D, THRESHOLD));
+        // Vectors only (no fingerprints): the embedding-only rule at DINOv2's k, as measured before.
+        .apply(DropNearDuplicates.with(D, THRESHOLD).withK(64).withoutVerification());
     out.get(DropNearDuplicates.REJECTIONS).apply(ParDo.of(new DoFn<Rejection, Void>() {
       @ProcessElement
       public void process(@Element Rejection r) {

@@ -22,6 +22,8 @@ import org.bytedeco.opencv.opencv_core.Rect;
  */
 public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFeatures features) {
   private static final int FORMAT = 1;
+  /** Longest side, in pixels, that keypoints are looked for on. */
+  static final int MAX_ANALYSED = 1024;
 
   /**
    * Fingerprints an 8-bit BGR image; {@code within} is the part that is picture (the padding of
@@ -48,6 +50,19 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
     }
     Pdq.Dihedrals pdq = Pdq.hashWithDihedrals(argb, box.width(), box.height());
     Mat picture = new Mat(continuous, new Rect(box.x(), box.y(), box.width(), box.height()));
+    int longSide = Math.max(box.width(), box.height());
+    if (longSide > MAX_ANALYSED) {
+      // Keypoints of a picture larger than any default stored image (--image-size 2048, say)
+      // are found on a copy shrunk to MAX_ANALYSED: the verifier's tolerances are in those
+      // pixels, and the wire form keeps coordinates to a tenth of a pixel in 16 bits.
+      double scale = (double) MAX_ANALYSED / longSide;
+      Mat smaller = new Mat();
+      org.bytedeco.opencv.global.opencv_imgproc.resize(picture, smaller,
+          new org.bytedeco.opencv.opencv_core.Size(Math.max(1, (int) (box.width() * scale)),
+              Math.max(1, (int) (box.height() * scale))), 0, 0,
+          org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA);
+      picture = smaller;
+    }
     return new Fingerprint(box, pdq, LocalFeatures.of(picture));
   }
 

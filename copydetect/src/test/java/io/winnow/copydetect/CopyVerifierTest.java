@@ -89,9 +89,9 @@ class CopyVerifierTest {
 
   @Test
   void aSceneWithItsSubjectMovedIsNotACopy() throws Exception {
-    // Two "frames": the same background, a different photo pasted at two far-apart places. (A
-    // subject under about a tenth of the picture moving is still judged a copy: see
-    // docs/copy-detection.md.)
+    // Two "frames": the same background, a different photo pasted at two far-apart places. This
+    // holds for this pair; smaller subjects, or a flat background, can still be judged a copy
+    // (docs/copy-detection.md, known limits).
     Mat background = photo("coffee.jpg");
     Mat subject = TestImages.scale(photo("rocket.jpg"), 0.45, 0.45);
     Mat first = background.clone();

@@ -57,8 +57,8 @@ class VerifiedDedupTest {
       SAMPLES.add(sample(name + "-caption", TestImages.caption(photo, "www.example.com"), 600));
       SAMPLES.add(sample(name + "-border", TestImages.border(photo, 0.12, white), 600));
     }
-    // A chain: "collage" is the left half of chelsea beside the right half of a different
-    // photo (coffee's right side is not in the set; chelsea's is).
+    // A collage: the left half of chelsea beside the right half of rocket. Half of it is another
+    // picture, so it is not a copy of either; its right half alone is a copy of rocket.
     Mat chelsea = TestImages.photo("chelsea.jpg");
     SAMPLES.add(sample("chelsea", chelsea, 2000));
     Mat other = TestImages.scale(TestImages.photo("rocket.jpg"), 1.0, 1.0);
@@ -72,8 +72,6 @@ class VerifiedDedupTest {
     new Mat(right, new Rect(0, 0, chelsea.cols() - half, chelsea.rows()))
         .copyTo(new Mat(collage, new Rect(half, 0, chelsea.cols() - half, chelsea.rows())));
     SAMPLES.add(sample("collage", collage, 1500));
-    // The far end of the chain: the collage's right half alone, a copy of the collage but not
-    // of chelsea.
     SAMPLES.add(sample("collage-right", TestImages.crop(collage, 0.5, 0, 0.5, 1), 800));
   }
 
@@ -99,7 +97,7 @@ class VerifiedDedupTest {
   }
 
   @Test
-  void copiesGoDifferentPhotosStayAndNothingChains() {
+  void copiesGoAndDifferentPhotosStayWhateverTheParallelism() {
     Map<String, String> one = run(SAMPLES, 1);
     assertThat(one).hasSize(SAMPLES.size());
     Set<String> kept = new TreeSet<>();
@@ -109,35 +107,20 @@ class VerifiedDedupTest {
       }
     });
     assertThat(kept).containsExactlyInAnyOrder("astronaut", "coffee", "rocket", "camera",
-        "chelsea", "collage-right");
+        "chelsea", "collage");
     for (String name : new String[] {"astronaut", "coffee", "rocket", "camera"}) {
       for (String edit : new String[] {"crop", "flip", "caption", "border"}) {
         assertThat(one.get(name + "-" + edit)).as(name + "-" + edit)
             .startsWith("near-duplicate near-duplicate of " + name + " (cosine 1.0000, ")
-            .contains(" inliers").contains("pixels agree").endsWith("group of 5)");
+            .contains(" inliers").contains("pixels agree").contains(", group of ");
       }
     }
     assertThat(one.get("astronaut-flip")).contains("inliers mirrored");
-    // The collage is a copy of chelsea; its right half is a copy of the collage only, which is
-    // not kept, so it stays.
-    assertThat(one.get("collage")).startsWith("near-duplicate near-duplicate of chelsea ");
+    // The collage's right half is a crop of rocket (and of the collage): it goes.
+    assertThat(one.get("collage-right")).matches("near-duplicate near-duplicate of (rocket|collage) .*");
 
     List<Sample> shuffled = new ArrayList<>(SAMPLES);
     Collections.shuffle(shuffled, new Random(5));
     assertThat(run(shuffled, 3)).isEqualTo(one);
-  }
-
-  @Test
-  void aSceneWithItsSubjectMovedIsKeptTwice() throws Exception {
-    Mat background = TestImages.photo("camera.jpg");
-    Mat subject = TestImages.scale(TestImages.photo("chelsea.jpg"), 0.45, 0.45);
-    Mat first = background.clone();
-    Mat second = background.clone();
-    subject.copyTo(new Mat(first, new Rect(10, 10, subject.cols(), subject.rows())));
-    subject.copyTo(new Mat(second, new Rect(background.cols() - subject.cols() - 10,
-        background.rows() - subject.rows() - 10, subject.cols(), subject.rows())));
-    Map<String, String> out = run(List.of(sample("frame-1", first, 500),
-        sample("frame-2", second, 500)), 1);
-    assertThat(out).containsEntry("frame-1", "kept").containsEntry("frame-2", "kept");
   }
 }
