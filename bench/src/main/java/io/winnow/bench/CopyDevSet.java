@@ -325,11 +325,32 @@ public final class CopyDevSet {
       System.out.print(summary(entries));
       System.out.printf(Locale.ROOT, "%d images in %.1f s%n", entries.size(),
           (System.nanoTime() - start) / 1e9);
+    } else if (args.length == 3 && args[0].equals("scenes")) {
+      scenes(Path.of(args[1]), Integer.parseInt(args[2]));
     } else {
       System.err.println("usage: CopyDevSet select SOURCES_DIR PHOTOS_CSV\n"
-          + "       CopyDevSet generate PHOTOS_CSV OUT_DIR [SEED]");
+          + "       CopyDevSet generate PHOTOS_CSV OUT_DIR [SEED]\n"
+          + "       CopyDevSet scenes OUT_DIR COUNT");
       System.exit(2);
     }
+  }
+
+  /**
+   * Distinct synthetic pictures (the crawl bench's scenes: shapes, text and noise on gradients),
+   * each its own photo: no pair is a copy, so every removal dedup makes among them is wrong.
+   * Drawings and graphics like these give unrelated pairs chance keypoint fits.
+   */
+  static void scenes(Path outDir, int count) throws IOException {
+    clearJpegs(outDir.resolve("images"));
+    List<byte[]> images = CrawlBench.sceneImages(count, 640, 480);
+    List<Entry> entries = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      String file = String.format(Locale.ROOT, "images/scene-%04d.jpg", i);
+      Files.write(outDir.resolve(file), images.get(i));
+      entries.add(new Entry(file, "scene-" + i, "original", "bench:CrawlBench.sceneImages",
+          "synthetic", "", "seed " + i));
+    }
+    writeLabels(outDir.resolve("labels.csv"), entries);
   }
 
   // ---------------------------------------------------------------- select

@@ -8,7 +8,15 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.LINE_8;
+import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
+import static org.bytedeco.opencv.global.opencv_imgproc.circle;
+import static org.bytedeco.opencv.global.opencv_imgproc.ellipse;
+import static org.bytedeco.opencv.global.opencv_imgproc.line;
+import static org.bytedeco.opencv.global.opencv_imgproc.putText;
+import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import com.sun.net.httpserver.HttpServer;
@@ -37,6 +45,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
@@ -48,7 +57,13 @@ import org.bytedeco.opencv.opencv_core.Size;
  *       wrk when it is installed (bench/crawl-bench.sh installs it);</li>
  *   <li>decode limit: OpenCV decode + resize + JPEG encode alone, one thread per core.</li>
  * </ol>
- * Usage: {@code CrawlBench [images] [width] [height] [runner]}; defaults 4000 640 480 flink.
+ * Usage: {@code CrawlBench [images] [width] [height] [runner] [corpus] [dedup]}; defaults 4000
+ * 640 480 flink scenes verified. Dedup {@code verified} (the default pipeline) or {@code
+ * embedding} (as {@code --no-dedup-verify}: the embedding alone decides, fingerprints are still
+ * made), to show what verification costs. Corpus {@code scenes} (the default): distinct pictures of random shapes, text and
+ * noise, which dedup keeps as a web crawl keeps most of its images; {@code pattern}: one XOR
+ * pattern shifted per image, every image a near-copy of every other (the corpus before
+ * 2026-12-02, a worst case for copy verification, where dedup removes all but one).
  */
 public final class CrawlBench {
   public static void main(String[] args) throws Exception {
@@ -56,12 +71,21 @@ public final class CrawlBench {
     int width = args.length > 1 ? Integer.parseInt(args[1]) : 640;
     int height = args.length > 2 ? Integer.parseInt(args[2]) : 480;
     String runner = args.length > 3 ? args[3] : "flink";
+    String kind = args.length > 4 ? args[4] : "scenes";
+    String dedup = args.length > 5 ? args[5] : "verified";
+    if (!dedup.equals("verified") && !dedup.equals("embedding")) {
+      throw new IllegalArgumentException("dedup is verified or embedding, not " + dedup);
+    }
     int cores = Runtime.getRuntime().availableProcessors();
     int concurrency = 32;
 
-    System.out.printf(Locale.ROOT, "crawl bench: %d JPEGs of %dx%d, %d cores, runner %s%n",
-        images, width, height, cores, runner);
-    List<byte[]> corpus = makeImages(images, width, height);
+    System.out.printf(Locale.ROOT, "crawl bench: %d JPEGs of %dx%d (%s), %d cores, runner %s, "
+        + "dedup %s%n", images, width, height, kind, cores, runner, dedup);
+    List<byte[]> corpus = switch (kind) {
+      case "scenes" -> sceneImages(images, width, height);
+      case "pattern" -> makeImages(images, width, height);
+      default -> throw new IllegalArgumentException("corpus is scenes or pattern, not " + kind);
+    };
     long totalBytes = corpus.stream().mapToLong(b -> b.length).sum();
     System.out.printf(Locale.ROOT, "corpus: %.1f MB, %.1f KB per image%n", totalBytes / 1e6,
         totalBytes / 1e3 / images);
@@ -75,7 +99,8 @@ public final class CrawlBench {
       double http = Math.max(plain, Double.isNaN(wrk) ? 0 : wrk);
       double decode = decodeOnly(corpus, cores);
       SteadyRate steady = new SteadyRate(images);
-      RunSummary summary = winnow(base, images, concurrency, runner, cores);
+      RunSummary summary = winnow(base, images, concurrency, runner, cores,
+          dedup.equals("verified"));
       steady.stop();
       double pipeline = summary.accepted() / summary.wallSeconds();
       double limit = Math.min(http, decode);
@@ -95,6 +120,8 @@ public final class CrawlBench {
           steady.rate() / limit);
       System.out.printf(Locale.ROOT, "(Winnow wall time %.1f s includes job start-up; accepted %d of %d)%n",
           summary.wallSeconds(), summary.accepted(), summary.input());
+      System.out.printf(Locale.ROOT, "(rejected by stage and reason: %s)%n",
+          summary.rejectedByReason());
     } finally {
       server.stop(0);
     }
@@ -171,7 +198,67 @@ public final class CrawlBench {
     System.out.printf(Locale.ROOT, "%-44s %10.1f %14.1f%n", name, rate, rate / cores);
   }
 
-  /** Distinct images: a gradient with a per-image offset and noise so JPEG sizes are realistic. */
+  /**
+   * Distinct pictures, each from its own seed: a two-colour gradient, a dozen filled and outlined
+   * shapes, a line of text and pixel noise (so JPEG sizes are photo-like). No two are copies of
+   * each other, so dedup verifies candidates and keeps them, as on a real crawl.
+   */
+  static List<byte[]> sceneImages(int n, int width, int height) {
+    List<byte[]> out = new ArrayList<>(n);
+    byte[] pixels = new byte[width * height * 3];
+    for (int i = 0; i < n; i++) {
+      java.util.Random random = new java.util.Random(1_000_003L * i + 17);
+      int[] from = {random.nextInt(256), random.nextInt(256), random.nextInt(256)};
+      int[] to = {random.nextInt(256), random.nextInt(256), random.nextInt(256)};
+      double angle = random.nextDouble() * Math.PI;
+      double cx = Math.cos(angle);
+      double cy = Math.sin(angle);
+      double span = Math.abs(cx) * width + Math.abs(cy) * height;
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          double t = ((cx >= 0 ? x : x - width) * cx + (cy >= 0 ? y : y - height) * cy) / span;
+          int p = (y * width + x) * 3;
+          for (int c = 0; c < 3; c++) {
+            int v = (int) (from[c] + t * (to[c] - from[c])) + random.nextInt(17) - 8;
+            pixels[p + c] = (byte) Math.max(0, Math.min(255, v));
+          }
+        }
+      }
+      try (PointerScope scope = new PointerScope()) {
+        Mat mat = new Mat(height, width, CV_8UC3);
+        mat.data().put(pixels);
+        int shapes = 8 + random.nextInt(8);
+        for (int k = 0; k < shapes; k++) {
+          Scalar colour = new Scalar(random.nextInt(256), random.nextInt(256),
+              random.nextInt(256), 0);
+          int thickness = random.nextBoolean() ? -1 : 1 + random.nextInt(6);
+          Point a = new Point(random.nextInt(width), random.nextInt(height));
+          switch (random.nextInt(4)) {
+            case 0 -> circle(mat, a, 5 + random.nextInt(height / 4), colour, thickness, LINE_AA,
+                0);
+            case 1 -> rectangle(mat, a, new Point(random.nextInt(width), random.nextInt(height)),
+                colour, thickness, LINE_8, 0);
+            case 2 -> ellipse(mat, a, new Size(10 + random.nextInt(width / 4),
+                    10 + random.nextInt(height / 4)), random.nextInt(180), 0, 360, colour,
+                thickness, LINE_AA, 0);
+            default -> line(mat, a, new Point(random.nextInt(width), random.nextInt(height)),
+                colour, 1 + random.nextInt(8), LINE_AA, 0);
+          }
+        }
+        putText(mat, "scene " + i + " " + Long.toHexString(random.nextLong()),
+            new Point(10 + random.nextInt(width / 3), 30 + random.nextInt(height - 40)),
+            FONT_HERSHEY_SIMPLEX, 0.6 + random.nextDouble(), new Scalar(random.nextInt(256),
+                random.nextInt(256), random.nextInt(256), 0), 2, LINE_AA, false);
+        out.add(jpeg(mat));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One XOR pattern shifted per image, with noise: every image a near-copy of every other (the
+   * refresh bench's corpus, and the crawl bench's {@code pattern} worst case).
+   */
   static List<byte[]> makeImages(int n, int width, int height) {
     List<byte[]> out = new ArrayList<>(n);
     java.util.Random random = new java.util.Random(42);
@@ -188,14 +275,18 @@ public final class CrawlBench {
       try (PointerScope scope = new PointerScope()) {
         Mat mat = new Mat(height, width, CV_8UC3);
         mat.data().put(pixels);
-        BytePointer encoded = new BytePointer();
-        imencode(".jpg", mat, encoded, new IntPointer(IMWRITE_JPEG_QUALITY, 90));
-        byte[] bytes = new byte[(int) encoded.limit()];
-        encoded.get(bytes);
-        out.add(bytes);
+        out.add(jpeg(mat));
       }
     }
     return out;
+  }
+
+  private static byte[] jpeg(Mat mat) {
+    BytePointer encoded = new BytePointer();
+    imencode(".jpg", mat, encoded, new IntPointer(IMWRITE_JPEG_QUALITY, 90));
+    byte[] bytes = new byte[(int) encoded.limit()];
+    encoded.get(bytes);
+    return bytes;
   }
 
   static double plainHttp(String base, int images, int concurrency) throws Exception {
@@ -282,8 +373,8 @@ public final class CrawlBench {
     return corpus.size() / ((System.nanoTime() - start) / 1e9);
   }
 
-  static RunSummary winnow(String base, int images, int concurrency, String runner, int cores)
-      throws Exception {
+  static RunSummary winnow(String base, int images, int concurrency, String runner, int cores,
+      boolean verify) throws Exception {
     Path dir = Files.createTempDirectory("winnow-bench");
     Path urls = dir.resolve("urls.txt");
     List<String> lines = new ArrayList<>();
@@ -298,6 +389,11 @@ public final class CrawlBench {
         dir.resolve("out").toString()).withFetch(fetch)
         // Several shards, as any real run has, so writing is spread over the cores too.
         .withSamplesPerShard(Math.max(1, images / (2 * cores)));
+    if (!verify) {
+      io.winnow.pipeline.DedupSettings d = config.dedup();
+      config = config.withDedup(new io.winnow.pipeline.DedupSettings(d.threshold(),
+          d.candidateFloor(), false, d.k(), d.maxEdges(), d.evalSets(), d.evalThreshold()));
+    }
     boolean progress = System.getenv("WINNOW_BENCH_PROGRESS") != null;
     return RunWinnow.run(config, RunWinnow.options(runner, cores), progress ? System.err : null,
         progress);

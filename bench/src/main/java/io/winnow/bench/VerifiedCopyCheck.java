@@ -47,6 +47,9 @@ public final class VerifiedCopyCheck {
   private final List<CopyPairs.Candidate> candidates;
   private final CopyVerifier.Measurements[] measured;
   private final int redundant;
+  /** Rechecks (see {@link StarGrouping}) measured so far, by pair. */
+  private final Map<Long, CopyVerifier.Measurements> rechecked =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   VerifiedCopyCheck(List<CopyPairs.Stored> stored, List<CopyPairs.Candidate> candidates) {
     this.stored = stored;
@@ -72,7 +75,23 @@ public final class VerifiedCopyCheck {
         edges.add(new int[] {candidates.get(c).i(), candidates.get(c).j()});
       }
     }
-    return star(edges);
+    return star(edges, verifier);
+  }
+
+  /** A recheck as dedup makes it: the pair measured (once, cached) and decided. */
+  private StarGrouping.Edge recheck(String member, String kept, CopyVerifier verifier) {
+    int i = Math.min(Integer.parseInt(member), Integer.parseInt(kept));
+    int j = Math.max(Integer.parseInt(member), Integer.parseInt(kept));
+    CopyVerifier.Measurements m = rechecked.computeIfAbsent(pairKey(i, j), p ->
+        CopyVerifier.with(CopyVerifier.Settings.defaults()).measure(stored.get(i).fingerprint(),
+            stored.get(j).fingerprint(), CopyPairs.dot(stored.get(i).embedding(),
+                stored.get(j).embedding()), 31L * i + j, true));
+    return verifier.decide(m).copy() ? new StarGrouping.Edge(key(i), key(j), 0, "") : null;
+  }
+
+  /** Pairs measured by rechecks so far. */
+  int rechecks() {
+    return rechecked.size();
   }
 
   /** The embedding alone: edges at {@code threshold}, components, the largest image kept. */
@@ -111,7 +130,7 @@ public final class VerifiedCopyCheck {
     return new Outcome(removed, right, redundant, hard, stored.size() - removed);
   }
 
-  private Outcome star(List<int[]> edges) {
+  private Outcome star(List<int[]> edges, CopyVerifier verifier) {
     UnionFind sets = new UnionFind();
     for (int[] e : edges) {
       sets.union(key(e[0]), key(e[1]));
@@ -130,7 +149,9 @@ public final class VerifiedCopyCheck {
     int hard = 0;
     for (Map.Entry<String, List<StarGrouping.Node>> c : nodes.entrySet()) {
       for (StarGrouping.Removal r : StarGrouping.removals(c.getValue(),
-          byComponent.getOrDefault(c.getKey(), List.of()))) {
+          byComponent.getOrDefault(c.getKey(), List.of()),
+          (member, kept) -> recheck(member, kept, verifier),
+          io.winnow.dedup.DropNearDuplicates.MAX_RECHECKS)) {
         removed++;
         int m = Integer.parseInt(r.removed());
         if (photo(m).equals(photo(Integer.parseInt(r.representative())))) {
@@ -180,6 +201,10 @@ public final class VerifiedCopyCheck {
       int[] n = counts.computeIfAbsent(edit, e -> new int[3]);
       n[0]++;
       Integer c = candidateOf.get(pairKey(original, i));
+      CopyVerifier.Measurements again = rechecked.get(pairKey(original, i));
+      if (c == null && again != null) {
+        n[1] += verifier.decide(again).copy() ? 1 : 0;
+      }
       if (c != null) {
         n[1] += verifier.decide(measured[c]).copy() ? 1 : 0;
         n[2] += candidates.get(c).byKnn() && candidates.get(c).cosine() >= embeddingThreshold
@@ -218,6 +243,14 @@ public final class VerifiedCopyCheck {
         embeddingWrong += p.byKnn() && p.cosine() >= embeddingThreshold ? 1 : 0;
       }
     }
+    for (Map.Entry<Long, CopyVerifier.Measurements> r : rechecked.entrySet()) {
+      CopyPairs.Item a = stored.get((int) (r.getKey() >>> 32)).item();
+      CopyPairs.Item b = stored.get((int) (long) r.getKey()).item();
+      if (!a.scene().isEmpty() && a.scene().equals(b.scene()) && a.edit().equals("original")
+          && b.edit().equals("original")) {
+        verifiedWrong += verifier.decide(r.getValue()).copy() ? 1 : 0;
+      }
+    }
     return new int[] {total, verifiedWrong, embeddingWrong};
   }
 
@@ -251,6 +284,7 @@ public final class VerifiedCopyCheck {
     Double pixelShare = null;
     Path pairs = null;
     boolean write = false;
+    Path distinct = null;
     // As the pipeline: the nearest DEFAULT_VERIFIED_NEIGHBOURS are verified.
     int k = io.winnow.dedup.DropNearDuplicates.DEFAULT_VERIFIED_NEIGHBOURS;
     for (int i = 2; i < args.length; i++) {
@@ -260,6 +294,7 @@ public final class VerifiedCopyCheck {
         case "--pairs" -> pairs = Path.of(args[++i]);
         case "--write-thresholds" -> write = true;
         case "--k" -> k = Integer.parseInt(args[++i]);
+        case "--distinct" -> distinct = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -272,6 +307,21 @@ public final class VerifiedCopyCheck {
     long t2 = System.nanoTime();
     VerifiedCopyCheck check = new VerifiedCopyCheck(stored, candidates);
     long t3 = System.nanoTime();
+    // As dedup verifies (the first picture without its mirror view, checks that cannot change
+    // the verdict skipped), on one core.
+    CopyVerifier asDedup = CopyVerifier.with(CopyVerifier.Settings.defaults());
+    long v0 = System.nanoTime();
+    for (CopyPairs.Candidate p : candidates) {
+      asDedup.verify(stored.get(p.i()).fingerprint().withoutMirror(),
+          stored.get(p.j()).fingerprint(), p.cosine(), 31L * p.i() + p.j());
+    }
+    double verifyMs = (System.nanoTime() - v0) / 1e6 / Math.max(1, candidates.size());
+    VerifiedCopyCheck synthetic = null;
+    if (distinct != null) {
+      List<CopyPairs.Stored> pictures = CopyPairs.store(distinct.getParent(),
+          CopyPairs.readLabels(distinct), model);
+      synthetic = new VerifiedCopyCheck(pictures, CopyPairs.candidates(pictures, k, floor));
+    }
     CopyVerifier.Settings defaults = CopyVerifier.Settings.defaults();
     if (pixelShare != null) {
       defaults = defaults.withPhotometric(pixelShare, defaults.minCorrelation());
@@ -288,9 +338,10 @@ public final class VerifiedCopyCheck {
     md.append(String.format(Locale.ROOT, "Model `%s`; %d images of %d photos (%d of them hard "
             + "negatives), %d redundant images; %d candidate pairs (k = %d at cosine ≥ %.2f, or "
             + "PDQ ≤ 31), %d of them copies. Stored at %.1f ms/image (decode, fingerprint, "
-            + "embed), verified at %.2f ms/pair (one core).%n%n",
+            + "embed); verified as dedup verifies at %.2f ms/pair, measured in full for the "
+            + "curves at %.2f ms/pair (one core).%n%n",
         model.descriptor().name(), stored.size(), photos, hardNegatives, check.redundant,
-        candidates.size(), k, floor, copies, (t1 - t0) / 1e6 / stored.size(),
+        candidates.size(), k, floor, copies, (t1 - t0) / 1e6 / stored.size(), verifyMs,
         (t3 - t2) / 1e6 / Math.max(1, candidates.size())
             * Runtime.getRuntime().availableProcessors()));
 
@@ -319,6 +370,16 @@ public final class VerifiedCopyCheck {
     row(md, String.format(Locale.ROOT, "embedding only, cosine %.4f (P ≥ 0.95 on these pairs)",
         embedding95), check.embeddingOnly(embedding95));
 
+    if (synthetic != null) {
+      md.append(String.format(Locale.ROOT, "%nDistinct synthetic pictures (`CopyDevSet scenes`: "
+              + "shapes, text and noise on gradients, no two alike): %d, %d candidate pairs; "
+              + "removed at the defaults (every one wrong): %d.%n", synthetic.stored.size(),
+          synthetic.candidates.size(), synthetic.verified(defaults).removed()));
+    }
+    md.append(String.format(Locale.ROOT, "%nRechecks (a member verified against kept members of "
+        + "its component it had no candidate pair with, at most %d each): %d pairs, %.1f %% of "
+        + "the candidates.%n", io.winnow.dedup.DropNearDuplicates.MAX_RECHECKS, check.rechecks(),
+        100.0 * check.rechecks() / candidates.size()));
     md.append("\n### Per edit: share of (original, copy) pairs found\n\n");
     md.append(String.format(Locale.ROOT, "| edit | copies | verified | embedding ≥ %.4f |%n",
         modelThreshold));
@@ -337,6 +398,16 @@ public final class VerifiedCopyCheck {
       Outcome o = check.verified(defaults.withPhotometric(p, defaults.minCorrelation()));
       md.append(String.format(Locale.ROOT, "| %.2f | %d | %.3f | %.3f | %d |%n", p, o.removed(),
           o.precision(), o.recall(), o.hardNegativeRemovals()));
+    }
+    md.append("\n| weak fits (< " + defaults.confidentInliers() + " inliers) correlate ≥ | removed "
+        + "| precision | recall | hard negatives removed | synthetic pictures removed |\n");
+    md.append("|---|---|---|---|---|---|\n");
+    for (double c : new double[] {0.3, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9}) {
+      CopyVerifier.Settings s = defaults.withWeakFits(defaults.confidentInliers(), c);
+      Outcome o = check.verified(s);
+      md.append(String.format(Locale.ROOT, "| %.2f | %d | %.3f | %.3f | %d | %s |%n", c,
+          o.removed(), o.precision(), o.recall(), o.hardNegativeRemovals(),
+          synthetic == null ? "" : String.valueOf(synthetic.verified(s).removed())));
     }
     md.append("\n| min inliers | removed | precision | recall | hard negatives removed |\n");
     md.append("|---|---|---|---|---|\n");

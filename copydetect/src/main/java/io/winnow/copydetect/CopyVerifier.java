@@ -30,37 +30,52 @@ public final class CopyVerifier implements Serializable {
     KEYPOINTS, PDQ, EMBEDDING, NONE
   }
 
-  /** The decision's thresholds; {@link #defaults()} are measured on the copy-detection dev set. */
+  /**
+   * The decision's thresholds; {@link #defaults()} are measured on the copy-detection dev set.
+   * A keypoint fit with fewer than {@code confidentInliers} inliers is weak evidence (unrelated
+   * pictures of straight edges and corners, drawings and graphics, find ten or twenty chance
+   * inliers), so its photometric correlation must also reach {@code weakFitCorrelation}, unless
+   * the PDQ hashes are within twice {@code pdqDistance}.
+   */
   public record Settings(int minQuickMatches, int minInliers, double minCoverage,
       double minPixelShare, double minCorrelation, int pdqDistance, int minKeypoints,
-      double fallbackCosine) implements Serializable {
+      double fallbackCosine, int confidentInliers, double weakFitCorrelation)
+      implements Serializable {
     public static Settings defaults() {
-      return new Settings(2, 10, 0.25, 0.8, 0.3, 31, 25, 0.95);
+      return new Settings(0, 10, 0.25, 0.8, 0.3, 31, 25, 0.95, 30, 0.85);
     }
 
     public Settings withMinQuickMatches(int quick) {
       return new Settings(quick, minInliers, minCoverage, minPixelShare, minCorrelation,
-          pdqDistance, minKeypoints, fallbackCosine);
+          pdqDistance, minKeypoints, fallbackCosine, confidentInliers, weakFitCorrelation);
     }
 
     public Settings withFallbackCosine(double cosine) {
       return new Settings(minQuickMatches, minInliers, minCoverage, minPixelShare,
-          minCorrelation, pdqDistance, minKeypoints, cosine);
+          minCorrelation, pdqDistance, minKeypoints, cosine, confidentInliers,
+          weakFitCorrelation);
     }
 
     public Settings withMinInliers(int inliers) {
       return new Settings(minQuickMatches, inliers, minCoverage, minPixelShare, minCorrelation,
-          pdqDistance, minKeypoints, fallbackCosine);
+          pdqDistance, minKeypoints, fallbackCosine, confidentInliers, weakFitCorrelation);
     }
 
     public Settings withPhotometric(double pixelShare, double correlation) {
       return new Settings(minQuickMatches, minInliers, minCoverage, pixelShare, correlation,
-          pdqDistance, minKeypoints, fallbackCosine);
+          pdqDistance, minKeypoints, fallbackCosine, confidentInliers, weakFitCorrelation);
     }
 
     public Settings withPdqDistance(int distance) {
       return new Settings(minQuickMatches, minInliers, minCoverage, minPixelShare,
-          minCorrelation, distance, minKeypoints, fallbackCosine);
+          minCorrelation, distance, minKeypoints, fallbackCosine, confidentInliers,
+          weakFitCorrelation);
+    }
+
+    /** Fits under {@code inliers} inliers must correlate at least {@code correlation}. */
+    public Settings withWeakFits(int inliers, double correlation) {
+      return new Settings(minQuickMatches, minInliers, minCoverage, minPixelShare,
+          minCorrelation, pdqDistance, minKeypoints, fallbackCosine, inliers, correlation);
     }
   }
 
@@ -121,7 +136,10 @@ public final class CopyVerifier implements Serializable {
       PhotometricMatch.Result keypointLook, PhotometricMatch.Result pdqLook)
       implements Serializable {}
 
-  /** Judges the pair (A, B), whose embeddings have cosine similarity {@code cosine}. */
+  /**
+   * Judges the pair (A, B), whose embeddings have cosine similarity {@code cosine}. A's mirror
+   * view is not used (B's is), so A may be {@link Fingerprint#withoutMirror()}.
+   */
   public Verdict verify(Fingerprint a, Fingerprint b, float cosine, long seed) {
     return decide(measure(a, b, cosine, seed, false));
   }
@@ -138,10 +156,13 @@ public final class CopyVerifier implements Serializable {
     boolean pdqUsable = a.pdqQuality() >= Pdq.MIN_QUALITY && b.pdqQuality() >= Pdq.MIN_QUALITY;
     int pdqDistance = pdqUsable ? Pdq.minDihedralDistance(a.pdq().original(), b.pdq()) : -1;
 
-    // Keypoints, in both orientations of B; a quick look-up first, so that most unrelated
-    // pairs cost a tenth of a fit.
-    int quick = Math.max(GeometricMatch.quickMatches(fa.descriptors(), fb.descriptors()),
-        GeometricMatch.quickMatches(fa.descriptors(), fb.mirrorDescriptors()));
+    // Keypoints, in both orientations of B. The quick look-up can spare unrelated pairs a fit,
+    // but it costs copies too (crops and pastes lose their strongest keypoints), so by default
+    // every pair is fitted (docs/copy-detection.md has the trade-off) and it is not computed.
+    int quick = everything || settings.minQuickMatches() > 0
+        ? Math.max(GeometricMatch.quickMatches(fa.descriptors(), fb.descriptors()),
+            GeometricMatch.quickMatches(fa.descriptors(), fb.mirrorDescriptors()))
+        : 0;
     boolean fitting = everything || quick >= settings.minQuickMatches();
     GeometricMatch.Fit straight = fitting ? GeometricMatch.fit(fa.points(), fa.descriptors(),
         fb.points(), fb.descriptors(), seed) : GeometricMatch.Fit.NONE;
@@ -156,15 +177,22 @@ public final class CopyVerifier implements Serializable {
     if (fit.transform() != null && fit.inliers() >= minInliers && spread >= MIN_SPREAD) {
       double[] toA = mirrored ? PhotometricMatch.unmirror(fit.transform(), fb.width())
           : fit.transform();
-      look = PhotometricMatch.compare(fa, fb, toA,
-          everything ? Double.POSITIVE_INFINITY : settings.minPixelShare());
+      double needed = weakFit(fit.inliers(), pdqDistance)
+          ? Math.max(settings.minCorrelation(), settings.weakFitCorrelation())
+          : settings.minCorrelation();
+      look = everything ? PhotometricMatch.compare(fa, fb, toA)
+          : PhotometricMatch.compare(fa, fb, toA, settings.minPixelShare(), needed);
     }
     // PDQ, checked photometrically in the rotation or flip that matched.
     PhotometricMatch.Result pdqLook = null;
-    boolean settled = look != null && fit.inliers() >= settings.minInliers() && agrees(look);
+    boolean settled = look != null && fit.inliers() >= settings.minInliers() && agrees(look)
+        && (!weakFit(fit.inliers(), pdqDistance)
+            || look.correlation() >= settings.weakFitCorrelation());
     if (pdqUsable && pdqDistance <= Pdq.MATCH_DISTANCE && (everything || !settled)) {
-      pdqLook = PhotometricMatch.compare(fa, fb, dihedralTransform(closestDihedral(a, b), fa, fb),
-          everything ? Double.POSITIVE_INFINITY : settings.minPixelShare());
+      double[] turn = dihedralTransform(closestDihedral(a, b), fa, fb);
+      pdqLook = everything ? PhotometricMatch.compare(fa, fb, turn)
+          : PhotometricMatch.compare(fa, fb, turn, settings.minPixelShare(),
+              settings.minCorrelation());
     }
     return new Measurements(cosine, pdqDistance, Math.min(fa.count(), fb.count()),
         Math.min(a.pdqQuality(), b.pdqQuality()), quick, fit.inliers(), fit.matches(), spread, mirrored,
@@ -176,8 +204,11 @@ public final class CopyVerifier implements Serializable {
     PhotometricMatch.Result none = PhotometricMatch.Result.NONE;
     PhotometricMatch.Result look = m.keypointLook() == null ? none : m.keypointLook();
     // 1. Keypoints.
+    boolean weak = weakFit(m.inliers(), m.pdqDistance())
+        && look.correlation() < settings.weakFitCorrelation();
     if (m.keypointLook() != null && m.quickMatches() >= settings.minQuickMatches()
-        && m.inliers() >= settings.minInliers() && m.spread() >= MIN_SPREAD && agrees(look)) {
+        && m.inliers() >= settings.minInliers() && m.spread() >= MIN_SPREAD && agrees(look)
+        && !weak) {
       return verdict(true, Evidence.KEYPOINTS, m, look, "");
     }
     // 2. PDQ.
@@ -198,10 +229,21 @@ public final class CopyVerifier implements Serializable {
         ? m.inliers() + " inliers of " + m.matches() + " matches"
         : m.spread() < MIN_SPREAD ? String.format(Locale.ROOT, "%d inliers bunched in %.0f %% of "
             + "the shared keypoints' extent", m.inliers(), 100 * m.spread())
+        : weak && agrees(look) ? String.format(Locale.ROOT, "a weak fit (%d inliers) whose "
+            + "pictures correlate only %.2f", m.inliers(), look.correlation())
         : String.format(Locale.ROOT, "%d inliers but the pictures disagree (pixels agree %.2f, "
             + "correlation %.2f, coverage %.2f)", m.inliers(), look.pixelShare(),
             look.correlation(), look.coverage());
     return verdict(false, Evidence.NONE, m, look, why);
+  }
+
+  /**
+   * A fit of fewer than {@link Settings#confidentInliers} inliers is weak, unless PDQ backs it
+   * (within twice its match distance: unrelated pictures sit near 128 bits).
+   */
+  private boolean weakFit(int inliers, int pdqDistance) {
+    return inliers < settings.confidentInliers()
+        && !(pdqDistance >= 0 && pdqDistance <= 2 * settings.pdqDistance());
   }
 
   private static Verdict verdict(boolean copy, Evidence evidence, Measurements m,

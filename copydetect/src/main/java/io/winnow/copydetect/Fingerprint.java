@@ -86,6 +86,17 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
         Math.max(1, Math.min(box.height(), h - y)));
   }
 
+  /**
+   * This fingerprint without its mirror view: all that the first picture of a pair needs
+   * ({@link CopyVerifier} matches it against the second straight and mirrored), at about half
+   * the size on the wire.
+   */
+  public Fingerprint withoutMirror() {
+    LocalFeatures f = features;
+    return new Fingerprint(content, pdq, new LocalFeatures(f.width(), f.height(), f.points(),
+        f.descriptors(), new float[0], new long[0], f.thumbWidth(), f.thumbHeight(), f.thumb()));
+  }
+
   /** The hex form of the picture's PDQ hash, as written to KEY.json and Parquet. */
   public String pdqHex() {
     return pdq.original().hex();

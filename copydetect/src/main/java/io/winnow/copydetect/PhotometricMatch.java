@@ -40,14 +40,22 @@ public final class PhotometricMatch {
    * judged on its own pixels, not on a few of the other's.
    */
   static Result compare(LocalFeatures a, LocalFeatures b, double[] transform) {
-    return compare(a, b, transform, Double.POSITIVE_INFINITY);
+    return compare(a, b, transform, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
   }
 
   /**
-   * As {@link #compare(LocalFeatures, LocalFeatures, double[])}, but without nudging the fit
-   * when it already reaches {@code enough} pixel share (the verdict cannot change).
+   * How much nudging the fit by a thumbnail pixel can raise the correlation, at most: the
+   * correlation of 64-pixel thumbnails barely moves with a sub-pixel shift (pixel share does).
    */
-  static Result compare(LocalFeatures a, LocalFeatures b, double[] transform, double enough) {
+  static final double NUDGE_CORRELATION_GAIN = 0.2;
+
+  /**
+   * As {@link #compare(LocalFeatures, LocalFeatures, double[])}, but without nudging the fit
+   * when the verdict cannot change: it already reaches {@code enough} pixel share, or its
+   * correlation is more than {@link #NUDGE_CORRELATION_GAIN} under {@code neededCorrelation}.
+   */
+  static Result compare(LocalFeatures a, LocalFeatures b, double[] transform, double enough,
+      double neededCorrelation) {
     double det = transform[0] * transform[4] - transform[1] * transform[3];
     double aPixel = (double) a.width() * a.height() / (a.thumbWidth() * a.thumbHeight());
     double bPixel = (double) b.width() * b.height() / (b.thumbWidth() * b.thumbHeight());
@@ -55,10 +63,10 @@ public final class PhotometricMatch {
     if (Math.abs(det) * bPixel < aPixel) {
       double[] inverse = invert(transform);
       if (inverse != null) {
-        return compareFrom(b, a, inverse, enough);
+        return compareFrom(b, a, inverse, enough, neededCorrelation);
       }
     }
-    return compareFrom(a, b, transform, enough);
+    return compareFrom(a, b, transform, enough, neededCorrelation);
   }
 
   /** The transform from B's mirror image to A, as one from B itself. */
@@ -68,9 +76,10 @@ public final class PhotometricMatch {
   }
 
   private static Result compareFrom(LocalFeatures a, LocalFeatures b, double[] transform,
-      double enough) {
+      double enough, double neededCorrelation) {
     Result unshifted = compareOnce(a, b, transform);
-    if (unshifted.pixelShare() >= enough) {
+    if (unshifted.pixelShare() >= enough
+        || unshifted.correlation() < neededCorrelation - NUDGE_CORRELATION_GAIN) {
       return unshifted;
     }
     // A keypoint fit is good to a pixel or two of the analysed picture, which is half a pixel of
@@ -100,6 +109,9 @@ public final class PhotometricMatch {
             best = r;
             bestDx = dx;
             bestDy = dy;
+            if (r.pixelShare() >= enough) {
+              return best;
+            }
           }
         }
       }

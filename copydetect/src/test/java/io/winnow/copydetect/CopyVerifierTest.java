@@ -135,4 +135,24 @@ class CopyVerifierTest {
     assertThat(back.features().descriptors()).isEqualTo(a.features().descriptors());
     assertThat(a.encode().length).isLessThan(32_000);
   }
+
+  /** Measurements of a fit with {@code inliers} whose photometric check found {@code look}. */
+  private static CopyVerifier.Measurements fitted(int inliers, int pdq, double correlation) {
+    return new CopyVerifier.Measurements(0.9f, pdq, 200, 90, 0, inliers, 80, 0.3, false,
+        new PhotometricMatch.Result(1, correlation, 0.9, 16, 0.86), null);
+  }
+
+  @Test
+  void aWeakFitMustAlsoLookAlike() {
+    // Unrelated drawings (shapes on gradients) find a dozen chance inliers along straight
+    // edges and pass a loose photometric check; a weak fit must correlate at 0.85.
+    CopyVerifier.Verdict chance = VERIFIER.decide(fitted(12, 118, 0.55));
+    assertThat(chance.copy()).isFalse();
+    assertThat(chance.reason()).isEqualTo("a weak fit (12 inliers) whose pictures correlate "
+        + "only 0.55");
+    assertThat(VERIFIER.decide(fitted(12, 118, 0.9)).copy()).isTrue();
+    // Thirty inliers are no chance; nor is a weak fit that PDQ backs.
+    assertThat(VERIFIER.decide(fitted(40, 118, 0.55)).copy()).isTrue();
+    assertThat(VERIFIER.decide(fitted(12, 50, 0.55)).copy()).isTrue();
+  }
 }

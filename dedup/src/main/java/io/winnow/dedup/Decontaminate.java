@@ -63,7 +63,7 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
   public static final int EVAL_CANDIDATES = 4;
   /** Looser than dedup's: fewer inliers and less pixel agreement make a contamination. */
   public static final CopyVerifier.Settings VERIFICATION = CopyVerifier.Settings.defaults()
-      .withMinInliers(8).withPhotometric(0.7, 0.2);
+      .withMinInliers(8).withPhotometric(0.7, 0.2).withWeakFits(30, 0.7);
 
   /** An eval image a pool sample may be a copy of. */
   record EvalCandidate(String evalKey, float cosine, byte[] fingerprint) implements Serializable {}

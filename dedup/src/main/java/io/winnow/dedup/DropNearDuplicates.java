@@ -59,7 +59,10 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  *       for either or samples without a fingerprint). Only verified pairs are edges.
  *   <li>Groups are the connected components of the edges, but nothing is removed along a chain:
  *       {@link StarGrouping} removes a member only as a copy of a kept member it has a verified
- *       edge to (members by preference: largest original, then smallest key). Each removal
+ *       edge to (members by preference: largest original, then smallest key). A member whose
+ *       edges all lead to removed members is <em>rechecked</em>: verified directly against up
+ *       to {@link #MAX_RECHECKS} kept members of its component, so a copy whose k nearest miss
+ *       its original (crops, pastes) is still compared with it. Each removal
  *       ({@code near-duplicate}) names its representative and its evidence, e.g.
  *       {@code near-duplicate of KEY (cosine 0.9100, 64 inliers, pdq 12, agreement 0.93, group
  *       of 3)}.
@@ -68,7 +71,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * <p>Components are found by a union-find on one worker: all verified edges meet there. Each
  * edge costs about 100 bytes of its heap; {@link #withMaxEdges} (default 20 million) is checked
  * and a run with more fails with a clear message rather than running out of memory.
- * Fingerprints (about 20 KB) travel once per candidate pair through the verification joins;
+ * Fingerprints (about 20 KB) travel once per candidate pair through the verification joins,
+ * and once per member of a component to its recheck ({@link #MAX_RECHECKED_COMPONENT});
  * kept samples keep theirs (decontamination verifies with them). Deterministic: the kept set depends only on the
  * samples, not on the runner, parallelism or order (RANSAC is seeded by the pair's keys).
  * Samples without an embedding of the given dimension are rejected ({@code bad-embedding}).
@@ -88,6 +92,13 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
    * raises recall on our dev set a little at four times the cost (docs/copy-detection.md).
    */
   public static final int DEFAULT_VERIFIED_NEIGHBOURS = 16;
+  /** Kept members a member without an edge to one is rechecked against, at most. */
+  public static final int MAX_RECHECKS = 8;
+  /**
+   * Components up to this size are rechecked: their members' fingerprints meet on one worker
+   * (about 20 KB each). Larger components are grouped by the star rule on their edges alone.
+   */
+  public static final int MAX_RECHECKED_COMPONENT = 2_000;
 
   private static final TupleTag<Sample> SAMPLES = new TupleTag<>() {};
   private static final TupleTag<Removal> REMOVALS = new TupleTag<>() {};
@@ -96,9 +107,9 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
   private static final TupleTag<Member> MEMBER = new TupleTag<>() {};
   private static final TupleTag<String> PARTNER = new TupleTag<>() {};
   private static final TupleTag<Member> HALF = new TupleTag<>() {};
-  private static final TupleTag<String> COMPONENT = new TupleTag<>() {};
+  private static final TupleTag<KV<String, Integer>> COMPONENT = new TupleTag<>() {};
   private static final TupleTag<StarGrouping.Edge> EDGE = new TupleTag<>() {};
-  private static final TupleTag<StarGrouping.Node> NODE = new TupleTag<>() {};
+  private static final TupleTag<Member> NODE = new TupleTag<>() {};
   private static final TupleTag<String> EXAMPLE_ROLE = new TupleTag<>() {};
 
   private final int dimension;
@@ -218,11 +229,14 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     KvCoder<String, Removal> removalCoder = KvCoder.of(StringUtf8Coder.of(), new RemovalCoder());
     KvCoder<String, String> pairCoder = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
 
-    // 1. Exact duplicates: same downloaded bytes.
+    // 1. Exact duplicates: same downloaded bytes. (Without verification no fingerprint is
+    //    needed past this point, so none travels.)
+    boolean keepFingerprints = verify;
     PCollectionTuple exact = valid
         .apply("KeyBySha256", MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Member.class)))
-            .via(s -> KV.of(s.sha256() == null ? s.key() : s.sha256(), member(s))))
+            .via(s -> KV.of(s.sha256() == null ? s.key() : s.sha256(),
+                member(s, keepFingerprints))))
         .setCoder(memberCoder)
         .apply("GroupSameBytes", GroupByKey.create())
         .apply("KeepOnePerBytes", ParDo.of(new KeepOneFn())
@@ -267,7 +281,7 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
         .setCoder(new EdgeCoder());
 
     // 4. Components of the verified edges (one worker), then the star rule per component.
-    PCollection<KV<String, String>> components = edges
+    PCollection<KV<String, KV<String, Integer>>> components = edges
         .apply("EdgeKeys", MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.integers(),
                 TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings())))
@@ -275,9 +289,10 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
         .setCoder(KvCoder.of(VarIntCoder.of(), pairCoder))
         .apply("GatherEdges", GroupByKey.create())
         .apply("ConnectedComponents", ParDo.of(new ComponentsFn(maxEdges)))
-        .setCoder(pairCoder);
+        .setCoder(KvCoder.of(StringUtf8Coder.of(),
+            KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of())));
     PCollection<KV<String, Removal>> nearRemovals = componentRemovals(components, unique, edges,
-        removalCoder);
+        removalCoder, new StarFn(CopyVerifier.with(verification), verify));
     PCollection<KV<String, Removal>> removals = PCollectionList
         .of(exact.get(EXACT_REMOVALS).setCoder(removalCoder)).and(nearRemovals)
         .apply("AllRemovals", Flatten.pCollections());
@@ -320,11 +335,11 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
 
   /** Members and edges meet per component; the star rule decides there. */
   private static PCollection<KV<String, Removal>> componentRemovals(
-      PCollection<KV<String, String>> components, PCollection<KV<String, Member>> unique,
-      PCollection<StarGrouping.Edge> edges, KvCoder<String, Removal> removalCoder) {
-    KvCoder<String, StarGrouping.Node> nodeCoder = KvCoder.of(StringUtf8Coder.of(),
-        new NodeCoder());
-    PCollection<KV<String, StarGrouping.Node>> nodes = KeyedPCollectionTuple
+      PCollection<KV<String, KV<String, Integer>>> components,
+      PCollection<KV<String, Member>> unique, PCollection<StarGrouping.Edge> edges,
+      KvCoder<String, Removal> removalCoder, StarFn star) {
+    KvCoder<String, Member> nodeCoder = KvCoder.of(StringUtf8Coder.of(), new MemberCoder());
+    PCollection<KV<String, Member>> nodes = KeyedPCollectionTuple
         .of(COMPONENT, components)
         .and(MEMBER, unique)
         .apply("JoinComponents", CoGroupByKey.create())
@@ -342,12 +357,13 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
         .setCoder(KvCoder.of(StringUtf8Coder.of(), new EdgeCoder()));
     return KeyedPCollectionTuple.of(NODE, nodes).and(EDGE, componentEdges)
         .apply("GroupComponents", CoGroupByKey.create())
-        .apply("ChooseRepresentatives", ParDo.of(new StarFn()))
+        .apply("ChooseRepresentatives", ParDo.of(star))
         .setCoder(removalCoder);
   }
 
-  static Member member(Sample s) {
-    return new Member(s.key(), s.url(), pixels(s), s.embedding(), s.fingerprint());
+  static Member member(Sample s, boolean withFingerprint) {
+    return new Member(s.key(), s.url(), pixels(s), s.embedding(),
+        withFingerprint ? s.fingerprint() : null);
   }
 
   /** The original's pixel count: stored sizes are all alike after resizing. */
@@ -444,8 +460,16 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
       if (first == null) {
         return;
       }
+      // The first member is verified straight against the second's two views: its own mirror
+      // view would only double what each pair carries through the next shuffle.
+      Member shipped = null;
       for (String second : joined.getValue().getAll(PARTNER)) {
-        out.output(KV.of(second, first));
+        if (shipped == null) {
+          shipped = first.fingerprint() == null ? first : new Member(first.key(), first.url(),
+              first.pixels(), first.vector(),
+              Fingerprint.decode(first.fingerprint()).withoutMirror().encode());
+        }
+        out.output(KV.of(second, shipped));
       }
     }
   }
@@ -499,8 +523,9 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     }
   }
 
+  /** Each member of a component, with the component's id and size. */
   static final class ComponentsFn extends DoFn<KV<Integer, Iterable<KV<String, String>>>,
-      KV<String, String>> {
+      KV<String, KV<String, Integer>>> {
     private final long maxEdges;
     private final Counter edges = Metrics.counter("dedup", "near_duplicate_edges");
     private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("dedup");
@@ -511,7 +536,7 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
 
     @ProcessElement
     public void process(@Element KV<Integer, Iterable<KV<String, String>>> all,
-        OutputReceiver<KV<String, String>> out) {
+        OutputReceiver<KV<String, KV<String, Integer>>> out) {
       long start = System.nanoTime();
       UnionFind sets = new UnionFind();
       long count = 0;
@@ -525,22 +550,35 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
       }
       edges.inc(count);
       Map<String, String> components = sets.components();
+      Map<String, Integer> sizes = new HashMap<>();
+      components.values().forEach(root -> sizes.merge(root, 1, Integer::sum));
       timer.record(System.nanoTime() - start, 0);
       for (Map.Entry<String, String> e : components.entrySet()) {
-        out.output(KV.of(e.getKey(), e.getValue()));
+        out.output(KV.of(e.getKey(), KV.of(e.getValue(), sizes.get(e.getValue()))));
       }
     }
   }
 
-  static final class NodeFn extends DoFn<KV<String, CoGbkResult>, KV<String, StarGrouping.Node>> {
+  /**
+   * Members by component; fingerprints only travel with members of components small enough to
+   * recheck ({@link #MAX_RECHECKED_COMPONENT}).
+   */
+  static final class NodeFn extends DoFn<KV<String, CoGbkResult>, KV<String, Member>> {
+    private final Counter unchecked = Metrics.counter("dedup", "members_too_many_to_recheck");
+
     @ProcessElement
     public void process(@Element KV<String, CoGbkResult> joined,
-        OutputReceiver<KV<String, StarGrouping.Node>> out) {
-      String component = joined.getValue().getOnly(COMPONENT, null);
+        OutputReceiver<KV<String, Member>> out) {
+      KV<String, Integer> component = joined.getValue().getOnly(COMPONENT, null);
       Member member = joined.getValue().getOnly(MEMBER, null);
-      if (component != null && member != null) {
-        out.output(KV.of(component, new StarGrouping.Node(member.key(), member.pixels())));
+      if (component == null || member == null) {
+        return;
       }
+      if (component.getValue() > MAX_RECHECKED_COMPONENT) {
+        unchecked.inc();
+        member = new Member(member.key(), member.url(), member.pixels(), new float[0], null);
+      }
+      out.output(KV.of(component.getKey(), member));
     }
   }
 
@@ -549,25 +587,68 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     @ProcessElement
     public void process(@Element KV<String, CoGbkResult> joined,
         OutputReceiver<KV<String, StarGrouping.Edge>> out) {
-      String component = joined.getValue().getOnly(COMPONENT, null);
+      KV<String, Integer> component = joined.getValue().getOnly(COMPONENT, null);
       if (component == null) {
         return;
       }
       for (StarGrouping.Edge e : joined.getValue().getAll(EDGE)) {
-        out.output(KV.of(component, e));
+        out.output(KV.of(component.getKey(), e));
       }
     }
   }
 
+  /**
+   * The star rule per component, with rechecks: a member left without an edge to a kept member
+   * is verified against up to {@link #MAX_RECHECKS} kept members (see {@link StarGrouping}).
+   */
   static final class StarFn extends DoFn<KV<String, CoGbkResult>, KV<String, Removal>> {
+    private final CopyVerifier verifier;
+    private final boolean verify;
+    private final Counter rechecked = Metrics.counter("dedup", "rechecks");
+    private final Counter recheckCopies = Metrics.counter("dedup", "rechecks_verified");
+    private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("dedup");
+
+    StarFn(CopyVerifier verifier, boolean verify) {
+      this.verifier = verifier;
+      this.verify = verify;
+    }
+
     @ProcessElement
     public void process(@Element KV<String, CoGbkResult> component,
         OutputReceiver<KV<String, Removal>> out) {
+      long start = System.nanoTime();
       List<StarGrouping.Node> nodes = new ArrayList<>();
-      component.getValue().getAll(NODE).forEach(nodes::add);
+      Map<String, Member> members = new HashMap<>();
+      for (Member m : component.getValue().getAll(NODE)) {
+        nodes.add(new StarGrouping.Node(m.key(), m.pixels()));
+        members.put(m.key(), m);
+      }
       List<StarGrouping.Edge> edges = new ArrayList<>();
       component.getValue().getAll(EDGE).forEach(edges::add);
-      for (StarGrouping.Removal r : StarGrouping.removals(nodes, edges)) {
+      Map<String, Fingerprint> decoded = new HashMap<>();
+      long[] checks = new long[1];
+      StarGrouping.Recheck recheck = (member, kept) -> {
+        Member a = members.get(member.compareTo(kept) < 0 ? member : kept);
+        Member b = members.get(member.compareTo(kept) < 0 ? kept : member);
+        if (a.fingerprint() == null || b.fingerprint() == null) {
+          return null;
+        }
+        checks[0]++;
+        rechecked.inc();
+        CopyVerifier.Verdict v = verifier.verify(
+            decoded.computeIfAbsent(a.key(), k -> Fingerprint.decode(a.fingerprint())),
+            decoded.computeIfAbsent(b.key(), k -> Fingerprint.decode(b.fingerprint())),
+            dot(a.vector(), b.vector()), VerifyFn.seed(a.key(), b.key()));
+        if (!v.copy()) {
+          return null;
+        }
+        recheckCopies.inc();
+        return new StarGrouping.Edge(a.key(), b.key(), v.cosine(), v.describe());
+      };
+      List<StarGrouping.Removal> removals = StarGrouping.removals(nodes, edges,
+          verify ? recheck : null, MAX_RECHECKS);
+      timer.record(System.nanoTime() - start, checks[0]);
+      for (StarGrouping.Removal r : removals) {
         StarGrouping.Edge e = r.edge();
         out.output(KV.of(r.removed(), new Removal(r.representative(), String.format(Locale.ROOT,
             "near-duplicate of %s (%s, group of %d)", r.representative(), e.evidence(),
@@ -673,22 +754,6 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     public StarGrouping.Edge decode(InputStream in) throws IOException {
       return new StarGrouping.Edge(TEXT.decode(in), TEXT.decode(in), FloatCoder.of().decode(in),
           TEXT.decode(in));
-    }
-
-    @Override
-    public void verifyDeterministic() {}
-  }
-
-  static final class NodeCoder extends AtomicCoder<StarGrouping.Node> {
-    @Override
-    public void encode(StarGrouping.Node n, OutputStream out) throws IOException {
-      StringUtf8Coder.of().encode(n.key(), out);
-      VarLongCoder.of().encode(n.pixels(), out);
-    }
-
-    @Override
-    public StarGrouping.Node decode(InputStream in) throws IOException {
-      return new StarGrouping.Node(StringUtf8Coder.of().decode(in), VarLongCoder.of().decode(in));
     }
 
     @Override

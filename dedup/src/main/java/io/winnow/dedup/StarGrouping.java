@@ -14,7 +14,16 @@ import java.util.Map;
  * A~B~C where A and C are unrelated and A is preferred, B goes (a copy of A) and C stays: its
  * only evidence was against B, which is not kept.
  *
- * <p>Deterministic: the result depends only on the members and edges, not on their order.
+ * <p>A member with no edge to a kept member may be <em>rechecked</em>: verified directly against
+ * kept members it had no candidate pair with (those two hops away first, then the most
+ * preferred), at most {@code maxRechecks} of them. Candidates come from a k-NN that an edited
+ * copy can miss its original in (a crop or a paste drifts far in embedding space) while it
+ * still finds a sibling copy; the recheck turns that sibling's component into the evidence
+ * that the copy itself is compared with the original, so recall no longer rests on the
+ * original being among the copy's k nearest.
+ *
+ * <p>Deterministic: the result depends only on the members, edges and rechecks' answers, not
+ * on their order.
  */
 public final class StarGrouping {
   /** A member of a component: its key and the pixel count of its original. */
@@ -31,7 +40,19 @@ public final class StarGrouping {
 
   private StarGrouping() {}
 
+  /** Verifies a member against a kept member no candidate pair joined it to. */
+  @FunctionalInterface
+  public interface Recheck {
+    /** The edge if {@code member} is a verified copy of {@code kept}, else null. */
+    Edge verify(String member, String kept);
+  }
+
   public static List<Removal> removals(List<Node> members, List<Edge> edges) {
+    return removals(members, edges, null, 0);
+  }
+
+  public static List<Removal> removals(List<Node> members, List<Edge> edges, Recheck recheck,
+      int maxRechecks) {
     List<Node> ordered = new ArrayList<>(members);
     ordered.sort(PREFERRED);
     Map<String, Integer> rank = new HashMap<>();
@@ -59,6 +80,16 @@ public final class StarGrouping {
           representative = other;
         }
       }
+      if (proof == null && recheck != null) {
+        for (String other : recheckOrder(n.key(), byMember, ordered, rank, kept, maxRechecks)) {
+          Edge e = recheck.verify(n.key(), other);
+          if (e != null) {
+            proof = e;
+            representative = other;
+            break;
+          }
+        }
+      }
       if (proof == null) {
         kept.put(n.key(), true);
       } else {
@@ -66,5 +97,34 @@ public final class StarGrouping {
       }
     }
     return removals;
+  }
+
+  /**
+   * Kept members to recheck {@code key} against: those two edges away first (a sibling copy's
+   * original), then the most preferred; each by preference, at most {@code limit}.
+   */
+  private static List<String> recheckOrder(String key, Map<String, List<Edge>> byMember,
+      List<Node> ordered, Map<String, Integer> rank, Map<String, Boolean> kept, int limit) {
+    java.util.TreeMap<Integer, String> near = new java.util.TreeMap<>();
+    for (Edge e : byMember.getOrDefault(key, List.of())) {
+      String middle = e.a().equals(key) ? e.b() : e.a();
+      for (Edge f : byMember.getOrDefault(middle, List.of())) {
+        String far = f.a().equals(middle) ? f.b() : f.a();
+        if (!far.equals(key) && Boolean.TRUE.equals(kept.get(far)) && rank.containsKey(far)) {
+          near.put(rank.get(far), far);
+        }
+      }
+    }
+    List<String> out = new ArrayList<>(near.values());
+    java.util.Set<String> taken = new java.util.HashSet<>(out);
+    for (Node m : ordered) {
+      if (out.size() >= limit) {
+        break;
+      }
+      if (Boolean.TRUE.equals(kept.get(m.key())) && !taken.contains(m.key())) {
+        out.add(m.key());
+      }
+    }
+    return out.size() > limit ? out.subList(0, limit) : out;
   }
 }

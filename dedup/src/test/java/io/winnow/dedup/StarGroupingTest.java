@@ -69,4 +69,46 @@ class StarGroupingTest {
       assertThat(removed(nodes, edges)).isEqualTo(first);
     }
   }
+
+  @Test
+  void aCopyWhoseOnlyEdgeIsToASiblingIsRecheckedAgainstTheOriginal() {
+    // A is the original, B and C its copies; the candidates paired C only with B (a crop the
+    // k-NN put far from A). The recheck compares C with A directly.
+    List<StarGrouping.Node> nodes = List.of(node("A", 300), node("B", 200), node("C", 100));
+    List<String> asked = new ArrayList<>();
+    List<String> removed = StarGrouping.removals(nodes, List.of(edge("A", "B"), edge("B", "C")),
+        (member, kept) -> {
+          asked.add(member + "?" + kept);
+          return edge(kept, member);
+        }, 8).stream().map(r -> r.removed() + "->" + r.representative()).sorted().toList();
+    assertThat(removed).containsExactly("B->A", "C->A");
+    assertThat(asked).containsExactly("C?A");
+  }
+
+  @Test
+  void aRecheckThatFailsKeepsTheFarEndOfAChain() {
+    List<StarGrouping.Node> nodes = List.of(node("A", 300), node("B", 200), node("C", 100));
+    assertThat(StarGrouping.removals(nodes, List.of(edge("A", "B"), edge("B", "C")),
+        (member, kept) -> null, 8)).extracting(StarGrouping.Removal::removed)
+        .containsExactly("B");
+  }
+
+  @Test
+  void rechecksAreBoundedAndTryTwoHopNeighboursFirst() {
+    // Kept: k0..k9 (no edges among them) and x, whose only edge is to y, a copy of k7.
+    List<StarGrouping.Node> nodes = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      nodes.add(node("k" + i, 1000 - i));
+    }
+    nodes.add(node("y", 50));
+    nodes.add(node("x", 10));
+    List<String> asked = new ArrayList<>();
+    StarGrouping.removals(nodes, List.of(edge("k7", "y"), edge("y", "x")), (member, kept) -> {
+      asked.add(member + "?" + kept);
+      return null;
+    }, 3);
+    // y goes as k7's copy; x is rechecked first against k7, its sibling's original, then
+    // against the most preferred kept members, three in all.
+    assertThat(asked).filteredOn(a -> a.startsWith("x?")).containsExactly("x?k7", "x?k0", "x?k1");
+  }
 }

@@ -76,10 +76,14 @@ class VerifiedDedupTest {
   }
 
   private static Map<String, String> run(List<Sample> samples, int parallelism) {
+    return run(samples, parallelism, 64);
+  }
+
+  private static Map<String, String> run(List<Sample> samples, int parallelism, int k) {
     OUT.clear();
     Pipeline p = Pipeline.create(RunWinnow.options("flink", parallelism));
     PCollectionTuple out = p.apply(Create.of(samples).withCoder(new Sample.Coder()))
-        .apply(DropNearDuplicates.with(D, 0.99).withK(64).withExactSearch(true));
+        .apply(DropNearDuplicates.with(D, 0.99).withK(k).withExactSearch(true));
     out.get(DropNearDuplicates.KEPT).apply("Kept", ParDo.of(new DoFn<Sample, Void>() {
       @ProcessElement
       public void process(@Element Sample s) {
@@ -122,5 +126,33 @@ class VerifiedDedupTest {
     List<Sample> shuffled = new ArrayList<>(SAMPLES);
     Collections.shuffle(shuffled, new Random(5));
     assertThat(run(shuffled, 3)).isEqualTo(one);
+  }
+
+  /** A sample like {@link #sample} whose embedding lies at {@code angle} radians from the axis. */
+  static Sample sampleAt(String key, Mat image, int side, double angle) {
+    Sample s = sample(key, image, side);
+    float[] v = new float[D];
+    v[0] = (float) Math.cos(angle);
+    v[1] = (float) Math.sin(angle);
+    return s.toBuilder().embedding(v).build();
+  }
+
+  @Test
+  void aCopyTheNearestNeighboursPairOnlyWithASiblingIsRecheckedAgainstItsOriginal()
+      throws Exception {
+    // k = 1: the crop's nearest is the border copy, the border copy's is the original, so the
+    // only candidates are (original, border) and (border, crop). Without the recheck the crop
+    // would stay: its only edge leads to a removed member.
+    Mat photo = TestImages.photo("coffee.jpg");
+    List<Sample> chain = List.of(
+        sampleAt("coffee", photo, 1000, 0),
+        sampleAt("coffee-border", TestImages.border(photo, 0.12, new Scalar(0, 0, 0, 0)), 600, 0.3),
+        sampleAt("coffee-crop", TestImages.crop(photo, 0.2, 0.1, 0.7, 0.75), 500, 0.7));
+    Map<String, String> out = run(chain, 2, 1);
+    assertThat(out.get("coffee")).isEqualTo("kept");
+    assertThat(out.get("coffee-border")).startsWith("near-duplicate near-duplicate of coffee ");
+    assertThat(out.get("coffee-crop"))
+        .startsWith("near-duplicate near-duplicate of coffee (cosine 0.7648, ")
+        .contains(" inliers");
   }
 }
