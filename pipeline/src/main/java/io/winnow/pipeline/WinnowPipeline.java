@@ -58,13 +58,14 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * connects them, in the order of the product's stage list:
  *
  * <pre>
- * URL lists ─ ReadUrlLists ─ DropUnsafeDomains ─ FetchImages ─ DecodeImages ─ BlurFaces ─ ClassifyNsfw
- *   ─ EmbedImages ─ DropNearDuplicates ─ Decontaminate ─ RetrieveFromSeeds ─ WriteWebDataset
+ * URL lists ─ ReadUrlLists ─ DropUnsafeDomains ─ FetchImages ─ DecodeImages ─ ClassifyNsfw ─ BlurFaces
+ *   ─ FingerprintImages ─ EmbedImages ─ DropNearDuplicates ─ Decontaminate ─ RetrieveFromSeeds
+ *   ─ WriteWebDataset
  *   ─▶ shards, summary.json
  * every stage ──────────────────────────────────────────── rejections ─▶ rejections/*.jsonl
  * </pre>
- * (ClassifyNsfw runs after EmbedImages instead when the embedding model is the classifier: one
- * forward pass gives both. A batch of a refresh adds SkipSeenUrls after ReadUrlLists, and drops
+ * (ClassifyNsfw sees the image before faces are blurred, in memory; nothing unblurred is stored
+ * or embedded. A batch of a refresh adds SkipSeenUrls after ReadUrlLists, and drops
  * near-copies of the dataset's samples, found in its persisted index, before DropNearDuplicates.)
  * </pre>
  */
@@ -126,17 +127,9 @@ public final class WinnowPipeline {
         .and(fetched.get(FetchImages.REJECTIONS))
         .and(decoded.get(DecodeImages.REJECTIONS));
 
-    // 2c. Faces: blurred (or the image dropped) before anything is embedded or stored.
-    if (filter.faces() != FilterSettings.FaceMode.OFF) {
-      PCollectionTuple blurred = accepted.apply("BlurFaces", BlurFaces.with(
-          faceSettings(config, filter.faces() == FilterSettings.FaceMode.DROP)));
-      accepted = blurred.get(BlurFaces.KEPT);
-      stageRejections = stageRejections.and(blurred.get(BlurFaces.REJECTIONS));
-    }
-
-    // 2d. NSFW: its own classifier pass now, or the embedding's pass below when they share it.
-    // The embedding stage loads and checks its model now, before anything runs; the NSFW
-    // classifier reuses that model when it is the same one.
+    // 2c. NSFW, on the image before faces are blurred (a blurred face reads as skin to nsfwjs),
+    // in memory. The embedding stage loads and checks its model now, before anything runs; the
+    // NSFW classifier reuses that model when it is the same one.
     EmbedImages embed = config.embed() == null ? null
         : EmbedImages.with(config.embed(), config.decode());
     ClassifyNsfw nsfw = filter.nsfwOn() ? ClassifyNsfw.with(filter, config.embed(),
@@ -155,11 +148,17 @@ public final class WinnowPipeline {
     if (nsfw != null) {
       resolved.put("filter.nsfw_model", nsfw.model());
       resolved.put("filter.nsfw_unsafe_classes", nsfw.unsafeClasses());
-    }
-    if (nsfw != null && !nsfw.sharesEmbedding()) {
       PCollectionTuple safe = accepted.apply("ClassifyNsfw", nsfw);
       accepted = safe.get(ClassifyNsfw.KEPT);
       stageRejections = stageRejections.and(safe.get(ClassifyNsfw.REJECTIONS));
+    }
+
+    // 2d. Faces: blurred (or the image dropped) before anything is embedded or stored.
+    if (filter.faces() != FilterSettings.FaceMode.OFF) {
+      PCollectionTuple blurred = accepted.apply("BlurFaces", BlurFaces.with(
+          faceSettings(config, filter.faces() == FilterSettings.FaceMode.DROP)));
+      accepted = blurred.get(BlurFaces.KEPT);
+      stageRejections = stageRejections.and(blurred.get(BlurFaces.REJECTIONS));
     }
 
     // 4. Embed, after fingerprinting (PDQ, border trimming, keypoints for dedup).
@@ -171,11 +170,6 @@ public final class WinnowPipeline {
       PCollectionTuple embedded = accepted.apply("EmbedImages", embed);
       accepted = embedded.get(EmbedImages.EMBEDDED);
       stageRejections = stageRejections.and(embedded.get(EmbedImages.REJECTIONS));
-      if (nsfw != null && nsfw.sharesEmbedding()) {
-        PCollectionTuple safe = accepted.apply("ClassifyNsfw", nsfw);
-        accepted = safe.get(ClassifyNsfw.KEPT);
-        stageRejections = stageRejections.and(safe.get(ClassifyNsfw.REJECTIONS));
-      }
 
       // 5. Deduplicate: exact (same bytes), then near (k-NN graph, connected components).
       if (config.dedup() != null) {

@@ -288,7 +288,9 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
           continue;
         }
         Sample.Builder b = sample.toBuilder().embedding(output.embedding());
-        if (output.classes() != null && model.descriptor().unsafeClasses() != null) {
+        // Scores the NSFW stage set (on the image before faces were blurred) are kept.
+        if (output.classes() != null && model.descriptor().unsafeClasses() != null
+            && sample.nsfwScores() == null) {
           Map<String, Float> scores = new LinkedHashMap<>();
           List<String> names = model.descriptor().classes();
           for (int k = 0; k < names.size(); k++) {

@@ -22,10 +22,12 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * The NSFW filter: class probabilities from an ONNX classifier whose descriptor names its unsafe
  * classes (by default the bundled nsfwjs MobileNetV2), and {@link DropNsfw} on their sum.
  *
- * <p>When the embedding model is that classifier, its one forward pass gives both the embedding
- * and the scores: {@link #sharesEmbedding} is true and this stage only thresholds, placed after
- * the embedding stage. Otherwise it runs the classifier itself (a pass of its own, before the
- * embedding stage) and keeps only the scores.
+ * <p>It runs on the decoded image before faces are blurred: a blurred skin-coloured patch pushes
+ * nsfwjs towards "Porn" (a portrait in a white T-shirt scored 0.817 unsafe blurred, 0.002
+ * unblurred), so classifying the blurred image dropped ordinary photos of people. The pass is
+ * in memory; nothing unblurred is stored. It is therefore a pass of its own even when the
+ * classifier is also the embedding model (the embedding must be of the blurred picture), and it
+ * keeps only the scores; the embedding stage keeps these scores rather than its own.
  */
 public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> KEPT = DropNsfw.KEPT;
@@ -35,15 +37,13 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollect
   private final DecodeSettings decode;
   private final List<String> unsafeClasses;
   private final double threshold;
-  private final boolean shared;
 
   private ClassifyNsfw(EmbedSettings classifier, DecodeSettings decode, List<String> unsafe,
-      double threshold, boolean shared) {
+      double threshold) {
     this.classifier = classifier;
     this.decode = decode;
     this.unsafeClasses = unsafe;
     this.threshold = threshold;
-    this.shared = shared;
   }
 
   /**
@@ -57,31 +57,26 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollect
     EmbedSettings base = embed != null ? embed : EmbedSettings.defaults();
     String model = filter.nsfwModel();
     EmbeddingModel loaded;
-    boolean shared;
+    // The embedding model, when it is the classifier, is not loaded and checksummed twice.
     if (model.equals("auto")) {
-      shared = embedModel != null && hasUnsafeClasses(embedModel);
-      loaded = shared ? embedModel : EmbeddingModel.load(EmbeddingModel.DEFAULT);
+      boolean same = embedModel != null && hasUnsafeClasses(embedModel);
+      loaded = same ? embedModel : EmbeddingModel.load(EmbeddingModel.DEFAULT);
     } else {
-      shared = embedModel != null && model.equals(embed.model());
-      loaded = shared ? embedModel : EmbeddingModel.load(model);
+      boolean same = embedModel != null && model.equals(embed.model());
+      loaded = same ? embedModel : EmbeddingModel.load(model);
     }
     if (!hasUnsafeClasses(loaded)) {
       throw new ModelException("the NSFW classifier " + loaded.location() + " names no unsafe "
           + "classes (classes_output and unsafe_classes in its descriptor)");
     }
     return new ClassifyNsfw(base.withModel(loaded.location()), decode,
-        loaded.descriptor().unsafeClasses(), filter.nsfwThreshold(), shared);
+        loaded.descriptor().unsafeClasses(), filter.nsfwThreshold());
   }
 
   private static boolean hasUnsafeClasses(EmbeddingModel model) {
     return model.descriptor().unsafeClasses() != null
         && !model.descriptor().unsafeClasses().isEmpty()
         && model.descriptor().classesOutput() != null;
-  }
-
-  /** Whether the embedding stage's forward pass already gives the scores. */
-  public boolean sharesEmbedding() {
-    return shared;
   }
 
   public String model() {
@@ -95,18 +90,15 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollect
 
   @Override
   public PCollectionTuple expand(PCollection<Sample> samples) {
-    PCollection<Sample> scored = samples;
     PCollectionList<Rejection> rejections = PCollectionList.empty(samples.getPipeline());
-    if (!shared) {
-      PCollectionTuple classified = samples.apply("RunClassifier",
-          EmbedImages.with(classifier, decode).timedAs("nsfw"));
-      rejections = rejections.and(classified.get(EmbedImages.REJECTIONS));
-      // Only the scores are wanted from this pass; the run's embedding comes later.
-      scored = classified.get(EmbedImages.EMBEDDED)
-          .apply("KeepScoresOnly", MapElements.into(TypeDescriptor.of(Sample.class))
-              .via((Sample s) -> s.toBuilder().embedding(null).build()))
-          .setCoder(samples.getCoder());
-    }
+    PCollectionTuple classified = samples.apply("RunClassifier",
+        EmbedImages.with(classifier, decode).timedAs("nsfw"));
+    rejections = rejections.and(classified.get(EmbedImages.REJECTIONS));
+    // Only the scores are wanted from this pass; the run's embedding comes later, blurred.
+    PCollection<Sample> scored = classified.get(EmbedImages.EMBEDDED)
+        .apply("KeepScoresOnly", MapElements.into(TypeDescriptor.of(Sample.class))
+            .via((Sample s) -> s.toBuilder().embedding(null).build()))
+        .setCoder(samples.getCoder());
     PCollectionTuple decided = scored.apply("DropNsfw", DropNsfw.with(unsafeClasses, threshold));
     rejections = rejections.and(decided.get(DropNsfw.REJECTIONS));
     return PCollectionTuple.of(KEPT, decided.get(DropNsfw.KEPT))
