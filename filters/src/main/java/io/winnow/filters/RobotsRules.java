@@ -11,11 +11,16 @@ import java.util.Locale;
  * (RFC 9309: the most specific group naming our token, else {@code *}; longest match wins; Allow
  * wins ties). What the fetch outcome means, per RFC 9309: 2xx → its rules; 4xx (none there) →
  * everything allowed; 429, 5xx, or no answer at all → everything disallowed for this run (the
- * site may be down or overloaded; we do not guess). A Crawl-delay over 300 s also disallows
- * everything (the parser's limit).
+ * site may be down or overloaded; we do not guess). Any Crawl-delay is kept as given, however
+ * long: the fetcher refuses one over the run's limit with a detail that names it (the parser's
+ * own limit would turn it into a bare "disallow everything").
  */
 public final class RobotsRules {
   private static final SimpleRobotRulesParser PARSER = new SimpleRobotRulesParser();
+
+  static {
+    PARSER.setMaxCrawlDelay(Long.MAX_VALUE);
+  }
   private final BaseRobotRules rules;
   private final String origin;
 

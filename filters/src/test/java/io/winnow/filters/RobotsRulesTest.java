@@ -36,6 +36,10 @@ class RobotsRulesTest {
   @Test
   void crawlDelayIsReadInMilliseconds() {
     assertThat(parse("User-agent: *\nCrawl-delay: 2\n").crawlDelayMillis()).isEqualTo(2000);
+    // However long: the fetcher, not the parser, refuses a delay over the run's limit.
+    RobotsRules slow = parse("User-agent: *\nCrawl-delay: 86400\nDisallow: /private/\n");
+    assertThat(slow.crawlDelayMillis()).isEqualTo(86_400_000L);
+    assertThat(slow.allows("http://example.com/a.jpg")).isTrue();
     assertThat(parse("User-agent: *\nDisallow:\n").crawlDelayMillis()).isZero();
   }
 

@@ -71,7 +71,10 @@ public final class HttpFetcher implements AutoCloseable {
     this.client = new OkHttpClient.Builder()
         .followRedirects(false)
         .followSslRedirects(false)
-        .retryOnConnectionFailure(false)
+        // Servers that close a connection after each response without saying so (HTTP/1.0
+        // style) leave dead connections in the pool; OkHttp retries a request that fails on a
+        // reused connection on a fresh one, before it counts as one of our tries.
+        .retryOnConnectionFailure(true)
         .connectTimeout(settings.connectTimeout())
         .readTimeout(settings.readTimeout())
         .callTimeout(settings.totalTimeout())
@@ -433,6 +436,14 @@ public final class HttpFetcher implements AutoCloseable {
           + settings.totalTimeout().toMillis() + " ms in all");
     } catch (ConnectException e) {
       return Attempt.retry(Reason.CONNECTION_FAILED, "connection refused or unreachable", null);
+    } catch (java.net.ProtocolException e) {
+      // OkHttp refuses a 407 from an origin (we use no proxy) and other broken responses: a
+      // client-side error another try will not change.
+      String message = String.valueOf(e.getMessage());
+      return message.contains("407")
+          ? Attempt.failed(Reason.HTTP_CLIENT_ERROR, "HTTP 407 (proxy authentication required) "
+              + "from the origin, which is no proxy")
+          : Attempt.failed(Reason.CONNECTION_FAILED, "protocol error: " + message);
     } catch (IOException e) {
       return Attempt.retry(Reason.CONNECTION_FAILED, e.getClass().getSimpleName() + ": "
           + e.getMessage(), null);

@@ -38,7 +38,7 @@ public final class UrlListParser implements Serializable {
   }
 
   public void parse(InputStream in, InputFormat format, Consumer<InputRow> out) throws IOException {
-    Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
+    Reader reader = new InputStreamReader(withoutByteOrderMark(in), StandardCharsets.UTF_8);
     switch (format) {
       case TXT -> parseText(new BufferedReader(reader), out);
       case CSV -> parseDelimited(reader, CSVFormat.RFC4180, out);
@@ -46,6 +46,21 @@ public final class UrlListParser implements Serializable {
       case JSONL -> parseJsonLines(new BufferedReader(reader), out);
       default -> throw new IllegalArgumentException("not a text format: " + format);
     }
+  }
+
+  /**
+   * Spreadsheets and Windows editors start UTF-8 files with a byte-order mark; it belongs to
+   * neither the first URL nor the header.
+   */
+  static InputStream withoutByteOrderMark(InputStream in) throws IOException {
+    java.io.PushbackInputStream stream = new java.io.PushbackInputStream(in, 3);
+    byte[] head = stream.readNBytes(3);
+    boolean mark = head.length == 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB
+        && (head[2] & 0xff) == 0xBF;
+    if (!mark) {
+      stream.unread(head);
+    }
+    return stream;
   }
 
   private static void parseText(BufferedReader reader, Consumer<InputRow> out) throws IOException {

@@ -107,6 +107,23 @@ class HttpFetcherTest {
   }
 
   @Test
+  void a407FromTheOriginIsAClientErrorAndNotRetried() {
+    assertFailure("/proxy-auth.jpg", Reason.HTTP_CLIENT_ERROR, "407");
+    assertThat(server.hits("/proxy-auth.jpg")).isEqualTo(1);
+  }
+
+  @Test
+  void aServerThatClosesEachConnectionSilentlyCostsNoUrl() {
+    // Each response is followed by a close the client learns of only when it reuses the
+    // connection: the request must go again on a fresh one, not fail or spend a try.
+    for (int i = 0; i < 500; i++) {
+      FetchResult result = fetcher.fetch(server.url("/closing/" + i + ".jpg"));
+      assertThat(result).as("request %d: %s", i, result).isInstanceOf(FetchResult.Success.class);
+      assertThat(((FetchResult.Success) result).requests()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void guardRefusesARedirectToLoopbackBeforeConnecting() {
     assertFailure("/to-loopback", Reason.BLOCKED_ADDRESS, "loopback");
   }

@@ -165,6 +165,16 @@ class OptOutFetchTest {
   }
 
   @Test
+  void aHugeCrawlDelayIsNamedInTheRefusal() throws Exception {
+    // Over the robots parser's own 300 s limit: still refused for its delay, which is named.
+    start("User-agent: *\nCrawl-delay: 86400\n", FetchSettings.Consent.defaults(),
+        DomainPolicy.none());
+    FetchResult refused = fetcher.fetch(url("/img/a.jpg"));
+    assertThat(reason(refused)).isEqualTo(Reason.ROBOTS_DISALLOWED);
+    assertThat(((FetchResult.Failure) refused).detail()).contains("Crawl-delay of 86400.0 s");
+  }
+
+  @Test
   void optOutHeadersForUsOrEveryoneRefuseTheImage() throws Exception {
     start(null, FetchSettings.Consent.defaults(), DomainPolicy.none());
     FetchResult refused = fetcher.fetch(url("/noai/a.jpg"));

@@ -28,6 +28,18 @@ class UrlListParserTest {
   }
 
   @Test
+  void aByteOrderMarkIsNotPartOfTheFirstUrlOrHeader() throws IOException {
+    assertThat(parse("\uFEFFhttp://a/1.jpg\nhttp://a/2.jpg\n", InputFormat.TXT))
+        .extracting(InputRow::url).containsExactly("http://a/1.jpg", "http://a/2.jpg");
+    assertThat(parse("\uFEFFurl,caption\nhttp://a/1.jpg,x\n", InputFormat.CSV))
+        .extracting(InputRow::url).containsExactly("http://a/1.jpg");
+    assertThat(parse("\uFEFF{\"url\": \"http://a/1.jpg\"}\n", InputFormat.JSONL))
+        .extracting(InputRow::url).containsExactly("http://a/1.jpg");
+    // Short files and files without the mark are read as they are.
+    assertThat(parse("h", InputFormat.TXT)).extracting(InputRow::url).containsExactly("h");
+  }
+
+  @Test
   void readsCsvWithQuotesAndCaptions() throws IOException {
     List<InputRow> rows = parse("id,url,caption\n1,http://a/1.jpg,\"a cat, sitting\"\n"
         + "2,http://a/2.jpg,\"line one\nline two\"\n3,http://a/3.jpg,plain\n", InputFormat.CSV);

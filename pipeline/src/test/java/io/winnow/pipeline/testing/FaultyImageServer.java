@@ -20,7 +20,9 @@ import okio.Buffer;
  * {@code /huge.jpg} (declared and sent larger than 256 KiB), {@code /huge-chunked.jpg} (no
  * Content-Length), {@code /html.jpg} (HTML served as image/jpeg), {@code /page.html} (text/html),
  * {@code /loop/a} ↔ {@code /loop/b}, {@code /redirect/NAME.jpg} (to /ok/NAME.jpg),
- * {@code /to-loopback} (redirect to 127.0.0.1:1), {@code /chain/N} (N redirects), {@code /empty.jpg}.
+ * {@code /to-loopback} (redirect to 127.0.0.1:1), {@code /chain/N} (N redirects), {@code /empty.jpg},
+ * {@code /proxy-auth.jpg} (407 from the origin), {@code /closing/NAME.jpg} (an image, then the
+ * connection closed without {@code Connection: close}, as HTTP/1.0-style servers do).
  */
 public final class FaultyImageServer implements AutoCloseable {
   public static final long HUGE_BYTES = 300 * 1024;
@@ -98,6 +100,13 @@ public final class FaultyImageServer implements AutoCloseable {
       return redirect("/loop/a");
     } else if (path.startsWith("/redirect/")) {
       return redirect("/ok/" + path.substring("/redirect/".length()));
+    } else if (path.equals("/proxy-auth.jpg")) {
+      return new MockResponse.Builder().code(407)
+          .setHeader("Proxy-Authenticate", "Basic realm=\"origin\"").body("auth").build();
+    } else if (path.startsWith("/closing/")) {
+      return new MockResponse.Builder().setHeader("Content-Type", "image/jpeg")
+          .body(new Buffer().write(jpeg))
+          .onResponseEnd(mockwebserver3.SocketEffect.ShutdownConnection.INSTANCE).build();
     } else if (path.equals("/to-loopback")) {
       return redirect("http://127.0.0.1:1/secret.jpg");
     } else if (path.startsWith("/chain/")) {
