@@ -28,30 +28,82 @@ public final class ImageHeader {
   }
 
   /**
-   * Whether a JPEG ends with its end-of-image marker or a PNG with its IEND chunk. Decoders fill a
-   * cut-off image with grey and report success, so truncation is checked here.
+   * Whether a JPEG reaches its end-of-image marker (after scan data) or a PNG its IEND chunk,
+   * walking the structure from the start: decoders fill a cut-off image with grey and report
+   * success, so truncation is checked here; bytes after the end are ignored.
    */
   public static boolean isComplete(byte[] b, ImageFormat format) {
-    int end = b.length;
-    while (end > 0 && b[end - 1] == 0) {
-      end--; // some servers pad with zeros
-    }
     if (format == ImageFormat.JPEG) {
-      for (int i = end - 2; i >= Math.max(2, end - 64); i--) {
-        if ((b[i] & 0xff) == 0xFF && (b[i + 1] & 0xff) == 0xD9) {
-          return true;
-        }
-      }
-      return false;
+      return jpegProblem(b) == null;
     } else if (format == ImageFormat.PNG) {
-      for (int i = end - 8; i >= Math.max(8, end - 64); i--) {
-        if (tag(b, i, "IEND")) {
+      // Chunk by chunk from the signature to IEND; bytes after it are not part of the image.
+      long i = 8;
+      while (i + 8 <= b.length) {
+        long length = be32(b, (int) i) & 0xffffffffL;
+        if (tag(b, (int) i + 4, "IEND")) {
           return true;
         }
+        if (!chunkType(b, (int) i + 4)) {
+          // Not a chunk: the data is damaged, not cut short; the decoder will say so.
+          return true;
+        }
+        i += 12 + length;
       }
       return false;
     }
     return true;
+  }
+
+  /**
+   * What is wrong with a JPEG's structure, or null: its markers are walked from the start, over
+   * each segment and each scan's entropy-coded data, to the end-of-image marker. Bytes after it
+   * (a phone's "motion photo" video, a trailer) are not part of the image and are fine; a stream
+   * that ends before it, or reaches it without any scan data, is not.
+   */
+  public static String jpegProblem(byte[] b) {
+    int i = 2;
+    int scanBytes = 0;
+    while (i + 1 < b.length) {
+      if ((b[i] & 0xff) != 0xFF) {
+        return "no JPEG marker at byte " + i;
+      }
+      int marker = b[i + 1] & 0xff;
+      if (marker == 0xFF) {
+        i++; // fill byte
+        continue;
+      }
+      if (marker == 0xD9) {
+        return scanBytes > 0 ? null : "no scan data before the end marker";
+      }
+      if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+        i += 2; // markers without a length
+        continue;
+      }
+      if (i + 3 >= b.length) {
+        break;
+      }
+      int length = ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+      if (length < 2) {
+        return "a segment of length " + length + " at byte " + i;
+      }
+      i += 2 + length;
+      if (marker == 0xDA) {
+        // Entropy-coded data runs to the next marker that is neither a stuffed 0xFF00 nor a
+        // restart marker.
+        int start = i;
+        while (i + 1 < b.length) {
+          if ((b[i] & 0xff) == 0xFF) {
+            int next = b[i + 1] & 0xff;
+            if (next != 0x00 && !(next >= 0xD0 && next <= 0xD7) && next != 0xFF) {
+              break;
+            }
+          }
+          i++;
+        }
+        scanBytes += Math.max(0, i - start);
+      }
+    }
+    return "stream ends early (" + b.length + " bytes, no end marker)";
   }
 
   private static Size jpegSize(byte[] b) {
@@ -96,6 +148,17 @@ public final class ImageHeader {
       return new Size(le24(b, 24) + 1, le24(b, 27) + 1);
     }
     return null;
+  }
+
+  /** Four ASCII letters, as every PNG chunk type is. */
+  private static boolean chunkType(byte[] b, int offset) {
+    for (int k = 0; k < 4; k++) {
+      int c = b[offset + k] & 0xff;
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean tag(byte[] b, int offset, String tag) {

@@ -52,6 +52,33 @@ public final class ImageProcessor {
     }
   }
 
+  /** Rows at the bottom that must all be the fill grey for an image to count as cut off. */
+  static final int FILL_ROWS = 8;
+
+  /**
+   * Whether the image's bottom {@link #FILL_ROWS} rows are exactly mid-grey in every channel:
+   * libjpeg decodes the blocks of a scan that stops early (a file cut off, with or without an
+   * end marker appended) as 128 grey and reports success. A photo does not end in eight rows
+   * of one exact grey; a flat grey border would, and is rejected with it (rare, and a border
+   * is no loss).
+   */
+  static boolean endsInDecoderFill(Mat image) {
+    if (image.rows() < 2 * FILL_ROWS || image.depth() != org.bytedeco.opencv.global.opencv_core.CV_8U) {
+      return false;
+    }
+    Mat bottom = new Mat(image, new org.bytedeco.opencv.opencv_core.Rect(0,
+        image.rows() - FILL_ROWS, image.cols(), FILL_ROWS));
+    Mat flat = bottom.isContinuous() ? bottom : bottom.clone();
+    byte[] pixels = new byte[(int) (flat.total() * flat.channels())];
+    flat.data().get(pixels);
+    for (byte v : pixels) {
+      if ((v & 0xff) != 128) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public Result process(byte[] bytes) {
     ImageFormat format = ImageFormat.sniff(bytes);
     if (format == null || !format.decodable()) {
@@ -67,6 +94,10 @@ public final class ImageProcessor {
       return Result.failed(Reason.IMAGE_TOO_LARGE, declared.width() + "×" + declared.height()
           + " exceeds the cap of " + settings.maxPixels() + " pixels");
     }
+    String jpegProblem = format == ImageFormat.JPEG ? ImageHeader.jpegProblem(bytes) : null;
+    if (jpegProblem != null) {
+      return Result.failed(Reason.TRUNCATED_IMAGE, "image/jpeg: " + jpegProblem);
+    }
     if (!ImageHeader.isComplete(bytes, format)) {
       return Result.failed(Reason.TRUNCATED_IMAGE, format.mimeType() + " stream ends early ("
           + bytes.length + " bytes, no end marker)");
@@ -77,6 +108,10 @@ public final class ImageProcessor {
       if (image == null || image.empty()) {
         return Result.failed(Reason.CORRUPT_IMAGE, "OpenCV could not decode the "
             + format.mimeType() + " data");
+      }
+      if (format == ImageFormat.JPEG && endsInDecoderFill(image)) {
+        return Result.failed(Reason.TRUNCATED_IMAGE, "image/jpeg: its last rows are the decoder's "
+            + "grey fill of missing data (the scan data stops early)");
       }
       int width = image.cols();
       int height = image.rows();

@@ -84,6 +84,42 @@ class ImageProcessorTest {
   }
 
   @Test
+  void aJpegCutShortWithAnEndMarkerAppendedOrWithoutScanDataIsTruncated() {
+    byte[] jpeg = TestImages.jpeg(300, 200);
+    byte[] cut = Arrays.copyOf(jpeg, jpeg.length / 2 + 2);
+    cut[cut.length - 2] = (byte) 0xFF;
+    cut[cut.length - 1] = (byte) 0xD9;
+    ImageProcessor.Result half = processor(128, ResizeMode.BORDER).process(cut);
+    assertThat(half.reason()).isEqualTo(Reason.TRUNCATED_IMAGE);
+    assertThat(half.detail()).contains("grey fill");
+    int scan = 2;
+    while (!((jpeg[scan] & 0xff) == 0xFF && (jpeg[scan + 1] & 0xff) == 0xDA)) {
+      scan++;
+    }
+    byte[] headersOnly = Arrays.copyOf(jpeg, scan + 2);
+    headersOnly[scan] = (byte) 0xFF;
+    headersOnly[scan + 1] = (byte) 0xD9;
+    ImageProcessor.Result none = processor(128, ResizeMode.BORDER).process(headersOnly);
+    assertThat(none.reason()).isEqualTo(Reason.TRUNCATED_IMAGE);
+    assertThat(none.detail()).contains("no scan data");
+  }
+
+  @Test
+  void bytesAfterAJpegsEndMarkerAreNotPartOfIt() {
+    // Phones append a video to a "motion photo"; other tools append trailers.
+    byte[] jpeg = TestImages.jpeg(300, 200);
+    byte[] trailer = new byte[4096];
+    new java.util.Random(1).nextBytes(trailer);
+    byte[] both = Arrays.copyOf(jpeg, jpeg.length + trailer.length);
+    System.arraycopy(trailer, 0, both, jpeg.length, trailer.length);
+    assertThat(processor(128, ResizeMode.BORDER).process(both).reason()).isNull();
+    byte[] png = TestImages.png(300, 200);
+    byte[] pngAndMore = Arrays.copyOf(png, png.length + trailer.length);
+    System.arraycopy(trailer, 0, pngAndMore, png.length, trailer.length);
+    assertThat(processor(128, ResizeMode.BORDER).process(pngAndMore).reason()).isNull();
+  }
+
+  @Test
   void rejectsTruncatedPngs() {
     byte[] png = TestImages.png(300, 200);
     assertThat(processor(128, ResizeMode.BORDER).process(Arrays.copyOf(png, png.length - 20))
