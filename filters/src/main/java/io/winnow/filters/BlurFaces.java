@@ -27,8 +27,6 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Detects faces in each stored image and blurs them (or drops the image), before anything is
@@ -41,7 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class BlurFaces extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
   public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
-  private static final Logger LOG = LoggerFactory.getLogger(BlurFaces.class);
   static final String MODEL = "/io/winnow/filters/blazeface-full-range/face_detection_full_range.tflite";
 
   /** How faces are found and what happens to them. */
@@ -64,7 +61,12 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
     this.settings = settings;
   }
 
+  /**
+   * The stage. The detector is loaded once here, where the pipeline is built, so a detector
+   * that cannot run fails the job before anything is fetched.
+   */
   public static BlurFaces with(Settings settings) {
+    open(settings.detector(), settings.minScore()).close();
     return new BlurFaces(settings);
   }
 
@@ -76,16 +78,24 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
     return out;
   }
 
-  /** The configured detector, or Haar when OpenCV cannot run BlazeFace here (logged). */
+  /**
+   * The configured detector. When BlazeFace cannot run here the job fails, saying so: a worker
+   * that quietly used the Haar cascade instead would blur with a weaker detector than the run
+   * records. The Haar cascade is used only when chosen ({@code --face-detector haar}).
+   */
   public static FaceDetector open(String detector, double minScore) {
-    if (detector.equals("blazeface")) {
-      try {
-        return BlazeFaceDetector.load(blazeFaceModel(), minScore);
-      } catch (IllegalStateException e) {
-        LOG.warn("BlazeFace unavailable ({}); falling back to the Haar cascade", e.getMessage());
-      }
+    return detector.equals("blazeface") ? openBlazeFace(blazeFaceModel(), minScore)
+        : HaarFaceDetector.load();
+  }
+
+  static FaceDetector openBlazeFace(byte[] model, double minScore) {
+    try {
+      return BlazeFaceDetector.load(model, minScore);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException("the BlazeFace face detector cannot run here ("
+          + e.getMessage() + "); run with --face-detector haar to blur with OpenCV's Haar "
+          + "cascade instead", e);
     }
-    return HaarFaceDetector.load();
   }
 
   public static byte[] blazeFaceModel() {

@@ -149,4 +149,14 @@ class FacesTest {
     }
     return changed;
   }
+
+  @Test
+  void aBlazeFaceModelThatCannotLoadFailsInsteadOfFallingBackQuietly() {
+    // A worker that silently used the Haar cascade would blur with a weaker detector than the
+    // run records; the job fails and says how to choose Haar.
+    byte[] damaged = java.util.Arrays.copyOf(BlurFaces.blazeFaceModel(), 4096);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> BlurFaces.openBlazeFace(damaged, 0.5))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("--face-detector haar");
+  }
 }

@@ -184,6 +184,9 @@ public final class ImageProcessor {
         default -> IMREAD_COLOR;
       });
     }
+    if (format == ImageFormat.GIF) {
+      return firstGifFrame(bytes);
+    }
     Mat raw = imdecode(buffer, IMREAD_UNCHANGED);
     if (raw == null || raw.empty()) {
       return raw;
@@ -203,6 +206,46 @@ public final class ImageProcessor {
       case 4 -> onWhite(eight);
       default -> eight;
     };
+  }
+
+  /**
+   * The first frame of a GIF (static or animated), as BGR on white where it is transparent:
+   * OpenCV's build has no GIF decoder, the JDK's has. Null when the JDK cannot read it. The
+   * pixel cap was checked against the header's screen size before this.
+   */
+  static Mat firstGifFrame(byte[] bytes) {
+    java.awt.image.BufferedImage frame;
+    try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(
+        new java.io.ByteArrayInputStream(bytes))) {
+      java.util.Iterator<javax.imageio.ImageReader> readers =
+          javax.imageio.ImageIO.getImageReadersByFormatName("gif");
+      if (!readers.hasNext()) {
+        return null;
+      }
+      javax.imageio.ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        frame = reader.read(0);
+      } finally {
+        reader.dispose();
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return null; // a damaged GIF: the caller reports it as corrupt
+    }
+    int w = frame.getWidth();
+    int h = frame.getHeight();
+    int[] argb = frame.getRGB(0, 0, w, h, null, 0, w);
+    byte[] bgr = new byte[w * h * 3];
+    for (int p = 0; p < argb.length; p++) {
+      int alpha = argb[p] >>> 24;
+      for (int c = 0; c < 3; c++) {
+        int value = (argb[p] >> (8 * c)) & 0xff; // blue, green, red
+        bgr[p * 3 + c] = (byte) ((value * alpha + 255 * (255 - alpha) + 127) / 255);
+      }
+    }
+    Mat image = new Mat(h, w, CV_8UC3);
+    image.data().put(bgr);
+    return image;
   }
 
   /** Composites a BGRA image onto white, as a viewer would show it. */

@@ -6,6 +6,7 @@ import io.winnow.pipeline.testing.TestImages;
 import io.winnow.schemas.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -117,6 +118,50 @@ class ImageProcessorTest {
     byte[] pngAndMore = Arrays.copyOf(png, png.length + trailer.length);
     System.arraycopy(trailer, 0, pngAndMore, png.length, trailer.length);
     assertThat(processor(128, ResizeMode.BORDER).process(pngAndMore).reason()).isNull();
+  }
+
+  /** A GIF of {@code frames} solid frames (an animation when more than one), by the JDK. */
+  private static byte[] gif(int width, int height, java.awt.Color... frames) throws Exception {
+    javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("gif")
+        .next();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (javax.imageio.stream.ImageOutputStream out =
+        javax.imageio.ImageIO.createImageOutputStream(bytes)) {
+      writer.setOutput(out);
+      writer.prepareWriteSequence(null);
+      for (java.awt.Color colour : frames) {
+        java.awt.image.BufferedImage frame = new java.awt.image.BufferedImage(width, height,
+            java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = frame.createGraphics();
+        g.setColor(colour);
+        g.fillRect(0, 0, width, height);
+        g.dispose();
+        writer.writeToSequence(new javax.imageio.IIOImage(frame, null, null), null);
+      }
+      writer.endWriteSequence();
+    }
+    writer.dispose();
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void readsTheFirstFrameOfStaticAndAnimatedGifs() throws Exception {
+    for (byte[] gif : List.of(gif(120, 80, java.awt.Color.RED),
+        gif(120, 80, java.awt.Color.RED, java.awt.Color.GREEN, java.awt.Color.BLUE))) {
+      ImageProcessor.Result result = processor(128, ResizeMode.KEEP_RATIO).process(gif);
+      assertThat(result.reason()).as(result.detail()).isNull();
+      assertThat(result.image().originalWidth()).isEqualTo(120);
+      assertThat(result.image().originalHeight()).isEqualTo(80);
+      int[] centre = TestImages.decodeCentre(result.image().jpeg());
+      // BGR: the first frame's red.
+      assertThat(centre[4]).isGreaterThan(200);
+      assertThat(centre[3]).isLessThan(60);
+      assertThat(centre[2]).isLessThan(60);
+    }
+    byte[] broken = gif(120, 80, java.awt.Color.RED);
+    Arrays.fill(broken, 13, broken.length, (byte) 0x5A);
+    assertThat(processor(128, ResizeMode.BORDER).process(broken).reason())
+        .isEqualTo(Reason.CORRUPT_IMAGE);
   }
 
   @Test
