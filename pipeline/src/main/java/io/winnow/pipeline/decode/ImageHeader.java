@@ -23,7 +23,8 @@ public final class ImageHeader {
       case BMP -> b.length >= 26 ? new Size(Math.abs(le32(b, 18)), Math.abs(le32(b, 22))) : null;
       case JPEG -> jpegSize(b);
       case WEBP -> webpSize(b);
-      default -> null; // TIFF: sizes live in IFDs anywhere in the file; the decoder's cap applies
+      case TIFF -> tiffSize(b);
+      default -> null;
     };
   }
 
@@ -133,6 +134,57 @@ public final class ImageHeader {
       i += 2 + length;
     }
     return null;
+  }
+
+  /**
+   * The first image's size from a TIFF's first directory (tags ImageWidth and ImageLength), the
+   * page a decoder reads; null for BigTIFF or a directory that cannot be read.
+   */
+  private static Size tiffSize(byte[] b) {
+    if (b.length < 8) {
+      return null;
+    }
+    boolean little = b[0] == 'I' && b[1] == 'I';
+    if (!little && !(b[0] == 'M' && b[1] == 'M')) {
+      return null;
+    }
+    if (tiff16(b, 2, little) != 42) {
+      return null; // 43 is BigTIFF: the decoder's own cap applies
+    }
+    long ifd = tiff32(b, 4, little) & 0xffffffffL;
+    if (ifd + 2 > b.length) {
+      return null;
+    }
+    int entries = tiff16(b, (int) ifd, little);
+    long width = -1;
+    long height = -1;
+    for (int e = 0; e < entries; e++) {
+      int at = (int) ifd + 2 + 12 * e;
+      if (at + 12 > b.length) {
+        return null;
+      }
+      int tag = tiff16(b, at, little);
+      int type = tiff16(b, at + 2, little);
+      long value = type == 3 ? tiff16(b, at + 8, little)
+          : type == 4 ? tiff32(b, at + 8, little) & 0xffffffffL : -1;
+      if (tag == 256) {
+        width = value;
+      } else if (tag == 257) {
+        height = value;
+      }
+    }
+    if (width <= 0 || height <= 0 || width > Integer.MAX_VALUE || height > Integer.MAX_VALUE) {
+      return null;
+    }
+    return new Size((int) width, (int) height);
+  }
+
+  private static int tiff16(byte[] b, int i, boolean little) {
+    return little ? le16(b, i) : be16(b, i);
+  }
+
+  private static int tiff32(byte[] b, int i, boolean little) {
+    return little ? le32(b, i) : be32(b, i);
   }
 
   private static Size webpSize(byte[] b) {

@@ -228,6 +228,47 @@ class ImageProcessorTest {
         .isEqualTo(new ImageHeader.Size(321, 123));
     assertThat(ImageHeader.size(TestImages.png(77, 55), ImageFormat.PNG))
         .isEqualTo(new ImageHeader.Size(77, 55));
+    assertThat(ImageHeader.size(tiff(91, 47), ImageFormat.TIFF))
+        .isEqualTo(new ImageHeader.Size(91, 47));
+  }
+
+  /** A TIFF encoded by OpenCV. */
+  private static byte[] tiff(int width, int height) {
+    org.bytedeco.opencv.opencv_core.Mat image = new org.bytedeco.opencv.opencv_core.Mat(height,
+        width, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+        new org.bytedeco.opencv.opencv_core.Scalar(40, 90, 200, 0));
+    org.bytedeco.javacpp.BytePointer out = new org.bytedeco.javacpp.BytePointer();
+    org.bytedeco.opencv.global.opencv_imgcodecs.imencode(".tiff", image, out);
+    byte[] bytes = new byte[(int) out.limit()];
+    out.get(bytes);
+    return bytes;
+  }
+
+  @Test
+  void aTiffsPixelCapIsCheckedFromItsHeaderBeforeDecoding() {
+    byte[] tiff = tiff(100, 80);
+    assertThat(processor(128, ResizeMode.BORDER).process(tiff).reason()).isNull();
+    // Forge the first directory's ImageWidth and ImageLength to 20000 × 20000.
+    byte[] bomb = tiff.clone();
+    boolean little = bomb[0] == 'I';
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bomb).order(little
+        ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
+    int ifd = buffer.getInt(4);
+    int entries = buffer.getShort(ifd) & 0xffff;
+    for (int e = 0; e < entries; e++) {
+      int at = ifd + 2 + 12 * e;
+      int tag = buffer.getShort(at) & 0xffff;
+      if (tag == 256 || tag == 257) {
+        if ((buffer.getShort(at + 2) & 0xffff) == 3) {
+          buffer.putShort(at + 8, (short) 20000);
+        } else {
+          buffer.putInt(at + 8, 20000);
+        }
+      }
+    }
+    ImageProcessor.Result result = processor(128, ResizeMode.BORDER).process(bomb);
+    assertThat(result.reason()).isEqualTo(Reason.IMAGE_TOO_LARGE);
+    assertThat(result.detail()).contains("20000×20000");
   }
 
   private static void writeBigEndian(byte[] bytes, int offset, int value) {
