@@ -1,0 +1,47 @@
+package io.winnow.pipeline.fingerprint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.winnow.pipeline.RunWinnow;
+import io.winnow.pipeline.decode.DecodeSettings;
+import io.winnow.pipeline.testing.TestImages;
+import io.winnow.schemas.Rejection;
+import io.winnow.schemas.Sample;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.junit.jupiter.api.Test;
+
+class FingerprintImagesTest {
+  @Test
+  void storedImagesGetTheirPdqAndAnImageThatCannotBeFingerprintedIsRejectedNotLost() {
+    Sample good = Sample.builder("good", "http://x/good.jpg")
+        .image(TestImages.jpeg(256, 192)).build();
+    // Not an image: the stage before would have rejected it, so here it is a bug to report.
+    Sample broken = Sample.builder("broken", "http://x/broken.jpg")
+        .image(new byte[] {1, 2, 3, 4}).build();
+    Pipeline p = Pipeline.create(RunWinnow.options("direct", 2));
+    PCollectionTuple out = p.apply(Create.of(List.of(good, broken))
+            .withCoder(new Sample.Coder()))
+        .apply(FingerprintImages.with(DecodeSettings.defaults()));
+    PAssert.that(out.get(FingerprintImages.FINGERPRINTED)).satisfies(kept -> {
+      assertThat(kept).singleElement().satisfies(s -> {
+        assertThat(s.key()).isEqualTo("good");
+        assertThat(s.pdq()).matches("[0-9a-f]{64}");
+        assertThat(s.fingerprint()).isNotEmpty();
+      });
+      return null;
+    });
+    PAssert.that(out.get(FingerprintImages.REJECTIONS)).satisfies(rejected -> {
+      assertThat(rejected).singleElement().satisfies((Rejection r) -> {
+        assertThat(r.key()).isEqualTo("broken");
+        assertThat(r.reason().wireName()).isEqualTo("internal-error");
+        assertThat(r.detail()).contains("does not decode");
+      });
+      return null;
+    });
+    p.run().waitUntilFinish();
+  }
+}
