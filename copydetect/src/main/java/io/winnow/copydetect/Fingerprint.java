@@ -10,6 +10,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
@@ -33,22 +34,10 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
     if (bgr == null || bgr.empty() || bgr.channels() != 3) {
       throw new IllegalArgumentException("fingerprinting needs an 8-bit BGR image");
     }
-    int w = bgr.cols();
-    int h = bgr.rows();
     Mat continuous = bgr.isContinuous() ? bgr : bgr.clone();
-    byte[] pixels = new byte[w * h * 3];
-    continuous.data().get(pixels);
-    UniformBorder.Box box = UniformBorder.contentBox(pixels, w, h, 3, clip(within, w, h));
-    int[] argb = new int[box.width() * box.height()];
-    for (int y = 0; y < box.height(); y++) {
-      int row = ((box.y() + y) * w + box.x()) * 3;
-      for (int x = 0; x < box.width(); x++) {
-        int at = row + 3 * x;
-        argb[y * box.width() + x] = 0xff000000 | (pixels[at + 2] & 0xff) << 16
-            | (pixels[at + 1] & 0xff) << 8 | (pixels[at] & 0xff);
-      }
-    }
-    Pdq.Dihedrals pdq = Pdq.hashWithDihedrals(argb, box.width(), box.height());
+    byte[] pixels = pixels(continuous);
+    UniformBorder.Box box = pictureBox(pixels, continuous, within);
+    Pdq.Dihedrals pdq = pictureHashes(pixels, continuous.cols(), box);
     Mat picture = new Mat(continuous, new Rect(box.x(), box.y(), box.width(), box.height()));
     int longSide = Math.max(box.width(), box.height());
     if (longSide > MAX_ANALYSED) {
@@ -66,14 +55,66 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
     return new Fingerprint(box, pdq, LocalFeatures.of(picture));
   }
 
-  /** Fingerprints an encoded image (JPEG, PNG…), as {@link #of(Mat, UniformBorder.Box)}. */
-  public static Fingerprint ofEncoded(byte[] encoded, UniformBorder.Box within) {
+  /**
+   * Only the PDQ hashes (all rotations and flips) of an encoded image's picture, without the
+   * cost of keypoints: what known-bad lists are matched against. First of the whole picture
+   * ({@code within} the padding of a border resize mode, or all of it when null), then, when the
+   * picture has uniform borders of its own, of what is inside them. Both, because a list's hash
+   * is of a whole image (whose plain sky or wall the trimming would cut), while a copy may have
+   * gained a frame.
+   */
+  public static List<Pdq.Dihedrals> pictureHashesOfEncoded(byte[] encoded,
+      UniformBorder.Box within) {
+    Mat bgr = decodeImage(encoded);
+    Mat continuous = bgr.isContinuous() ? bgr : bgr.clone();
+    byte[] pixels = pixels(continuous);
+    int w = continuous.cols();
+    UniformBorder.Box clipped = clip(within, w, continuous.rows());
+    UniformBorder.Box whole = clipped != null ? clipped
+        : new UniformBorder.Box(0, 0, w, continuous.rows());
+    UniformBorder.Box content = pictureBox(pixels, continuous, within);
+    Pdq.Dihedrals wholeHashes = pictureHashes(pixels, w, whole);
+    return content.equals(whole) ? List.of(wholeHashes)
+        : List.of(wholeHashes, pictureHashes(pixels, w, content));
+  }
+
+  private static byte[] pixels(Mat continuous) {
+    byte[] pixels = new byte[continuous.cols() * continuous.rows() * 3];
+    continuous.data().get(pixels);
+    return pixels;
+  }
+
+  private static UniformBorder.Box pictureBox(byte[] pixels, Mat image, UniformBorder.Box within) {
+    int w = image.cols();
+    int h = image.rows();
+    return UniformBorder.contentBox(pixels, w, h, 3, clip(within, w, h));
+  }
+
+  private static Pdq.Dihedrals pictureHashes(byte[] pixels, int w, UniformBorder.Box box) {
+    int[] argb = new int[box.width() * box.height()];
+    for (int y = 0; y < box.height(); y++) {
+      int row = ((box.y() + y) * w + box.x()) * 3;
+      for (int x = 0; x < box.width(); x++) {
+        int at = row + 3 * x;
+        argb[y * box.width() + x] = 0xff000000 | (pixels[at + 2] & 0xff) << 16
+            | (pixels[at + 1] & 0xff) << 8 | (pixels[at] & 0xff);
+      }
+    }
+    return Pdq.hashWithDihedrals(argb, box.width(), box.height());
+  }
+
+  private static Mat decodeImage(byte[] encoded) {
     Mat buffer = new Mat(1, encoded.length, CV_8UC1, new BytePointer(encoded));
     Mat bgr = imdecode(buffer, IMREAD_COLOR);
-    if (bgr == null || bgr.empty()) {
+    if (bgr == null || bgr.empty() || bgr.channels() != 3) {
       throw new IllegalArgumentException("the image does not decode");
     }
-    return of(bgr, within);
+    return bgr;
+  }
+
+  /** Fingerprints an encoded image (JPEG, PNG…), as {@link #of(Mat, UniformBorder.Box)}. */
+  public static Fingerprint ofEncoded(byte[] encoded, UniformBorder.Box within) {
+    return of(decodeImage(encoded), within);
   }
 
   private static UniformBorder.Box clip(UniformBorder.Box box, int w, int h) {

@@ -122,6 +122,12 @@ final class RunOptions {
       description = "User opt-outs: URLs (lines with ://) and domain rules. Repeatable.")
   List<String> optOutLists = List.of();
 
+  @Option(names = "--known-bad-hashes", paramLabel = "FILE|URL",
+      description = "Known-bad image hash list (lines md5:HEX, sha256:HEX of the downloaded "
+          + "bytes, pdq:HEX [max-distance]; # comments; plain or .gz). Matched right after "
+          + "decoding, before anything is stored. Repeatable; read at the start of each run.")
+  List<String> knownBadLists = List.of();
+
   @Option(names = "--no-robots", defaultValue = "false",
       description = "Do not read robots.txt (it is honoured by default).")
   boolean noRobots;
@@ -306,7 +312,7 @@ final class RunOptions {
                 : new LinkedHashSet<>(optOutHeaders.stream().map(String::strip)
                     .map(d -> d.toLowerCase(java.util.Locale.ROOT)).toList()),
             maxCrawlDelay), null);
-    FilterSettings filter = new FilterSettings(blockLists, allowLists, optOutLists,
+    FilterSettings filter = new FilterSettings(blockLists, allowLists, optOutLists, knownBadLists,
         noNsfw ? Double.NaN : nsfwThreshold, nsfwModel,
         FilterSettings.FaceMode.valueOf(faces.strip().toUpperCase(java.util.Locale.ROOT)),
         faceDetector, faceScore, faceMargin,

@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code winnow takedown}: a new version without the given samples. */
 @Command(name = "takedown", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Remove samples by URL, domain or key: a new version in which only the shards "
+    description = "Remove samples by URL, domain, key or known-bad hash: a new version in which only the shards "
         + "holding them are rewritten; logged in takedowns.jsonl; never re-added by a refresh.")
 final class TakedownCommand implements Callable<Integer> {
   @Spec
@@ -38,6 +38,12 @@ final class TakedownCommand implements Callable<Integer> {
   @Option(names = "--keys", paramLabel = "FILE", description = "Sample keys, one per line.")
   Path keys;
 
+  @Option(names = "--known-bad-hashes", paramLabel = "FILE",
+      description = "Known-bad hash list, as in run --known-bad-hashes (md5:HEX and sha256:HEX of "
+          + "the downloaded bytes, pdq:HEX [max-distance] of the stored picture). Repeatable; "
+          + "kept in the dataset, so later refreshes refuse new images on it.")
+  List<Path> hashLists = List.of();
+
   @Option(names = "--requested-by", paramLabel = "TEXT", defaultValue = "",
       description = "Who asked, for the takedown log.")
   String requestedBy;
@@ -49,8 +55,9 @@ final class TakedownCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (urls == null && domains == null && keys == null) {
-      throw new ParameterException(spec.commandLine(), "give --urls, --domains or --keys");
+    if (urls == null && domains == null && keys == null && hashLists.isEmpty()) {
+      throw new ParameterException(spec.commandLine(),
+          "give --urls, --domains, --keys or --known-bad-hashes");
     }
     List<String> rules = new ArrayList<>();
     for (Path file : new Path[] {urls, domains}) {
@@ -61,6 +68,13 @@ final class TakedownCommand implements Callable<Integer> {
         rules.add(file.toAbsolutePath().toString());
       }
     }
+    List<String> hashes = new ArrayList<>();
+    for (Path file : hashLists) {
+      if (!Files.isRegularFile(file)) {
+        throw new ParameterException(spec.commandLine(), file + " is not a file");
+      }
+      hashes.add(file.toAbsolutePath().toString());
+    }
     Set<String> keySet = new HashSet<>();
     if (keys != null) {
       for (String line : Files.readAllLines(keys, StandardCharsets.UTF_8)) {
@@ -69,7 +83,7 @@ final class TakedownCommand implements Callable<Integer> {
         }
       }
     }
-    Manifest manifest = Takedown.run(dataset, new Takedown.Request(keySet, rules,
+    Manifest manifest = Takedown.run(dataset, new Takedown.Request(keySet, rules, hashes,
         requestedBy), keepOldShards);
     VersionsCommand.print(spec.commandLine().getOut(), manifest);
     return 0;

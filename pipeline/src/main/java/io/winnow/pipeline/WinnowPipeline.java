@@ -5,6 +5,7 @@ import io.winnow.dedup.DropNearDuplicates;
 import io.winnow.dedup.KeyedVector;
 import io.winnow.dedup.KnnJoin;
 import io.winnow.filters.BlurFaces;
+import io.winnow.filters.KnownBadHashes;
 import io.winnow.filters.DomainPolicy;
 import io.winnow.filters.DropUnsafeDomains;
 import io.winnow.pipeline.crawl.FetchImages;
@@ -15,6 +16,7 @@ import io.winnow.pipeline.fingerprint.FingerprintImages;
 import io.winnow.pipeline.export.ShardStats;
 import io.winnow.pipeline.export.WriteWebDataset;
 import io.winnow.pipeline.filter.ClassifyNsfw;
+import io.winnow.pipeline.filter.DropKnownBadImages;
 import io.winnow.pipeline.filter.FilterSettings;
 import io.winnow.pipeline.filter.SafetyLists;
 import io.winnow.pipeline.read.ReadImageSet;
@@ -58,7 +60,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * connects them, in the order of the product's stage list:
  *
  * <pre>
- * URL lists ─ ReadUrlLists ─ DropUnsafeDomains ─ FetchImages ─ DecodeImages ─ ClassifyNsfw ─ BlurFaces
+ * URL lists ─ ReadUrlLists ─ DropUnsafeDomains ─ FetchImages ─ DecodeImages ─ DropKnownBadImages
+ *   ─ ClassifyNsfw ─ BlurFaces
  *   ─ FingerprintImages ─ EmbedImages ─ DropNearDuplicates ─ Decontaminate ─ RetrieveFromSeeds
  *   ─ WriteWebDataset
  *   ─▶ shards, summary.json
@@ -108,6 +111,7 @@ public final class WinnowPipeline {
     // 2a. Unsafe domains and opt-out lists, before any request (lists read now, once per run).
     FilterSettings filter = config.filter();
     DomainPolicy domains = SafetyLists.policy(filter, config.fetch());
+    KnownBadHashes knownBad = SafetyLists.knownBad(filter, config.fetch());
     FetchSettings fetch = config.fetch().withDomains(domains);
     PCollection<UrlRecord> allowed = urls;
     if (!domains.isEmpty()) {
@@ -126,6 +130,17 @@ public final class WinnowPipeline {
     stageRejections = stageRejections
         .and(fetched.get(FetchImages.REJECTIONS))
         .and(decoded.get(DecodeImages.REJECTIONS));
+
+    // 2b'. Known-bad hash lists, on the decoded image before any other stage sees it.
+    if (!knownBad.isEmpty()) {
+      KnownBadHashes.Counts counts = knownBad.counts();
+      resolved.put("filter.known_bad_entries", java.util.Map.of("md5", counts.md5(), "sha256",
+          counts.sha256(), "pdq", counts.pdq()));
+      PCollectionTuple checked = accepted.apply("DropKnownBadImages",
+          DropKnownBadImages.with(knownBad, config.decode()));
+      accepted = checked.get(DropKnownBadImages.KEPT);
+      stageRejections = stageRejections.and(checked.get(DropKnownBadImages.REJECTIONS));
+    }
 
     // 2c. NSFW, on the image before faces are blurred (a blurred face reads as skin to nsfwjs),
     // in memory. The embedding stage loads and checks its model now, before anything runs; the

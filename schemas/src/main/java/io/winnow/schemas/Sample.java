@@ -38,6 +38,7 @@ public final class Sample implements Serializable {
   @JsonProperty("final_url") private final String finalUrl;
   @JsonProperty("mime_type") private final String mimeType;
   @JsonProperty("sha256") private final String sha256;
+  @JsonProperty("md5") private final String md5;
   @JsonProperty("byte_size") private final long byteSize;
   @JsonProperty("original_width") private final Integer originalWidth;
   @JsonProperty("original_height") private final Integer originalHeight;
@@ -67,6 +68,7 @@ public final class Sample implements Serializable {
     this.finalUrl = b.finalUrl;
     this.mimeType = b.mimeType;
     this.sha256 = b.sha256;
+    this.md5 = b.md5;
     this.byteSize = b.byteSize;
     this.originalWidth = b.originalWidth;
     this.originalHeight = b.originalHeight;
@@ -99,6 +101,7 @@ public final class Sample implements Serializable {
       @JsonProperty("final_url") String finalUrl,
       @JsonProperty("mime_type") String mimeType,
       @JsonProperty("sha256") String sha256,
+      @JsonProperty("md5") String md5,
       @JsonProperty("byte_size") long byteSize,
       @JsonProperty("original_width") Integer originalWidth,
       @JsonProperty("original_height") Integer originalHeight,
@@ -122,6 +125,7 @@ public final class Sample implements Serializable {
     b.finalUrl = finalUrl;
     b.mimeType = mimeType;
     b.sha256 = sha256;
+    b.md5 = md5;
     b.byteSize = byteSize;
     b.originalWidth = originalWidth;
     b.originalHeight = originalHeight;
@@ -158,6 +162,7 @@ public final class Sample implements Serializable {
     b.finalUrl = finalUrl;
     b.mimeType = mimeType;
     b.sha256 = sha256;
+    b.md5 = md5;
     b.byteSize = byteSize;
     b.originalWidth = originalWidth;
     b.originalHeight = originalHeight;
@@ -188,6 +193,8 @@ public final class Sample implements Serializable {
   public String finalUrl() { return finalUrl; }
   public String mimeType() { return mimeType; }
   public String sha256() { return sha256; }
+  /** MD5 of the downloaded bytes (hotlines publish MD5 lists), 32 hex digits, or null. */
+  public String md5() { return md5; }
   public long byteSize() { return byteSize; }
   public Integer originalWidth() { return originalWidth; }
   public Integer originalHeight() { return originalHeight; }
@@ -249,6 +256,7 @@ public final class Sample implements Serializable {
     private String finalUrl;
     private String mimeType;
     private String sha256;
+    private String md5;
     private long byteSize;
     private Integer originalWidth;
     private Integer originalHeight;
@@ -278,6 +286,7 @@ public final class Sample implements Serializable {
     public Builder finalUrl(String v) { finalUrl = v; return this; }
     public Builder mimeType(String v) { mimeType = v; return this; }
     public Builder sha256(String v) { sha256 = v; return this; }
+    public Builder md5(String v) { md5 = v; return this; }
     public Builder byteSize(long v) { byteSize = v; return this; }
     public Builder originalSize(int w, int h) { originalWidth = w; originalHeight = h; return this; }
     public Builder storedSize(int w, int h) { width = w; height = h; return this; }

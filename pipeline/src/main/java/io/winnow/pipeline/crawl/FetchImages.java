@@ -169,6 +169,7 @@ public final class FetchImages extends PTransform<PCollection<UrlRecord>, PColle
           .finalUrl(success.finalUrl().equals(url.normalizedUrl()) ? null : success.finalUrl())
           .mimeType(success.format().mimeType())
           .sha256(SampleKeys.sha256Hex(success.body()))
+          .md5(SampleKeys.md5Hex(success.body()))
           .byteSize(success.body().length)
           .fetchedAt(Instant.now().toString())
           .fetchMillis(result.millis())

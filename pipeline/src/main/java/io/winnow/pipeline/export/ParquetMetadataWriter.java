@@ -52,6 +52,8 @@ public final class ParquetMetadataWriter implements AutoCloseable {
       // Perceptual hash of the stored picture (LAION-style metadata for cleaning copies).
       .optional(BINARY).as(stringType()).named("pdq")
       .optional(INT32).named("pdq_quality")
+      // MD5 of the downloaded bytes: hotlines publish known-bad lists as MD5 (takedown matches it).
+      .optional(BINARY).as(stringType()).named("md5")
       .named("winnow_sample");
 
   private final ParquetWriter<Group> writer;
@@ -98,6 +100,7 @@ public final class ParquetMetadataWriter implements AutoCloseable {
     }
     appendIfSet(row, "pdq", s.pdq());
     appendIfSet(row, "pdq_quality", s.pdqQuality());
+    appendIfSet(row, "md5", s.md5());
     writer.write(row);
   }
 

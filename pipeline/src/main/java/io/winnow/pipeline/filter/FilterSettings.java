@@ -11,6 +11,8 @@ import java.util.List;
  *     {@link io.winnow.filters.DomainRules} for the rule syntax), read when the run starts
  * @param allowLists domain rules that override the block lists
  * @param optOutLists user opt-outs: lines with {@code ://} are URLs, others domain rules
+ * @param knownBadLists known-bad hash lists (files, .gz, or http(s) URLs; see
+ *     {@link io.winnow.filters.KnownBadHashes} for the line format), read when the run starts
  * @param nsfwThreshold an image whose unsafe class probabilities sum to this or more is dropped;
  *     NaN turns the NSFW filter off
  * @param nsfwModel the classifier: {@code auto} (the embedding model's own class scores when it
@@ -26,6 +28,7 @@ public record FilterSettings(
     List<String> blockLists,
     List<String> allowLists,
     List<String> optOutLists,
+    List<String> knownBadLists,
     double nsfwThreshold,
     String nsfwModel,
     FaceMode faces,
@@ -41,6 +44,7 @@ public record FilterSettings(
     blockLists = List.copyOf(blockLists);
     allowLists = List.copyOf(allowLists);
     optOutLists = List.copyOf(optOutLists);
+    knownBadLists = List.copyOf(knownBadLists);
     if (!Double.isNaN(nsfwThreshold) && !(nsfwThreshold > 0 && nsfwThreshold <= 1)) {
       throw new IllegalArgumentException("the NSFW threshold is a probability in (0, 1]");
     }
@@ -54,8 +58,8 @@ public record FilterSettings(
   }
 
   public static FilterSettings defaults() {
-    return new FilterSettings(List.of(), List.of(), List.of(), 0.5, "auto", FaceMode.BLUR,
-        "blazeface", 0.5, 0.2, FaceBlur.Style.GAUSSIAN);
+    return new FilterSettings(List.of(), List.of(), List.of(), List.of(), 0.5, "auto",
+        FaceMode.BLUR, "blazeface", 0.5, 0.2, FaceBlur.Style.GAUSSIAN);
   }
 
   public boolean nsfwOn() {
@@ -63,18 +67,23 @@ public record FilterSettings(
   }
 
   public FilterSettings withLists(List<String> block, List<String> allow, List<String> optOut) {
-    return new FilterSettings(block, allow, optOut, nsfwThreshold, nsfwModel, faces,
+    return new FilterSettings(block, allow, optOut, knownBadLists, nsfwThreshold, nsfwModel, faces,
         faceDetector, faceScore, faceMargin, blurStyle);
   }
 
+  public FilterSettings withKnownBadLists(List<String> lists) {
+    return new FilterSettings(blockLists, allowLists, optOutLists, lists, nsfwThreshold, nsfwModel,
+        faces, faceDetector, faceScore, faceMargin, blurStyle);
+  }
+
   public FilterSettings withNsfw(double threshold, String model) {
-    return new FilterSettings(blockLists, allowLists, optOutLists, threshold, model, faces,
-        faceDetector, faceScore, faceMargin, blurStyle);
+    return new FilterSettings(blockLists, allowLists, optOutLists, knownBadLists, threshold, model,
+        faces, faceDetector, faceScore, faceMargin, blurStyle);
   }
 
   public FilterSettings withFaces(FaceMode mode, String detector, double score, double margin,
       FaceBlur.Style style) {
-    return new FilterSettings(blockLists, allowLists, optOutLists, nsfwThreshold, nsfwModel,
-        mode, detector, score, margin, style);
+    return new FilterSettings(blockLists, allowLists, optOutLists, knownBadLists, nsfwThreshold,
+        nsfwModel, mode, detector, score, margin, style);
   }
 }

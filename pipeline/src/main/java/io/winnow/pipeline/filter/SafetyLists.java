@@ -2,6 +2,7 @@ package io.winnow.pipeline.filter;
 
 import io.winnow.filters.DomainPolicy;
 import io.winnow.filters.DomainRules;
+import io.winnow.filters.KnownBadHashes;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.crawl.HttpFetcher;
 import io.winnow.pipeline.read.UrlNormalizer;
@@ -18,8 +19,8 @@ import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads the block, allow and opt-out lists of a run into one {@link DomainPolicy}, when the job
- * is built: from files (plain or .gz) or http(s) URLs, fetched through the run's own guarded
+ * Reads the block, allow and opt-out lists of a run into one {@link DomainPolicy}, and its
+ * known-bad hash lists into one {@link KnownBadHashes}, when the job is built: from files (plain or .gz) or http(s) URLs, fetched through the run's own guarded
  * client. Lists are read afresh on every run, so edits take effect at the next run. A list that
  * cannot be read or has a bad rule stops the run before any URL is fetched.
  */
@@ -66,6 +67,24 @@ public final class SafetyLists {
       add(optedOut, "opt-out list", location, domainLines);
     }
     return DomainPolicy.of(blocked, allowed, optedOut, optedOutUrls);
+  }
+
+  /**
+   * The run's known-bad hash lists, read and checked now: a list that cannot be read or has a
+   * bad line stops the run before any URL is fetched.
+   */
+  public static KnownBadHashes knownBad(FilterSettings filter, FetchSettings fetch) {
+    KnownBadHashes.Builder lists = KnownBadHashes.builder();
+    for (String location : filter.knownBadLists()) {
+      try {
+        lists.add(location, read(location, fetch));
+      } catch (ListException e) {
+        throw e;
+      } catch (IllegalArgumentException e) {
+        throw new ListException(e.getMessage(), e);
+      }
+    }
+    return lists.build();
   }
 
   private static void add(DomainRules rules, String kind, String location, List<String> lines) {

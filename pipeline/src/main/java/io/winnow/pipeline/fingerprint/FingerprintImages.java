@@ -53,12 +53,16 @@ public final class FingerprintImages extends PTransform<PCollection<Sample>, PCo
 
   /** The fingerprint of a stored sample's image, inside the padding its decode added. */
   public static Fingerprint fingerprint(Sample stored, DecodeSettings decode) {
+    return Fingerprint.ofEncoded(stored.image(), pictureWithin(stored, decode));
+  }
+
+  /** Where a stored sample's picture is inside the padding its decode added; null: all of it. */
+  public static UniformBorder.Box pictureWithin(Sample stored, DecodeSettings decode) {
     Rect box = stored.originalWidth() == null || stored.width() == null ? null
         : Preprocessor.pictureBox(decode, stored.originalWidth(), stored.originalHeight(),
             stored.width(), stored.height());
-    UniformBorder.Box within = box == null ? null
+    return box == null ? null
         : new UniformBorder.Box(box.x(), box.y(), box.width(), box.height());
-    return Fingerprint.ofEncoded(stored.image(), within);
   }
 
   static final class FingerprintFn extends DoFn<Sample, Sample> {

@@ -74,6 +74,47 @@ public final class ParquetUrlReader {
     }
   }
 
+  /**
+   * Streams the named string columns of every row, in row order; a column the file lacks (a
+   * dataset written before it existed) or a row without a value gives null.
+   */
+  public static void readStrings(ChannelOpener opener, List<String> names,
+      Consumer<String[]> out) throws IOException {
+    try (ParquetFileReader reader = ParquetFileReader.open(new ChannelInputFile(opener))) {
+      MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+      List<Type> fields = new ArrayList<>();
+      int[] field = new int[names.size()];
+      for (int c = 0; c < names.size(); c++) {
+        field[c] = -1;
+        if (isStringColumn(schema, names.get(c))) {
+          field[c] = fields.size();
+          fields.add(schema.getType(names.get(c)));
+        }
+      }
+      if (fields.isEmpty()) {
+        throw new BadInputFileException("none of the columns " + names + " in Parquet schema "
+            + fieldNames(schema));
+      }
+      MessageType projection = new MessageType(schema.getName(), fields);
+      reader.setRequestedSchema(projection);
+      for (PageReadStore pages = reader.readNextRowGroup(); pages != null;
+          pages = reader.readNextRowGroup()) {
+        RecordReader<Group> records = new ColumnIOFactory().getColumnIO(projection)
+            .getRecordReader(pages, new GroupRecordConverter(projection));
+        for (long i = 0; i < pages.getRowCount(); i++) {
+          Group group = records.read();
+          String[] values = new String[names.size()];
+          for (int c = 0; c < values.length; c++) {
+            if (field[c] >= 0 && group.getFieldRepetitionCount(field[c]) > 0) {
+              values[c] = group.getString(field[c], 0);
+            }
+          }
+          out.accept(values);
+        }
+      }
+    }
+  }
+
   private static boolean isStringColumn(MessageType schema, String name) {
     if (name == null || !schema.containsField(name)) {
       return false;

@@ -24,10 +24,19 @@ public final class SampleKeys {
   }
 
   public static String sha256Hex(byte[] bytes) {
+    return digestHex("SHA-256", bytes);
+  }
+
+  /** MD5 of the bytes: not for keys, for matching the MD5 lists hotlines publish. */
+  public static String md5Hex(byte[] bytes) {
+    return digestHex("MD5", bytes);
+  }
+
+  private static String digestHex(String algorithm, byte[] bytes) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+      throw new IllegalStateException(algorithm + " is required of every JVM", e);
     }
   }
 }

@@ -64,6 +64,14 @@ public final class ReadDatasetVectors extends PTransform<PBegin, PCollection<Key
     return rows;
   }
 
+  /** Each row's key, URL, sha256, md5 and pdq (null where a row or the file has none). */
+  public static List<String[]> keysUrlsAndHashes(Path parquet) throws IOException {
+    List<String[]> rows = new ArrayList<>();
+    ParquetUrlReader.readStrings(() -> FileChannel.open(parquet, StandardOpenOption.READ),
+        List.of("key", "url", "sha256", "md5", "pdq"), rows::add);
+    return rows;
+  }
+
   static final class ReadFn extends DoFn<String, KeyedVector> {
     @ProcessElement
     public void process(@Element String shard, OutputReceiver<KeyedVector> out)

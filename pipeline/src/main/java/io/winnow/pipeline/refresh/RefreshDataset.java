@@ -82,11 +82,16 @@ public final class RefreshDataset {
 
       // The dataset's takedown rules are refused like an opt-out list given now.
       List<String> optOut = new ArrayList<>(template.filter().optOutLists());
-      List<String> takedownRules = ruleFiles(dir);
+      List<String> takedownRules = ruleFiles(dir, ".txt");
       List<String> refused = new ArrayList<>(optOut);
       refused.addAll(takedownRules);
+      // So are the hash lists of its takedowns; the lists given now apply to its samples too.
+      List<String> knownBad = new ArrayList<>(template.filter().knownBadLists());
+      List<String> allKnownBad = new ArrayList<>(knownBad);
+      allKnownBad.addAll(ruleFiles(dir, Takedown.HASH_LIST_SUFFIX));
       WinnowConfig config = template.withFilter(template.filter().withLists(
-          template.filter().blockLists(), template.filter().allowLists(), refused));
+          template.filter().blockLists(), template.filter().allowLists(), refused)
+          .withKnownBadLists(allKnownBad));
 
       // New images are compared with the dataset through its persisted index, and with the
       // batches of this refresh finished before them through the lists they added.
@@ -133,7 +138,8 @@ public final class RefreshDataset {
         }
       }
       checkpoint.reached("before-commit");
-      return commit(dir, parent, version, work, request, optOut, takedownRules, options);
+      return commit(dir, parent, version, work, request, optOut, knownBad, takedownRules,
+          options);
     }
   }
 
@@ -208,15 +214,15 @@ public final class RefreshDataset {
     return asked;
   }
 
-  private static List<String> ruleFiles(DatasetDir dir) throws IOException {
+  private static List<String> ruleFiles(DatasetDir dir, String suffix) throws IOException {
     try (Stream<Path> files = Files.list(dir.takedownRules())) {
-      return files.filter(f -> f.toString().endsWith(".txt")).sorted().map(Path::toString)
+      return files.filter(f -> f.toString().endsWith(suffix)).sorted().map(Path::toString)
           .toList();
     }
   }
 
   private static Manifest commit(DatasetDir dir, Manifest parent, int version, Path work,
-      Request request, List<String> optOut, List<String> takedownRules,
+      Request request, List<String> optOut, List<String> knownBad, List<String> takedownRules,
       PipelineOptions options) throws IOException {
     Instant now = Instant.now();
     // Existing samples on the opt-out lists given now go the way a takedown removes them.
@@ -226,9 +232,10 @@ public final class RefreshDataset {
     List<Takedown.Logged> optedOut = List.of();
     List<String> added = new ArrayList<>();
     List<Path> supersededLists = List.of();
-    if (parent != null && !optOut.isEmpty()) {
-      Takedown.Applied applied = Takedown.apply(dir, shards, version, Set.of(), optOut, now,
-          "opt-out list of refresh " + Manifest.versionName(version));
+    if (parent != null && (!optOut.isEmpty() || !knownBad.isEmpty())) {
+      Takedown.Applied applied = Takedown.apply(dir, shards, version, Set.of(), optOut, knownBad,
+          now, (knownBad.isEmpty() ? "opt-out list" : optOut.isEmpty() ? "known-bad lists"
+              : "opt-out and known-bad lists") + " of refresh " + Manifest.versionName(version));
       shards = new ArrayList<>(applied.shards());
       replaced = applied.replaced();
       optedOut = applied.removed();
@@ -319,6 +326,7 @@ public final class RefreshDataset {
     settings.put("batches", request.batches());
     settings.put("retry_failed_after_seconds", request.retryAfterSeconds());
     settings.put("opt_out_lists", optOut);
+    settings.put("known_bad_lists", knownBad);
     settings.put("takedown_rules", takedownRules);
     Manifest manifest = new Manifest(version, parent == null ? null : parent.version(),
         now.toString(), "refresh", shards.stream().mapToLong(Manifest.Shard::samples).sum(),

@@ -1,7 +1,9 @@
 package io.winnow.pipeline.refresh;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.winnow.copydetect.Pdq;
 import io.winnow.filters.DomainPolicy;
+import io.winnow.filters.KnownBadHashes;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.filter.FilterSettings;
 import io.winnow.pipeline.filter.SafetyLists;
@@ -24,18 +26,34 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Removes samples from a dataset by key, URL or domain: a new version in which only the shards
+ * Removes samples from a dataset by key, URL, domain or known-bad hash: a new version in which only the shards
  * that held them are rewritten (under new names), their embeddings gone with them, every removal
  * logged in {@code takedowns.jsonl} and marked {@code taken-down} in the seen log so no refresh
  * brings it back. URL and domain rules are kept in {@code takedown-rules/} and refused by later
- * refreshes before any request. The replaced shard files are deleted once the version is
+ * refreshes before any request; hash lists are kept there too, and later refreshes match new
+ * images against them. The replaced shard files are deleted once the version is
  * committed (the point of a takedown), unless asked to keep them.
  */
 public final class Takedown {
+  /** How kept copies of known-bad hash lists are named in {@code takedown-rules/}. */
+  static final String HASH_LIST_SUFFIX = ".hashes";
+
   private Takedown() {}
 
-  /** What to remove: keys, and opt-out-format lists (URLs and domain rules, as files). */
-  public record Request(Set<String> keys, List<String> ruleFiles, String requestedBy) {}
+  /**
+   * What to remove: keys, opt-out-format lists (URLs and domain rules, as files) and known-bad
+   * hash lists (files, as {@code --known-bad-hashes} takes).
+   */
+  public record Request(Set<String> keys, List<String> ruleFiles, List<String> hashLists,
+      String requestedBy) {
+    public Request {
+      hashLists = hashLists == null ? List.of() : List.copyOf(hashLists);
+    }
+
+    public Request(Set<String> keys, List<String> ruleFiles, String requestedBy) {
+      this(keys, ruleFiles, List.of(), requestedBy);
+    }
+  }
 
   /** One line of {@code takedowns.jsonl}. */
   public record Logged(
@@ -64,9 +82,10 @@ public final class Takedown {
       Manifest parent = dir.manifest(current);
       int version = current + 1;
       Instant now = Instant.now();
-      List<String> ruleCopies = keepRules(dir, request.ruleFiles(), version);
-      Applied applied = apply(dir, parent.shards(), version, request.keys(), ruleCopies, now,
-          request.requestedBy());
+      List<String> ruleCopies = keepRules(dir, request.ruleFiles(), version, ".txt");
+      List<String> hashCopies = keepRules(dir, request.hashLists(), version, HASH_LIST_SUFFIX);
+      Applied applied = apply(dir, parent.shards(), version, request.keys(), ruleCopies,
+          hashCopies, now, request.requestedBy());
       List<Path> supersededLists = removeFromIndex(dir, parent.index(), current, version,
           applied.removed());
       writeLogs(dir, version, applied.removed());
@@ -83,12 +102,12 @@ public final class Takedown {
     }
   }
 
-  /** Copies rule files into the dataset, so later refreshes refuse them too. */
-  static List<String> keepRules(DatasetDir dir, List<String> ruleFiles, int version)
-      throws IOException {
+  /** Copies rule or hash-list files into the dataset, so later refreshes refuse them too. */
+  static List<String> keepRules(DatasetDir dir, List<String> ruleFiles, int version,
+      String suffix) throws IOException {
     List<String> copies = new ArrayList<>();
     for (int i = 0; i < ruleFiles.size(); i++) {
-      Path copy = dir.takedownRules().resolve(Manifest.versionName(version) + "-" + i + ".txt");
+      Path copy = dir.takedownRules().resolve(Manifest.versionName(version) + "-" + i + suffix);
       Files.copy(Path.of(ruleFiles.get(i)), copy, StandardCopyOption.REPLACE_EXISTING);
       copies.add(copy.toString());
     }
@@ -100,11 +119,13 @@ public final class Takedown {
    * they are. Also used by refreshes, to apply their opt-out lists to existing data.
    */
   static Applied apply(DatasetDir dir, List<Manifest.Shard> shards, int version,
-      Set<String> keys, List<String> ruleFiles, Instant now, String requestedBy)
-      throws IOException {
+      Set<String> keys, List<String> ruleFiles, List<String> hashLists, Instant now,
+      String requestedBy) throws IOException {
     DomainPolicy rules = ruleFiles.isEmpty() ? DomainPolicy.none()
         : SafetyLists.policy(FilterSettings.defaults().withLists(List.of(), List.of(), ruleFiles),
             FetchSettings.defaults());
+    KnownBadHashes hashes = SafetyLists.knownBad(FilterSettings.defaults()
+        .withKnownBadLists(hashLists), FetchSettings.defaults());
     List<Manifest.Shard> out = new ArrayList<>();
     List<String> replaced = new ArrayList<>();
     List<String> added = new ArrayList<>();
@@ -114,9 +135,11 @@ public final class Takedown {
       // The Parquet keys and URLs say whether the shard is affected: most are not, and are
       // neither read further nor rewritten.
       Map<String, String> matched = new HashMap<>();
-      List<String[]> rows = ReadDatasetVectors.keysAndUrls(Path.of(base + ".parquet"));
+      List<String[]> rows = hashes.isEmpty()
+          ? ReadDatasetVectors.keysAndUrls(Path.of(base + ".parquet"))
+          : ReadDatasetVectors.keysUrlsAndHashes(Path.of(base + ".parquet"));
       for (String[] row : rows) {
-        String why = match(row[0], row[1], keys, rules);
+        String why = match(row, keys, rules, hashes);
         if (why != null) {
           matched.put(row[0], why);
         }
@@ -196,6 +219,23 @@ public final class Takedown {
 
   private static String stripVersionPrefix(String name) {
     return name.matches("v\\d{6}-t-.*") ? name.substring(10) : name;
+  }
+
+  /**
+   * Why a row (key, URL, and with hash lists its sha256, md5 and pdq) goes, or null. The pdq of
+   * a stored sample is of its face-blurred picture, as stored; it is matched as it is.
+   */
+  static String match(String[] row, Set<String> keys, DomainPolicy rules,
+      KnownBadHashes hashes) {
+    String why = match(row[0], row[1], keys, rules);
+    if (why != null || hashes.isEmpty() || row.length < 5) {
+      return why;
+    }
+    KnownBadHashes.Match bad = hashes.matchDigests(row[2], row[3]);
+    if (bad == null && row[4] != null && row[4].length() == 64) {
+      bad = hashes.matchPdq(Pdq.Hash.fromHex(row[4]));
+    }
+    return bad == null ? null : bad.detail();
   }
 
   static String match(String key, String url, Set<String> keys, DomainPolicy rules) {

@@ -40,6 +40,7 @@ public final class RunConfiguration {
     m.put("filter.block_lists", c.filter().blockLists());
     m.put("filter.allow_lists", c.filter().allowLists());
     m.put("filter.opt_out_lists", c.filter().optOutLists());
+    m.put("filter.known_bad_lists", c.filter().knownBadLists());
     m.put("filter.nsfw_threshold", c.filter().nsfwOn() ? c.filter().nsfwThreshold() : "off");
     if (!c.filter().nsfwOn()) {
       m.put("filter.nsfw_model", "off");

@@ -94,9 +94,10 @@ public final class RunReport {
       if (r.key() != null && removedUrls.containsKey(r.key())) {
         removedUrls.put(r.key(), r.url());
       }
+      // Known-bad images are counted, never shown: not even their URLs go on the page.
       keepSmallest(kept.computeIfAbsent(r.stage().wireName(), st -> new TreeMap<>())
           .computeIfAbsent(r.reason().wireName(), re -> new java.util.TreeSet<>(BY_KEY)), r,
-          EXAMPLES_PER_REASON);
+          r.reason() == io.winnow.schemas.Reason.KNOWN_BAD_IMAGE ? 0 : EXAMPLES_PER_REASON);
       if (r.reason().wireName().equals("near-duplicate")) {
         keepSmallest(nearKept, r, NEAR_DUPLICATES_LISTED);
       }

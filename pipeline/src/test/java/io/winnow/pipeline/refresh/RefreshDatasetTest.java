@@ -279,6 +279,47 @@ class RefreshDatasetTest {
   }
 
   @Test
+  void knownBadHashListsTakeDownExistingSamplesAndKeepRefusingNewCopies() throws Exception {
+    Path dataset = dir.resolve("dataset");
+    refresh(dataset, urls("v1.txt", "coffee.jpg", "rocket.jpg", "brick.jpg", "chelsea.jpg"), 1,
+        RefreshDataset.Checkpoint.NONE);
+    // A takedown by hash: rocket's downloaded bytes, and the cat photo's PDQ (matched against
+    // the stored picture's pdq column).
+    Path hashes = Files.write(dir.resolve("hotline.txt"), List.of("# hotline",
+        "sha256:" + SampleKeys.sha256Hex(demo("rocket.jpg")),
+        "pdq:" + io.winnow.pipeline.testing.DemoImages.pdqOf(demo("chelsea.jpg"), false)
+            .hex()));
+    Manifest v2 = Takedown.run(dataset, new Takedown.Request(Set.of(), List.of(),
+        List.of(hashes.toString()), "hotline"), false);
+    assertThat(v2.removedSamples()).isEqualTo(2);
+    assertThat(samples(dataset, 2)).containsOnlyKeys(key("coffee.jpg"), key("brick.jpg"));
+    assertThat(Files.readString(dataset.resolve("takedowns.jsonl")))
+        .contains("line 2 (sha256)").contains("line 3 (pdq, distance ");
+    // The list is kept with the dataset: a smaller copy of the cat under a new URL is refused.
+    Manifest v3 = refresh(dataset, urls("v3.txt", "chelsea_near_duplicate.jpg"), 1,
+        RefreshDataset.Checkpoint.NONE);
+    assertThat(v3.summary().accepted()).isZero();
+    assertThat(rejections(dataset, 3)).singleElement().satisfies(r -> {
+      assertThat(r.reason().wireName()).isEqualTo("known-bad-image");
+      assertThat(r.detail()).contains("line 3 (pdq, distance ");
+    });
+    // A list given to a refresh applies to existing samples, by MD5 too.
+    Path md5 = Files.write(dir.resolve("md5.txt"), List.of("md5:"
+        + SampleKeys.md5Hex(demo("coffee.jpg"))));
+    Manifest v4 = refresh(dataset, config(urls("v4.txt", "grass.jpg")).withFilter(
+        io.winnow.pipeline.filter.FilterSettings.defaults().withKnownBadLists(
+            List.of(md5.toString()))), 1, RefreshDataset.Checkpoint.NONE);
+    assertThat(v4.removedSamples()).isEqualTo(1);
+    assertThat(samples(dataset, 4)).containsOnlyKeys(key("brick.jpg"), key("grass.jpg"));
+    assertThat(Files.readString(dataset.resolve("takedowns.jsonl")))
+        .contains("known-bad lists of refresh v000004");
+  }
+
+  private static byte[] demo(String name) throws IOException {
+    return io.winnow.pipeline.testing.DemoImages.bytes(name);
+  }
+
+  @Test
   void anOptOutListGivenToARefreshRemovesExistingSamplesToo() throws Exception {
     Path dataset = dir.resolve("dataset");
     refresh(dataset, urls("v1.txt", "coffee.jpg", "rocket.jpg", "brick.jpg"), 1,

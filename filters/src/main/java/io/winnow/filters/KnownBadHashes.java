@@ -1,0 +1,388 @@
+package io.winnow.filters;
+
+import io.winnow.copydetect.Pdq;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Hash lists of known-bad images (the CSAM and NCII lists hotlines such as IWF, C3P, NCMEC and
+ * StopNCII share with platforms): exact digests of the downloaded bytes and PDQ hashes of the
+ * picture. One line an entry:
+ *
+ * <pre>
+ * # comment
+ * md5:HEX                   32 hex digits, of the downloaded bytes
+ * sha256:HEX                64 hex digits, of the downloaded bytes
+ * pdq:HEX [max-distance]    64 hex digits (Meta's format); a match is any rotation or flip of
+ *                           the picture within max-distance bits (default 31, at most 63)
+ * </pre>
+ *
+ * <p>Digests are looked up by binary search in sorted arrays, PDQ hashes through a multi-index
+ * hash: the 256 bits cut into 16 words of 16 bits, so a hash within D bits of an entry shares a
+ * word within ⌊D/16⌋ bits with it, and only entries that share such a word are compared in full.
+ * Memory is about 100 bytes a PDQ entry and 40-50 a digest, with no per-entry objects.
+ * Immutable and serializable: the lists are read once when a job is built and travel with it.
+ */
+public final class KnownBadHashes implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public static final int DEFAULT_PDQ_DISTANCE = 31;
+  public static final int MAX_PDQ_DISTANCE = 63;
+
+  private static final int WORDS = 16;
+  private static final int WORD_BITS = 16;
+
+  private final List<String> lists;
+  private final Digests md5;
+  private final Digests sha256;
+  // PDQ entries: 4 longs each (Pdq.Hash#toLongArray order), their limit, list and line.
+  private final long[] pdqWords;
+  private final byte[] pdqLimit;
+  private final int[] pdqList;
+  private final int[] pdqLine;
+  private final int widestPdqLimit;
+  private transient int[][] bucketStart;
+  private transient int[][] bucketEntries;
+
+  /** A list entry that matched: where it is, and how. Names no image data. */
+  public record Match(String list, int line, String kind, int distance) {
+    /** The rejection detail: the list, the line and the kind of hash. */
+    public String detail() {
+      return "on known-bad list " + list + " line " + line + " (" + kind
+          + (kind.equals("pdq") ? ", distance " + distance : "") + ")";
+    }
+  }
+
+  /** Counts of entries by kind, for the run's configuration and report. */
+  public record Counts(int md5, int sha256, int pdq) {
+    public int total() {
+      return md5 + sha256 + pdq;
+    }
+  }
+
+  private KnownBadHashes(Builder b) {
+    this.lists = List.copyOf(b.lists);
+    this.md5 = new Digests(16, b.md5);
+    this.sha256 = new Digests(32, b.sha256);
+    int n = b.pdqLimits.size();
+    this.pdqWords = new long[n * 4];
+    this.pdqLimit = new byte[n];
+    this.pdqList = new int[n];
+    this.pdqLine = new int[n];
+    int widest = 0;
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(b.pdqHashes.get(i), 0, pdqWords, 4 * i, 4);
+      pdqLimit[i] = (byte) (int) b.pdqLimits.get(i);
+      pdqList[i] = b.pdqRefs.get(i)[0];
+      pdqLine[i] = b.pdqRefs.get(i)[1];
+      widest = Math.max(widest, b.pdqLimits.get(i));
+    }
+    this.widestPdqLimit = widest;
+  }
+
+  public static KnownBadHashes none() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public boolean isEmpty() {
+    return counts().total() == 0;
+  }
+
+  public boolean hasPdq() {
+    return pdqLimit.length > 0;
+  }
+
+  public Counts counts() {
+    return new Counts(md5.size(), sha256.size(), pdqLimit.length);
+  }
+
+  /** The lists' names, in the order they were added. */
+  public List<String> lists() {
+    return lists;
+  }
+
+  /**
+   * The first entry that matches the downloaded bytes' digests (hex, either may be null) or,
+   * failing those, the closest PDQ entry within its distance of any of the picture's rotations
+   * and flips ({@code picture} may be null); null when none matches.
+   */
+  public Match match(String sha256Hex, String md5Hex, Pdq.Dihedrals picture) {
+    Match exact = matchDigests(sha256Hex, md5Hex);
+    if (exact != null || picture == null || !hasPdq()) {
+      return exact;
+    }
+    Match best = null;
+    for (Pdq.Dihedral d : Pdq.Dihedral.values()) {
+      Match m = matchPdq(picture.get(d));
+      if (m != null && (best == null || m.distance() < best.distance())) {
+        best = m;
+      }
+    }
+    return best;
+  }
+
+  /** A match on the digests alone (for data whose pictures are not at hand). */
+  public Match matchDigests(String sha256Hex, String md5Hex) {
+    int at = sha256.find(sha256Hex);
+    if (at >= 0) {
+      return new Match(lists.get(sha256.list(at)), sha256.line(at), "sha256", 0);
+    }
+    at = md5.find(md5Hex);
+    if (at >= 0) {
+      return new Match(lists.get(md5.list(at)), md5.line(at), "md5", 0);
+    }
+    return null;
+  }
+
+  /** The closest PDQ entry within its own distance of this hash, or null. */
+  public Match matchPdq(Pdq.Hash hash) {
+    if (hash == null || !hasPdq()) {
+      return null;
+    }
+    index();
+    long[] query = hash.toLongArray();
+    int radius = widestPdqLimit / WORDS;
+    int bestEntry = -1;
+    int bestDistance = Integer.MAX_VALUE;
+    int[] probes = new int[1 + WORD_BITS + WORD_BITS * (WORD_BITS - 1) / 2
+        + WORD_BITS * (WORD_BITS - 1) * (WORD_BITS - 2) / 6];
+    for (int w = 0; w < WORDS; w++) {
+      int value = word(query, 0, w);
+      int count = probes(value, radius, probes);
+      for (int p = 0; p < count; p++) {
+        int bucket = probes[p];
+        for (int k = bucketStart[w][bucket]; k < bucketStart[w][bucket + 1]; k++) {
+          int entry = bucketEntries[w][k];
+          int distance = distance(query, entry);
+          if (distance <= pdqLimit[entry]
+              && (distance < bestDistance || (distance == bestDistance && entry < bestEntry))) {
+            bestEntry = entry;
+            bestDistance = distance;
+          }
+        }
+      }
+    }
+    return bestEntry < 0 ? null : new Match(lists.get(pdqList[bestEntry]), pdqLine[bestEntry],
+        "pdq", bestDistance);
+  }
+
+  private int distance(long[] query, int entry) {
+    int d = 0;
+    for (int i = 0; i < 4; i++) {
+      d += Long.bitCount(query[i] ^ pdqWords[4 * entry + i]);
+    }
+    return d;
+  }
+
+  private static int word(long[] words, int offset, int w) {
+    return (int) (words[offset + w / 4] >>> (16 * (w % 4))) & 0xffff;
+  }
+
+  /** Every 16-bit value within {@code radius} (at most 3) bits of {@code value}. */
+  static int probes(int value, int radius, int[] out) {
+    int n = 0;
+    out[n++] = value;
+    if (radius >= 1) {
+      for (int a = 0; a < WORD_BITS; a++) {
+        out[n++] = value ^ (1 << a);
+        if (radius >= 2) {
+          for (int b = a + 1; b < WORD_BITS; b++) {
+            out[n++] = value ^ (1 << a) ^ (1 << b);
+            if (radius >= 3) {
+              for (int c = b + 1; c < WORD_BITS; c++) {
+                out[n++] = value ^ (1 << a) ^ (1 << b) ^ (1 << c);
+              }
+            }
+          }
+        }
+      }
+    }
+    return n;
+  }
+
+  // The multi-index is rebuilt on each worker rather than serialized: it is a counting sort.
+  private synchronized void index() {
+    if (bucketStart != null) {
+      return;
+    }
+    int n = pdqLimit.length;
+    int[][] starts = new int[WORDS][];
+    int[][] entries = new int[WORDS][];
+    for (int w = 0; w < WORDS; w++) {
+      int[] start = new int[(1 << WORD_BITS) + 1];
+      for (int e = 0; e < n; e++) {
+        start[word(pdqWords, 4 * e, w) + 1]++;
+      }
+      for (int v = 0; v < 1 << WORD_BITS; v++) {
+        start[v + 1] += start[v];
+      }
+      int[] fill = Arrays.copyOf(start, start.length);
+      int[] sorted = new int[n];
+      for (int e = 0; e < n; e++) {
+        sorted[fill[word(pdqWords, 4 * e, w)]++] = e;
+      }
+      starts[w] = start;
+      entries[w] = sorted;
+    }
+    bucketEntries = entries;
+    bucketStart = starts;
+  }
+
+  /** Collects lists, line by line; a bad line is an error naming its list and line. */
+  public static final class Builder {
+    private final List<String> lists = new ArrayList<>();
+    private final List<Object[]> md5 = new ArrayList<>();
+    private final List<Object[]> sha256 = new ArrayList<>();
+    private final List<long[]> pdqHashes = new ArrayList<>();
+    private final List<Integer> pdqLimits = new ArrayList<>();
+    private final List<int[]> pdqRefs = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Adds one list's lines; {@code name} is how rejections cite it (a path or URL). */
+    public Builder add(String name, List<String> lines) {
+      int list = lists.size();
+      lists.add(name);
+      for (int i = 0; i < lines.size(); i++) {
+        try {
+          addLine(list, i + 1, lines.get(i).strip());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("known-bad list " + name + " line " + (i + 1) + ": "
+              + e.getMessage(), e);
+        }
+      }
+      return this;
+    }
+
+    private void addLine(int list, int line, String text) {
+      if (text.isEmpty() || text.startsWith("#")) {
+        return;
+      }
+      int colon = text.indexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException("expected md5:HEX, sha256:HEX or pdq:HEX [distance]");
+      }
+      String kind = text.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+      String[] fields = text.substring(colon + 1).strip().split("\\s+");
+      switch (kind) {
+        case "md5", "sha256" -> {
+          int bytes = kind.equals("md5") ? 16 : 32;
+          if (fields.length != 1) {
+            throw new IllegalArgumentException(kind + " takes one hash, no distance");
+          }
+          (kind.equals("md5") ? md5 : sha256).add(new Object[] {hex(fields[0], bytes, kind),
+              new int[] {list, line}});
+        }
+        case "pdq" -> {
+          if (fields.length > 2) {
+            throw new IllegalArgumentException("pdq takes a hash and at most a distance");
+          }
+          Pdq.Hash hash = Pdq.Hash.fromHex(fields[0]);
+          int limit = DEFAULT_PDQ_DISTANCE;
+          if (fields.length == 2) {
+            try {
+              limit = Integer.parseInt(fields[1]);
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("the distance '" + fields[1]
+                  + "' is not a whole number");
+            }
+            if (limit < 0 || limit > MAX_PDQ_DISTANCE) {
+              throw new IllegalArgumentException("the distance is 0 to " + MAX_PDQ_DISTANCE
+                  + " bits, not " + limit);
+            }
+          }
+          pdqHashes.add(hash.toLongArray());
+          pdqLimits.add(limit);
+          pdqRefs.add(new int[] {list, line});
+        }
+        default -> throw new IllegalArgumentException("unknown hash kind '" + kind
+            + "' (md5, sha256 or pdq)");
+      }
+    }
+
+    private static byte[] hex(String text, int bytes, String kind) {
+      if (text.length() != 2 * bytes) {
+        throw new IllegalArgumentException("an " + kind + " is " + 2 * bytes + " hex digits, got "
+            + text.length());
+      }
+      try {
+        return HexFormat.of().parseHex(text.toLowerCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("'" + text + "' is not hex");
+      }
+    }
+
+    public KnownBadHashes build() {
+      return new KnownBadHashes(this);
+    }
+  }
+
+  /** Digests of one width, sorted, in one array; each with its list and line. */
+  private static final class Digests implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int width;
+    private final byte[] sorted;
+    private final int[] lists;
+    private final int[] lines;
+
+    Digests(int width, List<Object[]> entries) {
+      this.width = width;
+      List<Object[]> order = new ArrayList<>(entries);
+      order.sort((a, b) -> Arrays.compareUnsigned((byte[]) a[0], (byte[]) b[0]));
+      sorted = new byte[order.size() * width];
+      lists = new int[order.size()];
+      lines = new int[order.size()];
+      for (int i = 0; i < order.size(); i++) {
+        System.arraycopy((byte[]) order.get(i)[0], 0, sorted, i * width, width);
+        lists[i] = ((int[]) order.get(i)[1])[0];
+        lines[i] = ((int[]) order.get(i)[1])[1];
+      }
+    }
+
+    int size() {
+      return lists.length;
+    }
+
+    int list(int at) {
+      return lists[at];
+    }
+
+    int line(int at) {
+      return lines[at];
+    }
+
+    /** The first entry equal to the digest, or -1 (also for null or malformed hex). */
+    int find(String hex) {
+      if (hex == null || hex.length() != 2 * width || size() == 0) {
+        return -1;
+      }
+      byte[] key;
+      try {
+        key = HexFormat.of().parseHex(hex.toLowerCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        return -1;
+      }
+      int lo = 0;
+      int hi = size();
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        int c = Arrays.compareUnsigned(sorted, mid * width, mid * width + width, key, 0, width);
+        if (c < 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo < size() && Arrays.compareUnsigned(sorted, lo * width, lo * width + width, key, 0,
+          width) == 0 ? lo : -1;
+    }
+  }
+}
