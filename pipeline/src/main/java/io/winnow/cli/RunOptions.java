@@ -149,8 +149,9 @@ final class RunOptions {
           + "Default: noai,noimageai,noindex,noimageindex.")
   List<String> optOutHeaders;
 
-  @Option(names = "--nsfw-threshold", defaultValue = "0.5", paramLabel = "P",
-      description = "Drop images whose unsafe classes sum to this probability. Default: 0.5.")
+  @Option(names = "--nsfw-threshold", defaultValue = "0.95", paramLabel = "P",
+      description = "Drop images whose unsafe classes sum to this probability. Default: 0.95 "
+          + "(chosen on a safe-photo dev set: docs/nsfw.md).")
   double nsfwThreshold;
 
   @Option(names = "--no-nsfw", defaultValue = "false", description = "Turn the NSFW filter off.")
@@ -211,6 +212,11 @@ final class RunOptions {
   @Option(names = "--jpeg-quality", defaultValue = "95", paramLabel = "Q",
       description = "Quality of the stored JPEGs. Default: 95.")
   int jpegQuality;
+
+  @Option(names = "--border-color", defaultValue = "white", paramLabel = "COLOR",
+      description = "Padding of --resize-mode border: white (default, as img2dataset), black, "
+          + "#RRGGBB or R,G,B.")
+  String borderColor;
 
   // Embed
   @Option(names = "--model", defaultValue = EmbeddingModel.DEFAULT, paramLabel = "MODEL",
@@ -318,7 +324,8 @@ final class RunOptions {
         faceDetector, faceScore, faceMargin,
         io.winnow.filters.FaceBlur.Style.valueOf(blurStyle.strip().toUpperCase(java.util.Locale.ROOT)));
     DecodeSettings decode = new DecodeSettings(imageSize, resizeMode, resizeOnlyIfBigger,
-        minImageSize, maxPixels, maxAspectRatio, jpegQuality);
+        minImageSize, maxPixels, maxAspectRatio, jpegQuality,
+        DecodeSettings.parseColor(borderColor));
     EmbedSettings embed = noEmbed ? null : new EmbedSettings(model, embedBatchSize,
         executionProvider, inferenceThreads, preprocessThreads > 0 ? preprocessThreads
             : Runtime.getRuntime().availableProcessors());

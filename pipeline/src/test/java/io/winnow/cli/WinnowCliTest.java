@@ -75,7 +75,7 @@ class WinnowCliTest {
       assertThat(err.toString()).contains("give either --output or --dataset")
           .contains("already has versions: add to it with `winnow refresh`");
       assertThat(err.toString()).contains("--retry-failed-after takes a duration")
-          .contains("--batches must be at least 1").contains("give --urls, --domains or --keys");
+          .contains("--batches must be at least 1").contains("give --urls, --domains, --keys or --known-bad-hashes");
     } finally {
       System.setErr(originalErr);
     }
@@ -98,7 +98,7 @@ class WinnowCliTest {
     assertThat(out.toString()).contains("--input", "--runner", "--per-host-concurrency",
         "--allow-loopback", "--resize-mode", "--samples-per-shard", "--config", "--model",
         "--execution-provider", "--embed-batch-size", "--no-embed", "--block-list",
-        "--allow-list", "--opt-out-list", "--no-robots", "--opt-out-headers", "--nsfw-threshold",
+        "--allow-list", "--opt-out-list", "--known-bad-hashes", "--no-robots", "--opt-out-headers", "--nsfw-threshold",
         "--faces", "--face-detector", "--blur-style", "--seed-set", "--balanced", "--eval-set");
   }
 }

@@ -295,11 +295,12 @@ public final class ImageProcessor {
       return new Mat(scaled, box).clone();
     }
     if (mode == ResizeMode.BORDER) {
+      int color = settings.borderColor();
       int padX = Math.max(0, size - scaled.cols());
       int padY = Math.max(0, size - scaled.rows());
       Mat padded = new Mat();
       copyMakeBorder(scaled, padded, padY / 2, padY - padY / 2, padX / 2, padX - padX / 2,
-          BORDER_CONSTANT, new Scalar(0, 0, 0, 0));
+          BORDER_CONSTANT, new Scalar(color & 0xff, color >> 8 & 0xff, color >> 16 & 0xff, 0));
       return padded;
     }
     return scaled;

@@ -10,6 +10,6 @@ public enum ResizeMode {
   KEEP_RATIO_LARGEST,
   /** Scale the shorter side to the size, then cut the centre square. */
   CENTER_CROP,
-  /** Scale the longer side to the size, then pad to a square with black borders. */
+  /** Scale the longer side to the size, then pad to a square (white, or --border-color). */
   BORDER
 }

@@ -51,6 +51,7 @@ public final class RunConfiguration {
     m.put("decode.image_size", c.decode().imageSize());
     m.put("decode.resize_mode", String.valueOf(c.decode().resizeMode()));
     m.put("decode.jpeg_quality", c.decode().jpegQuality());
+    m.put("decode.border_color", String.format("#%06x", c.decode().borderColor()));
     if (c.embed() != null) {
       m.put("embed.provider", String.valueOf(c.embed().provider()));
       if (c.dedup() != null) {

@@ -56,7 +56,7 @@ class ImageProcessorTest {
   @Test
   void neverUpscalesWhenAskedNotTo() {
     DecodeSettings settings = new DecodeSettings(512, ResizeMode.KEEP_RATIO, true, 1, 1_000_000,
-        Double.POSITIVE_INFINITY, 90);
+        Double.POSITIVE_INFINITY, 90, DecodeSettings.WHITE);
     ImageProcessor.Processed image = new ImageProcessor(settings)
         .process(TestImages.jpeg(300, 200)).image();
     assertThat(new int[] {image.width(), image.height()}).containsExactly(300, 200);
@@ -208,7 +208,7 @@ class ImageProcessorTest {
   @Test
   void rejectsAspectRatiosOverTheLimit() {
     DecodeSettings settings = new DecodeSettings(128, ResizeMode.BORDER, false, 1, 1_000_000, 3,
-        90);
+        90, DecodeSettings.WHITE);
     assertThat(new ImageProcessor(settings).process(TestImages.jpeg(400, 100)).reason())
         .isEqualTo(Reason.BAD_ASPECT_RATIO);
   }
@@ -276,5 +276,35 @@ class ImageProcessorTest {
     bytes[offset + 1] = (byte) (value >>> 16);
     bytes[offset + 2] = (byte) (value >>> 8);
     bytes[offset + 3] = (byte) value;
+  }
+
+  /** The border mode pads with white, as img2dataset does, or the colour asked for. */
+  @Test
+  void borderPaddingIsWhiteByDefaultOrTheColourGiven() {
+    byte[] wide = TestImages.jpeg(256, 128);
+    int[] white = cornerOf(new ImageProcessor(DecodeSettings.defaults()).process(wide).image());
+    assertThat(Arrays.stream(white).min().getAsInt()).isGreaterThan(245);
+    DecodeSettings teal = DecodeSettings.defaults().withBorderColor(DecodeSettings.parseColor(
+        "#008080"));
+    int[] bgr = cornerOf(new ImageProcessor(teal).process(wide).image());
+    assertThat(bgr[0]).isBetween(118, 138);
+    assertThat(bgr[1]).isBetween(118, 138);
+    assertThat(bgr[2]).isLessThan(10);
+    assertThat(DecodeSettings.parseColor("black")).isZero();
+    assertThat(DecodeSettings.parseColor("255, 0, 16")).isEqualTo(0xFF0010);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DecodeSettings.parseColor("pink"))
+        .hasMessageContaining("#RRGGBB");
+  }
+
+  /** BGR of the top-left pixel, which the border mode's padding covers for a wide image. */
+  private static int[] cornerOf(ImageProcessor.Processed image) {
+    org.bytedeco.opencv.opencv_core.Mat m = org.bytedeco.opencv.global.opencv_imgcodecs.imdecode(
+        new org.bytedeco.opencv.opencv_core.Mat(1, image.jpeg().length,
+            org.bytedeco.opencv.global.opencv_core.CV_8UC1,
+            new org.bytedeco.javacpp.BytePointer(image.jpeg())),
+        org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR);
+    byte[] px = new byte[3];
+    m.ptr(2, 2).get(px);
+    return new int[] {px[0] & 0xff, px[1] & 0xff, px[2] & 0xff};
   }
 }

@@ -89,7 +89,9 @@ class DemoReportTest {
     List<String> timed = new ArrayList<>();
     metrics.get("stage_timings").forEach(t -> {
       timed.add(t.get("stage").asText());
-      assertThat(t.get("seconds").asDouble()).as(t.toString()).isPositive();
+      // Seconds are rounded in the file: the domain check of 26 URLs can round to 0.0.
+      assertThat(t.get("items").asLong()).as(t.toString()).isPositive();
+      assertThat(t.get("seconds").asDouble()).as(t.toString()).isNotNegative();
     });
     assertThat(timed).containsSubsequence("domains", "fetch", "decode", "faces", "embed", "dedup",
         "export");
