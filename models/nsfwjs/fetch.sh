@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs the pinned npm packages of package.json (nsfwjs 4.4.0, TensorFlow.js, jpeg-js) into
+# Installs the pinned npm packages of package.json (nsfwjs 4.4.0, TensorFlow.js, jpeg-js, @vladmandic/face-api 1.7.15) into
 # models/target/npm. The conversion test uses them when present; convert.sh needs them.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 target="$here/../target/npm"
-if [[ -f "$target/node_modules/nsfwjs/package.json" ]]; then
+if [[ -f "$target/node_modules/nsfwjs/package.json" \
+    && -f "$target/node_modules/@vladmandic/face-api/package.json" ]]; then
   exit 0
 fi
 command -v npm >/dev/null || { echo "npm is needed (apt-get install npm)" >&2; exit 1; }

@@ -57,7 +57,8 @@ public final class FaceBlurRecall {
     Box grow(double m) { return new Box(x - m * w, y - m * h, w * (1 + 2 * m), h * (1 + 2 * m)); }
   }
 
-  record Photo(String name, boolean people, Mat stored, Mat original, List<Box> reference) {}
+  record Photo(String name, boolean people, Mat stored, Mat original, List<Box> reference,
+      List<Box> referenceInOriginal) {}
 
   static List<Box> cascade(CascadeClassifier c, Mat gray, int minSize, boolean mirrored) {
     List<Box> out = new ArrayList<>();
@@ -123,6 +124,7 @@ public final class FaceBlurRecall {
           per.add(b);
         }
         List<Box> reference = new ArrayList<>();
+        List<Box> inOriginal = new ArrayList<>();
         for (int d = 0; d < per.size(); d++) {
           for (Box b : per.get(d)) {
             int votes = 1;
@@ -133,29 +135,87 @@ public final class FaceBlurRecall {
             if (votes < 2) continue;
             Box m = new Box(b.x * s + offX, b.y * s + offY, b.w * s, b.h * s);
             boolean dup = reference.stream().anyMatch(r -> r.iou(m) >= 0.3);
-            if (!dup && m.w >= 16) reference.add(m);
+            if (!dup && m.w >= 16) {
+              reference.add(m);
+              inOriginal.add(new Box(b.x / refScale, b.y / refScale, b.w / refScale, b.h / refScale));
+            }
           }
         }
-        if (subset.equals("other")) reference.clear();  // no people: every detection is false
+        if (subset.equals("other")) {  // no people: every detection is false
+          reference.clear();
+          inOriginal.clear();
+        }
         faces += reference.size();
-        photos.add(new Photo(file.getFileName().toString(), subset.equals("people"), stored, full, reference));
+        photos.add(new Photo(file.getFileName().toString(), subset.equals("people"), stored, full, reference,
+            inOriginal));
       }
     }
     System.out.printf(Locale.ROOT, "%d photos, %d reference faces >= 16 px (stored) in the people subset%n",
         photos.size(), faces);
+    // Harder copies of the people photos, with the same faces moved where the edit moves them:
+    // greyscale, dark (x0.3), and small (the photo at the centre of a canvas 2.5 times its size).
+    List<Photo> hard = new ArrayList<>();
+    for (Photo p : photos) {
+      if (p.referenceInOriginal().isEmpty()) continue;
+      Mat grey = new Mat();
+      cvtColor(p.original(), grey, COLOR_BGR2GRAY);
+      Mat grey3 = new Mat();
+      cvtColor(grey, grey3, org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR);
+      hard.add(variant(processor, "grey-" + p.name(), grey3, p.referenceInOriginal(), 0, 0));
+      Mat dark = new Mat();
+      p.original().convertTo(dark, -1, 0.3, 0);
+      hard.add(variant(processor, "dark-" + p.name(), dark, p.referenceInOriginal(), 0, 0));
+      int cw = (int) (p.original().cols() * 2.5), ch = (int) (p.original().rows() * 2.5);
+      int px = (cw - p.original().cols()) / 2, py = (ch - p.original().rows()) / 2;
+      Mat canvas = new Mat(ch, cw, p.original().type(), new org.bytedeco.opencv.opencv_core.Scalar(
+          110, 120, 100, 0));
+      p.original().copyTo(new Mat(canvas, new Rect(px, py, p.original().cols(), p.original().rows())));
+      hard.add(variant(processor, "small-" + p.name(), canvas, p.referenceInOriginal(), px, py));
+    }
+    System.out.printf(Locale.ROOT, "hard copies: %d photos, %d faces >= 16 px%n", hard.size(),
+        hard.stream().mapToInt(h -> h.reference().size()).sum());
+    try (FaceDetector blaze = BlazeFaceDetector.load(BlurFaces.blazeFaceModel(), 0.5);
+        FaceDetector ssd = io.winnow.filters.SsdFaceDetector.load(0.5);
+        FaceDetector shipped = BlurFaces.open(BlurFaces.DEFAULT_DETECTOR, 0.5)) {
+      for (String kind : List.of("grey-", "dark-", "small-", "")) {
+        List<Photo> subset = hard.stream().filter(h -> h.name().startsWith(kind)).toList();
+        String label = kind.isEmpty() ? "all hard" : kind.substring(0, kind.length() - 1);
+        evaluate("[" + label + "] BlazeFace alone", subset, p -> boxes(blaze.detect(p.stored()), 0, 0, 1));
+        evaluate("[" + label + "] shipped default", subset, p -> boxes(shipped.detect(p.stored()), 0, 0, 1));
+        evaluate("[" + label + "] BlazeFace ∪ SSD", subset, p -> union(boxes(blaze.detect(p.stored()), 0, 0, 1),
+            boxes(ssd.detect(p.stored()), 0, 0, 1)));
+      }
+    }
+    System.out.println();
     for (double score : new double[] {0.4, 0.3}) {
       try (FaceDetector b = BlazeFaceDetector.load(BlurFaces.blazeFaceModel(), score)) {
         evaluate("BlazeFace stored, score " + score, photos, p -> boxes(b.detect(p.stored()), 0, 0, 1));
         evaluate("BlazeFace tiles, score " + score, photos, p -> tiles(b, p.stored()));
       }
     }
-    if (System.getenv("ONLY_SCORES") != null) return;
+    try (FaceDetector shipped = BlurFaces.open(BlurFaces.DEFAULT_DETECTOR, 0.5)) {
+      evaluate("shipped default (" + BlurFaces.DEFAULT_DETECTOR + ")", photos,
+          p -> boxes(shipped.detect(p.stored()), 0, 0, 1));
+    }
+    try (FaceDetector blaze = BlazeFaceDetector.load(BlurFaces.blazeFaceModel(), 0.5)) {
+      for (double score : new double[] {0.5, 0.4, 0.3}) {
+        try (FaceDetector ssd = io.winnow.filters.SsdFaceDetector.load(score)) {
+          evaluate("SSD MobileNetV1, score " + score, photos, p -> boxes(ssd.detect(p.stored()), 0, 0, 1));
+          evaluate("BlazeFace, + SSD " + score + " where it found a face", photos, p -> {
+            List<Box> first = boxes(blaze.detect(p.stored()), 0, 0, 1);
+            return first.isEmpty() ? first : union(first, boxes(ssd.detect(p.stored()), 0, 0, 1));
+          });
+          evaluate("BlazeFace ∪ SSD " + score, photos, p -> union(boxes(blaze.detect(p.stored()), 0, 0, 1),
+              boxes(ssd.detect(p.stored()), 0, 0, 1)));
+        }
+      }
+    }
     try (FaceDetector blaze = BlazeFaceDetector.load(BlurFaces.blazeFaceModel(), 0.5);
         FaceDetector haar = HaarFaceDetector.load()) {
       Function<Mat, List<Box>> whole = m -> boxes(blaze.detect(m), 0, 0, 1);
       Function<Mat, List<Box>> tiled = m -> tiles(blaze, m);
       Function<Mat, List<Box>> haarF = m -> boxes(haar.detect(m), 0, 0, 1);
-      evaluate("BlazeFace on the stored image (now)", photos, p -> whole.apply(p.stored()));
+      evaluate("BlazeFace alone on the stored image", photos, p -> whole.apply(p.stored()));
       evaluate("BlazeFace, stored + 2x2 tiles", photos, p -> tiled.apply(p.stored()));
       evaluate("Haar alt2 on stored", photos, p -> haarF.apply(p.stored()));
       evaluate("BlazeFace stored ∪ Haar alt2", photos, p -> union(whole.apply(p.stored()), haarF.apply(p.stored())));
@@ -169,6 +229,24 @@ public final class FaceBlurRecall {
         return out;
       });
     }
+  }
+
+  /** A copy as the pipeline stores it, with the faces' boxes (given in {@code image} less the offset). */
+  static Photo variant(ImageProcessor processor, String name, Mat image, List<Box> faces, int ox, int oy) {
+    BytePointer encoded = new BytePointer();
+    org.bytedeco.opencv.global.opencv_imgcodecs.imencode(".jpg", image, encoded);
+    byte[] bytes = new byte[(int) encoded.limit()];
+    encoded.get(bytes);
+    ImageProcessor.Processed p = processor.process(bytes).image();
+    Mat stored = imdecode(new Mat(1, p.jpeg().length, CV_8UC1, new BytePointer(p.jpeg())), IMREAD_COLOR);
+    double k = (double) Math.max(stored.cols(), stored.rows()) / Math.max(image.cols(), image.rows());
+    double offX = (stored.cols() - image.cols() * k) / 2, offY = (stored.rows() - image.rows() * k) / 2;
+    List<Box> reference = new ArrayList<>();
+    for (Box b : faces) {
+      Box m = new Box((b.x + ox) * k + offX, (b.y + oy) * k + offY, b.w * k, b.h * k);
+      if (m.w >= 16) reference.add(m);
+    }
+    return new Photo(name, true, stored, image, reference, List.of());
   }
 
   static Mat scaled(Mat m, int longSide) {
@@ -215,7 +293,7 @@ public final class FaceBlurRecall {
         if (covered) blurred++;
         if (r.w < 32) { small++; if (covered) smallBlurred++; }
       }
-      if (System.getenv("DUMP") != null && name.contains("(now)")) {
+      if (System.getenv("DUMP") != null && name.startsWith("shipped")) {
         List<Box> missed = p.reference().stream().filter(r -> grown.stream().noneMatch(g -> g.overlap(r) >= 0.5 * r.area())).toList();
         if (!missed.isEmpty() || (!p.people() && !found.isEmpty())) {
           Mat canvas = p.stored().clone();

@@ -137,6 +137,27 @@ public final class FilterBench {
     report("X-Robots-Tag check", rounds * 100, n, i -> OptOutHeaders.optOut(
         List.of("max-image-preview:large, noarchive"), OptOutHeaders.DEFAULT_DIRECTIVES, "Winnow"));
 
+    // Known-bad hash lists: 100,000 PDQ entries and 100,000 MD5s, matched as DropKnownBadImages
+    // does (digests, then the picture's PDQ in its 8 rotations and flips through the index).
+    java.util.Random random = new java.util.Random(1);
+    List<String> hashLines = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      hashLines.add(String.format("pdq:%016x%016x%016x%016x", random.nextLong(), random.nextLong(),
+          random.nextLong(), random.nextLong()));
+      hashLines.add(String.format("md5:%016x%016x", random.nextLong(), random.nextLong()));
+    }
+    io.winnow.filters.KnownBadHashes knownBad = io.winnow.filters.KnownBadHashes.builder()
+        .add("bench", hashLines).build();
+    report("known-bad: digests + PDQ of the picture (100k + 100k entries)", rounds, n, i -> {
+      Sample s = stored.get(i);
+      if (knownBad.matchDigests(s.sha256(), s.md5()) == null) {
+        for (io.winnow.copydetect.Pdq.Dihedrals d : Fingerprint.pictureHashesOfEncoded(s.image(),
+            FingerprintImages.pictureWithin(s, decode))) {
+          knownBad.match(null, null, d);
+        }
+      }
+    });
+
     // Faces on the stored images: detection alone, and the whole stage (decode, detect, blur,
     // re-encode when faces are found).
     try (FaceDetector blaze = BlazeFaceDetector.load(BlurFaces.blazeFaceModel(), 0.5);
@@ -147,6 +168,13 @@ public final class FilterBench {
       org.bytedeco.opencv.global.opencv_core.setNumThreads(1);
       report("faces: BlazeFace detect", rounds, n, i -> blaze.detect(storedMats.get(i)));
       report("faces: Haar cascade detect", rounds, n, i -> haar.detect(storedMats.get(i)));
+      try (FaceDetector ssd = io.winnow.filters.SsdFaceDetector.load(0.5);
+          FaceDetector shipped = BlurFaces.open(BlurFaces.DEFAULT_DETECTOR, 0.5)) {
+        report("faces: SSD MobileNetV1 detect (512 px, ONNX Runtime)", rounds, n,
+            i -> ssd.detect(storedMats.get(i)));
+        report("faces: default (BlazeFace, SSD where it found a face)", rounds, n,
+            i -> shipped.detect(storedMats.get(i)));
+      }
       BlurFaces.Settings blur = BlurFaces.Settings.blur(decode.jpegQuality());
       report("faces: BlurFaces stage (BlazeFace, blur, encode)", rounds, n,
           i -> BlurFaces.check(blaze, stored.get(i), blur));

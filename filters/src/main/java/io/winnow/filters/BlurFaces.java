@@ -39,19 +39,27 @@ import org.bytedeco.opencv.opencv_core.Mat;
 public final class BlurFaces extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
   public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+  /**
+   * BlazeFace, and face-api's SSD MobileNetV1 on images where BlazeFace found a face (default);
+   * BlazeFace alone; or OpenCV's Haar cascade.
+   */
+  public static final java.util.List<String> DETECTORS = java.util.List.of("blazeface+ssd",
+      "blazeface", "haar");
+  public static final String DEFAULT_DETECTOR = "blazeface+ssd";
   static final String MODEL = "/io/winnow/filters/blazeface-full-range/face_detection_full_range.tflite";
 
   /** How faces are found and what happens to them. */
   public record Settings(boolean drop, String detector, double minScore, double margin,
       FaceBlur.Style style, int jpegQuality) implements Serializable {
     public Settings {
-      if (!detector.equals("blazeface") && !detector.equals("haar")) {
-        throw new IllegalArgumentException("face detector is blazeface or haar");
+      if (!DETECTORS.contains(detector)) {
+        throw new IllegalArgumentException("face detector is one of " + DETECTORS);
       }
     }
 
     public static Settings blur(int jpegQuality) {
-      return new Settings(false, "blazeface", 0.5, 0.2, FaceBlur.Style.GAUSSIAN, jpegQuality);
+      return new Settings(false, DEFAULT_DETECTOR, 0.5, 0.2, FaceBlur.Style.GAUSSIAN,
+          jpegQuality);
     }
   }
 
@@ -84,8 +92,22 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
    * records. The Haar cascade is used only when chosen ({@code --face-detector haar}).
    */
   public static FaceDetector open(String detector, double minScore) {
-    return detector.equals("blazeface") ? openBlazeFace(blazeFaceModel(), minScore)
-        : HaarFaceDetector.load();
+    return switch (detector) {
+      case "blazeface" -> openBlazeFace(blazeFaceModel(), minScore);
+      case "blazeface+ssd" -> {
+        FaceDetector blaze = openBlazeFace(blazeFaceModel(), minScore);
+        try {
+          yield new SecondOpinionFaceDetector(blaze, SsdFaceDetector.load(minScore));
+        } catch (IllegalStateException e) {
+          blaze.close();
+          throw new IllegalStateException("the SSD face detector cannot run here ("
+              + e.getMessage() + "); run with --face-detector blazeface to blur with BlazeFace "
+              + "alone", e);
+        }
+      }
+      case "haar" -> HaarFaceDetector.load();
+      default -> throw new IllegalArgumentException("face detector is one of " + DETECTORS);
+    };
   }
 
   static FaceDetector openBlazeFace(byte[] model, double minScore) {

@@ -159,4 +159,50 @@ class FacesTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("--face-detector haar");
   }
+
+  @Test
+  void theSsdDetectorFindsTheFacesBlazeFaceFindsAndNoneInTheCoffeeCup() throws IOException {
+    try (SsdFaceDetector ssd = SsdFaceDetector.load(0.5)) {
+      for (String name : List.of("astronaut.jpg", "camera.jpg")) {
+        Mat image = decode(photo(name));
+        List<FaceBox> found = ssd.detect(image);
+        assertThat(found).as(name).hasSize(1);
+        assertThat(SecondOpinionFaceDetector.iou(found.get(0), blazeFace.detect(image).get(0)))
+            .as(name).isGreaterThan(0.4);
+      }
+      assertThat(ssd.detect(decode(photo("coffee.jpg")))).isEmpty();
+    }
+  }
+
+  /** The second detector runs only where the first found a face, and adds only new boxes. */
+  @Test
+  void theSecondOpinionRunsWhereTheFirstFoundAFace() throws IOException {
+    int[] secondCalls = {0};
+    FaceBox extra = new FaceBox(1, 1, 10, 10, 0.9f);
+    FaceDetector counting = new FaceDetector() {
+      @Override
+      public List<FaceBox> detect(Mat bgr) {
+        secondCalls[0]++;
+        List<FaceBox> own = new java.util.ArrayList<>(blazeFace.detect(bgr));
+        own.add(extra);
+        return own;
+      }
+
+      @Override
+      public String name() {
+        return "counting";
+      }
+
+      @Override
+      public void close() {}
+    };
+    SecondOpinionFaceDetector both = new SecondOpinionFaceDetector(blazeFace, counting);
+    assertThat(both.detect(decode(photo("coffee.jpg")))).isEmpty();
+    assertThat(secondCalls[0]).isZero();
+    List<FaceBox> faces = both.detect(decode(photo("astronaut.jpg")));
+    assertThat(secondCalls[0]).isEqualTo(1);
+    assertThat(faces).hasSize(2).contains(extra);
+    assertThat(BlurFaces.open("blazeface+ssd", 0.5).name())
+        .startsWith("blazeface-full-range+face-api-ssd-mobilenetv1");
+  }
 }

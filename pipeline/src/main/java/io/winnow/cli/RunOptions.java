@@ -166,8 +166,10 @@ final class RunOptions {
       description = "Blur detected faces (default), drop images with faces, or do nothing.")
   String faces;
 
-  @Option(names = "--face-detector", defaultValue = "blazeface", paramLabel = "blazeface|haar",
-      description = "Default: blazeface (falls back to haar if OpenCV cannot load it).")
+  @Option(names = "--face-detector", defaultValue = "blazeface+ssd",
+      paramLabel = "blazeface+ssd|blazeface|haar",
+      description = "Default: blazeface+ssd (BlazeFace, and face-api's SSD MobileNetV1 on images "
+          + "where BlazeFace found a face). A detector that cannot load fails the run.")
   String faceDetector;
 
   @Option(names = "--face-score", defaultValue = "0.5", paramLabel = "P",

@@ -17,10 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A small builder over ONNX's protobuf classes: nodes, initializers, typed inputs/outputs. */
-final class OnnxGraph {
+public final class OnnxGraph {
   static final int OPSET = 17;
   /** Dimension markers for {@link #input}/{@link #output}: dynamic batch, unnamed feature size. */
-  static final long BATCH = -1;
+  public static final long BATCH = -1;
   static final long FEATURES = -2;
   private static final long IR_VERSION = 8;
 
@@ -28,12 +28,12 @@ final class OnnxGraph {
   private final Map<String, String> metadata = new LinkedHashMap<>();
   private int nodeCount;
 
-  OnnxGraph(String name) {
+  public OnnxGraph(String name) {
     graph.setName(name);
   }
 
   /** Adds a node and returns the name of its (single) output. */
-  String node(String op, String output, Map<String, Object> attributes, String... inputs) {
+  public String node(String op, String output, Map<String, Object> attributes, String... inputs) {
     NodeProto.Builder node = NodeProto.newBuilder()
         .setOpType(op).setName(op + "_" + nodeCount++).addOutput(output);
     for (String input : inputs) {
@@ -44,28 +44,28 @@ final class OnnxGraph {
     return output;
   }
 
-  String node(String op, String output, String... inputs) {
+  public String node(String op, String output, String... inputs) {
     return node(op, output, Map.of(), inputs);
   }
 
-  String floats(String name, long[] shape, float[] values) {
+  public String floats(String name, long[] shape, float[] values) {
     ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asFloatBuffer().put(values);
     return initializer(name, TensorProto.DataType.FLOAT, shape, bytes.array());
   }
 
-  String scalar(String name, float value) {
+  public String scalar(String name, float value) {
     return floats(name, new long[0], new float[] {value});
   }
 
-  String int64s(String name, long... values) {
+  public String int64s(String name, long... values) {
     ByteBuffer bytes = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asLongBuffer().put(values);
     return initializer(name, TensorProto.DataType.INT64, new long[] {values.length},
         bytes.array());
   }
 
-  String uint8s(String name, long[] shape, byte[] values) {
+  public String uint8s(String name, long[] shape, byte[] values) {
     return initializer(name, TensorProto.DataType.UINT8, shape, values);
   }
 
@@ -80,19 +80,19 @@ final class OnnxGraph {
   }
 
   /** A float32 graph input or output; {@link #BATCH} and {@link #FEATURES} mark symbolic axes. */
-  void input(String name, long... shape) {
+  public void input(String name, long... shape) {
     graph.addInput(valueInfo(name, shape));
   }
 
-  void output(String name, long... shape) {
+  public void output(String name, long... shape) {
     graph.addOutput(valueInfo(name, shape));
   }
 
-  void metadata(String key, String value) {
+  public void metadata(String key, String value) {
     metadata.put(key, value);
   }
 
-  byte[] toBytes(String producer, String version) {
+  public byte[] toBytes(String producer, String version) {
     ModelProto.Builder model = ModelProto.newBuilder()
         .setIrVersion(IR_VERSION)
         .setProducerName(producer)

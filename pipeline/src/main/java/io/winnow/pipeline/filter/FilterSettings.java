@@ -18,8 +18,9 @@ import java.util.List;
  * @param nsfwModel the classifier: {@code auto} (the embedding model's own class scores when it
  *     has unsafe classes, else the bundled nsfwjs model), or a model as {@code --model} takes
  * @param faces what to do with faces
- * @param faceDetector {@code blazeface} (MediaPipe, full range) or {@code haar} (OpenCV's frontal
- *     cascade); BlazeFace falls back to Haar when OpenCV cannot load it, with a warning
+ * @param faceDetector {@code blazeface+ssd} (MediaPipe's full-range BlazeFace, and face-api's SSD
+ *     MobileNetV1 on images where BlazeFace found a face), {@code blazeface} alone, or
+ *     {@code haar} (OpenCV's frontal cascade); a detector that cannot load fails the job
  * @param faceScore BlazeFace score at or above which a detection is a face
  * @param faceMargin each box grows by this fraction of its size on every side before blurring
  * @param blurStyle how a face is hidden
@@ -48,9 +49,9 @@ public record FilterSettings(
     if (!Double.isNaN(nsfwThreshold) && !(nsfwThreshold > 0 && nsfwThreshold <= 1)) {
       throw new IllegalArgumentException("the NSFW threshold is a probability in (0, 1]");
     }
-    if (!faceDetector.equals("blazeface") && !faceDetector.equals("haar")) {
-      throw new IllegalArgumentException("the face detector is blazeface or haar, not '"
-          + faceDetector + "'");
+    if (!io.winnow.filters.BlurFaces.DETECTORS.contains(faceDetector)) {
+      throw new IllegalArgumentException("the face detector is one of "
+          + io.winnow.filters.BlurFaces.DETECTORS + ", not '" + faceDetector + "'");
     }
     if (!(faceScore > 0 && faceScore < 1) || !(faceMargin >= 0 && faceMargin <= 2)) {
       throw new IllegalArgumentException("face score in (0, 1), face margin in [0, 2]");
@@ -67,7 +68,8 @@ public record FilterSettings(
   public static FilterSettings defaults() {
     return new FilterSettings(List.of(), List.of(), List.of(), List.of(), DEFAULT_NSFW_THRESHOLD,
         "auto",
-        FaceMode.BLUR, "blazeface", 0.5, 0.2, FaceBlur.Style.GAUSSIAN);
+        FaceMode.BLUR, io.winnow.filters.BlurFaces.DEFAULT_DETECTOR, 0.5, 0.2,
+        FaceBlur.Style.GAUSSIAN);
   }
 
   public boolean nsfwOn() {

@@ -48,6 +48,9 @@ public final class RunConfiguration {
     m.put("filter.faces", c.filter().faces().name().toLowerCase(java.util.Locale.ROOT));
     m.put("filter.face_detector", c.filter().faceDetector());
     m.put("filter.face_model_sha256", DomainRules.sha256Bytes(BlurFaces.blazeFaceModel()));
+    if (c.filter().faceDetector().equals("blazeface+ssd")) {
+      m.put("filter.face_ssd_model_sha256", io.winnow.filters.SsdFaceDetector.modelSha256());
+    }
     m.put("decode.image_size", c.decode().imageSize());
     m.put("decode.resize_mode", String.valueOf(c.decode().resizeMode()));
     m.put("decode.jpeg_quality", c.decode().jpegQuality());
