@@ -209,8 +209,9 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
       }
       FaceBlur.apply(bgr, faces, settings.margin(), settings.style());
       byte[] blurred = encodeJpeg(bgr, settings.jpegQuality());
+      // An embedding made before blurring (the NSFW pass's) is of the faces: it goes.
       return new Outcome(sample.toBuilder().image(blurred).storedByteSize(blurred.length)
-          .faces(faces).build(), null, faces.size());
+          .faces(faces).embedding(null).build(), null, faces.size());
     }
   }
 

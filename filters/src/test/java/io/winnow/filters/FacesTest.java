@@ -90,9 +90,12 @@ class FacesTest {
   @Test
   void theStageRecordsFacesBlursOrDropsAndLeavesFaceFreeImagesAsTheyWere() throws IOException {
     byte[] astronaut = photo("astronaut.jpg");
-    Sample withFace = Sample.builder("k1", "http://a/astronaut.jpg").image(astronaut).build();
+    Sample withFace = Sample.builder("k1", "http://a/astronaut.jpg").image(astronaut)
+        .embedding(new float[] {1, 0}).build();
     BlurFaces.Outcome blurred = BlurFaces.check(blazeFace, withFace, BlurFaces.Settings.blur(95));
     assertThat(blurred.rejection()).isNull();
+    // The embedding of the unblurred image (the NSFW pass's) does not survive the blur.
+    assertThat(blurred.sample().embedding()).isNull();
     assertThat(blurred.sample().faces()).hasSize(1);
     assertThat(blurred.sample().image()).isNotEqualTo(astronaut);
     FaceBox face = blurred.sample().faces().get(0);

@@ -18,15 +18,18 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Partition;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.util.ShardedKey;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -90,7 +93,11 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
     if (!(images.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
       throw new IllegalArgumentException("EmbedImages runs in the global window (a batch job)");
     }
-    return images
+    // Samples that already carry this model's embedding of the picture they will be stored
+    // with (the NSFW pass's, when nothing was blurred or trimmed since) are not embedded again.
+    PCollectionList<Sample> parts = images.apply("HasEmbedding",
+        Partition.of(2, (Sample s, int n) -> s.embedding() != null ? 0 : 1));
+    PCollectionTuple ran = parts.get(1)
         .apply("KeyForBatching", WithKeys.<Integer, Sample>of(0))
         .setCoder(KvCoder.of(VarIntCoder.of(), images.getCoder()))
         .apply("Batch", GroupIntoBatches.<Integer, Sample>ofSize(settings.batchSize())
@@ -98,6 +105,9 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
         .apply("PreprocessAndRun", ParDo.of(new EmbedBatchFn(model, settings, decode,
             timedAs))
             .withOutputTags(EMBEDDED, TupleTagList.of(REJECTIONS)));
+    PCollection<Sample> embedded = PCollectionList.of(parts.get(0)).and(ran.get(EMBEDDED))
+        .apply("AllEmbedded", Flatten.pCollections()).setCoder(images.getCoder());
+    return PCollectionTuple.of(EMBEDDED, embedded).and(REJECTIONS, ran.get(REJECTIONS));
   }
 
   /** What one batch gives: accepted samples and rejections, in input order. */

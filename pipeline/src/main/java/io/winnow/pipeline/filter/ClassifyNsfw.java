@@ -25,9 +25,10 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * <p>It runs on the decoded image before faces are blurred: a blurred skin-coloured patch pushes
  * nsfwjs towards "Porn" (a portrait in a white T-shirt scored 0.817 unsafe blurred, 0.002
  * unblurred), so classifying the blurred image dropped ordinary photos of people. The pass is
- * in memory; nothing unblurred is stored. It is therefore a pass of its own even when the
- * classifier is also the embedding model (the embedding must be of the blurred picture), and it
- * keeps only the scores; the embedding stage keeps these scores rather than its own.
+ * in memory; nothing unblurred is stored. When the classifier is also the embedding model, the
+ * pass's embedding is kept for the images it is valid for (no face blurred, no border trimmed),
+ * and only the others are embedded again after blurring; the embedding stage keeps these scores
+ * rather than its own.
  */
 public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> KEPT = DropNsfw.KEPT;
@@ -37,13 +38,15 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollect
   private final DecodeSettings decode;
   private final List<String> unsafeClasses;
   private final double threshold;
+  private final boolean isEmbeddingModel;
 
   private ClassifyNsfw(EmbedSettings classifier, DecodeSettings decode, List<String> unsafe,
-      double threshold) {
+      double threshold, boolean isEmbeddingModel) {
     this.classifier = classifier;
     this.decode = decode;
     this.unsafeClasses = unsafe;
     this.threshold = threshold;
+    this.isEmbeddingModel = isEmbeddingModel;
   }
 
   /**
@@ -58,11 +61,12 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollect
     String model = filter.nsfwModel();
     EmbeddingModel loaded;
     // The embedding model, when it is the classifier, is not loaded and checksummed twice.
+    boolean same;
     if (model.equals("auto")) {
-      boolean same = embedModel != null && hasUnsafeClasses(embedModel);
+      same = embedModel != null && hasUnsafeClasses(embedModel);
       loaded = same ? embedModel : EmbeddingModel.load(EmbeddingModel.DEFAULT);
     } else {
-      boolean same = embedModel != null && model.equals(embed.model());
+      same = embedModel != null && model.equals(embed.model());
       loaded = same ? embedModel : EmbeddingModel.load(model);
     }
     if (!hasUnsafeClasses(loaded)) {
@@ -70,7 +74,7 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollect
           + "classes (classes_output and unsafe_classes in its descriptor)");
     }
     return new ClassifyNsfw(base.withModel(loaded.location()), decode,
-        loaded.descriptor().unsafeClasses(), filter.nsfwThreshold());
+        loaded.descriptor().unsafeClasses(), filter.nsfwThreshold(), same);
   }
 
   private static boolean hasUnsafeClasses(EmbeddingModel model) {
@@ -94,11 +98,15 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollect
     PCollectionTuple classified = samples.apply("RunClassifier",
         EmbedImages.with(classifier, decode).timedAs("nsfw"));
     rejections = rejections.and(classified.get(EmbedImages.REJECTIONS));
-    // Only the scores are wanted from this pass; the run's embedding comes later, blurred.
-    PCollection<Sample> scored = classified.get(EmbedImages.EMBEDDED)
-        .apply("KeepScoresOnly", MapElements.into(TypeDescriptor.of(Sample.class))
-            .via((Sample s) -> s.toBuilder().embedding(null).build()))
-        .setCoder(samples.getCoder());
+    // The scores are what this pass is for. When the classifier is also the embedding model,
+    // its embedding is kept as well: BlurFaces drops it when it blurs a face and
+    // FingerprintImages when the picture has borders to trim, and the embedding stage embeds
+    // only the samples left without one. Otherwise it goes now.
+    PCollection<Sample> scored = isEmbeddingModel ? classified.get(EmbedImages.EMBEDDED)
+        : classified.get(EmbedImages.EMBEDDED)
+            .apply("KeepScoresOnly", MapElements.into(TypeDescriptor.of(Sample.class))
+                .via((Sample s) -> s.toBuilder().embedding(null).build()))
+            .setCoder(samples.getCoder());
     PCollectionTuple decided = scored.apply("DropNsfw", DropNsfw.with(unsafeClasses, threshold));
     rejections = rejections.and(decided.get(DropNsfw.REJECTIONS));
     return PCollectionTuple.of(KEPT, decided.get(DropNsfw.KEPT))

@@ -65,6 +65,13 @@ public final class FingerprintImages extends PTransform<PCollection<Sample>, PCo
         : new UniformBorder.Box(box.x(), box.y(), box.width(), box.height());
   }
 
+  /** The picture inside decode's padding, as a box (all of the stored image when unknown). */
+  static UniformBorder.Box wholePicture(Sample stored, DecodeSettings decode) {
+    UniformBorder.Box within = pictureWithin(stored, decode);
+    return within != null || stored.width() == null ? within
+        : new UniformBorder.Box(0, 0, stored.width(), stored.height());
+  }
+
   static final class FingerprintFn extends DoFn<Sample, Sample> {
     private final DecodeSettings decode;
     private final StageTimer timer = StageTimer.of("fingerprint");
@@ -79,8 +86,14 @@ public final class FingerprintImages extends PTransform<PCollection<Sample>, PCo
       Sample result;
       try {
         Fingerprint print = fingerprint(sample, decode);
-        result = sample.toBuilder().pdq(print.pdqHex(), print.pdqQuality())
-            .fingerprint(print.encode()).build();
+        Sample.Builder b = sample.toBuilder().pdq(print.pdqHex(), print.pdqQuality())
+            .fingerprint(print.encode());
+        if (sample.embedding() != null && !print.content().equals(wholePicture(sample, decode))) {
+          // An earlier embedding (the NSFW pass's) saw the borders this picture is now trimmed
+          // of: the embedding stage embeds it again, as it embeds every trimmed picture.
+          b.embedding(null);
+        }
+        result = b.build();
       } catch (RuntimeException e) {
         timer.since(start);
         out.get(REJECTIONS).output(Rejection.ofError(sample.key(), sample.url(), Stage.DEDUP, e));

@@ -72,6 +72,32 @@ class EmbedImagesTest {
     pipeline.run().waitUntilFinish();
   }
 
+  /** A sample that already has this model's embedding (the NSFW pass's) is not embedded again. */
+  @Test
+  void keepsAnEmbeddingAlreadyMadeAndEmbedsTheRest() {
+    List<Sample> samples = new ArrayList<>(images(3));
+    float[] made = new float[96];
+    made[5] = 1;
+    samples.set(1, samples.get(1).toBuilder().embedding(made).build());
+    Pipeline pipeline = Pipelines.direct();
+    PCollectionTuple out = pipeline.apply(Create.of(samples))
+        .apply(EmbedImages.with(tinyVit(2), DECODE));
+    PAssert.that(out.get(EmbedImages.EMBEDDED)).satisfies(embedded -> {
+      int count = 0;
+      for (Sample s : embedded) {
+        count++;
+        if (s.key().equals("k1")) {
+          assertThat(s.embedding()).containsExactly(made);
+        } else {
+          assertThat(s.embedding()).hasSize(96).isNotEqualTo(made);
+        }
+      }
+      assertThat(count).isEqualTo(3);
+      return null;
+    });
+    pipeline.run().waitUntilFinish();
+  }
+
   @Test
   void batchSizeDoesNotChangeEmbeddings() {
     List<Sample> samples = images(7);

@@ -44,4 +44,45 @@ class FingerprintImagesTest {
     });
     p.run().waitUntilFinish();
   }
+
+  /** The NSFW pass's embedding survives only where the picture has no borders to trim. */
+  @Test
+  void anEarlierEmbeddingIsDroppedWhenThePictureIsTrimmed() {
+    float[] earlier = {1, 0, 0};
+    Sample plain = Sample.builder("plain", "http://x/plain.jpg").image(TestImages.jpeg(256, 192))
+        .originalSize(256, 192).storedSize(256, 192).embedding(earlier).build();
+    org.bytedeco.opencv.opencv_core.Mat framed = new org.bytedeco.opencv.opencv_core.Mat(192, 256,
+        org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+        new org.bytedeco.opencv.opencv_core.Scalar(255, 255, 255, 0));
+    byte[] innerJpeg = TestImages.jpeg(176, 112);
+    org.bytedeco.opencv.opencv_core.Mat inner = org.bytedeco.opencv.global.opencv_imgcodecs
+        .imdecode(new org.bytedeco.opencv.opencv_core.Mat(1, innerJpeg.length,
+            org.bytedeco.opencv.global.opencv_core.CV_8UC1,
+            new org.bytedeco.javacpp.BytePointer(innerJpeg)),
+            org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR);
+    inner.copyTo(new org.bytedeco.opencv.opencv_core.Mat(framed,
+        new org.bytedeco.opencv.opencv_core.Rect(40, 40, 176, 112)));
+    org.bytedeco.javacpp.BytePointer jpeg = new org.bytedeco.javacpp.BytePointer();
+    org.bytedeco.opencv.global.opencv_imgcodecs.imencode(".jpg", framed, jpeg);
+    byte[] bytes = new byte[(int) jpeg.limit()];
+    jpeg.get(bytes);
+    Sample bordered = Sample.builder("framed", "http://x/framed.jpg").image(bytes)
+        .originalSize(256, 192).storedSize(256, 192).embedding(earlier).build();
+    Pipeline p = Pipeline.create(RunWinnow.options("direct", 2));
+    PCollectionTuple out = p.apply(Create.of(List.of(plain, bordered))
+            .withCoder(new Sample.Coder()))
+        .apply(FingerprintImages.with(DecodeSettings.defaults()));
+    PAssert.that(out.get(FingerprintImages.FINGERPRINTED)).satisfies(kept -> {
+      assertThat(kept).hasSize(2);
+      for (Sample s : kept) {
+        if (s.key().equals("plain")) {
+          assertThat(s.embedding()).containsExactly(earlier);
+        } else {
+          assertThat(s.embedding()).isNull();
+        }
+      }
+      return null;
+    });
+    p.run().waitUntilFinish();
+  }
 }
