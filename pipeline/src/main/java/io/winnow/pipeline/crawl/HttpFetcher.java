@@ -88,7 +88,13 @@ public final class HttpFetcher implements AutoCloseable {
           if (refusal != null) {
             throw new BlockedAddressException(refusal);
           }
-          return chain.proceed(chain.request());
+          okhttp3.Response response = chain.proceed(chain.request());
+          if (response.code() == 408 && response.header("Retry-After") == null) {
+            // OkHttp sends a 408's request again by itself unless the server asks for a wait;
+            // here a 408 is a client error, tried once like every 4xx but 429.
+            return response.newBuilder().header("Retry-After", "1").build();
+          }
+          return response;
         })
         .build();
   }

@@ -107,6 +107,12 @@ class HttpFetcherTest {
   }
 
   @Test
+  void a408IsAClientErrorAndNotRetriedEvenByOkHttpItself() {
+    assertFailure("/request-timeout.jpg", Reason.HTTP_CLIENT_ERROR, "408");
+    assertThat(server.hits("/request-timeout.jpg")).isEqualTo(1);
+  }
+
+  @Test
   void a407FromTheOriginIsAClientErrorAndNotRetried() {
     assertFailure("/proxy-auth.jpg", Reason.HTTP_CLIENT_ERROR, "407");
     assertThat(server.hits("/proxy-auth.jpg")).isEqualTo(1);

@@ -21,7 +21,7 @@ import okio.Buffer;
  * Content-Length), {@code /html.jpg} (HTML served as image/jpeg), {@code /page.html} (text/html),
  * {@code /loop/a} ↔ {@code /loop/b}, {@code /redirect/NAME.jpg} (to /ok/NAME.jpg),
  * {@code /to-loopback} (redirect to 127.0.0.1:1), {@code /chain/N} (N redirects), {@code /empty.jpg},
- * {@code /proxy-auth.jpg} (407 from the origin), {@code /closing/NAME.jpg} (an image, then the
+ * {@code /proxy-auth.jpg} (407 from the origin), {@code /request-timeout.jpg} (408), {@code /closing/NAME.jpg} (an image, then the
  * connection closed without {@code Connection: close}, as HTTP/1.0-style servers do).
  */
 public final class FaultyImageServer implements AutoCloseable {
@@ -100,6 +100,8 @@ public final class FaultyImageServer implements AutoCloseable {
       return redirect("/loop/a");
     } else if (path.startsWith("/redirect/")) {
       return redirect("/ok/" + path.substring("/redirect/".length()));
+    } else if (path.equals("/request-timeout.jpg")) {
+      return new MockResponse.Builder().code(408).body("too slow").build();
     } else if (path.equals("/proxy-auth.jpg")) {
       return new MockResponse.Builder().code(407)
           .setHeader("Proxy-Authenticate", "Basic realm=\"origin\"").body("auth").build();
