@@ -151,10 +151,8 @@ public final class FilterBench {
     report("known-bad: digests + PDQ of the picture (100k + 100k entries)", rounds, n, i -> {
       Sample s = stored.get(i);
       if (knownBad.matchDigests(s.sha256(), s.md5()) == null) {
-        for (io.winnow.copydetect.Pdq.Dihedrals d : Fingerprint.pictureHashesOfEncoded(s.image(),
-            FingerprintImages.pictureWithin(s, decode))) {
-          knownBad.match(null, null, d);
-        }
+        knownBad.matchPictures(Fingerprint.pictureHashesOfEncoded(s.image(),
+            FingerprintImages.pictureWithin(s, decode)));
       }
     });
 

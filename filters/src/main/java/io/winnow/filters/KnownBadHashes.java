@@ -25,7 +25,8 @@ import java.util.Locale;
  * hash: the 256 bits cut into 16 words of 16 bits, so a hash within D bits of an entry shares a
  * word within ⌊D/16⌋ bits with it, and only entries that share such a word are compared in full.
  * Memory is about 100 bytes a PDQ entry and 40-50 a digest, with no per-entry objects.
- * Immutable and serializable: the lists are read once when a job is built and travel with it.
+ * Immutable and serializable: the lists are read once when a job is built and travel with
+ * it.
  */
 public final class KnownBadHashes implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -110,20 +111,20 @@ public final class KnownBadHashes implements Serializable {
   }
 
   /**
-   * The first entry that matches the downloaded bytes' digests (hex, either may be null) or,
-   * failing those, the closest PDQ entry within its distance of any of the picture's rotations
-   * and flips ({@code picture} may be null); null when none matches.
+   * The closest PDQ entry within its own distance of any rotation or flip of any of these
+   * hashings of one picture (whole, trimmed…), or null.
    */
-  public Match match(String sha256Hex, String md5Hex, Pdq.Dihedrals picture) {
-    Match exact = matchDigests(sha256Hex, md5Hex);
-    if (exact != null || picture == null || !hasPdq()) {
-      return exact;
-    }
+  public Match matchPictures(java.util.Collection<Pdq.Dihedrals> pictures) {
     Match best = null;
-    for (Pdq.Dihedral d : Pdq.Dihedral.values()) {
-      Match m = matchPdq(picture.get(d));
-      if (m != null && (best == null || m.distance() < best.distance())) {
-        best = m;
+    if (!hasPdq()) {
+      return null;
+    }
+    for (Pdq.Dihedrals picture : pictures) {
+      for (Pdq.Dihedral d : Pdq.Dihedral.values()) {
+        Match m = matchPdq(picture.get(d));
+        if (m != null && (best == null || m.distance() < best.distance())) {
+          best = m;
+        }
       }
     }
     return best;
@@ -239,8 +240,8 @@ public final class KnownBadHashes implements Serializable {
   /** Collects lists, line by line; a bad line is an error naming its list and line. */
   public static final class Builder {
     private final List<String> lists = new ArrayList<>();
-    private final List<Object[]> md5 = new ArrayList<>();
-    private final List<Object[]> sha256 = new ArrayList<>();
+    private final List<DigestEntry> md5 = new ArrayList<>();
+    private final List<DigestEntry> sha256 = new ArrayList<>();
     private final List<long[]> pdqHashes = new ArrayList<>();
     private final List<Integer> pdqLimits = new ArrayList<>();
     private final List<int[]> pdqRefs = new ArrayList<>();
@@ -278,8 +279,8 @@ public final class KnownBadHashes implements Serializable {
           if (fields.length != 1) {
             throw new IllegalArgumentException(kind + " takes one hash, no distance");
           }
-          (kind.equals("md5") ? md5 : sha256).add(new Object[] {hex(fields[0], bytes, kind),
-              new int[] {list, line}});
+          (kind.equals("md5") ? md5 : sha256).add(new DigestEntry(hex(fields[0], bytes, kind),
+              list, line));
         }
         case "pdq" -> {
           if (fields.length > 2) {
@@ -325,6 +326,8 @@ public final class KnownBadHashes implements Serializable {
     }
   }
 
+  private record DigestEntry(byte[] digest, int list, int line) {}
+
   /** Digests of one width, sorted, in one array; each with its list and line. */
   private static final class Digests implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -333,17 +336,18 @@ public final class KnownBadHashes implements Serializable {
     private final int[] lists;
     private final int[] lines;
 
-    Digests(int width, List<Object[]> entries) {
+    Digests(int width, List<DigestEntry> entries) {
       this.width = width;
-      List<Object[]> order = new ArrayList<>(entries);
-      order.sort((a, b) -> Arrays.compareUnsigned((byte[]) a[0], (byte[]) b[0]));
+      List<DigestEntry> order = new ArrayList<>(entries);
+      // Stable: of equal digests, the first listed is the one a match names.
+      order.sort((a, b) -> Arrays.compareUnsigned(a.digest(), b.digest()));
       sorted = new byte[order.size() * width];
       lists = new int[order.size()];
       lines = new int[order.size()];
       for (int i = 0; i < order.size(); i++) {
-        System.arraycopy((byte[]) order.get(i)[0], 0, sorted, i * width, width);
-        lists[i] = ((int[]) order.get(i)[1])[0];
-        lines[i] = ((int[]) order.get(i)[1])[1];
+        System.arraycopy(order.get(i).digest(), 0, sorted, i * width, width);
+        lists[i] = order.get(i).list();
+        lines[i] = order.get(i).line();
       }
     }
 

@@ -58,13 +58,7 @@ public final class SsdFaceDetector implements FaceDetector {
    */
   public static SsdFaceDetector load(double minScore) {
     byte[] model = resource("model.onnx");
-    String actual;
-    try {
-      actual = java.util.HexFormat.of().formatHex(
-          java.security.MessageDigest.getInstance("SHA-256").digest(model));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    String actual = DomainRules.sha256Bytes(model);
     if (!actual.equals(MODEL_SHA256)) {
       throw new IllegalStateException("the SSD face model's sha256 is " + actual + ", expected "
           + MODEL_SHA256);

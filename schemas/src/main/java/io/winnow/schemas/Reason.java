@@ -46,7 +46,7 @@ public enum Reason {
   BAD_ASPECT_RATIO(Stage.DECODE),
   ENCODE_FAILED(Stage.DECODE),
   // filter
-  /** The image is on a known-bad hash list (named with its line in the detail: never image data). */
+  /** The image is on a known-bad hash list (the list and line in the detail; no image data). */
   KNOWN_BAD_IMAGE(Stage.FILTER),
   /** The host matched a block list rule (named in the detail) and no allow rule. */
   UNSAFE_DOMAIN(Stage.FILTER),

@@ -24,8 +24,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * Refuses images on known-bad hash lists ({@link KnownBadHashes}) right after decoding, before
  * any other stage sees them and before anything is stored: MD5 and SHA-256 of the downloaded
  * bytes, and PDQ of the decoded picture (inside the padding the border resize mode adds, and
- * also without the uniform borders it may have of its own; in all eight rotations and flips). A match is rejected {@code known-bad-image} with the list and line
- * in its detail and nothing of the image; the run's report counts them and shows no example.
+ * also without the uniform borders it may have of its own; in all eight rotations and flips).
+ * A match is rejected {@code known-bad-image} with the list and line in its detail and nothing
+ * of the image; the run's report counts them and shows no example.
  *
  * <p>PDQ is taken of the decoded picture as it will be stored: at the stored size (PDQ reduces
  * every image to 64 × 64 first, so the size barely moves it) and, under the crop resize modes,
@@ -83,12 +84,7 @@ public final class DropKnownBadImages extends PTransform<PCollection<Sample>, PC
               e));
           return;
         }
-        for (Pdq.Dihedrals picture : pictures) {
-          KnownBadHashes.Match m = lists.match(null, null, picture);
-          if (m != null && (match == null || m.distance() < match.distance())) {
-            match = m;
-          }
-        }
+        match = lists.matchPictures(pictures);
       }
       timer.since(start);
       if (match != null) {

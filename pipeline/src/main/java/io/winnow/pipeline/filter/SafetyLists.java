@@ -20,7 +20,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads the block, allow and opt-out lists of a run into one {@link DomainPolicy}, and its
- * known-bad hash lists into one {@link KnownBadHashes}, when the job is built: from files (plain or .gz) or http(s) URLs, fetched through the run's own guarded
+ * known-bad hash lists into one {@link KnownBadHashes}, when the job is built: from files
+ * (plain or .gz) or http(s) URLs, fetched through the run's own guarded
  * client. Lists are read afresh on every run, so edits take effect at the next run. A list that
  * cannot be read or has a bad rule stops the run before any URL is fetched.
  */

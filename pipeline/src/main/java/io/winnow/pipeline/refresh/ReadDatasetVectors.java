@@ -3,7 +3,6 @@ package io.winnow.pipeline.refresh;
 import io.winnow.dedup.KeyedVector;
 import io.winnow.pipeline.export.NpyFiles;
 import io.winnow.pipeline.read.ParquetUrlReader;
-import io.winnow.pipeline.read.UrlListParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -49,26 +48,23 @@ public final class ReadDatasetVectors extends PTransform<PBegin, PCollection<Key
 
   /** The keys of a shard, in row order. */
   public static List<String> keys(Path parquet) throws IOException {
-    List<String> keys = new ArrayList<>();
-    new ParquetUrlReader(new UrlListParser("key", null)).read(
-        () -> FileChannel.open(parquet, StandardOpenOption.READ), row -> keys.add(row.url()));
-    return keys;
+    return strings(parquet, "key").stream().map(row -> row[0]).toList();
   }
 
   /** Each row's key and URL, in row order. */
   public static List<String[]> keysAndUrls(Path parquet) throws IOException {
-    List<String[]> rows = new ArrayList<>();
-    new ParquetUrlReader(new UrlListParser("key", "url")).read(
-        () -> FileChannel.open(parquet, StandardOpenOption.READ),
-        row -> rows.add(new String[] {row.url(), row.caption()}));
-    return rows;
+    return strings(parquet, "key", "url");
   }
 
   /** Each row's key, URL, sha256, md5 and pdq (null where a row or the file has none). */
   public static List<String[]> keysUrlsAndHashes(Path parquet) throws IOException {
+    return strings(parquet, "key", "url", "sha256", "md5", "pdq");
+  }
+
+  private static List<String[]> strings(Path parquet, String... columns) throws IOException {
     List<String[]> rows = new ArrayList<>();
     ParquetUrlReader.readStrings(() -> FileChannel.open(parquet, StandardOpenOption.READ),
-        List.of("key", "url", "sha256", "md5", "pdq"), rows::add);
+        List.of(columns), rows::add);
     return rows;
   }
 

@@ -26,13 +26,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Removes samples from a dataset by key, URL, domain or known-bad hash: a new version in which only the shards
- * that held them are rewritten (under new names), their embeddings gone with them, every removal
- * logged in {@code takedowns.jsonl} and marked {@code taken-down} in the seen log so no refresh
- * brings it back. URL and domain rules are kept in {@code takedown-rules/} and refused by later
- * refreshes before any request; hash lists are kept there too, and later refreshes match new
- * images against them. The replaced shard files are deleted once the version is
- * committed (the point of a takedown), unless asked to keep them.
+ * Removes samples from a dataset by key, URL, domain or known-bad hash: a new version in which
+ * only the shards that held them are rewritten (under new names), their embeddings gone with
+ * them, every removal logged in {@code takedowns.jsonl} and marked {@code taken-down} in the seen
+ * log so no refresh brings it back. URL and domain rules are kept in {@code takedown-rules/} and
+ * refused by later refreshes before any request; hash lists are kept there too, and later
+ * refreshes match new images against them. The replaced shard files are deleted once the
+ * version is committed (the point of a takedown), unless asked to keep them.
  */
 public final class Takedown {
   /** How kept copies of known-bad hash lists are named in {@code takedown-rules/}. */
@@ -135,9 +135,7 @@ public final class Takedown {
       // The Parquet keys and URLs say whether the shard is affected: most are not, and are
       // neither read further nor rewritten.
       Map<String, String> matched = new HashMap<>();
-      List<String[]> rows = hashes.isEmpty()
-          ? ReadDatasetVectors.keysAndUrls(Path.of(base + ".parquet"))
-          : ReadDatasetVectors.keysUrlsAndHashes(Path.of(base + ".parquet"));
+      List<String[]> rows = ReadDatasetVectors.keysUrlsAndHashes(Path.of(base + ".parquet"));
       for (String[] row : rows) {
         String why = match(row, keys, rules, hashes);
         if (why != null) {
@@ -228,7 +226,7 @@ public final class Takedown {
   static String match(String[] row, Set<String> keys, DomainPolicy rules,
       KnownBadHashes hashes) {
     String why = match(row[0], row[1], keys, rules);
-    if (why != null || hashes.isEmpty() || row.length < 5) {
+    if (why != null || hashes.isEmpty()) {
       return why;
     }
     KnownBadHashes.Match bad = hashes.matchDigests(row[2], row[3]);
