@@ -25,6 +25,7 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -238,7 +239,10 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
             .via(s -> KV.of(s.sha256() == null ? s.key() : s.sha256(),
                 member(s, keepFingerprints))))
         .setCoder(memberCoder)
-        .apply("GroupSameBytes", GroupByKey.create())
+        // A combine, not a GroupByKey: the runner may gather a key's values into one record,
+        // and thousands of URLs can serve one placeholder image. What travels per key is one
+        // member and the other copies' keys.
+        .apply("GroupSameBytes", Combine.perKey(new KeepSmallestKey()))
         .apply("KeepOnePerBytes", ParDo.of(new KeepOneFn())
             .withOutputTags(UNIQUE, TupleTagList.of(EXACT_REMOVALS)));
     PCollection<KV<String, Member>> unique = exact.get(UNIQUE).setCoder(memberCoder);
@@ -394,25 +398,102 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     }
   }
 
-  static final class KeepOneFn extends DoFn<KV<String, Iterable<Member>>, KV<String, Member>> {
-    @ProcessElement
-    public void process(@Element KV<String, Iterable<Member>> group, MultiOutputReceiver out) {
-      // Iterated once: some runners' grouped values cannot be read twice.
-      List<Member> same = new ArrayList<>();
-      group.getValue().forEach(same::add);
-      Member keep = same.get(0);
-      for (Member m : same) {
-        if (m.key().compareTo(keep.key()) < 0) {
-          keep = m;
-        }
+  /**
+   * The copies of one file: the member with the smallest key, kept whole, and the others' keys
+   * and URLs (all a removal needs).
+   */
+  static final class SameBytes {
+    Member keep;
+    final List<KV<String, String>> others = new ArrayList<>();
+
+    void add(Member m) {
+      if (keep == null) {
+        keep = m;
+      } else if (m.key().equals(keep.key())) {
+        return; // the same sample twice is not a copy of itself
+      } else if (m.key().compareTo(keep.key()) < 0) {
+        others.add(KV.of(keep.key(), keep.url()));
+        keep = m;
+      } else {
+        others.add(KV.of(m.key(), m.url()));
       }
-      out.get(UNIQUE).output(KV.of(keep.key(), keep));
-      for (Member m : same) {
-        if (!m.key().equals(keep.key())) {
-          out.get(EXACT_REMOVALS).output(KV.of(m.key(), new Removal(keep.key(),
-              "same bytes (sha256 " + group.getKey() + ") as " + keep.key() + " (" + keep.url()
-                  + ")", true, 1f)));
+    }
+  }
+
+  static final class KeepSmallestKey extends Combine.CombineFn<Member, SameBytes, SameBytes> {
+    @Override
+    public SameBytes createAccumulator() {
+      return new SameBytes();
+    }
+
+    @Override
+    public SameBytes addInput(SameBytes acc, Member m) {
+      acc.add(m);
+      return acc;
+    }
+
+    @Override
+    public SameBytes mergeAccumulators(Iterable<SameBytes> accumulators) {
+      SameBytes merged = new SameBytes();
+      for (SameBytes acc : accumulators) {
+        if (acc.keep != null) {
+          merged.add(acc.keep);
         }
+        merged.others.addAll(acc.others);
+      }
+      return merged;
+    }
+
+    @Override
+    public SameBytes extractOutput(SameBytes acc) {
+      return acc;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<SameBytes> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Member> input) {
+      return new SameBytesCoder();
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<SameBytes> getDefaultOutputCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Member> input) {
+      return new SameBytesCoder();
+    }
+  }
+
+  static final class SameBytesCoder extends AtomicCoder<SameBytes> {
+    private static final NullableCoder<Member> KEEP = NullableCoder.of(new MemberCoder());
+    private static final org.apache.beam.sdk.coders.ListCoder<KV<String, String>> OTHERS =
+        org.apache.beam.sdk.coders.ListCoder.of(KvCoder.of(StringUtf8Coder.of(),
+            NullableCoder.of(StringUtf8Coder.of())));
+
+    @Override
+    public void encode(SameBytes value, OutputStream out) throws IOException {
+      KEEP.encode(value.keep, out);
+      OTHERS.encode(value.others, out);
+    }
+
+    @Override
+    public SameBytes decode(InputStream in) throws IOException {
+      SameBytes value = new SameBytes();
+      value.keep = KEEP.decode(in);
+      value.others.addAll(OTHERS.decode(in));
+      return value;
+    }
+  }
+
+  static final class KeepOneFn extends DoFn<KV<String, SameBytes>, KV<String, Member>> {
+    @ProcessElement
+    public void process(@Element KV<String, SameBytes> group, MultiOutputReceiver out) {
+      Member keep = group.getValue().keep;
+      out.get(UNIQUE).output(KV.of(keep.key(), keep));
+      for (KV<String, String> other : group.getValue().others) {
+        out.get(EXACT_REMOVALS).output(KV.of(other.getKey(), new Removal(keep.key(),
+            "same bytes (sha256 " + group.getKey() + ") as " + keep.key() + " (" + keep.url()
+                + ")", true, 1f)));
       }
     }
   }

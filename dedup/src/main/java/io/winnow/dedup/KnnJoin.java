@@ -5,12 +5,14 @@ import io.winnow.faiss.KMeans;
 import io.winnow.faiss.Metric;
 import io.winnow.faiss.Neighbors;
 import io.winnow.faiss.VectorIndex;
+import io.winnow.schemas.GroupThroughFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -21,14 +23,14 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Queries × database → the top-k database vectors of each query by cosine similarity (inner
@@ -58,8 +60,6 @@ import org.apache.beam.sdk.values.TupleTag;
 public final class KnnJoin
     extends PTransform<PCollection<KeyedVector>, PCollection<KV<String, List<Neighbor>>>> {
   private static final int SEED = 20260126;
-  private static final TupleTag<KeyedVector> DATABASE = new TupleTag<>() {};
-  private static final TupleTag<KeyedVector> QUERIES = new TupleTag<>() {};
 
   private final PCollection<KeyedVector> database;
   private final int dimension;
@@ -153,8 +153,17 @@ public final class KnnJoin
         .apply("AssignQueries", ParDo.of(new AssignFn(centroids, dimension,
             partitions == 1 ? 1 : nprobe)).withSideInputs(centroids))
         .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()));
-    return KeyedPCollectionTuple.of(DATABASE, baseParts).and(QUERIES, queryParts)
-        .apply("JoinPartitions", CoGroupByKey.create())
+    // A partition's vectors go through files, not as one record (see GroupThroughFiles).
+    KvCoder<Integer, KV<Boolean, KeyedVector>> tagged = KvCoder.of(VarIntCoder.of(),
+        KvCoder.of(BooleanCoder.of(), new KeyedVector.Coder()));
+    PCollection<KV<Integer, KV<Boolean, KeyedVector>>> baseTagged = baseParts
+        .apply("TagDatabase", MapElements.via(new Tag(false))).setCoder(tagged);
+    PCollection<KV<Integer, KV<Boolean, KeyedVector>>> queryTagged = queryParts
+        .apply("TagQueries", MapElements.via(new Tag(true))).setCoder(tagged);
+    return PCollectionList.of(baseTagged).and(queryTagged)
+        .apply("BothSides", Flatten.pCollections())
+        .apply("JoinPartitions", GroupThroughFiles.<Integer, KV<Boolean, KeyedVector>>in(
+            GroupThroughFiles.tempDirOf(queries.getPipeline().getOptions())))
         .apply("SearchPartitions", ParDo.of(new SearchFn(dimension, k, self, minSimilarity, stage)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(new Neighbor.Coder())))
         .apply("GatherPerQuery", GroupByKey.create())
@@ -197,7 +206,9 @@ public final class KnnJoin
     return vectors
         .apply("SampleForTraining", ParDo.of(new SampleFn(count, sample)).withSideInputs(count))
         .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
-        .apply("GatherSample", GroupByKey.create())
+        // Up to `sample` vectors under one key: through files, not as one record.
+        .apply("GatherSample", GroupThroughFiles.<Integer, KeyedVector>in(
+            GroupThroughFiles.tempDirOf(vectors.getPipeline().getOptions())))
         .apply("TrainCentroids", ParDo.of(new TrainFn(dimension, trainer, count))
             .withSideInputs(count))
         .setCoder(new KeyedVector.FloatArrayCoder());
@@ -383,7 +394,23 @@ public final class KnnJoin
   }
 
   /** One partition: a flat index of its database vectors (key order), searched by its queries. */
-  static final class SearchFn extends DoFn<KV<Integer, CoGbkResult>, KV<String, List<Neighbor>>> {
+  /** Marks a partition's vector as a database vector or a query. */
+  static final class Tag extends SimpleFunction<KV<Integer, KeyedVector>,
+      KV<Integer, KV<Boolean, KeyedVector>>> {
+    private final boolean query;
+
+    Tag(boolean query) {
+      this.query = query;
+    }
+
+    @Override
+    public KV<Integer, KV<Boolean, KeyedVector>> apply(KV<Integer, KeyedVector> v) {
+      return KV.of(v.getKey(), KV.of(query, v.getValue()));
+    }
+  }
+
+  static final class SearchFn extends DoFn<KV<Integer, Iterable<KV<Boolean, KeyedVector>>>,
+      KV<String, List<Neighbor>>> {
     private static final int BLOCK = 1_024;
     private final int dimension;
     private final int k;
@@ -405,10 +432,16 @@ public final class KnnJoin
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, CoGbkResult> partition,
+    public void process(@Element KV<Integer, Iterable<KV<Boolean, KeyedVector>>> partition,
         OutputReceiver<KV<String, List<Neighbor>>> out) {
+      // Two passes over the partition (read again from its files): the database vectors are
+      // held for the index, the queries stream through it.
       List<KeyedVector> base = new ArrayList<>();
-      partition.getValue().getAll(DATABASE).forEach(base::add);
+      for (KV<Boolean, KeyedVector> v : partition.getValue()) {
+        if (!v.getKey()) {
+          base.add(v.getValue());
+        }
+      }
       if (base.isEmpty()) {
         return;
       }
@@ -424,8 +457,11 @@ public final class KnnJoin
         index.add(data);
         timer.record(System.nanoTime() - start, 0);
         List<KeyedVector> block = new ArrayList<>(BLOCK);
-        for (KeyedVector q : partition.getValue().getAll(QUERIES)) {
-          block.add(q);
+        for (KV<Boolean, KeyedVector> v : partition.getValue()) {
+          if (!v.getKey()) {
+            continue;
+          }
+          block.add(v.getValue());
           if (block.size() == BLOCK) {
             search(index, block, base, wanted, out);
             block.clear();

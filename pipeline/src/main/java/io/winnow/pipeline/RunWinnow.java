@@ -63,6 +63,8 @@ public final class RunWinnow {
     // DataSet translation materializes every tagged output separately.
     flink.setUseDataStreamForBatch(true);
     flink.setFasterCopy(true);
+    // Every stage with the job's parallelism, not sized by the bytes it reads (see the class).
+    flink.setFlinkConfDir(FlinkJobConfiguration.write().toString());
     if (runner.equals("flink") || runner.equals("[local]")) {
       flink.setFlinkMaster("[local]");
       flink.setParallelism(parallelism > 0 ? parallelism
@@ -75,14 +77,42 @@ public final class RunWinnow {
       }
     } else if (runner.matches("[^:/\\s]+:\\d+")) {
       flink.setFlinkMaster(runner);
-      if (parallelism > 0) {
-        flink.setParallelism(parallelism);
-      }
+      // Without --parallelism, a job gets every slot the cluster has now, not the cluster's
+      // parallelism.default (1 unless its operator changed it).
+      flink.setParallelism(parallelism > 0 ? parallelism : clusterSlots(runner));
     } else {
       throw new IllegalArgumentException("--runner takes flink, direct, auto or HOST:PORT, not '"
           + runner + "'");
     }
     return flink;
+  }
+
+  /**
+   * The slots of the Flink cluster whose JobManager answers at {@code master} (its REST API), or
+   * -1 (the cluster's default parallelism) when it cannot be asked.
+   */
+  static int clusterSlots(String master) {
+    try {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(10)).build();
+      java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest
+          .newBuilder(java.net.URI.create("http://" + master + "/overview"))
+          .timeout(Duration.ofSeconds(10)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      int slots = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())
+          .path("slots-total").asInt(0);
+      if (response.statusCode() == 200 && slots > 0) {
+        return slots;
+      }
+      System.err.println("winnow: the cluster at " + master + " reports no slots; the job gets"
+          + " its default parallelism (set --parallelism)");
+    } catch (IOException | RuntimeException e) {
+      System.err.println("winnow: could not ask the cluster at " + master + " for its slots ("
+          + e.getMessage() + "); the job gets its default parallelism (set --parallelism)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return -1;
   }
 
   /** Per-stage work time from the runner's metrics; a runner without them leaves none. */
@@ -107,6 +137,26 @@ public final class RunWinnow {
       WriteThumbnails.clear(output.resolve(RunReport.DIR).resolve(folder));
     }
     Instant started = Instant.now();
+    // Large groups (partitions of vectors, shards) go through files in the output folder, which
+    // every worker sees; they are deleted when the run ends, however it ends.
+    String givenTemp = options.getTempLocation();
+    Path shuffle = output.resolve(".inprogress-shuffle-" + java.util.UUID.randomUUID());
+    if (givenTemp == null) {
+      options.setTempLocation(shuffle.toString());
+    }
+    try {
+      return runPipeline(config, options, progress, interactive, output, started);
+    } finally {
+      if (givenTemp == null) {
+        options.setTempLocation(null);
+        io.winnow.pipeline.refresh.DatasetDir.deleteTree(shuffle);
+      }
+    }
+  }
+
+  private static RunSummary runPipeline(WinnowConfig config, PipelineOptions options,
+      PrintStream progress, boolean interactive, Path output, Instant started)
+      throws IOException {
     Pipeline pipeline = Pipeline.create(options);
     WinnowPipeline.Outputs built = WinnowPipeline.build(pipeline, config);
     io.winnow.pipeline.report.RunConfiguration.write(output, config, built.resolved());

@@ -1,27 +1,21 @@
 package io.winnow.pipeline.export;
 
 import io.winnow.pipeline.report.Progress;
+import io.winnow.schemas.GroupThroughFiles;
 import io.winnow.schemas.Sample;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import java.util.UUID;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
@@ -39,10 +33,18 @@ import org.apache.beam.sdk.values.PCollectionView;
  * {@code ceil(samples / samplesPerShard)}; shards hold about {@code samplesPerShard} samples each
  * (hash-balanced, not exact). Within a shard, samples are in key order, so the same samples always
  * give byte-identical tars. Every file appears under its final name only when complete (written
- * under a hidden name, then renamed atomically). A shard is assembled through a spool file on the
- * worker's local disk, so a worker holds one shard's keys in memory, not its images.
+ * under a hidden name, then renamed atomically).
+ *
+ * <p>No shard travels as one record: each bundle's samples go to a fragment file in a hidden
+ * folder of the output ({@link GroupThroughFiles}), only small segment descriptions are grouped by
+ * shard, and a shard's writer reads its samples from the fragments, holding its keys in memory,
+ * not its images. The folder is deleted once every shard is written. The output folder must
+ * therefore be one that every worker sees (a shared file system on a cluster).
  */
 public final class WriteWebDataset extends PTransform<PCollection<Sample>, PCollection<ShardStats>> {
+  /** The hidden folder of a run's fragments, inside the output folder. */
+  static final String FRAGMENTS = ".inprogress-fragments-";
+
   private final String outputDir;
   private final String prefix;
   private final int samplesPerShard;
@@ -73,15 +75,23 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
     if (prefix.isEmpty() || prefix.contains("/")) {
       throw new IllegalArgumentException("shard prefix must be a plain file name: '" + prefix + "'");
     }
+    // One folder per built pipeline: a restarted job reuses it, and its leftovers go with it.
+    String fragments = Path.of(outputDir).resolve(FRAGMENTS + prefix + "-" + UUID.randomUUID())
+        .toString();
     PCollectionView<Long> total = samples
         .apply("CountSamples", Count.globally())
         .apply("AsSingleton", View.asSingleton());
-    return samples
+    PCollection<ShardStats> written = samples
         .apply("AssignShards", ParDo.of(new AssignShardFn(total, samplesPerShard))
             .withSideInputs(total))
-        .setCoder(KvCoder.of(VarIntCoder.of(), samples.getCoder()))
-        .apply("GroupByShard", GroupByKey.create())
+        .setCoder(KvCoder.of(VarIntCoder.of(), ShardFragments.VALUE_CODER))
+        .apply("GroupByShard", GroupThroughFiles.<Integer, KV<String, Sample>>in(fragments)
+            .segments())
         .apply("WriteShards", ParDo.of(new WriteShardFn(outputDir, prefix)));
+    written
+        .apply("CountShards", Count.globally())
+        .apply("RemoveFragments", ParDo.of(new RemoveFragmentsFn(fragments)));
+    return written;
   }
 
   static int shardOf(String key, int shards) {
@@ -94,7 +104,7 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
     return (int) Math.floorMod(hash, (long) shards);
   }
 
-  static final class AssignShardFn extends DoFn<Sample, KV<Integer, Sample>> {
+  static final class AssignShardFn extends DoFn<Sample, KV<Integer, KV<String, Sample>>> {
     private final PCollectionView<Long> total;
     private final int samplesPerShard;
 
@@ -104,15 +114,16 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
     }
 
     @ProcessElement
-    public void process(@Element Sample sample, OutputReceiver<KV<Integer, Sample>> out,
-        ProcessContext context) {
+    public void process(@Element Sample sample,
+        OutputReceiver<KV<Integer, KV<String, Sample>>> out, ProcessContext context) {
       long count = context.sideInput(total);
       int shards = (int) Math.max(1, (count + samplesPerShard - 1) / samplesPerShard);
-      out.output(KV.of(shardOf(sample.key(), shards), sample));
+      out.output(KV.of(shardOf(sample.key(), shards), KV.of(sample.key(), sample)));
     }
   }
 
-  static final class WriteShardFn extends DoFn<KV<Integer, Iterable<Sample>>, ShardStats> {
+  static final class WriteShardFn
+      extends DoFn<KV<Integer, Iterable<GroupThroughFiles.Segment>>, ShardStats> {
     private final String outputDir;
     private final String prefix;
     private final Counter written = Metrics.counter("export", "samples");
@@ -125,26 +136,24 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<Sample>> shard,
+    public void process(@Element KV<Integer, Iterable<GroupThroughFiles.Segment>> shard,
         OutputReceiver<ShardStats> out) throws IOException {
       Instant start = Instant.now();
       Path dir = Path.of(outputDir);
       Files.createDirectories(dir);
       String name = ShardFiles.name(prefix, shard.getKey());
       removeLeftovers(dir, name);
-      Path spool = Files.createTempFile("winnow-" + name, ".spool");
-      try {
-        List<Spooled> index = spool(shard.getValue(), spool);
-        index.sort(Comparator.comparing(Spooled::key));
-        ShardStats stats = writeShard(dir, name, spool, index);
-        timer.record(Duration.between(start, Instant.now()).toNanos(), stats.count());
-        written.inc(stats.count());
-        shards.inc();
-        Progress.global().written(stats.count());
-        out.output(stats);
-      } finally {
-        Files.deleteIfExists(spool);
+      ShardStats stats;
+      try (ShardWriter writer = new ShardWriter(dir, name,
+          ShardFragments.count(shard.getValue()))) {
+        ShardFragments.readShard(shard.getValue(), writer::write);
+        stats = writer.finish();
       }
+      timer.record(Duration.between(start, Instant.now()).toNanos(), stats.count());
+      written.inc(stats.count());
+      shards.inc();
+      Progress.global().written(stats.count());
+      out.output(stats);
     }
 
     /**
@@ -158,38 +167,29 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
         }
       }
     }
+  }
 
-    private record Spooled(String key, long offset, int length) {}
+  /** Deletes the run's fragments once every shard is written (it runs after all of them). */
+  static final class RemoveFragmentsFn extends DoFn<Long, Void> {
+    private final String fragments;
 
-    private static List<Spooled> spool(Iterable<Sample> samples, Path spool) throws IOException {
-      Sample.Coder coder = new Sample.Coder();
-      List<Spooled> index = new ArrayList<>();
-      long offset = 0;
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 1 << 20)) {
-        ByteArrayOutputStream encoded = new ByteArrayOutputStream();
-        for (Sample sample : samples) {
-          encoded.reset();
-          coder.encode(sample, encoded);
-          encoded.writeTo(out);
-          index.add(new Spooled(sample.key(), offset, encoded.size()));
-          offset += encoded.size();
-        }
-      }
-      return index;
+    RemoveFragmentsFn(String fragments) {
+      this.fragments = fragments;
     }
 
-    private ShardStats writeShard(Path dir, String name, Path spool, List<Spooled> index)
-        throws IOException {
-      Sample.Coder coder = new Sample.Coder();
-      try (RandomAccessFile in = new RandomAccessFile(spool.toFile(), "r");
-          ShardWriter writer = new ShardWriter(dir, name, index.size())) {
-        for (Spooled entry : index) {
-          byte[] bytes = new byte[entry.length()];
-          in.seek(entry.offset());
-          in.readFully(bytes);
-          writer.write(coder.decode(new ByteArrayInputStream(bytes)));
+    @ProcessElement
+    public void process() {
+      Path dir = Path.of(fragments);
+      if (!Files.isDirectory(dir)) {
+        return;
+      }
+      try (var files = Files.walk(dir)) {
+        for (Path file : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())
+            ::iterator) {
+          Files.deleteIfExists(file);
         }
-        return writer.finish();
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not remove the export's fragments in " + dir, e);
       }
     }
   }

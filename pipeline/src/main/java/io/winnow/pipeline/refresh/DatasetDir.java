@@ -217,7 +217,7 @@ public final class DatasetDir implements AutoCloseable {
   }
 
   /** Deletes a folder and all below it; nothing when it does not exist. */
-  static void deleteTree(Path dir) throws IOException {
+  public static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -1,5 +1,6 @@
 package io.winnow.pipeline.refresh;
 
+import io.winnow.schemas.GroupThroughFiles;
 import io.winnow.dedup.KeyedVector;
 import io.winnow.dedup.KnnJoin;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
@@ -40,6 +40,7 @@ public final class IndexShards {
       return;
     }
     Pipeline pipeline = Pipeline.create(options);
+    Path shuffle = target.resolve(".inprogress-shuffle-" + java.util.UUID.randomUUID());
     PCollection<KeyedVector> vectors = pipeline.apply("ReadShardVectors",
         ReadDatasetVectors.of(shards));
     PCollectionView<float[]> view;
@@ -62,10 +63,16 @@ public final class IndexShards {
         .apply("AssignToCentroid", ParDo.of(KnnJoin.assignToCentroids(view, dimension, 1))
             .withSideInputs(view))
         .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
-        .apply("ByPartition", GroupByKey.create())
+        // A partition's vectors through files, not as one record (see GroupThroughFiles).
+        .apply("ByPartition", GroupThroughFiles.<Integer, KeyedVector>in(shuffle.toString()))
         .apply("WriteLists", ParDo.of(new WriteListFn(
             DatasetIndex.lists(target).toString(), name, dimension)));
-    PipelineResult.State state = pipeline.run().waitUntilFinish();
+    PipelineResult.State state;
+    try {
+      state = pipeline.run().waitUntilFinish();
+    } finally {
+      DatasetDir.deleteTree(shuffle);
+    }
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("indexing ended as " + state);
     }

@@ -1,5 +1,6 @@
 package io.winnow.pipeline.refresh;
 
+import io.winnow.schemas.GroupThroughFiles;
 import io.winnow.dedup.Decontaminate;
 import io.winnow.dedup.KeyedVector;
 import io.winnow.dedup.KnnJoin;
@@ -61,7 +62,9 @@ public final class SearchDatasetIndex
         .apply("AssignQueries", ParDo.of(KnnJoin.assignToCentroids(view, dimension, PROBES))
             .withSideInputs(view))
         .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
-        .apply("QueriesByPartition", GroupByKey.create())
+        // A partition's vectors through files, not as one record (see GroupThroughFiles).
+        .apply("QueriesByPartition", GroupThroughFiles.<Integer, KeyedVector>in(
+            GroupThroughFiles.tempDirOf(queries.getPipeline().getOptions())))
         .apply("SearchPartitionLists", ParDo.of(new SearchListsFn(roots, dimension)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), neighbors))
         .apply("GatherPerQuery", GroupByKey.create())

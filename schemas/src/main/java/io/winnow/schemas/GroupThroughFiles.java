@@ -1,0 +1,363 @@
+package io.winnow.schemas;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.IterableCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * A GroupByKey for large groups of large values (vectors, samples): the values go through files,
+ * only small descriptions of where they lie go through the shuffle.
+ *
+ * <p>Why: Beam's Flink runner pre-combines a GroupByKey's values per key and bundle before the
+ * shuffle, so every value of a key that a worker sees in a bundle (up to 10 s or a million
+ * elements) travels as one record, and a record larger than Flink's sort buffer (about 18 MB on a
+ * TaskManager of 1.6 GB) fails the job. Here each bundle's values are spooled to a local file as
+ * they come; when the bundle ends they are copied, grouped by key, into one fragment file in
+ * {@code tempDir} (which every worker must see: a shared file system on a cluster), and one
+ * {@link Segment} per key is emitted. After the GroupByKey of segments, each key's values are read
+ * lazily from its segments, one at a time; iterating again reads them again.
+ *
+ * <p>The fragments stay until the caller deletes {@code tempDir} after the job (RunWinnow does).
+ * Keys are compared by their encoding, as a GroupByKey does, so the key coder must be
+ * deterministic.
+ */
+public final class GroupThroughFiles<K, V>
+    extends PTransform<PCollection<KV<K, V>>, PCollection<KV<K, Iterable<V>>>> {
+  private final String tempDir;
+
+  private GroupThroughFiles(String tempDir) {
+    this.tempDir = tempDir;
+  }
+
+  /** Fragments go to a new folder inside {@code tempDir}. */
+  public static <K, V> GroupThroughFiles<K, V> in(String tempDir) {
+    if (tempDir == null || tempDir.isBlank()) {
+      throw new IllegalArgumentException("GroupThroughFiles needs a folder for its fragments");
+    }
+    return new GroupThroughFiles<>(tempDir);
+  }
+
+  /**
+   * The pipeline's {@code --tempLocation} (a local or shared folder), or this machine's temporary
+   * folder when none is set (one-machine runs and tests).
+   */
+  public static String tempDirOf(org.apache.beam.sdk.options.PipelineOptions options) {
+    String location = options.getTempLocation();
+    return location == null || location.isBlank() ? System.getProperty("java.io.tmpdir")
+        : location;
+  }
+
+  @Override
+  public PCollection<KV<K, Iterable<V>>> expand(PCollection<KV<K, V>> input) {
+    KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder();
+    try {
+      coder.getKeyCoder().verifyDeterministic();
+    } catch (Coder.NonDeterministicException e) {
+      throw new IllegalArgumentException("GroupThroughFiles needs a deterministic key coder", e);
+    }
+    return input
+        .apply("GroupToSegments", segments())
+        .apply("ReadGroups", ParDo.of(new ReadFn<>(coder.getValueCoder())))
+        .setCoder(KvCoder.of(coder.getKeyCoder(), IterableCoder.of(coder.getValueCoder())));
+  }
+
+  /**
+   * The grouping without reading the values back: each key's segments, for callers that read
+   * frames themselves ({@link #frames}), such as a shard writer that sorts by a key in the value.
+   */
+  public PTransform<PCollection<KV<K, V>>, PCollection<KV<K, Iterable<Segment>>>> segments() {
+    return new PTransform<>() {
+      @Override
+      public PCollection<KV<K, Iterable<Segment>>> expand(PCollection<KV<K, V>> input) {
+        KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder();
+        try {
+          coder.getKeyCoder().verifyDeterministic();
+        } catch (Coder.NonDeterministicException e) {
+          throw new IllegalArgumentException("GroupThroughFiles needs a deterministic key coder",
+              e);
+        }
+        // One folder per use in a built pipeline: a restarted job writes beside its leftovers.
+        String folder = Path.of(tempDir).resolve("group-" + UUID.randomUUID()).toString();
+        return input
+            .apply("SpoolBundles", ParDo.of(new SpoolFn<>(coder, folder)))
+            .setCoder(KvCoder.of(coder.getKeyCoder(), new SegmentCoder()))
+            .apply("GroupSegments", GroupByKey.create());
+      }
+    };
+  }
+
+  /** Where one value lies in a fragment file. */
+  public record Frame(String file, long offset, int length) {}
+
+  /** Sees each frame of a segment: its place, and a stream positioned at its first byte. */
+  public interface FrameVisitor {
+    void visit(Frame frame, DataInputStream value) throws IOException;
+  }
+
+  /**
+   * Walks a segment's frames. The visitor may read a prefix of each value (a key, say); the
+   * rest is skipped without being read into memory.
+   */
+  public static void frames(Segment segment, FrameVisitor visitor) throws IOException {
+    try (FileChannel channel = FileChannel.open(Path.of(segment.file()),
+        StandardOpenOption.READ)) {
+      long position = segment.offset();
+      for (int i = 0; i < segment.count(); i++) {
+        channel.position(position);
+        DataInputStream in = new DataInputStream(new BufferedInputStream(
+            Channels.newInputStream(channel), 512));
+        int length = in.readInt();
+        visitor.visit(new Frame(segment.file(), position + 4, length), in);
+        position += 4L + length;
+      }
+      if (position != segment.offset() + segment.length()) {
+        throw new IOException("fragment " + segment.file() + " does not hold the "
+            + segment.count() + " values its segment at " + segment.offset() + " announces");
+      }
+    }
+  }
+
+  /** One key's values in one fragment file: {@code count} frames from {@code offset}. */
+  public record Segment(String file, long offset, long length, int count) {}
+
+  static final class SegmentCoder extends org.apache.beam.sdk.coders.AtomicCoder<Segment> {
+    @Override
+    public void encode(Segment s, OutputStream out) throws IOException {
+      StringUtf8Coder.of().encode(s.file(), out);
+      VarLongCoder.of().encode(s.offset(), out);
+      VarLongCoder.of().encode(s.length(), out);
+      VarIntCoder.of().encode(s.count(), out);
+    }
+
+    @Override
+    public Segment decode(InputStream in) throws IOException {
+      return new Segment(StringUtf8Coder.of().decode(in), VarLongCoder.of().decode(in),
+          VarLongCoder.of().decode(in), VarIntCoder.of().decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+
+  /**
+   * A bundle's values on local disk, by key; {@link #writeFragment} copies them, grouped by key,
+   * into a fragment of frames {@code [length: int][value bytes]}.
+   */
+  public static final class Spool<K> implements AutoCloseable {
+    private record Entry(long offset, int length) {}
+
+    private final Path file;
+    private final OutputStream out;
+    private final Map<String, K> keys = new LinkedHashMap<>();
+    private final Map<String, List<Entry>> entries = new LinkedHashMap<>();
+    private long offset;
+
+    public Spool() throws IOException {
+      file = Files.createTempFile("winnow-bundle", ".spool");
+      out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20);
+    }
+
+    /** {@code keyId}: the key's identity (its encoding, or any string equal for equal keys). */
+    public void add(String keyId, K key, byte[] value) throws IOException {
+      out.write(value);
+      keys.putIfAbsent(keyId, key);
+      entries.computeIfAbsent(keyId, k -> new ArrayList<>()).add(new Entry(offset, value.length));
+      offset += value.length;
+    }
+
+    public boolean isEmpty() {
+      return entries.isEmpty();
+    }
+
+    /** Writes the fragment into {@code dir}; returns each key's segment, in first-seen order. */
+    public List<KV<K, Segment>> writeFragment(Path dir) throws IOException {
+      out.close();
+      Files.createDirectories(dir);
+      Path fragment = dir.resolve(UUID.randomUUID() + ".fragment");
+      List<KV<K, Segment>> segments = new ArrayList<>();
+      try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r");
+          FileChannel channel = FileChannel.open(fragment, StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE);
+          DataOutputStream frames = new DataOutputStream(
+              new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20))) {
+        byte[] buffer = new byte[0];
+        long position = 0;
+        for (Map.Entry<String, List<Entry>> key : entries.entrySet()) {
+          long start = position;
+          for (Entry entry : key.getValue()) {
+            if (buffer.length < entry.length()) {
+              buffer = new byte[Math.max(entry.length(), buffer.length * 2)];
+            }
+            in.seek(entry.offset());
+            in.readFully(buffer, 0, entry.length());
+            frames.writeInt(entry.length());
+            frames.write(buffer, 0, entry.length());
+            position += 4L + entry.length();
+          }
+          segments.add(KV.of(keys.get(key.getKey()), new Segment(fragment.toString(), start,
+              position - start, key.getValue().size())));
+        }
+      }
+      return segments;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        out.close();
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  /** The values of some segments, read lazily in segment order; re-iterable. */
+  public static <V> Iterable<V> values(Iterable<Segment> segments, Coder<V> coder) {
+    return () -> new Iterator<V>() {
+      private final Iterator<Segment> remaining = segments.iterator();
+      private DataInputStream in;
+      private int left;
+
+      @Override
+      public boolean hasNext() {
+        try {
+          while (left == 0) {
+            if (in != null) {
+              in.close();
+              in = null;
+            }
+            if (!remaining.hasNext()) {
+              return false;
+            }
+            Segment segment = remaining.next();
+            FileChannel channel = FileChannel.open(Path.of(segment.file()),
+                StandardOpenOption.READ);
+            channel.position(segment.offset());
+            in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel),
+                1 << 16));
+            left = segment.count();
+          }
+          return true;
+        } catch (IOException e) {
+          throw new UncheckedIOException("could not read a grouped fragment", e);
+        }
+      }
+
+      @Override
+      public V next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        try {
+          byte[] bytes = new byte[in.readInt()];
+          in.readFully(bytes);
+          left--;
+          if (left == 0) {
+            in.close();
+            in = null;
+          }
+          return coder.decode(new java.io.ByteArrayInputStream(bytes), Coder.Context.OUTER);
+        } catch (IOException e) {
+          throw new UncheckedIOException("could not read a grouped fragment", e);
+        }
+      }
+    };
+  }
+
+  static final class SpoolFn<K, V> extends DoFn<KV<K, V>, KV<K, Segment>> {
+    private final KvCoder<K, V> coder;
+    private final String folder;
+    private transient Spool<K> spool;
+    private transient ByteArrayOutputStream encoded;
+
+    SpoolFn(KvCoder<K, V> coder, String folder) {
+      this.coder = coder;
+      this.folder = folder;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<K, V> element) throws IOException {
+      if (spool == null) {
+        spool = new Spool<>();
+        encoded = new ByteArrayOutputStream();
+      }
+      encoded.reset();
+      coder.getKeyCoder().encode(element.getKey(), encoded, Coder.Context.OUTER);
+      String keyId = java.util.Base64.getEncoder().encodeToString(encoded.toByteArray());
+      encoded.reset();
+      coder.getValueCoder().encode(element.getValue(), encoded, Coder.Context.OUTER);
+      spool.add(keyId, element.getKey(), encoded.toByteArray());
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) throws IOException {
+      if (spool == null) {
+        return;
+      }
+      try {
+        for (KV<K, Segment> segment : spool.writeFragment(Path.of(folder))) {
+          context.output(segment, BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
+        }
+      } finally {
+        spool.close();
+        spool = null;
+      }
+    }
+
+    @Teardown
+    public void teardown() throws IOException {
+      if (spool != null) {
+        spool.close();
+      }
+    }
+  }
+
+  static final class ReadFn<K, V> extends DoFn<KV<K, Iterable<Segment>>, KV<K, Iterable<V>>> {
+    private final Coder<V> valueCoder;
+
+    ReadFn(Coder<V> valueCoder) {
+      this.valueCoder = valueCoder;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<K, Iterable<Segment>> group,
+        OutputReceiver<KV<K, Iterable<V>>> out) {
+      List<Segment> segments = new ArrayList<>();
+      group.getValue().forEach(segments::add);
+      out.output(KV.of(group.getKey(), values(segments, valueCoder)));
+    }
+  }
+}
