@@ -198,59 +198,11 @@ public final class CrawlBench {
     System.out.printf(Locale.ROOT, "%-44s %10.1f %14.1f%n", name, rate, rate / cores);
   }
 
-  /**
-   * Distinct pictures, each from its own seed: a two-colour gradient, a dozen filled and outlined
-   * shapes, a line of text and pixel noise (so JPEG sizes are photo-like). No two are copies of
-   * each other, so dedup verifies candidates and keeps them, as on a real crawl.
-   */
+  /** Distinct pictures ({@link io.winnow.pipeline.demo.SceneServer#scene}), made up front. */
   static List<byte[]> sceneImages(int n, int width, int height) {
     List<byte[]> out = new ArrayList<>(n);
-    byte[] pixels = new byte[width * height * 3];
     for (int i = 0; i < n; i++) {
-      java.util.Random random = new java.util.Random(1_000_003L * i + 17);
-      int[] from = {random.nextInt(256), random.nextInt(256), random.nextInt(256)};
-      int[] to = {random.nextInt(256), random.nextInt(256), random.nextInt(256)};
-      double angle = random.nextDouble() * Math.PI;
-      double cx = Math.cos(angle);
-      double cy = Math.sin(angle);
-      double span = Math.abs(cx) * width + Math.abs(cy) * height;
-      for (int y = 0; y < height; y++) {
-        for (int x = 0; x < width; x++) {
-          double t = ((cx >= 0 ? x : x - width) * cx + (cy >= 0 ? y : y - height) * cy) / span;
-          int p = (y * width + x) * 3;
-          for (int c = 0; c < 3; c++) {
-            int v = (int) (from[c] + t * (to[c] - from[c])) + random.nextInt(17) - 8;
-            pixels[p + c] = (byte) Math.max(0, Math.min(255, v));
-          }
-        }
-      }
-      try (PointerScope scope = new PointerScope()) {
-        Mat mat = new Mat(height, width, CV_8UC3);
-        mat.data().put(pixels);
-        int shapes = 8 + random.nextInt(8);
-        for (int k = 0; k < shapes; k++) {
-          Scalar colour = new Scalar(random.nextInt(256), random.nextInt(256),
-              random.nextInt(256), 0);
-          int thickness = random.nextBoolean() ? -1 : 1 + random.nextInt(6);
-          Point a = new Point(random.nextInt(width), random.nextInt(height));
-          switch (random.nextInt(4)) {
-            case 0 -> circle(mat, a, 5 + random.nextInt(height / 4), colour, thickness, LINE_AA,
-                0);
-            case 1 -> rectangle(mat, a, new Point(random.nextInt(width), random.nextInt(height)),
-                colour, thickness, LINE_8, 0);
-            case 2 -> ellipse(mat, a, new Size(10 + random.nextInt(width / 4),
-                    10 + random.nextInt(height / 4)), random.nextInt(180), 0, 360, colour,
-                thickness, LINE_AA, 0);
-            default -> line(mat, a, new Point(random.nextInt(width), random.nextInt(height)),
-                colour, 1 + random.nextInt(8), LINE_AA, 0);
-          }
-        }
-        putText(mat, "scene " + i + " " + Long.toHexString(random.nextLong()),
-            new Point(10 + random.nextInt(width / 3), 30 + random.nextInt(height - 40)),
-            FONT_HERSHEY_SIMPLEX, 0.6 + random.nextDouble(), new Scalar(random.nextInt(256),
-                random.nextInt(256), random.nextInt(256), 0), 2, LINE_AA, false);
-        out.add(jpeg(mat));
-      }
+      out.add(io.winnow.pipeline.demo.SceneServer.scene(i, width, height));
     }
     return out;
   }

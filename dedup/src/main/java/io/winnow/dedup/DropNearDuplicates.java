@@ -29,7 +29,6 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -107,10 +106,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
   private static final TupleTag<KV<String, Removal>> EXACT_REMOVALS = new TupleTag<>() {};
   private static final TupleTag<Member> MEMBER = new TupleTag<>() {};
   private static final TupleTag<String> PARTNER = new TupleTag<>() {};
-  private static final TupleTag<Member> HALF = new TupleTag<>() {};
   private static final TupleTag<KV<String, Integer>> COMPONENT = new TupleTag<>() {};
   private static final TupleTag<StarGrouping.Edge> EDGE = new TupleTag<>() {};
-  private static final TupleTag<Member> NODE = new TupleTag<>() {};
   private static final TupleTag<String> EXAMPLE_ROLE = new TupleTag<>() {};
 
   private final int dimension;
@@ -277,10 +274,17 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
         .apply("JoinFirstMember", CoGroupByKey.create())
         .apply("ToSecondMember", ParDo.of(new FirstHalfFn()))
         .setCoder(memberCoder);
-    PCollection<StarGrouping.Edge> edges = KeyedPCollectionTuple
-        .of(MEMBER, unique)
-        .and(HALF, firstHalves)
-        .apply("JoinSecondMember", CoGroupByKey.create())
+    // A member can be the second of many pairs (a hub: a common picture, a PDQ bucket of plain
+    // images), each bringing a first member with its fingerprint: through files, not one record.
+    KvCoder<String, KV<Boolean, Member>> sided = KvCoder.of(StringUtf8Coder.of(),
+        KvCoder.of(BooleanCoder.of(), new MemberCoder()));
+    PCollection<StarGrouping.Edge> edges = PCollectionList
+        .of(unique.apply("SecondMembers", MapElements.via(new Side(false))).setCoder(sided))
+        .and(firstHalves.apply("FirstHalves", MapElements.via(new Side(true))).setCoder(sided))
+        .apply("BothMembers", Flatten.pCollections())
+        .apply("JoinSecondMember", io.winnow.schemas.GroupThroughFiles
+            .<String, KV<Boolean, Member>>in(io.winnow.schemas.GroupThroughFiles.tempDirOf(
+                samples.getPipeline().getOptions())))
         .apply("VerifyCandidates", ParDo.of(new VerifyFn(CopyVerifier.with(verification), verify)))
         .setCoder(new EdgeCoder());
 
@@ -291,7 +295,11 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
                 TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings())))
             .via((StarGrouping.Edge e) -> KV.of(0, KV.of(e.a(), e.b()))))
         .setCoder(KvCoder.of(VarIntCoder.of(), pairCoder))
-        .apply("GatherEdges", GroupByKey.create())
+        // All verified edges under one key (components are found on one worker, as yet):
+        // through files, so their number is bounded by that worker's memory, not a record's.
+        .apply("GatherEdges", io.winnow.schemas.GroupThroughFiles
+            .<Integer, KV<String, String>>in(io.winnow.schemas.GroupThroughFiles.tempDirOf(
+                samples.getPipeline().getOptions())))
         .apply("ConnectedComponents", ParDo.of(new ComponentsFn(maxEdges)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(),
             KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of())));
@@ -359,8 +367,18 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
         .apply("JoinEdgeComponents", CoGroupByKey.create())
         .apply("EdgesByComponent", ParDo.of(new EdgeComponentFn()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), new EdgeCoder()));
-    return KeyedPCollectionTuple.of(NODE, nodes).and(EDGE, componentEdges)
-        .apply("GroupComponents", CoGroupByKey.create())
+    // A component's members (with fingerprints) and edges through files, not as one record:
+    // a popular picture can have thousands of copies. Each value is a member or an edge.
+    KvCoder<String, KV<Member, StarGrouping.Edge>> partCoder = KvCoder.of(StringUtf8Coder.of(),
+        KvCoder.of(NullableCoder.of(new MemberCoder()), NullableCoder.of(new EdgeCoder())));
+    return PCollectionList
+        .of(nodes.apply("NodeParts", MapElements.via(new NodePart())).setCoder(partCoder))
+        .and(componentEdges.apply("EdgeParts", MapElements.via(new EdgePart()))
+            .setCoder(partCoder))
+        .apply("ComponentParts", Flatten.pCollections())
+        .apply("GroupComponents", io.winnow.schemas.GroupThroughFiles
+            .<String, KV<Member, StarGrouping.Edge>>in(io.winnow.schemas.GroupThroughFiles
+                .tempDirOf(components.getPipeline().getOptions())))
         .apply("ChooseRepresentatives", ParDo.of(star))
         .setCoder(removalCoder);
   }
@@ -555,8 +573,25 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     }
   }
 
+  /** Marks a member as a pair's second member (false) or as a first half sent to it (true). */
+  static final class Side
+      extends org.apache.beam.sdk.transforms.SimpleFunction<KV<String, Member>,
+          KV<String, KV<Boolean, Member>>> {
+    private final boolean half;
+
+    Side(boolean half) {
+      this.half = half;
+    }
+
+    @Override
+    public KV<String, KV<Boolean, Member>> apply(KV<String, Member> m) {
+      return KV.of(m.getKey(), KV.of(half, m.getValue()));
+    }
+  }
+
   /** Judges every pair of a second member; only verified pairs leave, as edges. */
-  static final class VerifyFn extends DoFn<KV<String, CoGbkResult>, StarGrouping.Edge> {
+  static final class VerifyFn
+      extends DoFn<KV<String, Iterable<KV<Boolean, Member>>>, StarGrouping.Edge> {
     private final CopyVerifier verifier;
     private final boolean verify;
     private final Counter verified = Metrics.counter("dedup", "candidates_verified");
@@ -569,9 +604,16 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     }
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> joined,
+    public void process(@Element KV<String, Iterable<KV<Boolean, Member>>> joined,
         OutputReceiver<StarGrouping.Edge> out) {
-      Member second = joined.getValue().getOnly(MEMBER, null);
+      // Two passes (the values are read again from their files): the member, then its pairs.
+      Member second = null;
+      for (KV<Boolean, Member> m : joined.getValue()) {
+        if (!m.getKey()) {
+          second = m.getValue();
+          break;
+        }
+      }
       if (second == null) {
         return;
       }
@@ -579,7 +621,11 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
       Fingerprint b = !verify || second.fingerprint() == null ? null
           : Fingerprint.decode(second.fingerprint());
       long pairs = 0;
-      for (Member first : joined.getValue().getAll(HALF)) {
+      for (KV<Boolean, Member> half : joined.getValue()) {
+        if (!half.getKey()) {
+          continue;
+        }
+        Member first = half.getValue();
         pairs++;
         float cosine = dot(first.vector(), second.vector());
         CopyVerifier.Verdict v;
@@ -682,7 +728,24 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
    * The star rule per component, with rechecks: a member left without an edge to a kept member
    * is verified against up to {@link #MAX_RECHECKS} kept members (see {@link StarGrouping}).
    */
-  static final class StarFn extends DoFn<KV<String, CoGbkResult>, KV<String, Removal>> {
+  static final class NodePart extends org.apache.beam.sdk.transforms.SimpleFunction<
+      KV<String, Member>, KV<String, KV<Member, StarGrouping.Edge>>> {
+    @Override
+    public KV<String, KV<Member, StarGrouping.Edge>> apply(KV<String, Member> node) {
+      return KV.of(node.getKey(), KV.of(node.getValue(), null));
+    }
+  }
+
+  static final class EdgePart extends org.apache.beam.sdk.transforms.SimpleFunction<
+      KV<String, StarGrouping.Edge>, KV<String, KV<Member, StarGrouping.Edge>>> {
+    @Override
+    public KV<String, KV<Member, StarGrouping.Edge>> apply(KV<String, StarGrouping.Edge> edge) {
+      return KV.of(edge.getKey(), KV.of(null, edge.getValue()));
+    }
+  }
+
+  static final class StarFn
+      extends DoFn<KV<String, Iterable<KV<Member, StarGrouping.Edge>>>, KV<String, Removal>> {
     private final CopyVerifier verifier;
     private final boolean verify;
     private final Counter rechecked = Metrics.counter("dedup", "rechecks");
@@ -695,17 +758,21 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     }
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> component,
+    public void process(@Element KV<String, Iterable<KV<Member, StarGrouping.Edge>>> component,
         OutputReceiver<KV<String, Removal>> out) {
       long start = System.nanoTime();
       List<StarGrouping.Node> nodes = new ArrayList<>();
       Map<String, Member> members = new HashMap<>();
-      for (Member m : component.getValue().getAll(NODE)) {
-        nodes.add(new StarGrouping.Node(m.key(), m.pixels()));
-        members.put(m.key(), m);
-      }
       List<StarGrouping.Edge> edges = new ArrayList<>();
-      component.getValue().getAll(EDGE).forEach(edges::add);
+      for (KV<Member, StarGrouping.Edge> part : component.getValue()) {
+        Member m = part.getKey();
+        if (m == null) {
+          edges.add(part.getValue());
+        } else {
+          nodes.add(new StarGrouping.Node(m.key(), m.pixels()));
+          members.put(m.key(), m);
+        }
+      }
       Map<String, Fingerprint> decoded = new HashMap<>();
       long[] checks = new long[1];
       StarGrouping.Recheck recheck = (member, kept) -> {

@@ -19,7 +19,6 @@ import org.apache.beam.sdk.coders.BigEndianLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
@@ -59,7 +58,10 @@ final class PdqCandidates
     return fingerprints
         .apply("PdqBuckets", ParDo.of(new BucketFn()))
         .setCoder(KvCoder.of(VarIntCoder.of(), new EntryCoder()))
-        .apply("GroupPdqBuckets", GroupByKey.create())
+        // A bucket can hold every plain image of a crawl: through files, not one record.
+        .apply("GroupPdqBuckets", io.winnow.schemas.GroupThroughFiles.<Integer, Entry>in(
+            io.winnow.schemas.GroupThroughFiles.tempDirOf(fingerprints.getPipeline()
+                .getOptions())))
         .apply("ComparePdqBuckets", ParDo.of(new CompareFn(maxDistance, maxBucket)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
   }

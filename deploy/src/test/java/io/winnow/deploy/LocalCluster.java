@@ -49,18 +49,53 @@ final class LocalCluster implements AutoCloseable {
 
   /** How many task failures the cluster's only job recorded (its exception history). */
   int recordedFailures() throws IOException, InterruptedException {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-    var jobs = json.readTree(http.send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://" + master() + "/jobs/overview")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString()).body()).get("jobs");
+    var jobs = get("/jobs/overview").get("jobs");
     if (jobs.size() != 1) {
       throw new IOException("expected one job on the cluster, found " + jobs.size());
     }
-    var exceptions = json.readTree(http.send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://" + master() + "/jobs/" + jobs.get(0).get("jid").asText()
-            + "/exceptions")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+    var exceptions = get("/jobs/" + jobs.get(0).get("jid").asText() + "/exceptions");
     return exceptions.path("exceptionHistory").path("entries").size();
+  }
+
+  /**
+   * For the cluster's latest job: the records the subtasks of the vertex whose name contains
+   * {@code stage} read from their inputs, summed per TaskManager id; its parallelism under "".
+   */
+  java.util.Map<String, Long> recordsPerTaskManager(String stage)
+      throws IOException, InterruptedException {
+    com.fasterxml.jackson.databind.JsonNode jobs = get("/jobs/overview").get("jobs");
+    com.fasterxml.jackson.databind.JsonNode latest = null;
+    for (com.fasterxml.jackson.databind.JsonNode job : jobs) {
+      if (latest == null || job.get("start-time").asLong() > latest.get("start-time").asLong()) {
+        latest = job;
+      }
+    }
+    if (latest == null) {
+      throw new IOException("no job on the cluster");
+    }
+    String jid = latest.get("jid").asText();
+    for (com.fasterxml.jackson.databind.JsonNode vertex : get("/jobs/" + jid).get("vertices")) {
+      if (!vertex.get("name").asText().contains(stage)) {
+        continue;
+      }
+      java.util.Map<String, Long> records = new java.util.TreeMap<>();
+      records.put("", vertex.get("parallelism").asLong());
+      for (com.fasterxml.jackson.databind.JsonNode subtask
+          : get("/jobs/" + jid + "/vertices/" + vertex.get("id").asText()).get("subtasks")) {
+        records.merge(subtask.get("taskmanager-id").asText(),
+            subtask.get("metrics").get("read-records").asLong(), Long::sum);
+      }
+      return records;
+    }
+    throw new IOException("the latest job has no vertex with '" + stage + "' in its name");
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode get(String path)
+      throws IOException, InterruptedException {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + master() + path))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
   }
 
   /** Starts one more TaskManager and waits until it registered, as a restarted pod would. */

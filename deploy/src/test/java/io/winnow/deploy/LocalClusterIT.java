@@ -8,10 +8,14 @@ import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.demo.DemoCorpus;
 import io.winnow.pipeline.filter.FilterSettings;
 import io.winnow.pipeline.demo.DemoServer;
+import io.winnow.pipeline.demo.SceneServer;
+import io.winnow.filters.FaceBlur;
 import io.winnow.schemas.RunSummary;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -20,8 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The demo corpus curated on a standalone Flink cluster (1 JobManager, 1 TaskManager, separate
- * processes, started from deploy/local) gives the same dataset as the embedded cluster.
+ * Runs on a standalone Flink cluster (1 JobManager, 2 TaskManagers of 2 slots, separate processes,
+ * started from deploy/local with its shipped configuration) give the same datasets as the
+ * embedded cluster: the demo corpus, and a crawl at real size.
  */
 class LocalClusterIT {
   private static LocalCluster cluster;
@@ -30,7 +35,7 @@ class LocalClusterIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = LocalCluster.start(Path.of("target/flink-it-local"), 1, 2);
+    cluster = LocalCluster.start(Path.of("target/flink-it-local"), 2, 2);
   }
 
   @AfterAll
@@ -80,6 +85,51 @@ class LocalClusterIT {
           .isEqualTo(b.rejections());
       assertThat(a.hiddenFiles()).isEmpty();
       Datasets.assertSameEmbeddings(dir.resolve("cluster"), dir.resolve("embedded"));
+    }
+  }
+
+  /**
+   * The crawl a new user tries first, at real size: 5,000 distinct 480x360 JPEGs, the default
+   * samples per shard (10,000: one shard of about 100 MB, five times Flink's 18 MB sort buffer,
+   * which a shard travelling as one record exceeded), NSFW, faces and embedding off. Submitted
+   * without --parallelism, the job takes every slot, and both TaskManagers fetch.
+   */
+  @Test
+  void aRealSizeCrawlUsesBothTaskManagersAndEqualsTheEmbeddedRun() throws Exception {
+    int images = 5_000;
+    try (SceneServer server = SceneServer.start(480, 360)) {
+      Path urls = server.writeUrlList(dir.resolve("scenes.txt"), images);
+      FetchSettings fetch = FetchSettings.defaults()
+          .withAllowedEndpoints(Set.of(server.endpoint()));
+      FilterSettings spine = FilterSettings.defaults().withNsfw(Double.NaN, "auto")
+          .withFaces(FilterSettings.FaceMode.OFF, "blazeface", 0.5, 0.2, FaceBlur.Style.GAUSSIAN);
+      WinnowConfig onCluster = WinnowConfig.of(List.of(urls.toString()),
+          dir.resolve("cluster").toString()).withFetch(fetch).withFilter(spine).withEmbed(null)
+          .withDedup(null);
+      long start = System.nanoTime();
+      RunSummary clusterSummary = RunWinnow.run(onCluster, onCluster(cluster.master(), 0), null,
+          false);
+      System.out.printf("real-size cluster run: %.1f s%n", (System.nanoTime() - start) / 1e9);
+      Map<String, Long> fetchedBy = cluster.recordsPerTaskManager("FetchImages");
+      System.out.println("URLs fetched per TaskManager (\"\": parallelism): " + fetchedBy);
+
+      RunSummary embeddedSummary = RunWinnow.run(onCluster.withOutput(
+          dir.resolve("embedded").toString(), "shard"), RunWinnow.options("flink", 2), null,
+          false);
+
+      assertThat(clusterSummary.balanced()).isTrue();
+      assertThat(clusterSummary.accepted()).isEqualTo(images);
+      assertThat(embeddedSummary.accepted()).isEqualTo(images);
+      assertThat(fetchedBy.remove("")).as("fetch parallelism: every slot").isEqualTo(4);
+      assertThat(fetchedBy).as("URLs each TaskManager fetched").hasSize(2)
+          .allSatisfy((taskManager, urlCount) -> assertThat(urlCount).isGreaterThan(images / 4));
+      assertThat(Files.size(dir.resolve("cluster").resolve("shard-000000.tar")))
+          .as("one shard, larger than Flink's sort buffer").isGreaterThan(18_448_384L);
+      Datasets a = Datasets.read(dir.resolve("cluster"));
+      Datasets b = Datasets.read(dir.resolve("embedded"));
+      assertThat(a.samples()).hasSize(images).isEqualTo(b.samples());
+      assertThat(a.rejections()).isEmpty();
+      assertThat(a.hiddenFiles()).isEmpty();
     }
   }
 }

@@ -18,7 +18,6 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
@@ -69,7 +68,10 @@ final class BalancedSampling
     return assigned
         .apply("Rank", ParDo.of(new RankFn(seed)))
         .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(ClusterSampling.Ranked.class)))
-        .apply("ByCluster", GroupByKey.create())
+        // Every pool image of a cluster under one key: through files, not one record.
+        .apply("ByCluster", io.winnow.schemas.GroupThroughFiles
+            .<Integer, ClusterSampling.Ranked>in(io.winnow.schemas.GroupThroughFiles.tempDirOf(
+                pool.getPipeline().getOptions())))
         .apply("TakeQuota", ParDo.of(new TakeFn(plan)).withSideInputs(plan));
   }
 
