@@ -82,12 +82,7 @@ public final class GroupThroughFiles<K, V>
 
   @Override
   public PCollection<KV<K, Iterable<V>>> expand(PCollection<KV<K, V>> input) {
-    KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder();
-    try {
-      coder.getKeyCoder().verifyDeterministic();
-    } catch (Coder.NonDeterministicException e) {
-      throw new IllegalArgumentException("GroupThroughFiles needs a deterministic key coder", e);
-    }
+    KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder(); // segments() checks its key coder
     return input
         .apply("GroupToSegments", segments())
         .apply("ReadGroups", ParDo.of(new ReadFn<>(coder.getValueCoder())))
