@@ -274,13 +274,14 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
         .apply("JoinFirstMember", CoGroupByKey.create())
         .apply("ToSecondMember", ParDo.of(new FirstHalfFn()))
         .setCoder(memberCoder);
-    // A member can be the second of many pairs (a hub: a common picture, a PDQ bucket of plain
-    // images), each bringing a first member with its fingerprint: through files, not one record.
+    // Side false: the pair's second member; true: a first half sent to it. A member can be the
+    // second of many pairs (a hub: a common picture, a PDQ bucket of plain images), each
+    // bringing a first member with its fingerprint: through files, not one record.
     KvCoder<String, KV<Boolean, Member>> sided = KvCoder.of(StringUtf8Coder.of(),
         KvCoder.of(BooleanCoder.of(), new MemberCoder()));
     PCollection<StarGrouping.Edge> edges = PCollectionList
-        .of(unique.apply("SecondMembers", MapElements.via(new Side(false))).setCoder(sided))
-        .and(firstHalves.apply("FirstHalves", MapElements.via(new Side(true))).setCoder(sided))
+        .of(unique.apply("SecondMembers", MapElements.via(new KnnJoin.Tag<String, Member>(false))).setCoder(sided))
+        .and(firstHalves.apply("FirstHalves", MapElements.via(new KnnJoin.Tag<String, Member>(true))).setCoder(sided))
         .apply("BothMembers", Flatten.pCollections())
         .apply("JoinSecondMember", io.winnow.schemas.GroupThroughFiles
             .<String, KV<Boolean, Member>>in(io.winnow.schemas.GroupThroughFiles.tempDirOf(
@@ -570,22 +571,6 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
         }
         out.output(KV.of(second, shipped));
       }
-    }
-  }
-
-  /** Marks a member as a pair's second member (false) or as a first half sent to it (true). */
-  static final class Side
-      extends org.apache.beam.sdk.transforms.SimpleFunction<KV<String, Member>,
-          KV<String, KV<Boolean, Member>>> {
-    private final boolean half;
-
-    Side(boolean half) {
-      this.half = half;
-    }
-
-    @Override
-    public KV<String, KV<Boolean, Member>> apply(KV<String, Member> m) {
-      return KV.of(m.getKey(), KV.of(half, m.getValue()));
     }
   }
 

@@ -157,9 +157,9 @@ public final class KnnJoin
     KvCoder<Integer, KV<Boolean, KeyedVector>> tagged = KvCoder.of(VarIntCoder.of(),
         KvCoder.of(BooleanCoder.of(), new KeyedVector.Coder()));
     PCollection<KV<Integer, KV<Boolean, KeyedVector>>> baseTagged = baseParts
-        .apply("TagDatabase", MapElements.via(new Tag(false))).setCoder(tagged);
+        .apply("TagDatabase", MapElements.via(new Tag<Integer, KeyedVector>(false))).setCoder(tagged);
     PCollection<KV<Integer, KV<Boolean, KeyedVector>>> queryTagged = queryParts
-        .apply("TagQueries", MapElements.via(new Tag(true))).setCoder(tagged);
+        .apply("TagQueries", MapElements.via(new Tag<Integer, KeyedVector>(true))).setCoder(tagged);
     return PCollectionList.of(baseTagged).and(queryTagged)
         .apply("BothSides", Flatten.pCollections())
         .apply("JoinPartitions", GroupThroughFiles.<Integer, KV<Boolean, KeyedVector>>in(
@@ -394,18 +394,20 @@ public final class KnnJoin
   }
 
   /** One partition: a flat index of its database vectors (key order), searched by its queries. */
-  /** Marks a partition's vector as a database vector or a query. */
-  static final class Tag extends SimpleFunction<KV<Integer, KeyedVector>,
-      KV<Integer, KV<Boolean, KeyedVector>>> {
-    private final boolean query;
+  /**
+   * Marks each value with a side ({@code true} or {@code false}), so two collections can share
+   * one grouping: a partition's database vectors and queries, a pair's two members.
+   */
+  static final class Tag<K, V> extends SimpleFunction<KV<K, V>, KV<K, KV<Boolean, V>>> {
+    private final boolean side;
 
-    Tag(boolean query) {
-      this.query = query;
+    Tag(boolean side) {
+      this.side = side;
     }
 
     @Override
-    public KV<Integer, KV<Boolean, KeyedVector>> apply(KV<Integer, KeyedVector> v) {
-      return KV.of(v.getKey(), KV.of(query, v.getValue()));
+    public KV<K, KV<Boolean, V>> apply(KV<K, V> v) {
+      return KV.of(v.getKey(), KV.of(side, v.getValue()));
     }
   }
 
