@@ -41,8 +41,10 @@ start_taskmanager() {
   local id=$((${#existing[@]} + 1))
   mapfile -t params < <(java_params GET_TM_RESOURCE_PARAMS)
   [[ ${#params[@]} -ge 2 ]] || die "could not compute TaskManager memory settings"
+  local opts  # env.java.opts.taskmanager, as Flink's own scripts pass it
+  opts=$(sed -n 's/^env\.java\.opts\.taskmanager:[[:space:]]*//p' "$conf/config.yaml")
   # shellcheck disable=SC2086
-  nohup java ${params[0]} -Dlog.file="$work/log/taskmanager-$id.log" \
+  nohup java ${params[0]} $opts -Dlog.file="$work/log/taskmanager-$id.log" \
     -Dlog4j.configurationFile="$conf/log4j.properties" -cp "$lib/*" \
     org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$conf" ${params[1]} \
     > "$work/log/taskmanager-$id.out" 2>&1 &

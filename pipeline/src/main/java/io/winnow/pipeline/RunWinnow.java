@@ -45,6 +45,9 @@ public final class RunWinnow {
     }
   }
 
+  /** Elements per bundle on Flink (see {@link #options}). */
+  static final long MAX_BUNDLE_SIZE = 500;
+
   public static PipelineOptions options(String runner, int parallelism) {
     if (runner.equals("direct")) {
       DirectOptions direct = PipelineOptionsFactory.as(DirectOptions.class);
@@ -63,6 +66,14 @@ public final class RunWinnow {
     // DataSet translation materializes every tagged output separately.
     flink.setUseDataStreamForBatch(true);
     flink.setFasterCopy(true);
+    // A batch bundle otherwise lasts up to a million elements or 10 s, and Beam's Flink runner
+    // buffers a whole bundle on the heap before each GroupByKey (its partial combine). Behind a
+    // blocking shuffle elements arrive as fast as they are read, so a join by sample key held
+    // thousands of images: a 20,000-image run on the local cluster died with "Java heap space"
+    // in DropNearDuplicates/JoinRemovals. 500 samples of ~100 KB bound it to about 50 MB a task.
+    if (flink.getMaxBundleSize() == null || flink.getMaxBundleSize() > MAX_BUNDLE_SIZE) {
+      flink.setMaxBundleSize(MAX_BUNDLE_SIZE);
+    }
     // Every stage with the job's parallelism, not sized by the bytes it reads (see the class).
     flink.setFlinkConfDir(FlinkJobConfiguration.write().toString());
     if (runner.equals("flink") || runner.equals("[local]")) {

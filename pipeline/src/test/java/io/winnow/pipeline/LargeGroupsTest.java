@@ -1,0 +1,176 @@
+package io.winnow.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.winnow.pipeline.crawl.FetchSettings;
+import io.winnow.pipeline.demo.SceneServer;
+import io.winnow.pipeline.export.WebDatasetReader;
+import io.winnow.pipeline.refresh.Manifest;
+import io.winnow.pipeline.read.SampleKeys;
+import io.winnow.pipeline.refresh.RefreshDataset;
+import io.winnow.schemas.RunSummary;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every stage that groups images or vectors holds when one group is far larger than Flink's sort
+ * buffer. Beam's Flink runner pre-combines a GroupByKey's values per key and bundle into one
+ * record, and Flink's batch sort refuses a record larger than one sort buffer (18,448,384 bytes
+ * for the export on the shipped cluster; a share of the managed memory). Here the embedded
+ * cluster runs with 8 MiB of managed memory in 4 KiB pages. The control measures the limit that
+ * gives a job with a single sort (about 4 MB); the pipeline's sorts share the same memory, so
+ * theirs are smaller still (at 4 MiB the embedding's batcher reported 45,056 bytes). 1,100 small
+ * images pass the control's limit in the groups that grow with the corpus: the export's one shard,
+ * the k-NN join's one partition of vectors, then a refresh's index partition (the verified pairs
+ * and components run too, but are small here: the scenes are distinct). The run must equal the
+ * same run at the default memory, sample for sample and vector for vector.
+ */
+class LargeGroupsTest {
+  private static final String MANAGED_MEMORY = "8m";
+  private static final String PAGE = "4kb";
+  private static final Pattern LIMIT =
+      Pattern.compile("exceeds the maximum size of a sort buffer \\(current maximum: (\\d+) bytes");
+  /** The control's group: 1,024 values of 64 KiB under one key. */
+  private static final int CONTROL_VALUES = 1024;
+  /** Distinct 320x240 scenes: enough that their vectors alone pass the control's limit. */
+  private static final int IMAGES = 1_100;
+  private static final int COPIES = 20;
+
+  @TempDir Path dir;
+
+  /** The embedded cluster with little managed memory: small sort buffers. */
+  private static FlinkPipelineOptions smallSortBuffers(Path confDir) throws IOException {
+    FlinkPipelineOptions options = (FlinkPipelineOptions) RunWinnow.options("flink", 2);
+    Files.createDirectories(confDir);
+    Files.writeString(confDir.resolve("config.yaml"),
+        "taskmanager.memory.managed.size: " + MANAGED_MEMORY + "\n"
+            + "taskmanager.memory.segment-size: " + PAGE + "\n"
+            + "execution.batch.adaptive.auto-parallelism.enabled: 'false'\n",
+        StandardCharsets.UTF_8);
+    options.setFlinkConfDir(confDir.toString());
+    return options;
+  }
+
+  private static final class OneKey extends DoFn<Long, KV<String, byte[]>> {
+    @ProcessElement
+    public void process(@Element Long i, OutputReceiver<KV<String, byte[]>> out) {
+      out.output(KV.of("one-key", new byte[64 * 1024]));
+    }
+  }
+
+  private static final class Discard extends DoFn<KV<String, Iterable<byte[]>>, Void> {
+    @ProcessElement
+    public void process(@Element KV<String, Iterable<byte[]>> group) {}
+  }
+
+  /**
+   * The control: a plain GroupByKey of 64 MiB under one key fails on this cluster, and says how
+   * large a record may be. Returns that limit.
+   */
+  private long sortBufferLimit() throws IOException {
+    Pipeline p = Pipeline.create(smallSortBuffers(dir.resolve("control-conf")));
+    p.apply(GenerateSequence.from(0).to(CONTROL_VALUES))
+        .apply(ParDo.of(new OneKey()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
+        .apply(GroupByKey.create())
+        .apply(ParDo.of(new Discard()));
+    Throwable failure = null;
+    try {
+      p.run().waitUntilFinish();
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    assertThat(failure).as("a plain group fails with small sort buffers").isNotNull();
+    StringWriter trace = new StringWriter();
+    failure.printStackTrace(new PrintWriter(trace));
+    Matcher limit = LIMIT.matcher(trace.toString());
+    assertThat(limit.find()).as("fails for the sort buffer: %s", failure).isTrue();
+    return Long.parseLong(limit.group(1));
+  }
+
+  @Test
+  void aPlainGroupByKeyFailsThereButEveryStageGroupingImagesOrVectorsPasses() throws Exception {
+    long limit = sortBufferLimit();
+    System.out.println("sort buffer limit with " + MANAGED_MEMORY + " managed memory, " + PAGE
+        + " pages: " + limit + " bytes");
+    try (SceneServer server = SceneServer.start(320, 240)) {
+      Path urls = server.writeUrlList(dir.resolve("scenes.txt"), IMAGES);
+      List<String> copies = new ArrayList<>();
+      for (int i = 0; i < COPIES; i++) {
+        copies.add("http://" + server.endpoint() + "/img/" + (3 * i) + ".jpg?copy=" + i);
+      }
+      Files.write(urls, copies, StandardOpenOption.APPEND);
+      FetchSettings fetch = FetchSettings.defaults()
+          .withAllowedEndpoints(Set.of(server.endpoint()));
+      WinnowConfig small = WinnowConfig.of(List.of(urls.toString()),
+          dir.resolve("small").toString()).withFetch(fetch);
+      WinnowConfig usual = small.withOutput(dir.resolve("usual").toString(), "shard");
+
+      RunSummary smallRun = RunWinnow.run(small, smallSortBuffers(dir.resolve("conf")), null,
+          false);
+      RunSummary usualRun = RunWinnow.run(usual, RunWinnow.options("flink", 2), null, false);
+
+      long shardBytes = Files.size(dir.resolve("small").resolve("shard-000000.tar"));
+      long vectorBytes = Files.size(dir.resolve("small").resolve("shard-000000.npy"));
+      System.out.println("one shard of " + shardBytes + " bytes, its vectors " + vectorBytes
+          + " bytes; rejected " + smallRun.rejectedByReason());
+      assertThat(smallRun.balanced()).isTrue();
+      assertThat(smallRun.accepted()).isEqualTo(usualRun.accepted())
+          .isGreaterThan(IMAGES * 99L / 100);
+      assertThat(smallRun.rejectedByReason()).isEqualTo(usualRun.rejectedByReason());
+      assertThat(smallRun.rejectedByReason().values().stream()
+          .mapToLong(byReason -> byReason.getOrDefault("exact-duplicate", 0L)).sum())
+          .as("the byte copies").isEqualTo(COPIES);
+      assertThat(shardBytes).as("the export's one shard, past the limit").isGreaterThan(limit);
+      assertThat(vectorBytes).as("the vectors of the k-NN join's one partition, past the limit")
+          .isGreaterThan(limit);
+      assertThat(samples(dir.resolve("small"))).hasSize((int) smallRun.accepted())
+          .isEqualTo(samples(dir.resolve("usual")));
+      assertThat(Files.mismatch(dir.resolve("small").resolve("shard-000000.npy"),
+          dir.resolve("usual").resolve("shard-000000.npy"))).as("the same vectors").isEqualTo(-1);
+
+      // A versioned dataset: its refresh indexes the vectors per partition, from the shards.
+      Path dataset = dir.resolve("dataset");
+      Manifest version = RefreshDataset.refresh(small, dataset, 1, 0,
+          smallSortBuffers(dir.resolve("refresh-conf")), null, RefreshDataset.Checkpoint.NONE);
+      assertThat(version.summary().accepted()).isEqualTo(smallRun.accepted());
+      assertThat(samples(dataset.resolve("shards"))).isEqualTo(samples(dir.resolve("small")));
+    }
+  }
+
+  /** Every sample in the folder's shards (key, URL, size, image hashes), sorted. */
+  private static List<String> samples(Path folder) throws IOException {
+    List<String> samples = new ArrayList<>();
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path tar : files.filter(f -> f.toString().endsWith(".tar")).toList()) {
+        WebDatasetReader.read(tar, s -> samples.add(String.join(" ", s.key(), s.url(),
+            s.width() + "x" + s.height(), s.sha256(), SampleKeys.sha256Hex(s.image()))));
+      }
+    }
+    samples.sort(null);
+    return samples;
+  }
+}
