@@ -13,20 +13,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Partition;
-import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
-import org.apache.beam.sdk.util.ShardedKey;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -38,8 +38,8 @@ import org.joda.time.Instant;
 /**
  * Embeds every stored image with an ONNX model (see {@link EmbeddingModel}).
  *
- * <p>Images are grouped into batches ({@link GroupIntoBatches} on sharded keys, so batches form
- * where the images already are), preprocessed on a per-JVM pool and run through one shared ONNX
+ * <p>Images are grouped into batches ({@link GroupIntoBatches} on a few keys per task, spread by
+ * sample key, so every worker gets a share: {@link KeyForBatchingFn}), preprocessed on a per-JVM pool and run through one shared ONNX
  * Runtime session per worker JVM. On GPU workers (or when the thread settings leave cores free)
  * the next batch is decoded and resized while the model runs the current one; when ONNX Runtime
  * has every core, the batch is preprocessed on all cores and then run (faster there, measured). The model is checked (descriptor, file, SHA-256) when the transform is created, so a
@@ -98,10 +98,9 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
     PCollectionList<Sample> parts = images.apply("HasEmbedding",
         Partition.of(2, (Sample s, int n) -> s.embedding() != null ? 0 : 1));
     PCollectionTuple ran = parts.get(1)
-        .apply("KeyForBatching", WithKeys.<Integer, Sample>of(0))
+        .apply("KeyForBatching", ParDo.of(new KeyForBatchingFn()))
         .setCoder(KvCoder.of(VarIntCoder.of(), images.getCoder()))
-        .apply("Batch", GroupIntoBatches.<Integer, Sample>ofSize(settings.batchSize())
-            .withShardedKey())
+        .apply("Batch", GroupIntoBatches.<Integer, Sample>ofSize(settings.batchSize()))
         .apply("PreprocessAndRun", ParDo.of(new EmbedBatchFn(model, settings, decode,
             timedAs))
             .withOutputTags(EMBEDDED, TupleTagList.of(REJECTIONS)));
@@ -110,13 +109,36 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
     return PCollectionTuple.of(EMBEDDED, embedded).and(REJECTIONS, ran.get(REJECTIONS));
   }
 
+  /**
+   * Keys each sample, by its key's hash, to one of 8 keys per task of the job. Beam's sharded keys
+   * gave one key per upstream task, and Flink hashed the 4 of a 2-TaskManager cluster onto one
+   * TaskManager: all 20,000 images of a run were embedded there. 8 per task spread the work over
+   * every task while each key still collects full batches on a real-sized run.
+   */
+  static final class KeyForBatchingFn extends DoFn<Sample, KV<Integer, Sample>> {
+    static final int KEYS_PER_TASK = 8;
+
+    @ProcessElement
+    public void process(@Element Sample sample, OutputReceiver<KV<Integer, Sample>> out,
+        PipelineOptions options) {
+      out.output(KV.of(Math.floorMod(sample.key().hashCode(), keys(options)), sample));
+    }
+
+    static int keys(PipelineOptions options) {
+      Integer parallelism = options.as(FlinkPipelineOptions.class).getParallelism();
+      int tasks = parallelism != null && parallelism > 0 ? parallelism
+          : Runtime.getRuntime().availableProcessors();
+      return Math.min(4096, KEYS_PER_TASK * tasks);
+    }
+  }
+
   /** What one batch gives: accepted samples and rejections, in input order. */
   private record Results(List<Sample> embedded, List<Rejection> rejected, long nanos) {}
 
   private record Prepared(List<Sample> samples, float[] pixels) {}
 
   static final class EmbedBatchFn
-      extends DoFn<KV<ShardedKey<Integer>, Iterable<Sample>>, Sample> {
+      extends DoFn<KV<Integer, Iterable<Sample>>, Sample> {
     private final EmbeddingModel model;
     private final EmbedSettings settings;
     private final DecodeSettings decode;
@@ -156,7 +178,7 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
     }
 
     @ProcessElement
-    public void process(@Element KV<ShardedKey<Integer>, Iterable<Sample>> batch,
+    public void process(@Element KV<Integer, Iterable<Sample>> batch,
         BoundedWindow window, @Timestamp Instant timestamp, MultiOutputReceiver out)
         throws Exception {
       // Preprocess this batch while the previous one is still in the model.
