@@ -85,8 +85,6 @@ public final class ClusterBench {
         if (embedded != null && cluster != null) {
           System.out.printf(Locale.ROOT, "ratio %s: cluster / embedded throughput = %.2f%n",
               pipeline, embedded / cluster);
-          System.out.printf(Locale.ROOT, "same dataset %s: %s%n", pipeline,
-              compare(dir.resolve(pipeline + "-embedded"), dir.resolve(pipeline + "-cluster")));
         }
       }
     } finally {
@@ -106,34 +104,6 @@ public final class ClusterBench {
               0.2, FaceBlur.Style.GAUSSIAN));
       default -> throw new IllegalArgumentException("pipeline is spine or default: " + pipeline);
     };
-  }
-
-  /**
-   * Whether two runs wrote the same dataset: every shard tar, Parquet table and .npy file
-   * byte for byte (the report and run-config differ by timings and paths, so they are left out).
-   */
-  static String compare(Path a, Path b) throws Exception {
-    List<String> files = new ArrayList<>();
-    try (var list = Files.list(a)) {
-      list.map(f -> f.getFileName().toString())
-          .filter(n -> n.endsWith(".tar") || n.endsWith(".parquet") || n.endsWith(".npy"))
-          .sorted().forEach(files::add);
-    }
-    List<String> differing = new ArrayList<>();
-    for (String name : files) {
-      Path other = b.resolve(name);
-      if (!Files.exists(other) || Files.mismatch(a.resolve(name), other) != -1) {
-        differing.add(name);
-      }
-    }
-    try (var list = Files.list(b)) {
-      list.map(f -> f.getFileName().toString())
-          .filter(n -> n.endsWith(".tar") || n.endsWith(".parquet") || n.endsWith(".npy"))
-          .filter(n -> !files.contains(n)).forEach(differing::add);
-    }
-    return differing.isEmpty()
-        ? "yes, " + files.size() + " files byte-identical " + files
-        : "NO, differing " + differing + " of " + files;
   }
 
   /** For the cluster's latest job: per main stage, its subtasks and records read per TM. */

@@ -280,8 +280,10 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     KvCoder<String, KV<Boolean, Member>> sided = KvCoder.of(StringUtf8Coder.of(),
         KvCoder.of(BooleanCoder.of(), new MemberCoder()));
     PCollection<StarGrouping.Edge> edges = PCollectionList
-        .of(unique.apply("SecondMembers", MapElements.via(new KnnJoin.Tag<String, Member>(false))).setCoder(sided))
-        .and(firstHalves.apply("FirstHalves", MapElements.via(new KnnJoin.Tag<String, Member>(true))).setCoder(sided))
+        .of(unique.apply("SecondMembers",
+            MapElements.via(new KnnJoin.Tag<String, Member>(false))).setCoder(sided))
+        .and(firstHalves.apply("FirstHalves",
+            MapElements.via(new KnnJoin.Tag<String, Member>(true))).setCoder(sided))
         .apply("BothMembers", Flatten.pCollections())
         .apply("JoinSecondMember", io.winnow.schemas.GroupThroughFiles
             .<String, KV<Boolean, Member>>in(io.winnow.schemas.GroupThroughFiles.tempDirOf(

@@ -157,9 +157,11 @@ public final class KnnJoin
     KvCoder<Integer, KV<Boolean, KeyedVector>> tagged = KvCoder.of(VarIntCoder.of(),
         KvCoder.of(BooleanCoder.of(), new KeyedVector.Coder()));
     PCollection<KV<Integer, KV<Boolean, KeyedVector>>> baseTagged = baseParts
-        .apply("TagDatabase", MapElements.via(new Tag<Integer, KeyedVector>(false))).setCoder(tagged);
+        .apply("TagDatabase", MapElements.via(new Tag<Integer, KeyedVector>(false)))
+        .setCoder(tagged);
     PCollection<KV<Integer, KV<Boolean, KeyedVector>>> queryTagged = queryParts
-        .apply("TagQueries", MapElements.via(new Tag<Integer, KeyedVector>(true))).setCoder(tagged);
+        .apply("TagQueries", MapElements.via(new Tag<Integer, KeyedVector>(true)))
+        .setCoder(tagged);
     return PCollectionList.of(baseTagged).and(queryTagged)
         .apply("BothSides", Flatten.pCollections())
         .apply("JoinPartitions", GroupThroughFiles.<Integer, KV<Boolean, KeyedVector>>in(
@@ -393,7 +395,6 @@ public final class KnnJoin
     }
   }
 
-  /** One partition: a flat index of its database vectors (key order), searched by its queries. */
   /**
    * Marks each value with a side ({@code true} or {@code false}), so two collections can share
    * one grouping: a partition's database vectors and queries, a pair's two members.
@@ -411,6 +412,7 @@ public final class KnnJoin
     }
   }
 
+  /** One partition: a flat index of its database vectors (key order), searched by its queries. */
   static final class SearchFn extends DoFn<KV<Integer, Iterable<KV<Boolean, KeyedVector>>>,
       KV<String, List<Neighbor>>> {
     private static final int BLOCK = 1_024;

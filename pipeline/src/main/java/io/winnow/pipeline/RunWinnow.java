@@ -71,9 +71,7 @@ public final class RunWinnow {
     // blocking shuffle elements arrive as fast as they are read, so a join by sample key held
     // thousands of images: a 20,000-image run on the local cluster died with "Java heap space"
     // in DropNearDuplicates/JoinRemovals. 500 samples of ~100 KB bound it to about 50 MB a task.
-    if (flink.getMaxBundleSize() == null || flink.getMaxBundleSize() > MAX_BUNDLE_SIZE) {
-      flink.setMaxBundleSize(MAX_BUNDLE_SIZE);
-    }
+    flink.setMaxBundleSize(MAX_BUNDLE_SIZE);
     // Every stage with the job's parallelism, not sized by the bytes it reads (see the class).
     flink.setFlinkConfDir(FlinkJobConfiguration.write().toString());
     if (runner.equals("flink") || runner.equals("[local]")) {

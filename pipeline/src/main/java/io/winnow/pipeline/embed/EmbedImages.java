@@ -39,11 +39,12 @@ import org.joda.time.Instant;
  * Embeds every stored image with an ONNX model (see {@link EmbeddingModel}).
  *
  * <p>Images are grouped into batches ({@link GroupIntoBatches} on a few keys per task, spread by
- * sample key, so every worker gets a share: {@link KeyForBatchingFn}), preprocessed on a per-JVM pool and run through one shared ONNX
- * Runtime session per worker JVM. On GPU workers (or when the thread settings leave cores free)
- * the next batch is decoded and resized while the model runs the current one; when ONNX Runtime
- * has every core, the batch is preprocessed on all cores and then run (faster there, measured). The model is checked (descriptor, file, SHA-256) when the transform is created, so a
- * bad model fails the job before any URL is fetched.
+ * sample key, so every worker gets a share: {@link KeyForBatchingFn}), preprocessed on a per-JVM
+ * pool and run through one shared ONNX Runtime session per worker JVM. On GPU workers (or when
+ * the thread settings leave cores free) the next batch is decoded and resized while the model
+ * runs the current one; when ONNX Runtime has every core, the batch is preprocessed on all cores
+ * and then run (faster there, measured). The model is checked (descriptor, file, SHA-256) when
+ * the transform is created, so a bad model fails the job before any URL is fetched.
  *
  * <p>Output: on {@link #EMBEDDED}, each sample with its L2-normalised float32 embedding (and, for
  * a model with unsafe classes, its class scores as {@code nsfw_scores}); on {@link #REJECTIONS},
@@ -117,11 +118,16 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
    */
   static final class KeyForBatchingFn extends DoFn<Sample, KV<Integer, Sample>> {
     static final int KEYS_PER_TASK = 8;
+    private transient int keys;
+
+    @StartBundle
+    public void startBundle(StartBundleContext context) {
+      keys = keys(context.getPipelineOptions());
+    }
 
     @ProcessElement
-    public void process(@Element Sample sample, OutputReceiver<KV<Integer, Sample>> out,
-        PipelineOptions options) {
-      out.output(KV.of(Math.floorMod(sample.key().hashCode(), keys(options)), sample));
+    public void process(@Element Sample sample, OutputReceiver<KV<Integer, Sample>> out) {
+      out.output(KV.of(Math.floorMod(sample.key().hashCode(), keys), sample));
     }
 
     static int keys(PipelineOptions options) {
