@@ -2,13 +2,18 @@ package io.winnow.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.winnow.dedup.KeyedVector;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.demo.SceneServer;
 import io.winnow.pipeline.export.WebDatasetReader;
-import io.winnow.pipeline.refresh.Manifest;
 import io.winnow.pipeline.read.SampleKeys;
+import io.winnow.pipeline.refresh.Manifest;
 import io.winnow.pipeline.refresh.RefreshDataset;
+import io.winnow.retrieval.BalancedSpec;
+import io.winnow.retrieval.RetrieveFromSeeds;
+import io.winnow.retrieval.SeedSetSpec;
 import io.winnow.schemas.RunSummary;
+import io.winnow.schemas.Sample;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,10 +37,14 @@ import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,9 +57,11 @@ import org.junit.jupiter.api.io.TempDir;
  * gives a job with a single sort (about 4 MB); the pipeline's sorts share the same memory, so
  * theirs are smaller still (at 4 MiB the embedding's batcher reported 45,056 bytes). 1,100 small
  * images pass the control's limit in the groups that grow with the corpus: the export's one shard,
- * the k-NN join's one partition of vectors, then a refresh's index partition (the verified pairs
- * and components run too, but are small here: the scenes are distinct). The run must equal the
- * same run at the default memory, sample for sample and vector for vector.
+ * the k-NN join's one partition of vectors, a refresh's index partition, then the next refresh's
+ * queries of that partition (the verified pairs and components run too, but are small here: the
+ * scenes are distinct). Seed retrieval and balanced sampling, which group keys rather than
+ * images, run on 300,000 generated vectors to pass it. Each run must equal the same run at the
+ * default memory, sample for sample and vector for vector.
  */
 class LargeGroupsTest {
   private static final String MANAGED_MEMORY = "8m";
@@ -169,7 +181,132 @@ class LargeGroupsTest {
           smallSortBuffers(dir.resolve("refresh-conf")), null, RefreshDataset.Checkpoint.NONE);
       assertThat(version.summary().accepted()).isEqualTo(smallRun.accepted());
       assertThat(samples(dataset.resolve("shards"))).isEqualTo(samples(dir.resolve("small")));
+
+      // The next batch is the same pictures at new URLs: every one is searched for in the
+      // dataset's index, the queries of its one partition past the limit, and found there.
+      List<String> again = new ArrayList<>();
+      for (int i = 0; i < IMAGES; i++) {
+        again.add("http://" + server.endpoint() + "/img/" + i + ".jpg?again=1");
+      }
+      Path againUrls = Files.write(dir.resolve("again.txt"), again);
+      Manifest next = RefreshDataset.refresh(WinnowConfig.of(
+          List.of(againUrls.toString()), dir.resolve("again").toString()).withFetch(fetch),
+          dataset, 1, 0, smallSortBuffers(dir.resolve("refresh-again-conf")), null,
+          RefreshDataset.Checkpoint.NONE);
+      assertThat(next.summary().balanced()).isTrue();
+      assertThat(next.summary().accepted()).as("nothing new: %s",
+          next.summary().rejectedByReason()).isZero();
+      assertThat(next.summary().rejectedByReason().values().stream()
+          .mapToLong(byReason -> byReason.getOrDefault("near-duplicate", 0L)).sum())
+          .as("found in the dataset's index").isGreaterThanOrEqualTo(smallRun.accepted());
     }
+  }
+
+  /** Pool vectors: {@value #POOL} around {@value #CONCEPTS} directions, seeds near some. */
+  private static final int POOL = 300_000;
+  private static final int CONCEPTS = 8;
+  private static final int DIMENSION = 16;
+
+  private static float[] near(int concept, long salt) {
+    Random random = new Random(salt);
+    float[] v = new float[DIMENSION];
+    v[concept] = 1;
+    for (int j = 0; j < DIMENSION; j++) {
+      v[j] += (float) (0.1 * random.nextGaussian());
+    }
+    return KeyedVector.normalise(v);
+  }
+
+  private static final class PoolSampleFn extends DoFn<Long, Sample> {
+    @ProcessElement
+    public void process(@Element Long i, OutputReceiver<Sample> out) {
+      String key = String.format("%020x", i);
+      out.output(Sample.builder(key, "http://pool/" + key)
+          .image(new byte[] {1}).embedding(near((int) (i % CONCEPTS), i)).build());
+    }
+  }
+
+  private static final class SeedFn extends DoFn<Long, KeyedVector> {
+    @ProcessElement
+    public void process(@Element Long i, OutputReceiver<KeyedVector> out) {
+      // Ten seeds near each of the first five concepts.
+      out.output(new KeyedVector("seed-" + i, near((int) (i / 10), -1 - i)));
+    }
+  }
+
+  private static final class KeptFn extends DoFn<Sample, String> {
+    @ProcessElement
+    public void process(@Element Sample s, OutputReceiver<String> out) {
+      List<String> sets = new ArrayList<>();
+      s.seedMatch().forEach(m -> sets.add(m.seedSet()));
+      out.output(s.key() + " " + sets);
+    }
+  }
+
+  /** Kept keys with their sets, sorted, from a retrieval over the generated pool. */
+  private List<String> retrieve(FlinkPipelineOptions options, Path out) throws IOException {
+    Pipeline p = Pipeline.create(options);
+    var seeds = p.apply("Seeds", GenerateSequence.from(0).to(50))
+        .apply("SeedVectors", ParDo.of(new SeedFn()))
+        .setCoder(new KeyedVector.Coder());
+    var retrieval = RetrieveFromSeeds.with(DIMENSION, List.of(
+            new RetrieveFromSeeds.SeedSet(SeedSetSpec
+                .parse("concepts=/seeds;mode=cluster;clusters=8;per-cluster=100000;"
+                    + "min-seeds=3;cap=" + CAP), seeds)))
+        .withBalanced(BalancedSpec.parse("clusters=16,4;target=50000"));
+    var decided = p.apply("Pool", GenerateSequence.from(0).to(POOL))
+        .apply("PoolSamples", ParDo.of(new PoolSampleFn()))
+        .setCoder(new Sample.Coder())
+        .apply("Retrieve", retrieval);
+    decided.get(RetrieveFromSeeds.KEPT)
+        .apply("KeptKeys", ParDo.of(new KeptFn()))
+        .apply("WriteKept", TextIO.write().to(out.resolve("kept")
+            .toString()));
+    decided.get(RetrieveFromSeeds.REJECTIONS)
+        .apply("CountRejected", Count.globally())
+        .apply("RejectedText", MapElements
+            .into(TypeDescriptors.strings()).via(n -> "rejected " + n))
+        .apply("WriteRejected", TextIO.write().to(out.resolve("rejected")
+            .toString()));
+    p.run().waitUntilFinish();
+    List<String> lines = new ArrayList<>();
+    try (Stream<Path> files = Files.list(out)) {
+      for (Path f : files.sorted().toList()) {
+        lines.addAll(Files.readAllLines(f));
+      }
+    }
+    lines.sort(null);
+    return lines;
+  }
+
+  private static final int CAP = 100_000;
+
+  /**
+   * Seed retrieval in cluster mode and balanced sampling over 300,000 pool vectors: five of eight
+   * concepts hold seeds, so about 187,500 images are candidates for the set's cap, each a ranked
+   * key of 30 bytes: together past the limit (a Top of the cap kept them in one record).
+   */
+  @Test
+  void seedRetrievalAndBalancedSamplingPassToo() throws Exception {
+    long limit = sortBufferLimit();
+    long candidates = POOL * 5L / CONCEPTS;
+    long rankedBytes = 8 + 1 + 20 + 1; // hash, key length, key, cluster
+    assertThat(candidates * rankedBytes).as("the cap's candidates, past the limit")
+        .isGreaterThan(limit);
+    List<String> small = retrieve(smallSortBuffers(dir.resolve("retrieve-conf")),
+        dir.resolve("retrieved-small"));
+    List<String> usual = retrieve((FlinkPipelineOptions) RunWinnow.options("flink", 2),
+        dir.resolve("retrieved-usual"));
+    assertThat(small).isEqualTo(usual);
+    long fromSeeds = small.stream().filter(line -> line.contains("concepts")).count();
+    long balanced = small.stream().filter(line -> line.contains("balanced")).count();
+    long rejected = small.stream().filter(line -> line.startsWith("rejected "))
+        .mapToLong(line -> Long.parseLong(line.substring("rejected ".length()))).sum();
+    System.out.println("retrieval: " + fromSeeds + " from seeds, " + balanced + " balanced, "
+        + rejected + " rejected");
+    assertThat(fromSeeds).as("the cap holds").isEqualTo(CAP);
+    assertThat(balanced).isEqualTo(50_000);
+    assertThat(small.size() - 1 + rejected).as("every pool image decided").isEqualTo(POOL);
   }
 
   /** The float32 values of a .npy file (version 1 header: magic, version, length, text). */

@@ -11,7 +11,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -67,10 +66,10 @@ final class BalancedSampling
     long seed = spec.samplingSeed();
     return assigned
         .apply("Rank", ParDo.of(new RankFn(seed)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(ClusterSampling.Ranked.class)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), new Ranked.Coder()))
         // Every pool image of a cluster under one key: through files, not one record.
         .apply("ByCluster", io.winnow.schemas.GroupThroughFiles
-            .<Integer, ClusterSampling.Ranked>in(io.winnow.schemas.GroupThroughFiles.tempDirOf(
+            .<Integer, Ranked>in(io.winnow.schemas.GroupThroughFiles.tempDirOf(
                 pool.getPipeline().getOptions())))
         .apply("TakeQuota", ParDo.of(new TakeFn(plan)).withSideInputs(plan));
   }
@@ -111,7 +110,7 @@ final class BalancedSampling
   }
 
   static final class RankFn extends DoFn<KV<Integer, KeyedVector>,
-      KV<Integer, ClusterSampling.Ranked>> {
+      KV<Integer, Ranked>> {
     private final long seed;
 
     RankFn(long seed) {
@@ -120,10 +119,9 @@ final class BalancedSampling
 
     @ProcessElement
     public void process(@Element KV<Integer, KeyedVector> kv,
-        OutputReceiver<KV<Integer, ClusterSampling.Ranked>> out) {
+        OutputReceiver<KV<Integer, Ranked>> out) {
       String key = kv.getValue().key();
-      out.output(KV.of(kv.getKey(), new ClusterSampling.Ranked(
-          ClusterSampling.samplingHash(seed, key), key, kv.getKey())));
+      out.output(KV.of(kv.getKey(), Ranked.of(seed, key, kv.getKey())));
     }
   }
 
@@ -190,7 +188,7 @@ final class BalancedSampling
   }
 
   /** A level-1 cluster's quota of images: the smallest sampling hashes, then keys. */
-  static final class TakeFn extends DoFn<KV<Integer, Iterable<ClusterSampling.Ranked>>,
+  static final class TakeFn extends DoFn<KV<Integer, Iterable<Ranked>>,
       KV<String, SeedMatch>> {
     private final PCollectionView<Plan> plan;
 
@@ -199,7 +197,7 @@ final class BalancedSampling
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<ClusterSampling.Ranked>> cluster,
+    public void process(@Element KV<Integer, Iterable<Ranked>> cluster,
         ProcessContext c) {
       Plan p = c.sideInput(plan);
       int id = cluster.getKey();
@@ -207,20 +205,11 @@ final class BalancedSampling
       if (quota <= 0) {
         return;
       }
-      // ByHash orders best last, so the queue's head is the worst kept so far.
-      ClusterSampling.ByHash best = new ClusterSampling.ByHash();
-      PriorityQueue<ClusterSampling.Ranked> kept = new PriorityQueue<>(best);
-      for (ClusterSampling.Ranked r : cluster.getValue()) {
-        kept.add(r);
-        if (kept.size() > quota) {
-          kept.poll();
-        }
-      }
       List<Long> path = new ArrayList<>();
       for (long node : p.path()[id]) {
         path.add(node);
       }
-      for (ClusterSampling.Ranked r : kept) {
+      for (Ranked r : Ranked.best(cluster.getValue(), quota)) {
         c.output(KV.of(r.key(), new SeedMatch(BalancedSpec.NAME, null, null, path)));
       }
     }

@@ -2,26 +2,20 @@ package io.winnow.retrieval;
 
 import io.winnow.dedup.KeyedVector;
 import io.winnow.dedup.KnnJoin;
+import io.winnow.schemas.GroupThroughFiles;
 import io.winnow.schemas.SeedMatch;
-import java.io.Serializable;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Top;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -34,10 +28,10 @@ import org.apache.beam.sdk.values.PCollectionView;
  * {@code minSeeds} seeds; at most {@code cap} images for the set in all.
  *
  * <p>Which images a full cluster gives, and which the cap keeps, is decided by a hash of the
- * sampling seed and the key (smallest first): reproducible, spread evenly, and changed only by
- * changing {@code sampling-seed}. Memory per worker is bounded by {@code perCluster} per cluster
- * and by {@code cap} for the cap step (one worker holds the cap's candidates: about 100 bytes
- * each).
+ * sampling seed and the key (smallest first, {@link Ranked}): reproducible, spread evenly, and
+ * changed only by changing {@code sampling-seed}. A cluster's images go through files
+ * ({@link GroupThroughFiles}) and the cap is applied without gathering what it keeps
+ * ({@link KeepSmallestHashes}): a worker holds at most {@code perCluster} images of one cluster.
  */
 final class ClusterSampling
     extends PTransform<PCollection<KeyedVector>, PCollection<KV<String, SeedMatch>>> {
@@ -52,30 +46,6 @@ final class ClusterSampling
     this.spec = spec;
     this.pool = pool;
     this.dimension = dimension;
-  }
-
-  /** A pool image sampled from a cluster: ordered by its sampling hash, then key. */
-  record Ranked(long hash, String key, int cluster) implements Serializable {}
-
-  static final class ByHash implements Comparator<Ranked>, Serializable {
-    @Override
-    public int compare(Ranked a, Ranked b) {
-      // Top keeps the largest: "largest" here is the smallest hash, then the smallest key.
-      int c = Long.compare(b.hash(), a.hash());
-      return c != 0 ? c : b.key().compareTo(a.key());
-    }
-  }
-
-  static long samplingHash(long seed, String key) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(Long.toString(seed).getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) ':');
-      sha.update(key.getBytes(StandardCharsets.UTF_8));
-      return ByteBuffer.wrap(sha.digest()).getLong() >>> 1;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override
@@ -101,11 +71,13 @@ final class ClusterSampling
         .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
         .apply("InEligibleClusters", ParDo.of(new RankFn(eligible, seed))
             .withSideInputs(eligible))
-        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Ranked.class)))
-        .apply("SamplePerCluster", Top.perKey(spec.perCluster(), new ByHash()))
-        .apply("Sampled", ParDo.of(new SampledFn()))
-        .setCoder(SerializableCoder.of(Ranked.class))
-        .apply("CapPerSet", Top.of((int) Math.min(Integer.MAX_VALUE, spec.cap()), new ByHash()))
+        .setCoder(KvCoder.of(VarIntCoder.of(), new Ranked.Coder()))
+        // A cluster's pool images under one key: through files, not one record.
+        .apply("ByCluster", GroupThroughFiles.<Integer, Ranked>in(
+            GroupThroughFiles.tempDirOf(pool.getPipeline().getOptions())))
+        .apply("SamplePerCluster", ParDo.of(new SampleFn(spec.perCluster())))
+        .setCoder(new Ranked.Coder())
+        .apply("CapPerSet", KeepSmallestHashes.of(spec.cap()))
         .apply("Provenance", ParDo.of(new ProvenanceFn(set, eligible))
             .withSideInputs(eligible));
   }
@@ -132,19 +104,27 @@ final class ClusterSampling
     public void process(@Element KV<Integer, KeyedVector> kv, ProcessContext c) {
       if (c.sideInput(eligible).containsKey(kv.getKey())) {
         String key = kv.getValue().key();
-        c.output(KV.of(kv.getKey(), new Ranked(samplingHash(seed, key), key, kv.getKey())));
+        c.output(KV.of(kv.getKey(), Ranked.of(seed, key, kv.getKey())));
       }
     }
   }
 
-  static final class SampledFn extends DoFn<KV<Integer, List<Ranked>>, Ranked> {
+  /** A cluster's {@code perCluster} best images. */
+  static final class SampleFn extends DoFn<KV<Integer, Iterable<Ranked>>, Ranked> {
+    private final int perCluster;
+
+    SampleFn(int perCluster) {
+      this.perCluster = perCluster;
+    }
+
     @ProcessElement
-    public void process(@Element KV<Integer, List<Ranked>> cluster, OutputReceiver<Ranked> out) {
-      cluster.getValue().forEach(out::output);
+    public void process(@Element KV<Integer, Iterable<Ranked>> cluster,
+        OutputReceiver<Ranked> out) {
+      Ranked.best(cluster.getValue(), perCluster).forEach(out::output);
     }
   }
 
-  static final class ProvenanceFn extends DoFn<List<Ranked>, KV<String, SeedMatch>> {
+  static final class ProvenanceFn extends DoFn<Ranked, KV<String, SeedMatch>> {
     private final String set;
     private final PCollectionView<Map<Integer, List<String>>> eligible;
 
@@ -154,12 +134,9 @@ final class ClusterSampling
     }
 
     @ProcessElement
-    public void process(@Element List<Ranked> kept, ProcessContext c) {
-      Map<Integer, List<String>> seedsByCluster = c.sideInput(eligible);
-      for (Ranked r : kept) {
-        c.output(KV.of(r.key(), new SeedMatch(set, seedsByCluster.get(r.cluster()), null,
-            List.of((long) r.cluster()))));
-      }
+    public void process(@Element Ranked kept, ProcessContext c) {
+      c.output(KV.of(kept.key(), new SeedMatch(set, c.sideInput(eligible).get(kept.cluster()),
+          null, List.of((long) kept.cluster()))));
     }
   }
 

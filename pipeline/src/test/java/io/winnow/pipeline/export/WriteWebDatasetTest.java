@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.testing.PAssert;
@@ -63,6 +64,35 @@ class WriteWebDatasetTest {
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .noneMatch(name -> name.contains("inprogress"));
+    }
+  }
+
+  @Test
+  void theSameSamplesInAnotherOrderGiveTheSameBytes() throws Exception {
+    List<Sample> samples = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      samples.add(ShardWritingTest.sample(SampleKeys.forNormalizedUrl("http://o/" + i), "c" + i)
+          .toBuilder().embedding(new float[] {i, 1f / (i + 1)}).fetchedAt("2026-12-02T10:00:0"
+              + (i % 10) + "Z").build());
+    }
+    List<Sample> reversed = new ArrayList<>(samples);
+    java.util.Collections.reverse(reversed);
+    for (var run : List.of(Map.entry("first", samples), Map.entry("second", reversed))) {
+      Pipeline pipeline = Pipelines.direct();
+      pipeline.apply(Create.of(run.getValue()))
+          .apply(WriteWebDataset.to(dir.resolve(run.getKey()).toString()).withSamplesPerShard(15));
+      pipeline.run().waitUntilFinish();
+    }
+    List<String> files;
+    try (Stream<Path> all = Files.list(dir.resolve("first"))) {
+      // The stats files say when each shard was written; everything else is the samples'.
+      files = all.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith("_stats.json"))
+          .sorted().toList();
+    }
+    assertThat(files).hasSize(9); // 3 shards: tar, parquet, npy
+    for (String name : files) {
+      assertThat(dir.resolve("second").resolve(name)).as(name)
+          .hasSameBinaryContentAs(dir.resolve("first").resolve(name));
     }
   }
 
