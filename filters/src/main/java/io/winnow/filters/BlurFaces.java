@@ -5,6 +5,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
+import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.FaceBox;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
@@ -80,7 +81,8 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
 
   @Override
   public PCollectionTuple expand(PCollection<Sample> samples) {
-    PCollectionTuple out = samples.apply("DetectAndBlur", ParDo.of(new BlurFn(settings))
+    PCollectionTuple out = samples.apply("DetectAndBlur", ParDo.of(new BlurFn(settings,
+        ErrorBudget.of("faces", samples.getPipeline().getOptions())))
         .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(samples.getCoder());
     return out;
@@ -137,10 +139,12 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
     private final Counter facesFound = Metrics.counter("faces", "faces");
     private final Distribution micros = Metrics.distribution("faces", "micros_per_image");
     private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("faces");
+    private final ErrorBudget errors;
     private transient FaceDetector detector;
 
-    BlurFn(Settings settings) {
+    BlurFn(Settings settings, ErrorBudget errors) {
       this.settings = settings;
+      this.errors = errors;
     }
 
     @Setup
@@ -151,22 +155,25 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
     @ProcessElement
     public void process(@Element Sample sample, MultiOutputReceiver out) {
       long start = System.nanoTime();
+      Outcome outcome;
       try {
-        Outcome outcome = check(detector, sample, settings);
-        timer.since(start);
-        if (outcome.rejection() != null) {
-          out.get(REJECTIONS).output(outcome.rejection());
-        } else {
-          out.get(KEPT).output(outcome.sample());
-        }
-        if (outcome.faces() > 0) {
-          withFaces.inc();
-          facesFound.inc(outcome.faces());
-        }
+        outcome = check(detector, sample, settings);
       } catch (RuntimeException e) {
-        timer.since(start);
-        out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(),
-            Reason.FACE_CHECK_FAILED, e.getClass().getSimpleName() + ": " + e.getMessage()));
+        // Not stored unchecked; with its stack trace, and within the stage's error budget.
+        outcome = new Outcome(null, Rejection.ofFailure(sample.key(), sample.url(),
+            Reason.FACE_CHECK_FAILED, e), 0);
+      }
+      timer.since(start);
+      if (outcome.rejection() != null) {
+        errors.rejected(outcome.rejection());
+        out.get(REJECTIONS).output(outcome.rejection());
+      } else {
+        errors.passed();
+        out.get(KEPT).output(outcome.sample());
+      }
+      if (outcome.faces() > 0) {
+        withFaces.inc();
+        facesFound.inc(outcome.faces());
       }
       micros.update((System.nanoTime() - start) / 1000);
     }

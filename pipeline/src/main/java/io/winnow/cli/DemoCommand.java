@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       WinnowConfig config = options.toConfig(List.of(urls.toString()), dir.toString());
       RunSummary summary = RunWinnow.run(config,
-          RunWinnow.options(options.runner, options.parallelism), System.err,
+          options.pipelineOptions(), System.err,
           System.console() != null);
       explain(out, dir, config.shardPrefix());
       WinnowCli.printSummary(out, summary, dir);

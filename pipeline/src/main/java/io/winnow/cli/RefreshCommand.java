@@ -1,6 +1,5 @@
 package io.winnow.cli;
 
-import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
 import io.winnow.pipeline.refresh.Manifest;
 import io.winnow.pipeline.refresh.RefreshDataset;
@@ -63,7 +62,7 @@ final class RefreshCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     Manifest manifest = RefreshDataset.refresh(config, dataset, batches, retryAfter,
-        RunWinnow.options(options.runner, options.parallelism), System.err,
+        options.pipelineOptions(), System.err,
         RefreshDataset.Checkpoint.NONE);
     VersionsCommand.print(spec.commandLine().getOut(), manifest);
     return manifest.summary() != null && !manifest.summary().balanced()

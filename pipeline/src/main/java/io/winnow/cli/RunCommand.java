@@ -69,13 +69,13 @@ final class RunCommand implements Callable<Integer> {
       io.winnow.pipeline.refresh.Manifest manifest =
           io.winnow.pipeline.refresh.RefreshDataset.refresh(config, dataset, batches,
               io.winnow.pipeline.refresh.RefreshDataset.DEFAULT_RETRY_SECONDS,
-              RunWinnow.options(options.runner, options.parallelism), System.err,
+              options.pipelineOptions(), System.err,
               io.winnow.pipeline.refresh.RefreshDataset.Checkpoint.NONE);
       VersionsCommand.print(spec.commandLine().getOut(), manifest);
       return 0;
     }
     RunSummary summary = RunWinnow.run(config,
-        RunWinnow.options(options.runner, options.parallelism), System.err,
+        options.pipelineOptions(), System.err,
         System.console() != null);
     WinnowCli.printSummary(spec.commandLine().getOut(), summary, output.toAbsolutePath());
     return 0;

@@ -1,5 +1,6 @@
 package io.winnow.cli;
 
+import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.filter.FilterSettings;
@@ -13,9 +14,11 @@ import io.winnow.pipeline.embed.EmbeddingModel;
 import io.winnow.pipeline.embed.ExecutionProvider;
 import io.winnow.pipeline.decode.ResizeMode;
 import io.winnow.pipeline.read.InputFormat;
+import io.winnow.schemas.ErrorBudget;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import org.apache.beam.sdk.options.PipelineOptions;
 import picocli.CommandLine.Option;
 
 /** The options shared by {@code run} and {@code demo}, grouped as the pipeline's stages are. */
@@ -31,6 +34,26 @@ final class RunOptions {
       description = "Flink parallelism; 0 uses the number of cores (embedded) or the cluster's "
           + "default.")
   int parallelism;
+
+  @Option(names = "--max-error-rate", defaultValue = "0.01", paramLabel = "SHARE",
+      description = "Fail the job when more than this share of a stage's images end as internal "
+          + "errors (exceptions, not bad images), on a worker or over the run. Default: "
+          + "${DEFAULT-VALUE}.")
+  double maxErrorRate;
+
+  @Option(names = "--error-rate-after", defaultValue = "1000", paramLabel = "N",
+      description = "Images a stage must have seen before --max-error-rate applies. Default: "
+          + "${DEFAULT-VALUE}.")
+  long errorRateAfter;
+
+  /** The Beam options of this run: runner, parallelism and the internal-error budget. */
+  PipelineOptions pipelineOptions() {
+    PipelineOptions pipeline = RunWinnow.options(runner, parallelism);
+    ErrorBudget.Options budget = pipeline.as(ErrorBudget.Options.class);
+    budget.setMaxInternalErrorRate(maxErrorRate);
+    budget.setInternalErrorRateAfter(errorRateAfter);
+    return pipeline;
+  }
 
   // Input
   @Option(names = "--input-format", defaultValue = "auto", paramLabel = "FORMAT",

@@ -1,6 +1,7 @@
 package io.winnow.cli;
 
 import io.winnow.pipeline.RunWinnow;
+import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.RunSummary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class})
 public final class WinnowCli implements Runnable {
   static final int EXIT_UNBALANCED = 3;
+  /** A stage is broken (a model, a native library, a storm of internal errors): not the data. */
+  static final int EXIT_SYSTEMIC = 4;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -34,6 +37,11 @@ public final class WinnowCli implements Runnable {
       if (error instanceof RunWinnow.UnbalancedRunException unbalanced) {
         err.println("winnow: " + unbalanced.getMessage());
         return EXIT_UNBALANCED;
+      }
+      String systemic = systemicFailure(error);
+      if (systemic != null) {
+        err.println("winnow: the job failed: " + systemic);
+        return EXIT_SYSTEMIC;
       }
       if (error instanceof io.winnow.pipeline.embed.ModelException
           || error instanceof io.winnow.pipeline.filter.SafetyLists.ListException
@@ -57,6 +65,25 @@ public final class WinnowCli implements Runnable {
       return 2;
     }
     return cli.execute(args);
+  }
+
+  /**
+   * The message of a {@link ErrorBudget.SystemicFailure} in {@code error}'s causes, or null. From a
+   * remote cluster it arrives as Flink's serialized copy, which keeps the class name in its text.
+   */
+  public static String systemicFailure(Throwable error) {
+    String name = ErrorBudget.SystemicFailure.class.getName();
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ErrorBudget.SystemicFailure) {
+        return t.getMessage();
+      }
+      String text = t.toString();
+      int at = text.indexOf(name + ": ");
+      if (at >= 0) {
+        return text.substring(at + name.length() + 2);
+      }
+    }
+    return null;
   }
 
   /** Finds {@code --config FILE} before parsing, so its values become the options' defaults. */

@@ -4,6 +4,7 @@ import io.winnow.pipeline.report.Progress;
 import io.winnow.pipeline.report.RunReport;
 import io.winnow.pipeline.report.WriteThumbnails;
 import io.winnow.pipeline.report.Summarize;
+import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.RunSummary;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -210,6 +211,8 @@ public final class RunWinnow {
     if (!summary.balanced()) {
       throw new UnbalancedRunException(summary);
     }
+    // Each stage's workers check their own error rate as they go; this is the run as a whole.
+    ErrorBudget.checkRun(summary.input(), summary.rejectedByReason(), options);
     return summary;
   }
 }

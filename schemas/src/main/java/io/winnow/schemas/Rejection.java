@@ -39,10 +39,22 @@ public record Rejection(
 
   /** An unexpected failure at {@code stage}, kept with its stack trace. */
   public static Rejection ofError(String key, String url, Stage stage, Throwable error) {
+    return new Rejection(key, url, stage, Reason.INTERNAL_ERROR, String.valueOf(error),
+        traceOf(error));
+  }
+
+  /**
+   * An exception that has a reason of its own (an image the face check could not check), kept
+   * with its stack trace: it counts as an internal error in the stage's {@link ErrorBudget}.
+   */
+  public static Rejection ofFailure(String key, String url, Reason reason, Throwable error) {
+    return new Rejection(key, url, reason.stage(), reason, String.valueOf(error), traceOf(error));
+  }
+
+  private static String traceOf(Throwable error) {
     StringWriter trace = new StringWriter();
     error.printStackTrace(new PrintWriter(trace));
-    return new Rejection(
-        key, url, stage, Reason.INTERNAL_ERROR, String.valueOf(error), trace.toString());
+    return trace.toString();
   }
 
   /** Beam coder: the record's JSON form. */

@@ -2,6 +2,7 @@ package io.winnow.pipeline.crawl;
 
 import io.winnow.pipeline.read.SampleKeys;
 import io.winnow.pipeline.report.Progress;
+import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.Stage;
@@ -49,7 +50,8 @@ public final class FetchImages extends PTransform<PCollection<UrlRecord>, PColle
 
   @Override
   public PCollectionTuple expand(PCollection<UrlRecord> urls) {
-    return urls.apply("Download", ParDo.of(new FetchFn(settings))
+    return urls.apply("Download", ParDo.of(new FetchFn(settings,
+        ErrorBudget.of("fetch", urls.getPipeline().getOptions())))
         .withOutputTags(FETCHED, TupleTagList.of(REJECTIONS)));
   }
 
@@ -68,10 +70,12 @@ public final class FetchImages extends PTransform<PCollection<UrlRecord>, PColle
     private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("fetch");
     private transient SharedFetchers.Lease lease;
     private transient CompletionService<Outcome> completions;
+    private final ErrorBudget errors;
     private transient int inFlight;
 
-    FetchFn(FetchSettings settings) {
+    FetchFn(FetchSettings settings, ErrorBudget errors) {
       this.settings = settings;
+      this.errors = errors;
     }
 
     @Setup
@@ -143,8 +147,11 @@ public final class FetchImages extends PTransform<PCollection<UrlRecord>, PColle
       if (outcome.sample() != null) {
         fetched.inc();
         bytes.inc(outcome.sample().byteSize());
+        errors.passed();
       } else {
         failed.inc();
+        // A server's refusal is data; an exception in the fetcher counts against the budget.
+        errors.rejected(outcome.rejection());
       }
       return outcome;
     }

@@ -1,5 +1,7 @@
 package io.winnow.pipeline.decode;
 
+import io.winnow.schemas.ErrorBudget;
+import io.winnow.schemas.NativeLibraries;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.Stage;
@@ -20,7 +22,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * original and stored sizes set ({@code sha256} and {@code mime_type} stay those of the
  * downloaded bytes); on
  * {@link #REJECTIONS}, corrupt, truncated, unsupported, too small or too large images. One output
- * per input; deterministic for the same bytes and settings.
+ * per input; deterministic for the same bytes and settings. Exceptions become {@code
+ * internal-error} rejections within the run's {@link ErrorBudget}; OpenCV's natives failing to
+ * load fails the job.
  */
 public final class DecodeImages extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> DECODED = new TupleTag<>() {};
@@ -38,7 +42,8 @@ public final class DecodeImages extends PTransform<PCollection<Sample>, PCollect
 
   @Override
   public PCollectionTuple expand(PCollection<Sample> fetched) {
-    return fetched.apply("DecodeResizeEncode", ParDo.of(new DecodeFn(settings))
+    ErrorBudget errors = ErrorBudget.of("decode", fetched.getPipeline().getOptions());
+    return fetched.apply("DecodeResizeEncode", ParDo.of(new DecodeFn(settings, errors))
         .withOutputTags(DECODED, TupleTagList.of(REJECTIONS)));
   }
 
@@ -46,15 +51,21 @@ public final class DecodeImages extends PTransform<PCollection<Sample>, PCollect
     private final DecodeSettings settings;
     private final Counter decoded = Metrics.counter("decode", "images");
     private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("decode");
+    private final ErrorBudget errors;
     private transient ImageProcessor processor;
 
-    DecodeFn(DecodeSettings settings) {
+    DecodeFn(DecodeSettings settings, ErrorBudget errors) {
       this.settings = settings;
+      this.errors = errors;
     }
 
     @Setup
     public void setup() {
-      processor = new ImageProcessor(settings);
+      try {
+        processor = new ImageProcessor(settings);
+      } catch (LinkageError e) {
+        throw NativeLibraries.missing("decode", e);
+      }
     }
 
     @ProcessElement
@@ -63,17 +74,20 @@ public final class DecodeImages extends PTransform<PCollection<Sample>, PCollect
       long start = System.nanoTime();
       try {
         result = processor.process(sample.image());
-      } catch (RuntimeException | LinkageError e) {
+      } catch (RuntimeException e) {
         timer.since(start);
-        out.get(REJECTIONS).output(Rejection.ofError(sample.key(), sample.url(), Stage.DECODE, e));
+        reject(Rejection.ofError(sample.key(), sample.url(), Stage.DECODE, e), out);
         return;
+      } catch (LinkageError e) {
+        // OpenCV's natives are missing or broken on this worker: no image can be decoded here.
+        throw NativeLibraries.missing("decode", e);
       }
       timer.since(start);
       if (result.image() == null) {
-        out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(), result.reason(),
-            result.detail()));
+        reject(Rejection.of(sample.key(), sample.url(), result.reason(), result.detail()), out);
         return;
       }
+      errors.passed();
       ImageProcessor.Processed image = result.image();
       decoded.inc();
       out.get(DECODED).output(sample.toBuilder()
@@ -82,6 +96,11 @@ public final class DecodeImages extends PTransform<PCollection<Sample>, PCollect
           .storedSize(image.width(), image.height())
           .storedByteSize(image.jpeg().length)
           .build());
+    }
+
+    private void reject(Rejection rejection, MultiOutputReceiver out) {
+      errors.rejected(rejection);
+      out.get(REJECTIONS).output(rejection);
     }
   }
 }

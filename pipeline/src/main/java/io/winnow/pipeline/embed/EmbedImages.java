@@ -1,6 +1,7 @@
 package io.winnow.pipeline.embed;
 
 import io.winnow.pipeline.decode.DecodeSettings;
+import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
@@ -51,6 +52,10 @@ import org.joda.time.Instant;
  * images that do not preprocess ({@code preprocess-failed}) or whose embedding is not finite or
  * zero ({@code invalid-embedding}). One output per input. An image's embedding does not depend on
  * the batch it ran in beyond float rounding (about 1e-6). Expects the global window (batch jobs).
+ *
+ * <p>Failures: an image the model fails on alone is an {@code internal-error} with its stack
+ * trace, within the run's {@link ErrorBudget}; a batch no image of which runs, even alone, fails
+ * the job (a broken model, runtime or GPU), as does a storm of per-image errors.
  */
 public final class EmbedImages extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> EMBEDDED = new TupleTag<>() {};
@@ -103,7 +108,7 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
         .setCoder(KvCoder.of(VarIntCoder.of(), images.getCoder()))
         .apply("Batch", GroupIntoBatches.<Integer, Sample>ofSize(settings.batchSize()))
         .apply("PreprocessAndRun", ParDo.of(new EmbedBatchFn(model, settings, decode,
-            timedAs))
+            timedAs, ErrorBudget.of(timedAs, images.getPipeline().getOptions())))
             .withOutputTags(EMBEDDED, TupleTagList.of(REJECTIONS)));
     PCollection<Sample> embedded = PCollectionList.of(parts.get(0)).and(ran.get(EMBEDDED))
         .apply("AllEmbedded", Flatten.pCollections()).setCoder(images.getCoder());
@@ -151,6 +156,8 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
     private final Counter embedded = Metrics.counter("embed", "images");
     private final Counter batches = Metrics.counter("embed", "batches");
     private final io.winnow.schemas.StageTimer timer;
+    private final String stage;
+    private final ErrorBudget errors;
     private transient SharedEmbedders.Lease lease;
     private transient Preprocessor preprocessor;
     private transient ExecutorService inference;
@@ -163,11 +170,13 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
     private transient Instant pendingTimestamp;
 
     EmbedBatchFn(EmbeddingModel model, EmbedSettings settings, DecodeSettings decode,
-        String stage) {
+        String stage, ErrorBudget errors) {
       this.model = model;
       this.settings = settings;
       this.decode = decode;
       this.timer = io.winnow.schemas.StageTimer.of(stage);
+      this.stage = stage;
+      this.errors = errors;
     }
 
     @Setup
@@ -193,6 +202,7 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
       Prepared prepared = preprocess(batch.getValue(), failed);
       // Preprocessing is this stage's work too; the model's time is added when a batch is emitted.
       timer.record(System.nanoTime() - start, failed.size());
+      failed.forEach(errors::rejected);
       failed.forEach(out.get(REJECTIONS)::output);
       if (pending != null) {
         emit(awaitPending(), out);
@@ -216,6 +226,7 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
         Instant timestamp = pendingTimestamp;
         Results results = awaitPending();
         timer.record(results.nanos(), results.embedded().size() + results.rejected().size());
+        count(results);
         results.embedded().forEach(s -> context.output(EMBEDDED, s, timestamp, window));
         results.rejected().forEach(r -> context.output(REJECTIONS, r, timestamp, window));
       }
@@ -244,8 +255,15 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
 
     private void emit(Results results, MultiOutputReceiver out) {
       timer.record(results.nanos(), results.embedded().size() + results.rejected().size());
+      count(results);
       results.embedded().forEach(out.get(EMBEDDED)::output);
       results.rejected().forEach(out.get(REJECTIONS)::output);
+    }
+
+    /** On the DoFn's thread: the budget is not shared between threads. */
+    private void count(Results results) {
+      results.embedded().forEach(s -> errors.passed());
+      results.rejected().forEach(errors::rejected);
     }
 
     /** Decodes and resizes in parallel on the JVM's pool; a bad image becomes a rejection. */
@@ -261,22 +279,22 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
       }
       nextBuffer = 1 - nextBuffer;
       float[] pixels = buffer;
-      List<Future<String>> errors = new ArrayList<>(samples.size());
+      List<Future<RuntimeException>> outcomes = new ArrayList<>(samples.size());
       for (int i = 0; i < samples.size(); i++) {
         Sample sample = samples.get(i);
         int at = i * size;
-        errors.add(lease.preprocessing().submit(() -> {
+        outcomes.add(lease.preprocessing().submit(() -> {
           try {
             preprocessor.fill(sample, decode, pixels, at);
             return null;
           } catch (RuntimeException e) {
-            return e.getMessage() == null ? e.toString() : e.getMessage();
+            return e;
           }
         }));
       }
       List<Sample> ok = new ArrayList<>(samples.size());
       for (int i = 0; i < samples.size(); i++) {
-        String error = errors.get(i).get();
+        RuntimeException error = outcomes.get(i).get();
         Sample sample = samples.get(i);
         if (error == null) {
           if (ok.size() != i) { // close the gap a failed image left
@@ -284,13 +302,18 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
           }
           ok.add(sample);
         } else {
-          failed.add(Rejection.of(sample.key(), sample.url(), Reason.PREPROCESS_FAILED, error));
+          failed.add(Rejection.ofFailure(sample.key(), sample.url(), Reason.PREPROCESS_FAILED,
+              error));
         }
       }
       return new Prepared(ok, pixels);
     }
 
-    /** Runs on the inference thread. A failing batch is retried image by image. */
+    /**
+     * Runs on the inference thread. A failing batch is retried image by image; when no image of
+     * it runs alone either, the model is broken (or its runtime, or the GPU), not the images, and
+     * the job fails.
+     */
     private Results run(Prepared prepared) {
       long start = System.nanoTime();
       List<Sample> samples = prepared.samples();
@@ -301,15 +324,22 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
       } catch (Exception batchError) {
         outputs = new ArrayList<>();
         int size = preprocessor.tensorSize();
+        boolean anyRan = false;
         for (int i = 0; i < samples.size(); i++) {
           float[] one = java.util.Arrays.copyOfRange(prepared.pixels(), i * size, (i + 1) * size);
           try {
             outputs.add(lease.embedder().run(one, 1).get(0));
+            anyRan = true;
           } catch (Exception e) {
             outputs.add(null);
             rejected.add(Rejection.ofError(samples.get(i).key(), samples.get(i).url(),
                 Stage.EMBED, e));
           }
+        }
+        if (!anyRan) {
+          throw new ErrorBudget.SystemicFailure(stage + ": the model "
+              + model.descriptor().name() + " (" + model.location() + ") failed on a batch of "
+              + samples.size() + " images and on each of them alone: " + batchError, batchError);
         }
       }
       batches.inc();

@@ -5,6 +5,7 @@ import io.winnow.copydetect.Pdq;
 import io.winnow.filters.KnownBadHashes;
 import io.winnow.pipeline.decode.DecodeSettings;
 import io.winnow.pipeline.fingerprint.FingerprintImages;
+import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
@@ -51,7 +52,8 @@ public final class DropKnownBadImages extends PTransform<PCollection<Sample>, PC
 
   @Override
   public PCollectionTuple expand(PCollection<Sample> decoded) {
-    PCollectionTuple out = decoded.apply("MatchHashLists", ParDo.of(new MatchFn(lists, decode))
+    PCollectionTuple out = decoded.apply("MatchHashLists", ParDo.of(new MatchFn(lists, decode,
+        ErrorBudget.of("known-bad", decoded.getPipeline().getOptions())))
         .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(decoded.getCoder());
     return out;
@@ -63,9 +65,12 @@ public final class DropKnownBadImages extends PTransform<PCollection<Sample>, PC
     private final Counter refused = Metrics.counter("filter", "known-bad-images");
     private final StageTimer timer = StageTimer.of("known-bad");
 
-    MatchFn(KnownBadHashes lists, DecodeSettings decode) {
+    private final ErrorBudget errors;
+
+    MatchFn(KnownBadHashes lists, DecodeSettings decode, ErrorBudget errors) {
       this.lists = lists;
       this.decode = decode;
+      this.errors = errors;
     }
 
     @ProcessElement
@@ -80,13 +85,15 @@ public final class DropKnownBadImages extends PTransform<PCollection<Sample>, PC
         } catch (RuntimeException e) {
           // An image this stage cannot check must not go on unchecked.
           timer.since(start);
-          out.get(REJECTIONS).output(Rejection.ofError(sample.key(), sample.url(), Stage.FILTER,
-              e));
+          Rejection error = Rejection.ofError(sample.key(), sample.url(), Stage.FILTER, e);
+          errors.rejected(error);
+          out.get(REJECTIONS).output(error);
           return;
         }
         match = lists.matchPictures(pictures);
       }
       timer.since(start);
+      errors.passed();
       if (match != null) {
         refused.inc();
         out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(),

@@ -4,6 +4,7 @@ import io.winnow.copydetect.Fingerprint;
 import io.winnow.copydetect.UniformBorder;
 import io.winnow.pipeline.decode.DecodeSettings;
 import io.winnow.pipeline.embed.Preprocessor;
+import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.Stage;
@@ -45,7 +46,8 @@ public final class FingerprintImages extends PTransform<PCollection<Sample>, PCo
 
   @Override
   public PCollectionTuple expand(PCollection<Sample> samples) {
-    PCollectionTuple out = samples.apply("Fingerprint", ParDo.of(new FingerprintFn(decode))
+    PCollectionTuple out = samples.apply("Fingerprint", ParDo.of(new FingerprintFn(decode,
+        ErrorBudget.of("fingerprint", samples.getPipeline().getOptions())))
         .withOutputTags(FINGERPRINTED, TupleTagList.of(REJECTIONS)));
     out.get(FINGERPRINTED).setCoder(samples.getCoder());
     return out;
@@ -75,9 +77,11 @@ public final class FingerprintImages extends PTransform<PCollection<Sample>, PCo
   static final class FingerprintFn extends DoFn<Sample, Sample> {
     private final DecodeSettings decode;
     private final StageTimer timer = StageTimer.of("fingerprint");
+    private final ErrorBudget errors;
 
-    FingerprintFn(DecodeSettings decode) {
+    FingerprintFn(DecodeSettings decode, ErrorBudget errors) {
       this.decode = decode;
+      this.errors = errors;
     }
 
     @ProcessElement
@@ -96,10 +100,13 @@ public final class FingerprintImages extends PTransform<PCollection<Sample>, PCo
         result = b.build();
       } catch (RuntimeException e) {
         timer.since(start);
-        out.get(REJECTIONS).output(Rejection.ofError(sample.key(), sample.url(), Stage.DEDUP, e));
+        Rejection error = Rejection.ofError(sample.key(), sample.url(), Stage.DEDUP, e);
+        errors.rejected(error);
+        out.get(REJECTIONS).output(error);
         return;
       }
       timer.since(start);
+      errors.passed();
       out.get(FINGERPRINTED).output(result);
     }
   }

@@ -423,8 +423,9 @@ public final class RefreshDataset {
   private static Manifest.Index publishIndex(DatasetDir dir, Manifest parent, int version,
       Path work, List<Manifest.Shard> shards, PipelineOptions options) throws IOException {
     Path workIndex = work.resolve("index");
-    Integer dimension = parent != null && parent.index() != null ? parent.index().dimension()
-        : dimension(batchDir(work, 0));
+    // Integer.valueOf: with an int on one side, the conditional would unbox a null dimension.
+    Integer dimension = parent != null && parent.index() != null
+        ? Integer.valueOf(parent.index().dimension()) : dimension(batchDir(work, 0));
     if (dimension == null) {
       return null; // a dataset without embeddings has no index
     }

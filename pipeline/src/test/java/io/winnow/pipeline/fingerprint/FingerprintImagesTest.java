@@ -1,10 +1,12 @@
 package io.winnow.pipeline.fingerprint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.decode.DecodeSettings;
 import io.winnow.pipeline.testing.TestImages;
+import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import java.util.List;
@@ -43,6 +45,42 @@ class FingerprintImagesTest {
       return null;
     });
     p.run().waitUntilFinish();
+  }
+
+  /** 200 stored images, {@code broken} of them not images; 5 % may fail, after 50 per worker. */
+  private static Pipeline fingerprintWithBroken(int broken) {
+    List<Sample> samples = new java.util.ArrayList<>();
+    byte[] jpeg = TestImages.jpeg(64, 48);
+    for (int i = 0; i < 200; i++) {
+      samples.add(Sample.builder("k" + i, "http://x/" + i + ".jpg")
+          .image(i % (200 / broken) == 0 ? new byte[] {1, 2, 3, 4} : jpeg).build());
+    }
+    org.apache.beam.sdk.options.PipelineOptions options = RunWinnow.options("flink", 2);
+    ErrorBudget.Options budget = options.as(ErrorBudget.Options.class);
+    budget.setMaxInternalErrorRate(0.05);
+    budget.setInternalErrorRateAfter(50);
+    Pipeline p = Pipeline.create(options);
+    PCollectionTuple out = p.apply(Create.of(samples).withCoder(new Sample.Coder()))
+        .apply(FingerprintImages.with(DecodeSettings.defaults()));
+    PAssert.that(out.get(FingerprintImages.REJECTIONS)).satisfies(rejected -> {
+      assertThat(rejected).hasSize(broken).allSatisfy(r -> {
+        assertThat(r.reason().wireName()).isEqualTo("internal-error");
+        assertThat(r.stackTrace()).contains("at io.winnow.copydetect.Fingerprint");
+      });
+      return null;
+    });
+    return p;
+  }
+
+  @Test
+  void aStormOfInternalErrorsFailsTheJobWhileAFewAreRejections() {
+    fingerprintWithBroken(2).run().waitUntilFinish(); // 1 %: rejections, within the budget
+
+    Throwable storm = catchThrowable(() -> fingerprintWithBroken(20).run().waitUntilFinish());
+    assertThat(storm).as("10 %% of the images failing").isNotNull();
+    assertThat(io.winnow.cli.WinnowCli.systemicFailure(storm))
+        .startsWith("fingerprint: ").contains("images on one worker failed with an internal "
+            + "error").contains("more than the 5.0 % allowed").contains("does not decode");
   }
 
   /** The NSFW pass's embedding survives only where the picture has no borders to trim. */

@@ -1,0 +1,2 @@
+/** Versioned datasets: layout and manifests, refresh in batches, the persisted index, takedown. */
+package io.winnow.pipeline.refresh;

@@ -1,0 +1,2 @@
+/** The run's outputs beside the data: summary, rejections, timings, configuration, and the HTML report. */
+package io.winnow.pipeline.report;
