@@ -39,6 +39,34 @@ class WinnowCliTest {
     }
   }
 
+  /** A dataset built without embeddings commits, and refreshes (it once died at its commit). */
+  @Test
+  void aDatasetWithoutEmbeddingsCommitsAndRefreshes() throws Exception {
+    try (FaultyImageServer server = new FaultyImageServer()) {
+      Path dataset = dir.resolve("dataset");
+      Path first = Files.writeString(dir.resolve("first.txt"), server.url("/ok/1.jpg") + "\n"
+          + server.url("/ok/2.jpg") + "\n");
+      Path second = Files.writeString(dir.resolve("second.txt"), server.url("/ok/3.jpg") + "\n"
+          + server.url("/ok/1.jpg") + "\n");
+      String[] common = {"--no-embed", "--no-nsfw", "--faces", "off", "--runner", "direct",
+          "--allow-endpoint", server.endpoint()};
+      assertThat(WinnowCli.execute(concat(new String[] {"run", "--dataset", dataset.toString(),
+          "-i", first.toString()}, common))).isZero();
+      assertThat(WinnowCli.execute(concat(new String[] {"refresh", "--dataset",
+          dataset.toString(), "-i", second.toString()}, common))).isZero();
+      assertThat(Files.readString(dataset.resolve("CURRENT")).strip()).isEqualTo("v000002");
+      try (var left = Files.list(dataset.resolve("work"))) {
+        assertThat(left).as("no unfinished version left").isEmpty();
+      }
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
   @Test
   void explainsBadUsageInsteadOfCrashing() throws Exception {
     PrintStream originalErr = System.err;
