@@ -46,9 +46,15 @@ final class RunOptions {
           + "${DEFAULT-VALUE}.")
   long errorRateAfter;
 
-  /** The Beam options of this run: runner, parallelism and the internal-error budget. */
+  @Option(names = "--pipeline-option", paramLabel = "NAME=VALUE",
+      description = "A Beam or Flink runner option, passed through (repeatable), e.g. "
+          + "flinkConfDir=/etc/flink, maxBundleSize=1000, checkpointingInterval=60000. It wins "
+          + "over the value Winnow sets.")
+  List<String> pipelineOptions = new java.util.ArrayList<>();
+
+  /** The Beam options of this run: runner, parallelism, passed-through options, error budget. */
   PipelineOptions pipelineOptions() {
-    PipelineOptions pipeline = RunWinnow.options(runner, parallelism);
+    PipelineOptions pipeline = RunWinnow.options(runner, parallelism, pipelineOptions);
     ErrorBudget.Options budget = pipeline.as(ErrorBudget.Options.class);
     budget.setMaxInternalErrorRate(maxErrorRate);
     budget.setInternalErrorRateAfter(errorRateAfter);

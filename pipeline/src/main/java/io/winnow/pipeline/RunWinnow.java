@@ -12,6 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
@@ -50,51 +54,91 @@ public final class RunWinnow {
   static final long MAX_BUNDLE_SIZE = 500;
 
   public static PipelineOptions options(String runner, int parallelism) {
+    return options(runner, parallelism, List.of());
+  }
+
+  /**
+   * The options of a run on {@code runner}, with {@code pipelineOptions} ({@code NAME=VALUE}, any
+   * Beam or Flink runner option, e.g. {@code flinkConfDir=/etc/flink}) applied on top: an option
+   * given there wins over the value Winnow would set.
+   *
+   * @throws IllegalArgumentException for an option Beam does not know, or a bad value
+   */
+  public static PipelineOptions options(String runner, int parallelism,
+      List<String> pipelineOptions) {
+    PipelineOptionsFactory.register(ErrorBudget.Options.class);
+    Set<String> given = new HashSet<>();
+    List<String> args = new ArrayList<>();
+    for (String option : pipelineOptions) {
+      int eq = option.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("a pipeline option is NAME=VALUE, got '" + option
+            + "'");
+      }
+      given.add(option.substring(0, eq));
+      args.add("--" + option);
+    }
+    PipelineOptionsFactory.Builder parsed = PipelineOptionsFactory.fromArgs(
+        args.toArray(String[]::new));
     if (runner.equals("direct")) {
-      DirectOptions direct = PipelineOptionsFactory.as(DirectOptions.class);
+      DirectOptions direct = parsed.as(DirectOptions.class);
       direct.setRunner(DirectRunner.class);
-      direct.setTargetParallelism(parallelism > 0 ? parallelism
-          : Runtime.getRuntime().availableProcessors());
+      if (!given.contains("targetParallelism")) {
+        direct.setTargetParallelism(parallelism > 0 ? parallelism
+            : Runtime.getRuntime().availableProcessors());
+      }
       return direct;
     }
-    FlinkPipelineOptions flink = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
+    FlinkPipelineOptions flink = parsed.as(FlinkPipelineOptions.class);
     flink.setRunner(FlinkRunner.class);
     // Stages never modify their inputs (Beam forbids it), so Flink need not copy each element
     // through its coder between chained operators; images are large, so this matters.
-    flink.setObjectReuse(true);
+    unlessGiven(given, "objectReuse", () -> flink.setObjectReuse(true));
     // Flink's DataStream API in batch mode chains a multi-output stage with its consumer, so
     // fetch, decode and the rejection routing run in one task between shuffles; the older
     // DataSet translation materializes every tagged output separately.
-    flink.setUseDataStreamForBatch(true);
-    flink.setFasterCopy(true);
+    unlessGiven(given, "useDataStreamForBatch", () -> flink.setUseDataStreamForBatch(true));
+    unlessGiven(given, "fasterCopy", () -> flink.setFasterCopy(true));
     // A batch bundle otherwise lasts up to a million elements or 10 s, and Beam's Flink runner
     // buffers a whole bundle on the heap before each GroupByKey (its partial combine). Behind a
     // blocking shuffle elements arrive as fast as they are read, so a join by sample key held
     // thousands of images: a 20,000-image run on the local cluster died with "Java heap space"
     // in DropNearDuplicates/JoinRemovals. 500 samples of ~100 KB bound it to about 50 MB a task.
-    flink.setMaxBundleSize(MAX_BUNDLE_SIZE);
+    unlessGiven(given, "maxBundleSize", () -> flink.setMaxBundleSize(MAX_BUNDLE_SIZE));
     // Every stage with the job's parallelism, not sized by the bytes it reads (see the class).
-    flink.setFlinkConfDir(FlinkJobConfiguration.write().toString());
+    unlessGiven(given, "flinkConfDir",
+        () -> flink.setFlinkConfDir(FlinkJobConfiguration.write().toString()));
+    boolean parallelismGiven = given.contains("parallelism");
     if (runner.equals("flink") || runner.equals("[local]")) {
       flink.setFlinkMaster("[local]");
-      flink.setParallelism(parallelism > 0 ? parallelism
-          : Runtime.getRuntime().availableProcessors());
+      if (!parallelismGiven) {
+        flink.setParallelism(parallelism > 0 ? parallelism
+            : Runtime.getRuntime().availableProcessors());
+      }
     } else if (runner.equals("auto")) {
       // Inside a Flink cluster (application mode, `flink run`): use the cluster it runs in.
       flink.setFlinkMaster("[auto]");
-      if (parallelism > 0) {
+      if (parallelism > 0 && !parallelismGiven) {
         flink.setParallelism(parallelism);
       }
     } else if (runner.matches("[^:/\\s]+:\\d+")) {
       flink.setFlinkMaster(runner);
       // Without --parallelism, a job gets every slot the cluster has now, not the cluster's
       // parallelism.default (1 unless its operator changed it).
-      flink.setParallelism(parallelism > 0 ? parallelism : clusterSlots(runner));
+      if (!parallelismGiven) {
+        flink.setParallelism(parallelism > 0 ? parallelism : clusterSlots(runner));
+      }
     } else {
       throw new IllegalArgumentException("--runner takes flink, direct, auto or HOST:PORT, not '"
           + runner + "'");
     }
     return flink;
+  }
+
+  private static void unlessGiven(Set<String> given, String option, Runnable setDefault) {
+    if (!given.contains(option)) {
+      setDefault.run();
+    }
   }
 
   /**
