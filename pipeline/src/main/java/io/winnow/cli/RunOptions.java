@@ -360,7 +360,8 @@ final class RunOptions {
     EmbedSettings embed = noEmbed ? null : new EmbedSettings(model, embedBatchSize,
         executionProvider, inferenceThreads, preprocessThreads > 0 ? preprocessThreads
             : Runtime.getRuntime().availableProcessors());
-    DedupSettings dedup = noDedup || embed == null ? null
+    // Without embeddings a run has no dedup; a refresh of a dataset still drops byte copies.
+    DedupSettings dedup = noDedup ? null
         : new DedupSettings(dedupThreshold, dedupCandidateFloor, !noDedupVerify,
             dedupK, dedupMaxEdges, evalSets, evalThreshold);
     return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,

@@ -1,6 +1,7 @@
 package io.winnow.pipeline;
 
 import io.winnow.dedup.Decontaminate;
+import io.winnow.dedup.DropByteCopies;
 import io.winnow.dedup.DropNearDuplicates;
 import io.winnow.dedup.KeyedVector;
 import io.winnow.dedup.KnnJoin;
@@ -21,6 +22,7 @@ import io.winnow.pipeline.filter.FilterSettings;
 import io.winnow.pipeline.filter.SafetyLists;
 import io.winnow.pipeline.read.ReadImageSet;
 import io.winnow.pipeline.read.ReadUrlLists;
+import io.winnow.pipeline.refresh.ReadDatasetHashes;
 import io.winnow.pipeline.refresh.SearchDatasetIndex;
 import io.winnow.pipeline.refresh.SkipSeenUrls;
 import io.winnow.pipeline.report.RunReport;
@@ -174,6 +176,14 @@ public final class WinnowPipeline {
           faceSettings(config, filter.faces() == FilterSettings.FaceMode.DROP)));
       accepted = blurred.get(BlurFaces.KEPT);
       stageRejections = stageRejections.and(blurred.get(BlurFaces.REJECTIONS));
+    }
+
+    // Without embeddings, a refresh still keeps byte copies out of its dataset.
+    if (embed == null && refresh != null && config.dedup() != null) {
+      PCollectionTuple unique = accepted.apply("DropByteCopies", DropByteCopies.against(
+          pipeline.apply("ReadDatasetHashes", ReadDatasetHashes.of(refresh.datasetShards()))));
+      accepted = unique.get(DropByteCopies.KEPT);
+      stageRejections = stageRejections.and(unique.get(DropByteCopies.REJECTIONS));
     }
 
     // 4. Embed, after fingerprinting (PDQ, border trimming, keypoints for dedup).

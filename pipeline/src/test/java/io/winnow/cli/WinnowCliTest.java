@@ -39,22 +39,39 @@ class WinnowCliTest {
     }
   }
 
-  /** A dataset built without embeddings commits, and refreshes (it once died at its commit). */
+  /**
+   * A dataset built without embeddings commits (it once died at its commit) and refreshes, keeping
+   * byte copies out: the server gives every {@code /ok/*.jpg} the same bytes, and every
+   * {@code /ok/*.png} the same other bytes.
+   */
   @Test
-  void aDatasetWithoutEmbeddingsCommitsAndRefreshes() throws Exception {
+  void aDatasetWithoutEmbeddingsCommitsAndRefreshesWithoutByteCopies() throws Exception {
     try (FaultyImageServer server = new FaultyImageServer()) {
       Path dataset = dir.resolve("dataset");
       Path first = Files.writeString(dir.resolve("first.txt"), server.url("/ok/1.jpg") + "\n"
-          + server.url("/ok/2.jpg") + "\n");
+          + server.url("/ok/1.png") + "\n" + server.url("/ok/2.jpg") + "\n");
       Path second = Files.writeString(dir.resolve("second.txt"), server.url("/ok/3.jpg") + "\n"
           + server.url("/ok/1.jpg") + "\n");
       String[] common = {"--no-embed", "--no-nsfw", "--faces", "off", "--runner", "direct",
           "--allow-endpoint", server.endpoint()};
       assertThat(WinnowCli.execute(concat(new String[] {"run", "--dataset", dataset.toString(),
           "-i", first.toString()}, common))).isZero();
+      RunSummary built = Summarize.read(dataset.resolve("runs/v000001"));
+      assertThat(built.accepted()).as("one JPEG, one PNG").isEqualTo(2);
+      assertThat(built.rejectedByReason().get("dedup")).containsEntry("exact-duplicate", 1L);
+
       assertThat(WinnowCli.execute(concat(new String[] {"refresh", "--dataset",
           dataset.toString(), "-i", second.toString()}, common))).isZero();
       assertThat(Files.readString(dataset.resolve("CURRENT")).strip()).isEqualTo("v000002");
+      RunSummary refreshed = Summarize.read(dataset.resolve("runs/v000002"));
+      assertThat(refreshed.accepted()).isZero();
+      assertThat(refreshed.rejectedByReason().get("dedup"))
+          .as("the new URL's bytes are in the dataset").containsEntry("exact-duplicate", 1L);
+      assertThat(refreshed.rejectedByReason().get("read")).containsEntry("already-seen", 1L);
+      assertThat(io.winnow.pipeline.testing.RunOutputs.rejections(
+          dataset.resolve("runs/v000002/batch-00000/rejections")))
+          .filteredOn(r -> r.reason().wireName().equals("exact-duplicate")).singleElement()
+          .satisfies(r -> assertThat(r.detail()).endsWith("already in the dataset"));
       try (var left = Files.list(dataset.resolve("work"))) {
         assertThat(left).as("no unfinished version left").isEmpty();
       }

@@ -107,6 +107,17 @@ public final class RefreshDataset {
       roots.add(new SearchDatasetIndex.ListRoot(DatasetIndex.lists(workIndex).toString(),
           version));
       List<String> seenLogs = dir.committedSeenLogs();
+      // Without embeddings there is no index: new images are compared by their bytes with the
+      // dataset's shards and those of the batches before them.
+      List<String> comparedShards = new ArrayList<>();
+      if (parent != null) {
+        parent.shards().forEach(s -> comparedShards.add(dir.shard(s.name()).toString()));
+      }
+      if (config.embed() == null && config.dedup() != null && progress != null) {
+        progress.println("[winnow] no embeddings: new images are deduplicated by their bytes "
+            + "only (SHA-256), against the dataset's " + comparedShards.size() + " shards and "
+            + "each other; near-duplicates need embeddings");
+      }
       for (int b = 0; b < request.batches(); b++) {
         Path batchDir = batchDir(work, b);
         String prefix = batchPrefix(version, b);
@@ -120,7 +131,7 @@ public final class RefreshDataset {
           deleteLists(workIndex, prefix);
           Path centroids = centroids(generation, workIndex);
           RefreshSettings settings = new RefreshSettings(b, request.batches(), seenLogs,
-              centroids == null ? null : centroids.toString(), roots,
+              centroids == null ? null : centroids.toString(), roots, comparedShards,
               request.retryAfterSeconds(), request.nowEpochSeconds());
           if (progress != null) {
             progress.println("[winnow] batch " + (b + 1) + "/" + request.batches());
@@ -135,6 +146,10 @@ public final class RefreshDataset {
           }
           Files.writeString(batchDir.resolve(".done"), Instant.now() + "\n");
           checkpoint.reached("batch-done-" + b);
+        }
+        for (Path tar : shardTars(batchDir, prefix)) {
+          String file = tar.getFileName().toString();
+          comparedShards.add(batchDir.resolve(file.substring(0, file.length() - 4)).toString());
         }
       }
       checkpoint.reached("before-commit");
