@@ -1,7 +1,7 @@
 package io.winnow.deploy;
 
 import io.winnow.pipeline.export.WebDatasetReader;
-import io.winnow.pipeline.read.SampleKeys;
+import io.winnow.schemas.Digests;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.Rejection;
 import java.io.IOException;
@@ -18,7 +18,7 @@ record Datasets(List<String> samples, List<String> rejections, List<String> hidd
     List<String> samples = new ArrayList<>();
     for (Path shard : WebDatasetReader.shards(dir, "shard")) {
       WebDatasetReader.read(shard, s -> samples.add(String.join(" ", s.key(), s.url(),
-          s.width() + "x" + s.height(), s.sha256(), SampleKeys.sha256Hex(s.image()))));
+          s.width() + "x" + s.height(), s.sha256(), Digests.sha256Hex(s.image()))));
     }
     List<String> rejections = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve("rejections"),

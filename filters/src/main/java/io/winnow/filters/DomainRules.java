@@ -3,11 +3,8 @@ package io.winnow.filters;
 import crawlercommons.domains.EffectiveTldFinder;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -149,11 +146,7 @@ public final class DomainRules implements Serializable {
   }
 
   public static String sha256Bytes(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return io.winnow.schemas.Digests.sha256Hex(bytes);
   }
 
   private static String parent(String domain) {

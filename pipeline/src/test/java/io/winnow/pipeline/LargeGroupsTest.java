@@ -6,12 +6,12 @@ import io.winnow.dedup.KeyedVector;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.demo.SceneServer;
 import io.winnow.pipeline.export.WebDatasetReader;
-import io.winnow.pipeline.read.SampleKeys;
 import io.winnow.pipeline.refresh.Manifest;
 import io.winnow.pipeline.refresh.RefreshDataset;
 import io.winnow.retrieval.BalancedSpec;
 import io.winnow.retrieval.RetrieveFromSeeds;
 import io.winnow.retrieval.SeedSetSpec;
+import io.winnow.schemas.Digests;
 import io.winnow.schemas.RunSummary;
 import io.winnow.schemas.Sample;
 import java.io.IOException;
@@ -326,7 +326,7 @@ class LargeGroupsTest {
     try (Stream<Path> files = Files.list(folder)) {
       for (Path tar : files.filter(f -> f.toString().endsWith(".tar")).toList()) {
         WebDatasetReader.read(tar, s -> samples.add(String.join(" ", s.key(), s.url(),
-            s.width() + "x" + s.height(), s.sha256(), SampleKeys.sha256Hex(s.image()))));
+            s.width() + "x" + s.height(), s.sha256(), Digests.sha256Hex(s.image()))));
       }
     }
     samples.sort(null);

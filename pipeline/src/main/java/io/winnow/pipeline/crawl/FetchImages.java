@@ -1,7 +1,7 @@
 package io.winnow.pipeline.crawl;
 
-import io.winnow.pipeline.read.SampleKeys;
 import io.winnow.pipeline.report.Progress;
+import io.winnow.schemas.Digests;
 import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
@@ -175,8 +175,8 @@ public final class FetchImages extends PTransform<PCollection<UrlRecord>, PColle
           .httpStatus(success.httpStatus())
           .finalUrl(success.finalUrl().equals(url.normalizedUrl()) ? null : success.finalUrl())
           .mimeType(success.format().mimeType())
-          .sha256(SampleKeys.sha256Hex(success.body()))
-          .md5(SampleKeys.md5Hex(success.body()))
+          .sha256(Digests.sha256Hex(success.body()))
+          .md5(Digests.md5Hex(success.body()))
           .byteSize(success.body().length)
           .fetchedAt(Instant.now().toString())
           .fetchMillis(result.millis())

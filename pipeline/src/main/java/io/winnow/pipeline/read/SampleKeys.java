@@ -1,9 +1,6 @@
 package io.winnow.pipeline.read;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.winnow.schemas.Digests;
 
 /**
  * Sample keys are the first 80 bits of SHA-256 of the normalized URL, as 20 hex digits.
@@ -20,23 +17,6 @@ public final class SampleKeys {
   private SampleKeys() {}
 
   public static String forNormalizedUrl(String normalizedUrl) {
-    return sha256Hex(normalizedUrl.getBytes(StandardCharsets.UTF_8)).substring(0, HEX_LENGTH);
-  }
-
-  public static String sha256Hex(byte[] bytes) {
-    return digestHex("SHA-256", bytes);
-  }
-
-  /** MD5 of the bytes: not for keys, for matching the MD5 lists hotlines publish. */
-  public static String md5Hex(byte[] bytes) {
-    return digestHex("MD5", bytes);
-  }
-
-  private static String digestHex(String algorithm, byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(algorithm + " is required of every JVM", e);
-    }
+    return Digests.sha256Hex(normalizedUrl).substring(0, HEX_LENGTH);
   }
 }

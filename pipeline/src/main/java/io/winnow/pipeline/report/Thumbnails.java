@@ -1,5 +1,6 @@
 package io.winnow.pipeline.report;
 
+import io.winnow.schemas.Digests;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
@@ -8,7 +9,6 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
-import io.winnow.pipeline.read.SampleKeys;
 import java.nio.charset.StandardCharsets;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -50,7 +50,7 @@ public final class Thumbnails {
     if (key.matches("[A-Za-z0-9_.-]{1,100}") && !key.startsWith(".")) {
       return key + ".jpg";
     }
-    return "k" + SampleKeys.sha256Hex(key.getBytes(StandardCharsets.UTF_8)).substring(0, 32)
+    return "k" + Digests.sha256Hex(key.getBytes(StandardCharsets.UTF_8)).substring(0, 32)
         + ".jpg";
   }
 }

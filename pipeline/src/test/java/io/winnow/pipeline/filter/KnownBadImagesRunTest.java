@@ -9,9 +9,9 @@ import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.demo.DemoServer;
-import io.winnow.pipeline.read.SampleKeys;
 import io.winnow.pipeline.testing.DemoImages;
 import io.winnow.pipeline.testing.RunOutputs;
+import io.winnow.schemas.Digests;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.RunSummary;
@@ -45,8 +45,8 @@ class KnownBadImagesRunTest {
           base + "/images/camera.jpg"));
       Path digests = Files.write(dir.resolve("hotline.txt"), List.of(
           "# digests of downloaded files",
-          "md5:" + SampleKeys.md5Hex(demo("coffee.jpg")),
-          "sha256:" + SampleKeys.sha256Hex(demo("rocket.jpg")).toUpperCase()));
+          "md5:" + Digests.md5Hex(demo("coffee.jpg")),
+          "sha256:" + Digests.sha256Hex(demo("rocket.jpg")).toUpperCase()));
       // PDQ of the originals, as a hotline computes it: the pipeline hashes the stored 256 px
       // picture, and the camera entry is of the photo mirrored, found through the dihedrals.
       Path pdq = dir.resolve("pdq.txt.gz");

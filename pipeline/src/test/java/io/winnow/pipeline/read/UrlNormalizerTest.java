@@ -2,6 +2,7 @@ package io.winnow.pipeline.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.winnow.schemas.Digests;
 import io.winnow.schemas.Reason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +44,6 @@ class UrlNormalizerTest {
     assertThat(a).isEqualTo(b).hasSize(20).matches("[0-9a-f]{20}");
     // The key of a URL never changes between releases: refreshes depend on it.
     assertThat(SampleKeys.forNormalizedUrl("http://example.com/x.jpg"))
-        .isEqualTo(SampleKeys.sha256Hex("http://example.com/x.jpg".getBytes()).substring(0, 20));
+        .isEqualTo(Digests.sha256Hex("http://example.com/x.jpg".getBytes()).substring(0, 20));
   }
 }

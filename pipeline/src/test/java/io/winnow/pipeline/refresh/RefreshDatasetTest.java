@@ -10,6 +10,7 @@ import io.winnow.pipeline.demo.DemoServer;
 import io.winnow.pipeline.export.WebDatasetReader;
 import io.winnow.pipeline.read.SampleKeys;
 import io.winnow.pipeline.read.UrlNormalizer;
+import io.winnow.schemas.Digests;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
@@ -286,7 +287,7 @@ class RefreshDatasetTest {
     // A takedown by hash: rocket's downloaded bytes, and the cat photo's PDQ (matched against
     // the stored picture's pdq column).
     Path hashes = Files.write(dir.resolve("hotline.txt"), List.of("# hotline",
-        "sha256:" + SampleKeys.sha256Hex(demo("rocket.jpg")),
+        "sha256:" + Digests.sha256Hex(demo("rocket.jpg")),
         "pdq:" + io.winnow.pipeline.testing.DemoImages.pdqOf(demo("chelsea.jpg"), false)
             .hex()));
     Manifest v2 = Takedown.run(dataset, new Takedown.Request(Set.of(), List.of(),
@@ -305,7 +306,7 @@ class RefreshDatasetTest {
     });
     // A list given to a refresh applies to existing samples, by MD5 too.
     Path md5 = Files.write(dir.resolve("md5.txt"), List.of("md5:"
-        + SampleKeys.md5Hex(demo("coffee.jpg"))));
+        + Digests.md5Hex(demo("coffee.jpg"))));
     Manifest v4 = refresh(dataset, config(urls("v4.txt", "grass.jpg")).withFilter(
         io.winnow.pipeline.filter.FilterSettings.defaults().withKnownBadLists(
             List.of(md5.toString()))), 1, RefreshDataset.Checkpoint.NONE);
