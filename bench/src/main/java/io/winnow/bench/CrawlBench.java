@@ -8,15 +8,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
-import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.LINE_8;
-import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
-import static org.bytedeco.opencv.global.opencv_imgproc.circle;
-import static org.bytedeco.opencv.global.opencv_imgproc.ellipse;
-import static org.bytedeco.opencv.global.opencv_imgproc.line;
-import static org.bytedeco.opencv.global.opencv_imgproc.putText;
-import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import com.sun.net.httpserver.HttpServer;
@@ -45,24 +37,25 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Fetch + decode + resize + write throughput of the whole Winnow pipeline, beside the two limits
  * measured in the same run on the same images and the same loopback server:
+ *
  * <ol>
- *   <li>HTTP limit: the server driven by a plain HTTP client at the same concurrency, and by
- *       wrk when it is installed (bench/crawl-bench.sh installs it);</li>
- *   <li>decode limit: OpenCV decode + resize + JPEG encode alone, one thread per core.</li>
+ *   <li>HTTP limit: the server driven by a plain HTTP client at the same concurrency, and by wrk
+ *       when it is installed (bench/crawl-bench.sh installs it);
+ *   <li>decode limit: OpenCV decode + resize + JPEG encode alone, one thread per core.
  * </ol>
- * Usage: {@code CrawlBench [images] [width] [height] [runner] [corpus] [dedup]}; defaults 4000
- * 640 480 flink scenes verified. Dedup {@code verified} (the default pipeline) or {@code
- * embedding} (as {@code --no-dedup-verify}: the embedding alone decides, fingerprints are still
- * made), to show what verification costs. Corpus {@code scenes} (the default): distinct pictures of random shapes, text and
- * noise, which dedup keeps as a web crawl keeps most of its images; {@code pattern}: one XOR
- * pattern shifted per image, every image a near-copy of every other (the corpus before
+ *
+ * Usage: {@code CrawlBench [images] [width] [height] [runner] [corpus] [dedup]}; defaults 4000 640
+ * 480 flink scenes verified. Dedup {@code verified} (the default pipeline) or {@code embedding} (as
+ * {@code --no-dedup-verify}: the embedding alone decides, fingerprints are still made), to show
+ * what verification costs. Corpus {@code scenes} (the default): distinct pictures of random shapes,
+ * text and noise, which dedup keeps as a web crawl keeps most of its images; {@code pattern}: one
+ * XOR pattern shifted per image, every image a near-copy of every other (the corpus before
  * 2026-12-02, a worst case for copy verification, where dedup removes all but one).
  */
 public final class CrawlBench {
@@ -79,15 +72,27 @@ public final class CrawlBench {
     int cores = Runtime.getRuntime().availableProcessors();
     int concurrency = 32;
 
-    System.out.printf(Locale.ROOT, "crawl bench: %d JPEGs of %dx%d (%s), %d cores, runner %s, "
-        + "dedup %s%n", images, width, height, kind, cores, runner, dedup);
-    List<byte[]> corpus = switch (kind) {
-      case "scenes" -> sceneImages(images, width, height);
-      case "pattern" -> makeImages(images, width, height);
-      default -> throw new IllegalArgumentException("corpus is scenes or pattern, not " + kind);
-    };
+    System.out.printf(
+        Locale.ROOT,
+        "crawl bench: %d JPEGs of %dx%d (%s), %d cores, runner %s, " + "dedup %s%n",
+        images,
+        width,
+        height,
+        kind,
+        cores,
+        runner,
+        dedup);
+    List<byte[]> corpus =
+        switch (kind) {
+          case "scenes" -> sceneImages(images, width, height);
+          case "pattern" -> makeImages(images, width, height);
+          default -> throw new IllegalArgumentException("corpus is scenes or pattern, not " + kind);
+        };
     long totalBytes = corpus.stream().mapToLong(b -> b.length).sum();
-    System.out.printf(Locale.ROOT, "corpus: %.1f MB, %.1f KB per image%n", totalBytes / 1e6,
+    System.out.printf(
+        Locale.ROOT,
+        "corpus: %.1f MB, %.1f KB per image%n",
+        totalBytes / 1e6,
         totalBytes / 1e3 / images);
 
     HttpServer server = serve(corpus);
@@ -99,8 +104,8 @@ public final class CrawlBench {
       double http = Math.max(plain, Double.isNaN(wrk) ? 0 : wrk);
       double decode = decodeOnly(corpus, cores);
       SteadyRate steady = new SteadyRate(images);
-      RunSummary summary = winnow(base, images, concurrency, runner, cores,
-          dedup.equals("verified"));
+      RunSummary summary =
+          winnow(base, images, concurrency, runner, cores, dedup.equals("verified"));
       steady.stop();
       double pipeline = summary.accepted() / summary.wallSeconds();
       double limit = Math.min(http, decode);
@@ -116,12 +121,16 @@ public final class CrawlBench {
       System.out.printf(Locale.ROOT, "ratio Winnow / HTTP limit    = %.2f%n", pipeline / http);
       System.out.printf(Locale.ROOT, "ratio Winnow / decode limit  = %.2f%n", pipeline / decode);
       System.out.printf(Locale.ROOT, "ratio Winnow / lower limit   = %.2f%n", pipeline / limit);
-      System.out.printf(Locale.ROOT, "ratio Winnow steady / lower limit = %.2f%n",
-          steady.rate() / limit);
-      System.out.printf(Locale.ROOT, "(Winnow wall time %.1f s includes job start-up; accepted %d of %d)%n",
-          summary.wallSeconds(), summary.accepted(), summary.input());
-      System.out.printf(Locale.ROOT, "(rejected by stage and reason: %s)%n",
-          summary.rejectedByReason());
+      System.out.printf(
+          Locale.ROOT, "ratio Winnow steady / lower limit = %.2f%n", steady.rate() / limit);
+      System.out.printf(
+          Locale.ROOT,
+          "(Winnow wall time %.1f s includes job start-up; accepted %d of %d)%n",
+          summary.wallSeconds(),
+          summary.accepted(),
+          summary.input());
+      System.out.printf(
+          Locale.ROOT, "(rejected by stage and reason: %s)%n", summary.rejectedByReason());
     } finally {
       server.stop(0);
     }
@@ -129,26 +138,28 @@ public final class CrawlBench {
   }
 
   /**
-   * Serves image i at /img/i.jpg on loopback; anything else (robots.txt) is 404, so every image
-   * may be fetched.
+   * Serves image i at /img/i.jpg on loopback; anything else (robots.txt) is 404, so every image may
+   * be fetched.
    */
   static HttpServer serve(List<byte[]> corpus) throws java.io.IOException {
-    HttpServer server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-    server.createContext("/", exchange -> {
-      if (!exchange.getRequestURI().getPath().startsWith("/img/")) {
-        exchange.sendResponseHeaders(404, -1); // robots.txt: none, so everything is allowed
-        exchange.close();
-        return;
-      }
-      int index = Integer.parseInt(exchange.getRequestURI().getPath().replaceAll("\\D", ""));
-      byte[] body = corpus.get(index);
-      exchange.getResponseHeaders().set("Content-Type", "image/jpeg");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+    server.createContext(
+        "/",
+        exchange -> {
+          if (!exchange.getRequestURI().getPath().startsWith("/img/")) {
+            exchange.sendResponseHeaders(404, -1); // robots.txt: none, so everything is allowed
+            exchange.close();
+            return;
+          }
+          int index = Integer.parseInt(exchange.getRequestURI().getPath().replaceAll("\\D", ""));
+          byte[] body = corpus.get(index);
+          exchange.getResponseHeaders().set("Content-Type", "image/jpeg");
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     server.setExecutor(Executors.newFixedThreadPool(8));
     server.start();
     return server;
@@ -160,26 +171,29 @@ public final class CrawlBench {
     private volatile double rate = Double.NaN;
 
     SteadyRate(int images) {
-      sampler = new Thread(() -> {
-        long t10 = 0;
-        long t90 = 0;
-        while (!Thread.currentThread().isInterrupted() && t90 == 0) {
-          long fetched = io.winnow.pipeline.report.Progress.global().snapshot().fetched();
-          long now = System.nanoTime();
-          if (t10 == 0 && fetched >= images / 10) {
-            t10 = now;
-          }
-          if (fetched >= images * 9L / 10) {
-            t90 = now;
-          }
-          try {
-            Thread.sleep(20);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-        rate = (images * 0.8) / ((t90 - t10) / 1e9);
-      }, "steady-rate");
+      sampler =
+          new Thread(
+              () -> {
+                long t10 = 0;
+                long t90 = 0;
+                while (!Thread.currentThread().isInterrupted() && t90 == 0) {
+                  long fetched = io.winnow.pipeline.report.Progress.global().snapshot().fetched();
+                  long now = System.nanoTime();
+                  if (t10 == 0 && fetched >= images / 10) {
+                    t10 = now;
+                  }
+                  if (fetched >= images * 9L / 10) {
+                    t90 = now;
+                  }
+                  try {
+                    Thread.sleep(20);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+                rate = (images * 0.8) / ((t90 - t10) / 1e9);
+              },
+              "steady-rate");
       sampler.setDaemon(true);
       sampler.start();
     }
@@ -242,23 +256,29 @@ public final class CrawlBench {
   }
 
   static double plainHttp(String base, int images, int concurrency) throws Exception {
-    OkHttpClient client = new OkHttpClient.Builder()
-        .connectionPool(new ConnectionPool(concurrency, 1, java.util.concurrent.TimeUnit.MINUTES))
-        .build();
+    OkHttpClient client =
+        new OkHttpClient.Builder()
+            .connectionPool(
+                new ConnectionPool(concurrency, 1, java.util.concurrent.TimeUnit.MINUTES))
+            .build();
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     AtomicInteger next = new AtomicInteger();
     long start = System.nanoTime();
     List<Future<?>> workers = new ArrayList<>();
     for (int t = 0; t < concurrency; t++) {
-      workers.add(pool.submit(() -> {
-        for (int i = next.getAndIncrement(); i < images; i = next.getAndIncrement()) {
-          try (Response response = client.newCall(new Request.Builder()
-              .url(base + "/img/" + i + ".jpg").build()).execute()) {
-            response.body().bytes();
-          }
-        }
-        return null;
-      }));
+      workers.add(
+          pool.submit(
+              () -> {
+                for (int i = next.getAndIncrement(); i < images; i = next.getAndIncrement()) {
+                  try (Response response =
+                      client
+                          .newCall(new Request.Builder().url(base + "/img/" + i + ".jpg").build())
+                          .execute()) {
+                    response.body().bytes();
+                  }
+                }
+                return null;
+              }));
     }
     for (Future<?> worker : workers) {
       worker.get();
@@ -272,16 +292,23 @@ public final class CrawlBench {
   /** The same server driven by wrk over the same URLs, when wrk is installed; NaN otherwise. */
   static double wrk(String base, int images, int concurrency) throws Exception {
     Path script = Files.createTempFile("winnow-wrk", ".lua");
-    Files.writeString(script, "counter = 0\n"
-        + "request = function()\n"
-        + "  local path = \"/img/\" .. (counter % " + images + ") .. \".jpg\"\n"
-        + "  counter = counter + 1\n"
-        + "  return wrk.format(\"GET\", path)\n"
-        + "end\n");
+    Files.writeString(
+        script,
+        "counter = 0\n"
+            + "request = function()\n"
+            + "  local path = \"/img/\" .. (counter % "
+            + images
+            + ") .. \".jpg\"\n"
+            + "  counter = counter + 1\n"
+            + "  return wrk.format(\"GET\", path)\n"
+            + "end\n");
     Process process;
     try {
-      process = new ProcessBuilder("wrk", "-t2", "-c" + concurrency, "-d10s", "-s",
-          script.toString(), base).redirectErrorStream(true).start();
+      process =
+          new ProcessBuilder(
+                  "wrk", "-t2", "-c" + concurrency, "-d10s", "-s", script.toString(), base)
+              .redirectErrorStream(true)
+              .start();
     } catch (java.io.IOException notInstalled) {
       return Double.NaN;
     }
@@ -297,26 +324,45 @@ public final class CrawlBench {
     long start = System.nanoTime();
     List<Future<?>> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      workers.add(pool.submit(() -> {
-        for (int i = next.getAndIncrement(); i < corpus.size(); i = next.getAndIncrement()) {
-          byte[] bytes = corpus.get(i);
-          try (PointerScope scope = new PointerScope()) {
-            Mat image = imdecode(new Mat(1, bytes.length, CV_8UC1, new BytePointer(bytes)),
-                IMREAD_COLOR);
-            double scale = 256.0 / Math.max(image.cols(), image.rows());
-            Mat small = new Mat();
-            resize(image, small, new Size((int) Math.round(image.cols() * scale),
-                (int) Math.round(image.rows() * scale)), 0, 0, INTER_AREA);
-            Mat padded = new Mat();
-            copyMakeBorder(small, padded, (256 - small.rows()) / 2,
-                256 - small.rows() - (256 - small.rows()) / 2, 0, 0, BORDER_CONSTANT,
-                new Scalar(0, 0, 0, 0));
-            BytePointer out = new BytePointer();
-            imencode(".jpg", padded, out, new IntPointer(IMWRITE_JPEG_QUALITY, 95));
-          }
-        }
-        return null;
-      }));
+      workers.add(
+          pool.submit(
+              () -> {
+                for (int i = next.getAndIncrement();
+                    i < corpus.size();
+                    i = next.getAndIncrement()) {
+                  byte[] bytes = corpus.get(i);
+                  try (PointerScope scope = new PointerScope()) {
+                    Mat image =
+                        imdecode(
+                            new Mat(1, bytes.length, CV_8UC1, new BytePointer(bytes)),
+                            IMREAD_COLOR);
+                    double scale = 256.0 / Math.max(image.cols(), image.rows());
+                    Mat small = new Mat();
+                    resize(
+                        image,
+                        small,
+                        new Size(
+                            (int) Math.round(image.cols() * scale),
+                            (int) Math.round(image.rows() * scale)),
+                        0,
+                        0,
+                        INTER_AREA);
+                    Mat padded = new Mat();
+                    copyMakeBorder(
+                        small,
+                        padded,
+                        (256 - small.rows()) / 2,
+                        256 - small.rows() - (256 - small.rows()) / 2,
+                        0,
+                        0,
+                        BORDER_CONSTANT,
+                        new Scalar(0, 0, 0, 0));
+                    BytePointer out = new BytePointer();
+                    imencode(".jpg", padded, out, new IntPointer(IMWRITE_JPEG_QUALITY, 95));
+                  }
+                }
+                return null;
+              }));
     }
     for (Future<?> worker : workers) {
       worker.get();
@@ -325,8 +371,9 @@ public final class CrawlBench {
     return corpus.size() / ((System.nanoTime() - start) / 1e9);
   }
 
-  static RunSummary winnow(String base, int images, int concurrency, String runner, int cores,
-      boolean verify) throws Exception {
+  static RunSummary winnow(
+      String base, int images, int concurrency, String runner, int cores, boolean verify)
+      throws Exception {
     Path dir = Files.createTempDirectory("winnow-bench");
     Path urls = dir.resolve("urls.txt");
     List<String> lines = new ArrayList<>();
@@ -335,19 +382,30 @@ public final class CrawlBench {
     }
     Files.write(urls, lines);
     String endpoint = base.substring("http://".length());
-    FetchSettings fetch = FetchSettings.defaults().withAllowedEndpoints(Set.of(endpoint))
-        .withConcurrency(concurrency, concurrency);
-    WinnowConfig config = WinnowConfig.of(List.of(urls.toString()),
-        dir.resolve("out").toString()).withFetch(fetch)
-        // Several shards, as any real run has, so writing is spread over the cores too.
-        .withSamplesPerShard(Math.max(1, images / (2 * cores)));
+    FetchSettings fetch =
+        FetchSettings.defaults()
+            .withAllowedEndpoints(Set.of(endpoint))
+            .withConcurrency(concurrency, concurrency);
+    WinnowConfig config =
+        WinnowConfig.of(List.of(urls.toString()), dir.resolve("out").toString())
+            .withFetch(fetch)
+            // Several shards, as any real run has, so writing is spread over the cores too.
+            .withSamplesPerShard(Math.max(1, images / (2 * cores)));
     if (!verify) {
       io.winnow.pipeline.DedupSettings d = config.dedup();
-      config = config.withDedup(new io.winnow.pipeline.DedupSettings(d.threshold(),
-          d.candidateFloor(), false, d.k(), d.maxEdges(), d.evalSets(), d.evalThreshold()));
+      config =
+          config.withDedup(
+              new io.winnow.pipeline.DedupSettings(
+                  d.threshold(),
+                  d.candidateFloor(),
+                  false,
+                  d.k(),
+                  d.maxEdges(),
+                  d.evalSets(),
+                  d.evalThreshold()));
     }
     boolean progress = System.getenv("WINNOW_BENCH_PROGRESS") != null;
-    return RunWinnow.run(config, RunWinnow.options(runner, cores), progress ? System.err : null,
-        progress);
+    return RunWinnow.run(
+        config, RunWinnow.options(runner, cores), progress ? System.err : null, progress);
   }
 }

@@ -1,7 +1,7 @@
 package io.winnow.bench;
 
-import io.winnow.dedup.KeyedVector;
 import io.winnow.dedup.DropNearDuplicates;
+import io.winnow.dedup.KeyedVector;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.export.NpyFiles;
 import io.winnow.schemas.Rejection;
@@ -24,13 +24,15 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * {@link DropNearDuplicates} on N synthetic vectors (d = 384) on Flink's embedded cluster: wall
- * time, peak heap and peak RSS of this JVM, and how many samples it removed. Vectors are
- * generated from their index, so any worker makes the same ones: 90 % are random unit vectors,
- * every tenth is a noisy copy (cosine ≈ 0.95) of the vector before it, so the true answer is
- * N / 10 removals at threshold 0.9.
+ * time, peak heap and peak RSS of this JVM, and how many samples it removed. Vectors are generated
+ * from their index, so any worker makes the same ones: 90 % are random unit vectors, every tenth is
+ * a noisy copy (cosine ≈ 0.95) of the vector before it, so the true answer is N / 10 removals at
+ * threshold 0.9.
  *
  * <pre>DedupScaleBench N [--write-npy FILE]</pre>
- * {@code --write-npy} also writes the vectors for the brute-force baseline (bench/dedup_baseline.py).
+ *
+ * {@code --write-npy} also writes the vectors for the brute-force baseline
+ * (bench/dedup_baseline.py).
  */
 public final class DedupScaleBench {
   static final int D = 384;
@@ -62,8 +64,8 @@ public final class DedupScaleBench {
   public static void main(String[] args) throws Exception {
     long n = Long.parseLong(args[0]);
     if (args.length > 2 && args[1].equals("--write-npy")) {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(Path.of(args[2])),
-          1 << 20)) {
+      try (OutputStream out =
+          new BufferedOutputStream(Files.newOutputStream(Path.of(args[2])), 1 << 20)) {
         NpyFiles.header(out, n, D);
         for (long i = 0; i < n; i++) {
           NpyFiles.row(out, vector(i));
@@ -73,28 +75,51 @@ public final class DedupScaleBench {
     PeakMemory peak = new PeakMemory();
     peak.start();
     REMOVED.set(0);
-    Pipeline p = Pipeline.create(RunWinnow.options("flink", Runtime.getRuntime().availableProcessors()));
-    PCollectionTuple out = p.apply(GenerateSequence.from(0).to(n))
-        .apply("Samples", MapElements.into(TypeDescriptor.of(Sample.class))
-            .via((Long i) -> Sample.builder(String.format(Locale.ROOT, "%012d", i), "synthetic:" + i)
-                .sha256(Long.toString(i)).originalSize(256, 256).storedSize(256, 256)
-                .image(new byte[0]).embedding(vector(i)).build()))
-        .setCoder(new Sample.Coder())
-        // Vectors only (no fingerprints): the embedding-only rule at DINOv2's k, as measured before.
-        .apply(DropNearDuplicates.with(D, THRESHOLD).withK(64).withoutVerification());
-    out.get(DropNearDuplicates.REJECTIONS).apply(ParDo.of(new DoFn<Rejection, Void>() {
-      @ProcessElement
-      public void process(@Element Rejection r) {
-        REMOVED.incrementAndGet();
-      }
-    }));
+    Pipeline p =
+        Pipeline.create(RunWinnow.options("flink", Runtime.getRuntime().availableProcessors()));
+    PCollectionTuple out =
+        p.apply(GenerateSequence.from(0).to(n))
+            .apply(
+                "Samples",
+                MapElements.into(TypeDescriptor.of(Sample.class))
+                    .via(
+                        (Long i) ->
+                            Sample.builder(String.format(Locale.ROOT, "%012d", i), "synthetic:" + i)
+                                .sha256(Long.toString(i))
+                                .originalSize(256, 256)
+                                .storedSize(256, 256)
+                                .image(new byte[0])
+                                .embedding(vector(i))
+                                .build()))
+            .setCoder(new Sample.Coder())
+            // Vectors only (no fingerprints): the embedding-only rule at DINOv2's k, as measured
+            // before.
+            .apply(DropNearDuplicates.with(D, THRESHOLD).withK(64).withoutVerification());
+    out.get(DropNearDuplicates.REJECTIONS)
+        .apply(
+            ParDo.of(
+                new DoFn<Rejection, Void>() {
+                  @ProcessElement
+                  public void process(@Element Rejection r) {
+                    REMOVED.incrementAndGet();
+                  }
+                }));
     long started = System.nanoTime();
     p.run().waitUntilFinish();
     double seconds = (System.nanoTime() - started) / 1e9;
     peak.interrupt();
-    System.out.printf(Locale.ROOT, "winnow n=%d d=%d wall_s=%.1f removed=%d expected=%d "
-            + "peak_heap_mb=%d peak_rss_mb=%d max_heap_mb=%d%n", n, D, seconds, REMOVED.get(), n / 10,
-        peak.heap / (1 << 20), peak.rssKb() / 1024, Runtime.getRuntime().maxMemory() / (1 << 20));
+    System.out.printf(
+        Locale.ROOT,
+        "winnow n=%d d=%d wall_s=%.1f removed=%d expected=%d "
+            + "peak_heap_mb=%d peak_rss_mb=%d max_heap_mb=%d%n",
+        n,
+        D,
+        seconds,
+        REMOVED.get(),
+        n / 10,
+        peak.heap / (1 << 20),
+        peak.rssKb() / 1024,
+        Runtime.getRuntime().maxMemory() / (1 << 20));
   }
 
   /** Samples heap use every 200 ms; RSS high-water mark comes from /proc. */

@@ -23,15 +23,16 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 
 /**
- * Images/s of the whole {@link EmbedImages} stage (Flink embedded, parallelism 1: batching,
- * decode and preprocessing of stored JPEGs, inference, normalisation) beside the raw ONNX Runtime
- * session fed tensors made beforehand: same model, same thread count, same batch size, same JVM.
+ * Images/s of the whole {@link EmbedImages} stage (Flink embedded, parallelism 1: batching, decode
+ * and preprocessing of stored JPEGs, inference, normalisation) beside the raw ONNX Runtime session
+ * fed tensors made beforehand: same model, same thread count, same batch size, same JVM.
  *
  * <pre>
  * EmbedBench --model LOCATION [--images N] [--batch B] [--threads T]
  * </pre>
- * "steady" counts the images the stage emitted between its first and last output, leaving out
- * job start-up and the session's opening; "wall" is the whole job.
+ *
+ * "steady" counts the images the stage emitted between its first and last output, leaving out job
+ * start-up and the session's opening; "wall" is the whole job.
  */
 public final class EmbedBench {
   private static final ConcurrentLinkedQueue<Long> EMITTED = new ConcurrentLinkedQueue<>();
@@ -56,25 +57,44 @@ public final class EmbedBench {
     double raw = rawSession(model, samples, batch, threads);
     double[] stage = stage(model, samples, batch, threads);
     double rawAgain = rawSession(model, samples, batch, threads);
-    System.out.printf(Locale.ROOT, "model=%s images=%d batch=%d threads=%d cores=%d%n",
-        model.descriptor().name(), count, batch, threads,
+    System.out.printf(
+        Locale.ROOT,
+        "model=%s images=%d batch=%d threads=%d cores=%d%n",
+        model.descriptor().name(),
+        count,
+        batch,
+        threads,
         Runtime.getRuntime().availableProcessors());
     int cores = Runtime.getRuntime().availableProcessors();
     // Preprocessing and inference share the cores: the stage cannot beat this on CPU.
     double inferenceCoreMs = 1000.0 * Math.min(threads, cores) / raw;
     double ceiling = inferenceCoreMs / (inferenceCoreMs + preprocessMs);
-    System.out.printf(Locale.ROOT, "preprocessing (decode stored JPEG, resize, normalise): %.2f ms/img on one core%n",
+    System.out.printf(
+        Locale.ROOT,
+        "preprocessing (decode stored JPEG, resize, normalise): %.2f ms/img on one core%n",
         preprocessMs);
-    System.out.printf(Locale.ROOT, "raw ONNX Runtime session, tensors made beforehand: %.1f img/s "
-        + "(before the stage), %.1f img/s (after)%n", raw, rawAgain);
+    System.out.printf(
+        Locale.ROOT,
+        "raw ONNX Runtime session, tensors made beforehand: %.1f img/s "
+            + "(before the stage), %.1f img/s (after)%n",
+        raw,
+        rawAgain);
     // This shared VM drifts by 10-25 % within a minute: compare with the mean of both raw runs.
     raw = (raw + rawAgain) / 2;
-    System.out.printf(Locale.ROOT, "CPU ceiling of the stage when preprocessing shares the cores: %.2f of raw%n",
+    System.out.printf(
+        Locale.ROOT,
+        "CPU ceiling of the stage when preprocessing shares the cores: %.2f of raw%n",
         ceiling);
-    System.out.printf(Locale.ROOT, "EmbedImages stage, steady: %.1f img/s (ratio to mean raw %.2f)%n",
-        stage[0], stage[0] / raw);
-    System.out.printf(Locale.ROOT, "EmbedImages stage, wall incl. job start: %.1f img/s (ratio %.2f)%n",
-        stage[1], stage[1] / raw);
+    System.out.printf(
+        Locale.ROOT,
+        "EmbedImages stage, steady: %.1f img/s (ratio to mean raw %.2f)%n",
+        stage[0],
+        stage[0] / raw);
+    System.out.printf(
+        Locale.ROOT,
+        "EmbedImages stage, wall incl. job start: %.1f img/s (ratio %.2f)%n",
+        stage[1],
+        stage[1] / raw);
   }
 
   /** The bundled photos and their edited copies, stored as the pipeline stores them (256 px). */
@@ -84,9 +104,12 @@ public final class EmbedBench {
     List<Sample> samples = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       ImageProcessor.Processed p = decode.process(images.get(i % images.size()).jpeg()).image();
-      samples.add(Sample.builder(String.format(Locale.ROOT, "%020d", i), "http://bench/" + i)
-          .image(p.jpeg()).originalSize(p.originalWidth(), p.originalHeight())
-          .storedSize(p.width(), p.height()).build());
+      samples.add(
+          Sample.builder(String.format(Locale.ROOT, "%020d", i), "http://bench/" + i)
+              .image(p.jpeg())
+              .originalSize(p.originalWidth(), p.originalHeight())
+              .storedSize(p.width(), p.height())
+              .build());
     }
     return samples;
   }
@@ -129,13 +152,15 @@ public final class EmbedBench {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.setIntraOpNumThreads(threads);
       options.setInterOpNumThreads(1);
-      try (OrtSession session = model.builtin()
-          ? env.createSession(model.builtinBytes(), options)
-          : env.createSession(model.filePath(), options)) {
+      try (OrtSession session =
+          model.builtin()
+              ? env.createSession(model.builtinBytes(), options)
+              : env.createSession(model.filePath(), options)) {
         List<OnnxTensor> tensors = new ArrayList<>();
         for (float[] pixels : batches) {
-          tensors.add(OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels),
-              new long[] {pixels.length / size, 3, s, s}));
+          tensors.add(
+              OnnxTensor.createTensor(
+                  env, FloatBuffer.wrap(pixels), new long[] {pixels.length / size, 3, s, s}));
         }
         String input = model.descriptor().inputName();
         try (OrtSession.Result warm = session.run(Map.of(input, tensors.get(0)))) {
@@ -158,18 +183,25 @@ public final class EmbedBench {
   static double[] stage(EmbeddingModel model, List<Sample> samples, int batch, int threads) {
     EMITTED.clear();
     Pipeline pipeline = Pipeline.create(RunWinnow.options("flink", 1));
-    EmbedSettings settings = EmbedSettings.defaults().withModel(model.location())
-        .withBatchSize(batch).withThreads(threads == Runtime.getRuntime().availableProcessors()
-            ? 0 : threads, Runtime.getRuntime().availableProcessors());
-    pipeline.apply(Create.of(samples).withCoder(new Sample.Coder()))
+    EmbedSettings settings =
+        EmbedSettings.defaults()
+            .withModel(model.location())
+            .withBatchSize(batch)
+            .withThreads(
+                threads == Runtime.getRuntime().availableProcessors() ? 0 : threads,
+                Runtime.getRuntime().availableProcessors());
+    pipeline
+        .apply(Create.of(samples).withCoder(new Sample.Coder()))
         .apply(EmbedImages.with(settings, DecodeSettings.defaults()))
         .get(EmbedImages.EMBEDDED)
-        .apply(ParDo.of(new DoFn<Sample, Void>() {
-          @ProcessElement
-          public void process(@Element Sample s) {
-            EMITTED.add(System.nanoTime());
-          }
-        }));
+        .apply(
+            ParDo.of(
+                new DoFn<Sample, Void>() {
+                  @ProcessElement
+                  public void process(@Element Sample s) {
+                    EMITTED.add(System.nanoTime());
+                  }
+                }));
     long started = System.nanoTime();
     pipeline.run().waitUntilFinish();
     double wall = (System.nanoTime() - started) / 1e9;
@@ -180,8 +212,8 @@ public final class EmbedBench {
     }
     // The first batch's outputs arrive together; count from the end of the first batch.
     int first = Math.min(batch, times.size() - 1);
-    double steady = (times.size() - first)
-        / ((times.get(times.size() - 1) - times.get(first - 1)) / 1e9);
+    double steady =
+        (times.size() - first) / ((times.get(times.size() - 1) - times.get(first - 1)) / 1e9);
     return new double[] {steady, samples.size() / wall};
   }
 }

@@ -19,17 +19,20 @@ import java.util.SplittableRandom;
 
 /**
  * Builds each index type once on fixed data, writes it, then times k-NN search through Winnow's
- * binding (zero-copy direct buffers), best of three runs. bench/faiss_bench.py then reads the same index files and
- * data and times python3-faiss on them, in the same script run, and compares results.
- * Usage: {@code FaissBench [--search-only] DIR [n] [queries] [d] [threads] [only]}; defaults
- * 200000 10000 384 2, all index types. Without {@code --search-only} it builds and writes the
- * indexes; with it, in a fresh JVM, it times searches on them.
+ * binding (zero-copy direct buffers), best of three runs. bench/faiss_bench.py then reads the same
+ * index files and data and times python3-faiss on them, in the same script run, and compares
+ * results. Usage: {@code FaissBench [--search-only] DIR [n] [queries] [d] [threads] [only]};
+ * defaults 200000 10000 384 2, all index types. Without {@code --search-only} it builds and writes
+ * the indexes; with it, in a fresh JVM, it times searches on them.
  */
 public final class FaissBench {
   /** Index types measured, with their search parameter. */
   static final String[][] INDEXES = {
-      {"Flat", ""}, {"HNSW32", "efSearch=64"}, {"IVF1024,Flat", "nprobe=16"},
-      {"IVF1024,PQ32np", "nprobe=16"}};
+    {"Flat", ""},
+    {"HNSW32", "efSearch=64"},
+    {"IVF1024,Flat", "nprobe=16"},
+    {"IVF1024,PQ32np", "nprobe=16"}
+  };
 
   public static void main(String[] args) throws IOException {
     boolean searchOnly = args[0].equals("--search-only");
@@ -68,10 +71,10 @@ public final class FaissBench {
       String file = fileName(name);
       try (VectorIndex index = VectorIndex.read(dir.resolve(file))) {
         applyParameter(index, INDEXES[i][1]);
-        FloatBuffer scores = ByteBuffer.allocateDirect(nq * k * 4)
-            .order(ByteOrder.nativeOrder()).asFloatBuffer();
-        LongBuffer labels = ByteBuffer.allocateDirect(nq * k * 8)
-            .order(ByteOrder.nativeOrder()).asLongBuffer();
+        FloatBuffer scores =
+            ByteBuffer.allocateDirect(nq * k * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        LongBuffer labels =
+            ByteBuffer.allocateDirect(nq * k * 8).order(ByteOrder.nativeOrder()).asLongBuffer();
         int warm = Math.min(500, nq);
         index.search(queryBuffer.duplicate(), warm, k, scores, labels);
         double seconds = Double.MAX_VALUE;
@@ -81,9 +84,16 @@ public final class FaissBench {
           seconds = Math.min(seconds, (System.nanoTime() - start) / 1e9);
         }
         writeLongs(dir.resolve(file + ".java-labels"), labels);
-        String line = String.format(Locale.ROOT,
-            "{\"index\":\"%s\",\"param\":\"%s\",\"file\":\"%s\",\"build_s\":%.1f,"
-                + "\"java_qps\":%.1f}", name, INDEXES[i][1], file, buildSeconds[i], nq / seconds);
+        String line =
+            String.format(
+                Locale.ROOT,
+                "{\"index\":\"%s\",\"param\":\"%s\",\"file\":\"%s\",\"build_s\":%.1f,"
+                    + "\"java_qps\":%.1f}",
+                name,
+                INDEXES[i][1],
+                file,
+                buildSeconds[i],
+                nq / seconds);
         System.out.println(line);
         lines.add(line);
       }
@@ -113,7 +123,8 @@ public final class FaissBench {
 
   static double[] readBuildSeconds(Path dir) throws IOException {
     return Files.readAllLines(dir.resolve("build-seconds.txt")).stream()
-        .mapToDouble(Double::parseDouble).toArray();
+        .mapToDouble(Double::parseDouble)
+        .toArray();
   }
 
   static boolean skip(String only, String name) {
@@ -165,8 +176,8 @@ public final class FaissBench {
   }
 
   static FloatBuffer direct(float[] values) {
-    FloatBuffer buffer = ByteBuffer.allocateDirect(values.length * 4)
-        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+    FloatBuffer buffer =
+        ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
     buffer.put(values).flip();
     return buffer;
   }
@@ -174,8 +185,12 @@ public final class FaissBench {
   static void writeFloats(Path file, float[] values) throws IOException {
     ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asFloatBuffer().put(values);
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel out =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       out.write(bytes);
     }
   }
@@ -185,8 +200,12 @@ public final class FaissBench {
     LongBuffer copy = values.duplicate();
     copy.clear();
     bytes.asLongBuffer().put(copy);
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel out =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       out.write(bytes);
     }
   }

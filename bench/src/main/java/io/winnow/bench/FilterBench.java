@@ -50,9 +50,20 @@ import org.bytedeco.opencv.opencv_quality.QualityBRISQUE;
  * <pre>FilterBench [rounds]</pre>
  */
 public final class FilterBench {
-  private static final String[] PHOTOS = {"astronaut.jpg", "brick.jpg", "camera.jpg",
-      "chelsea.jpg", "clock_motion.jpg", "coffee.jpg", "grass.jpg", "gravel.jpg", "horse.png",
-      "hubble_deep_field.jpg", "retina.jpg", "rocket.jpg"};
+  private static final String[] PHOTOS = {
+    "astronaut.jpg",
+    "brick.jpg",
+    "camera.jpg",
+    "chelsea.jpg",
+    "clock_motion.jpg",
+    "coffee.jpg",
+    "grass.jpg",
+    "gravel.jpg",
+    "horse.png",
+    "hubble_deep_field.jpg",
+    "retina.jpg",
+    "rocket.jpg"
+  };
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
@@ -68,16 +79,24 @@ public final class FilterBench {
     List<Sample> stored = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       ImageProcessor.Processed p = processor.process(originals.get(i)).image();
-      stored.add(Sample.builder("k" + i, "http://bench/" + PHOTOS[i]).image(p.jpeg())
-          .originalSize(p.originalWidth(), p.originalHeight()).storedSize(p.width(), p.height())
-          .build());
+      stored.add(
+          Sample.builder("k" + i, "http://bench/" + PHOTOS[i])
+              .image(p.jpeg())
+              .originalSize(p.originalWidth(), p.originalHeight())
+              .storedSize(p.width(), p.height())
+              .build());
     }
     List<Mat> storedMats = new ArrayList<>();
     for (Sample s : stored) {
-      storedMats.add(imdecode(new Mat(1, s.image().length, CV_8UC1, new BytePointer(s.image())),
-          IMREAD_COLOR));
+      storedMats.add(
+          imdecode(
+              new Mat(1, s.image().length, CV_8UC1, new BytePointer(s.image())), IMREAD_COLOR));
     }
-    System.out.printf(Locale.ROOT, "== %d photos × %d rounds, one thread, %d cores%n", n, rounds,
+    System.out.printf(
+        Locale.ROOT,
+        "== %d photos × %d rounds, one thread, %d cores%n",
+        n,
+        rounds,
         Runtime.getRuntime().availableProcessors());
     System.out.printf(Locale.ROOT, "%-52s %10s%n", "step", "ms/image");
 
@@ -85,8 +104,11 @@ public final class FilterBench {
     // crawler runs them: the cost is this process's CPU time per image (client and the
     // in-process server together, so an upper bound), and wall time per image.
     try (DemoServer server = DemoServer.start();
-        HttpFetcher fetcher = new HttpFetcher(FetchSettings.defaults()
-            .withAllowedEndpoints(Set.of(server.endpoint())).withConcurrency(32, 32))) {
+        HttpFetcher fetcher =
+            new HttpFetcher(
+                FetchSettings.defaults()
+                    .withAllowedEndpoints(Set.of(server.endpoint()))
+                    .withConcurrency(32, 32))) {
       java.util.concurrent.ExecutorService pool =
           java.util.concurrent.Executors.newFixedThreadPool(32);
       int total = rounds * n * 4;
@@ -106,15 +128,24 @@ public final class FilterBench {
         if (pass == 1) {
           double wall = (System.nanoTime() - start) / 1e6 / total;
           double cpuMs = (processCpuNanos() - cpu) / 1e6 / total;
-          System.out.printf(Locale.ROOT, "%-52s %10.4f%n",
-              "spine: fetch, CPU (client + server, 32 in flight)", cpuMs);
-          System.out.printf(Locale.ROOT, "%-52s %10.4f%n",
-              "spine: fetch, wall on all cores (32 in flight)", wall);
+          System.out.printf(
+              Locale.ROOT,
+              "%-52s %10.4f%n",
+              "spine: fetch, CPU (client + server, 32 in flight)",
+              cpuMs);
+          System.out.printf(
+              Locale.ROOT,
+              "%-52s %10.4f%n",
+              "spine: fetch, wall on all cores (32 in flight)",
+              wall);
         }
       }
       pool.shutdown();
     }
-    report("spine: decode + resize + JPEG encode", rounds, n,
+    report(
+        "spine: decode + resize + JPEG encode",
+        rounds,
+        n,
         i -> processor.process(originals.get(i)));
 
     // Lists: 10,000 domain rules and 100,000 hashed ones, as industry lists come.
@@ -125,42 +156,70 @@ public final class FilterBench {
     for (int i = 0; i < 100_000; i++) {
       rules.add("sha256:" + DomainRules.sha256("hashed" + i + ".example"));
     }
-    DomainPolicy policy = DomainPolicy.of(DomainRules.parse(rules, "bench"),
-        DomainRules.empty(), DomainRules.empty(), Set.of());
-    report("domain lists (10k rules + 100k hashed)", rounds * 100, n,
+    DomainPolicy policy =
+        DomainPolicy.of(
+            DomainRules.parse(rules, "bench"), DomainRules.empty(), DomainRules.empty(), Set.of());
+    report(
+        "domain lists (10k rules + 100k hashed)",
+        rounds * 100,
+        n,
         i -> policy.check("http://img" + i + ".cdn.some-site.example/photos/" + PHOTOS[i]));
-    RobotsRules robots = RobotsRules.parse("http://h.example/robots.txt",
-        ("User-agent: *\nDisallow: /private/\nAllow: /private/ok/\nDisallow: /*.gif$\n")
-            .getBytes(StandardCharsets.UTF_8), "text/plain", "Winnow");
-    report("robots.txt rule check (parsed once per host)", rounds * 100, n,
+    RobotsRules robots =
+        RobotsRules.parse(
+            "http://h.example/robots.txt",
+            ("User-agent: *\nDisallow: /private/\nAllow: /private/ok/\nDisallow: /*.gif$\n")
+                .getBytes(StandardCharsets.UTF_8),
+            "text/plain",
+            "Winnow");
+    report(
+        "robots.txt rule check (parsed once per host)",
+        rounds * 100,
+        n,
         i -> robots.allows("http://h.example/images/" + PHOTOS[i]));
-    report("X-Robots-Tag check", rounds * 100, n, i -> OptOutHeaders.optOut(
-        List.of("max-image-preview:large, noarchive"), OptOutHeaders.DEFAULT_DIRECTIVES, "Winnow"));
+    report(
+        "X-Robots-Tag check",
+        rounds * 100,
+        n,
+        i ->
+            OptOutHeaders.optOut(
+                List.of("max-image-preview:large, noarchive"),
+                OptOutHeaders.DEFAULT_DIRECTIVES,
+                "Winnow"));
 
     // Known-bad hash lists: 100,000 PDQ entries and 100,000 MD5s, matched as DropKnownBadImages
     // does (digests, then the picture's PDQ in its 8 rotations and flips through the index).
     java.util.Random random = new java.util.Random(1);
     List<String> hashLines = new ArrayList<>();
     for (int i = 0; i < 100_000; i++) {
-      hashLines.add(String.format("pdq:%016x%016x%016x%016x", random.nextLong(), random.nextLong(),
-          random.nextLong(), random.nextLong()));
+      hashLines.add(
+          String.format(
+              "pdq:%016x%016x%016x%016x",
+              random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong()));
       hashLines.add(String.format("md5:%016x%016x", random.nextLong(), random.nextLong()));
     }
-    io.winnow.filters.KnownBadHashes knownBad = io.winnow.filters.KnownBadHashes.builder()
-        .add("bench", hashLines).build();
-    report("known-bad: digests + PDQ of the picture (100k + 100k entries)", rounds, n, i -> {
-      Sample s = stored.get(i);
-      if (knownBad.matchDigests(s.sha256(), s.md5()) == null) {
-        knownBad.matchPictures(Fingerprint.pictureHashesOfEncoded(s.image(),
-            FingerprintImages.pictureWithin(s, decode)));
-      }
-    });
+    io.winnow.filters.KnownBadHashes knownBad =
+        io.winnow.filters.KnownBadHashes.builder().add("bench", hashLines).build();
+    report(
+        "known-bad: digests + PDQ of the picture (100k + 100k entries)",
+        rounds,
+        n,
+        i -> {
+          Sample s = stored.get(i);
+          if (knownBad.matchDigests(s.sha256(), s.md5()) == null) {
+            knownBad.matchPictures(
+                Fingerprint.pictureHashesOfEncoded(
+                    s.image(), FingerprintImages.pictureWithin(s, decode)));
+          }
+        });
 
     // Faces on the stored images: detection alone, and the whole stage (decode, detect, blur,
     // re-encode when faces are found).
     try (FaceDetector blaze = BlazeFaceDetector.load(BlurFaces.blazeFaceModel(), 0.5);
         FaceDetector haar = HaarFaceDetector.load()) {
-      report("faces: BlazeFace detect, OpenCV's threads", rounds, n,
+      report(
+          "faces: BlazeFace detect, OpenCV's threads",
+          rounds,
+          n,
           i -> blaze.detect(storedMats.get(i)));
       // Everything else here runs on one thread; OpenCV DNN spreads a forward pass over its own.
       org.bytedeco.opencv.global.opencv_core.setNumThreads(1);
@@ -168,13 +227,22 @@ public final class FilterBench {
       report("faces: Haar cascade detect", rounds, n, i -> haar.detect(storedMats.get(i)));
       try (FaceDetector ssd = io.winnow.filters.SsdFaceDetector.load(0.5);
           FaceDetector shipped = BlurFaces.open(BlurFaces.DEFAULT_DETECTOR, 0.5)) {
-        report("faces: SSD MobileNetV1 detect (512 px, ONNX Runtime)", rounds, n,
+        report(
+            "faces: SSD MobileNetV1 detect (512 px, ONNX Runtime)",
+            rounds,
+            n,
             i -> ssd.detect(storedMats.get(i)));
-        report("faces: default (BlazeFace, SSD where it found a face)", rounds, n,
+        report(
+            "faces: default (BlazeFace, SSD where it found a face)",
+            rounds,
+            n,
             i -> shipped.detect(storedMats.get(i)));
       }
       BlurFaces.Settings blur = BlurFaces.Settings.blur(decode.jpegQuality());
-      report("faces: BlurFaces stage (BlazeFace, blur, encode)", rounds, n,
+      report(
+          "faces: BlurFaces stage (BlazeFace, blur, encode)",
+          rounds,
+          n,
           i -> BlurFaces.check(blaze, stored.get(i), blur));
     }
 
@@ -185,7 +253,10 @@ public final class FilterBench {
     int size = preprocessor.tensorSize();
     float[] batch = new float[n * size];
     try (OnnxEmbedder classifier = new OnnxEmbedder(nsfw, ExecutionProvider.CPU, 1)) {
-      report("nsfw: preprocess (224 px tensor)", rounds, n,
+      report(
+          "nsfw: preprocess (224 px tensor)",
+          rounds,
+          n,
           i -> preprocessor.fill(stored.get(i), decode, batch, i * size));
       classifier.run(batch, n); // warm-up
       long start = System.nanoTime();
@@ -204,49 +275,73 @@ public final class FilterBench {
       m.data().get(px);
       int[] out = new int[m.cols() * m.rows()];
       for (int p = 0; p < out.length; p++) {
-        out[p] = 0xff000000 | (px[3 * p + 2] & 0xff) << 16 | (px[3 * p + 1] & 0xff) << 8
-            | (px[3 * p] & 0xff);
+        out[p] =
+            0xff000000
+                | (px[3 * p + 2] & 0xff) << 16
+                | (px[3 * p + 1] & 0xff) << 8
+                | (px[3 * p] & 0xff);
       }
       argb.add(out);
     }
-    report("copies: PDQ hash with its 8 dihedrals (256 px)", rounds, n,
-        i -> Pdq.hashWithDihedrals(argb.get(i), storedMats.get(i).cols(),
-            storedMats.get(i).rows()));
-    report("copies: ORB keypoints, picture and mirror", rounds, n,
+    report(
+        "copies: PDQ hash with its 8 dihedrals (256 px)",
+        rounds,
+        n,
+        i ->
+            Pdq.hashWithDihedrals(argb.get(i), storedMats.get(i).cols(), storedMats.get(i).rows()));
+    report(
+        "copies: ORB keypoints, picture and mirror",
+        rounds,
+        n,
         i -> LocalFeatures.of(storedMats.get(i)));
-    report("copies: FingerprintImages (decode, trim, PDQ, ORB)", rounds, n,
+    report(
+        "copies: FingerprintImages (decode, trim, PDQ, ORB)",
+        rounds,
+        n,
         i -> FingerprintImages.fingerprint(stored.get(i), decode).encode());
     List<Fingerprint> prints = new ArrayList<>();
     for (Sample s : stored) {
       prints.add(FingerprintImages.fingerprint(s, decode));
     }
     CopyVerifier verifier = CopyVerifier.with(CopyVerifier.Settings.defaults());
-    report("copies: verify a pair of different photos", rounds, n,
+    report(
+        "copies: verify a pair of different photos",
+        rounds,
+        n,
         i -> verifier.verify(prints.get(i), prints.get((i + 1) % n), 0.8f, i));
     List<Fingerprint> copies = new ArrayList<>();
     for (Mat m : storedMats) {
-      Mat cropped = new Mat(m, new org.bytedeco.opencv.opencv_core.Rect(m.cols() / 8,
-          m.rows() / 8, m.cols() * 3 / 4, m.rows() * 3 / 4)).clone();
+      Mat cropped =
+          new Mat(
+                  m,
+                  new org.bytedeco.opencv.opencv_core.Rect(
+                      m.cols() / 8, m.rows() / 8, m.cols() * 3 / 4, m.rows() * 3 / 4))
+              .clone();
       copies.add(Fingerprint.of(cropped, null));
     }
-    report("copies: verify a photo and its 75 % crop", rounds, n,
-        i -> verifier.verify(prints.get(i), copies.get(i), 0.9f, i));
-    report("copies: decode a fingerprint from its wire form", rounds, n,
+    report(
+        "copies: verify a photo and its 75 % crop",
+        rounds, n, i -> verifier.verify(prints.get(i), copies.get(i), 0.9f, i));
+    report(
+        "copies: decode a fingerprint from its wire form",
+        rounds,
+        n,
         i -> Fingerprint.decode(prints.get(i).encode()));
 
     // BRISQUE (OpenCV contrib quality module, model files in the OpenCV jar).
     String share = "/org/bytedeco/opencv/" + Loader.getPlatform() + "/share/opencv4/quality/";
     File model = Loader.cacheResource(FilterBench.class, share + "brisque_model_live.yml");
     File range = Loader.cacheResource(FilterBench.class, share + "brisque_range_live.yml");
-    try (QualityBRISQUE brisque = QualityBRISQUE.create(model.getAbsolutePath(),
-        range.getAbsolutePath())) {
+    try (QualityBRISQUE brisque =
+        QualityBRISQUE.create(model.getAbsolutePath(), range.getAbsolutePath())) {
       report("quality: BRISQUE score (256 px)", rounds, n, i -> brisque.compute(storedMats.get(i)));
     }
   }
 
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static void report(String step, int rounds, int n, IntConsumer perImage) {

@@ -16,10 +16,10 @@ import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
- * False positives of the NSFW classifier on a safe-photo dev set (bench/safe-photos/: real
- * photos from Debian and npm packages, none of them NSFW), overall and on its photos of people,
- * for several choices of unsafe classes and thresholds. Images are decoded and stored as the
- * pipeline stores them and classified as ClassifyNsfw does, before any face is blurred.
+ * False positives of the NSFW classifier on a safe-photo dev set (bench/safe-photos/: real photos
+ * from Debian and npm packages, none of them NSFW), overall and on its photos of people, for
+ * several choices of unsafe classes and thresholds. Images are decoded and stored as the pipeline
+ * stores them and classified as ClassifyNsfw does, before any face is blurred.
  *
  * <pre>NsfwFalsePositives DEVSET_DIR   (with people/ and other/ inside)</pre>
  */
@@ -57,9 +57,12 @@ public final class NsfwFalsePositives {
             continue;
           }
           ImageProcessor.Processed p = r.image();
-          Sample stored = Sample.builder("k", "file:" + file).image(p.jpeg())
-              .originalSize(p.originalWidth(), p.originalHeight())
-              .storedSize(p.width(), p.height()).build();
+          Sample stored =
+              Sample.builder("k", "file:" + file)
+                  .image(p.jpeg())
+                  .originalSize(p.originalWidth(), p.originalHeight())
+                  .storedSize(p.width(), p.height())
+                  .build();
           float[] tensor = new float[preprocessor.tensorSize()];
           preprocessor.fill(stored, decode, tensor, 0);
           float[] probabilities = classifier.run(tensor, 1).get(0).classes();
@@ -67,17 +70,26 @@ public final class NsfwFalsePositives {
         }
       }
     }
-    List<Rule> rules = List.of(
-        new Rule("Hentai+Porn+Sexy", p -> p[hentai] + p[porn] + p[sexy]),
-        new Rule("Hentai+Porn", p -> p[hentai] + p[porn]),
-        new Rule("Porn", p -> p[porn]),
-        new Rule("max(Hentai+Porn, Sexy-0.2)", p -> Math.max(p[hentai] + p[porn], p[sexy] - 0.2)));
+    List<Rule> rules =
+        List.of(
+            new Rule("Hentai+Porn+Sexy", p -> p[hentai] + p[porn] + p[sexy]),
+            new Rule("Hentai+Porn", p -> p[hentai] + p[porn]),
+            new Rule("Porn", p -> p[porn]),
+            new Rule(
+                "max(Hentai+Porn, Sexy-0.2)", p -> Math.max(p[hentai] + p[porn], p[sexy] - 0.2)));
     long people = scored.stream().filter(s -> s.subset().equals("people")).count();
     long all = scored.size();
-    System.out.printf(Locale.ROOT, "safe dev set %s: %d photos (%d of people, %d other), %d not "
-        + "decodable%n%n", root, all, people, all - people, undecodable);
+    System.out.printf(
+        Locale.ROOT,
+        "safe dev set %s: %d photos (%d of people, %d other), %d not " + "decodable%n%n",
+        root,
+        all,
+        people,
+        all - people,
+        undecodable);
     System.out.println("false positives (dropped / photos), overall | people");
-    StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-28s", "rule \\ threshold"));
+    StringBuilder header =
+        new StringBuilder(String.format(Locale.ROOT, "%-28s", "rule \\ threshold"));
     for (double t : THRESHOLDS) {
       header.append(String.format(Locale.ROOT, " %13.2f", t));
     }
@@ -86,23 +98,35 @@ public final class NsfwFalsePositives {
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-28s", rule.name()));
       for (double t : THRESHOLDS) {
         long fpAll = scored.stream().filter(s -> rule.score().applyAsDouble(s.p()) >= t).count();
-        long fpPeople = scored.stream().filter(s -> s.subset().equals("people"))
-            .filter(s -> rule.score().applyAsDouble(s.p()) >= t).count();
-        line.append(String.format(Locale.ROOT, " %5.1f%%|%5.1f%%", 100.0 * fpAll / all,
-            100.0 * fpPeople / Math.max(1, people)));
+        long fpPeople =
+            scored.stream()
+                .filter(s -> s.subset().equals("people"))
+                .filter(s -> rule.score().applyAsDouble(s.p()) >= t)
+                .count();
+        line.append(
+            String.format(
+                Locale.ROOT,
+                " %5.1f%%|%5.1f%%",
+                100.0 * fpAll / all,
+                100.0 * fpPeople / Math.max(1, people)));
       }
       System.out.println(line);
     }
     System.out.println();
     System.out.println("highest Hentai+Porn+Sexy (subset name: " + classes + ")");
-    scored.stream().sorted(Comparator.comparingDouble((Scored s) -> -(s.p()[hentai] + s.p()[porn]
-        + s.p()[sexy]))).limit(15).forEach(s -> {
-          StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  %-7s %-48s", s.subset(),
-              s.name()));
-          for (float v : s.p()) {
-            b.append(String.format(Locale.ROOT, " %.3f", v));
-          }
-          System.out.println(b);
-        });
+    scored.stream()
+        .sorted(
+            Comparator.comparingDouble((Scored s) -> -(s.p()[hentai] + s.p()[porn] + s.p()[sexy])))
+        .limit(15)
+        .forEach(
+            s -> {
+              StringBuilder b =
+                  new StringBuilder(
+                      String.format(Locale.ROOT, "  %-7s %-48s", s.subset(), s.name()));
+              for (float v : s.p()) {
+                b.append(String.format(Locale.ROOT, " %.3f", v));
+              }
+              System.out.println(b);
+            });
   }
 }

@@ -31,17 +31,43 @@ import org.bytedeco.opencv.opencv_core.Size;
 /**
  * A copy-detection set with ground truth, made from the bundled public-domain photos: each photo
  * and a fixed list of edited copies (crops, rescales, JPEG re-encodes, flips, colour shifts,
- * overlaid text, small rotations and combinations), seeded so every run makes the same set.
- * Two images are a true copy pair when they come from the same photo.
+ * overlaid text, small rotations and combinations), seeded so every run makes the same set. Two
+ * images are a true copy pair when they come from the same photo.
  */
 public final class SyntheticCopies {
   /** The demo photos that are distinct originals (no near-duplicates, no broken files). */
-  public static final List<String> PHOTOS = List.of("astronaut.jpg", "brick.jpg", "camera.jpg",
-      "chelsea.jpg", "clock_motion.jpg", "coffee.jpg", "gradient.png", "grass.jpg", "gravel.jpg",
-      "horse.png", "hubble_deep_field.jpg", "retina.jpg", "rocket.jpg", "shapes.jpg");
-  public static final List<String> EDITS = List.of("original", "crop", "crop-small", "rescale",
-      "jpeg-q20", "flip", "colour-shift", "text", "rotate", "crop+jpeg", "flip+text",
-      "rotate+colour", "rescale+crop+jpeg");
+  public static final List<String> PHOTOS =
+      List.of(
+          "astronaut.jpg",
+          "brick.jpg",
+          "camera.jpg",
+          "chelsea.jpg",
+          "clock_motion.jpg",
+          "coffee.jpg",
+          "gradient.png",
+          "grass.jpg",
+          "gravel.jpg",
+          "horse.png",
+          "hubble_deep_field.jpg",
+          "retina.jpg",
+          "rocket.jpg",
+          "shapes.jpg");
+
+  public static final List<String> EDITS =
+      List.of(
+          "original",
+          "crop",
+          "crop-small",
+          "rescale",
+          "jpeg-q20",
+          "flip",
+          "colour-shift",
+          "text",
+          "rotate",
+          "crop+jpeg",
+          "flip+text",
+          "rotate+colour",
+          "rescale+crop+jpeg");
 
   /** One image of the set: its photo (the ground truth), the edit, and the encoded bytes. */
   public record Image(String photo, String edit, byte[] jpeg) {}
@@ -89,8 +115,10 @@ public final class SyntheticCopies {
         in.convertTo(out, -1, gain, -30 + 60 * random.nextDouble());
         // Tint: shift one channel more than the others.
         Mat tinted = out.clone();
-        org.bytedeco.opencv.global.opencv_core.add(out,
-            new Mat(out.size(), out.type(), new Scalar(random.nextInt(40), 0, random.nextInt(40), 0)),
+        org.bytedeco.opencv.global.opencv_core.add(
+            out,
+            new Mat(
+                out.size(), out.type(), new Scalar(random.nextInt(40), 0, random.nextInt(40), 0)),
             tinted);
         yield tinted;
       }
@@ -98,10 +126,17 @@ public final class SyntheticCopies {
         Mat out = in.clone();
         String[] words = {"SALE 50%", "(c) stock photo", "winnow", "#nofilter", "DO NOT COPY"};
         for (int i = 0; i < 2; i++) {
-          putText(out, words[random.nextInt(words.length)],
-              new Point(random.nextInt(Math.max(1, w / 2)), h / 4 + random.nextInt(Math.max(1, h / 2))),
-              FONT_HERSHEY_SIMPLEX, Math.max(0.6, w / 300.0), new Scalar(255, 255, 255, 0),
-              Math.max(1, w / 150), 16, false);
+          putText(
+              out,
+              words[random.nextInt(words.length)],
+              new Point(
+                  random.nextInt(Math.max(1, w / 2)), h / 4 + random.nextInt(Math.max(1, h / 2))),
+              FONT_HERSHEY_SIMPLEX,
+              Math.max(0.6, w / 300.0),
+              new Scalar(255, 255, 255, 0),
+              Math.max(1, w / 150),
+              16,
+              false);
         }
         yield out;
       }
@@ -131,8 +166,13 @@ public final class SyntheticCopies {
         throw new IOException("bundled photo " + photo + " is not on the classpath");
       }
       byte[] bytes = in.readAllBytes();
-      return imdecode(new Mat(1, bytes.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1,
-          new BytePointer(bytes)), IMREAD_COLOR);
+      return imdecode(
+          new Mat(
+              1,
+              bytes.length,
+              org.bytedeco.opencv.global.opencv_core.CV_8UC1,
+              new BytePointer(bytes)),
+          IMREAD_COLOR);
     }
   }
 

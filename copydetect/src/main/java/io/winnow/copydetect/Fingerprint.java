@@ -18,17 +18,18 @@ import org.bytedeco.opencv.opencv_core.Rect;
 /**
  * Everything copy detection knows of one stored image, computed once and carried with it: the
  * picture's box inside uniform borders (in stored pixels), the PDQ hashes of that picture (all
- * eight rotations and flips, with its quality) and its {@link LocalFeatures}. {@link #encode()}
- * is the wire form, about 20 KB.
+ * eight rotations and flips, with its quality) and its {@link LocalFeatures}. {@link #encode()} is
+ * the wire form, about 20 KB.
  */
 public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFeatures features) {
   private static final int FORMAT = 1;
+
   /** Longest side, in pixels, that keypoints are looked for on. */
   static final int MAX_ANALYSED = 1024;
 
   /**
-   * Fingerprints an 8-bit BGR image; {@code within} is the part that is picture (the padding of
-   * a border resize mode excluded), or null for all of it.
+   * Fingerprints an 8-bit BGR image; {@code within} is the part that is picture (the padding of a
+   * border resize mode excluded), or null for all of it.
    */
   public static Fingerprint of(Mat bgr, UniformBorder.Box within) {
     if (bgr == null || bgr.empty() || bgr.channels() != 3) {
@@ -46,9 +47,13 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
       // pixels, and the wire form keeps coordinates to a tenth of a pixel in 16 bits.
       double scale = (double) MAX_ANALYSED / longSide;
       Mat smaller = new Mat();
-      org.bytedeco.opencv.global.opencv_imgproc.resize(picture, smaller,
-          new org.bytedeco.opencv.opencv_core.Size(Math.max(1, (int) (box.width() * scale)),
-              Math.max(1, (int) (box.height() * scale))), 0, 0,
+      org.bytedeco.opencv.global.opencv_imgproc.resize(
+          picture,
+          smaller,
+          new org.bytedeco.opencv.opencv_core.Size(
+              Math.max(1, (int) (box.width() * scale)), Math.max(1, (int) (box.height() * scale))),
+          0,
+          0,
           org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA);
       picture = smaller;
     }
@@ -56,25 +61,26 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
   }
 
   /**
-   * Only the PDQ hashes (all rotations and flips) of an encoded image's picture, without the
-   * cost of keypoints: what known-bad lists are matched against. First of the whole picture
-   * ({@code within} the padding of a border resize mode, or all of it when null), then, when the
-   * picture has uniform borders of its own, of what is inside them. Both, because a list's hash
-   * is of a whole image (whose plain sky or wall the trimming would cut), while a copy may have
-   * gained a frame.
+   * Only the PDQ hashes (all rotations and flips) of an encoded image's picture, without the cost
+   * of keypoints: what known-bad lists are matched against. First of the whole picture ({@code
+   * within} the padding of a border resize mode, or all of it when null), then, when the picture
+   * has uniform borders of its own, of what is inside them. Both, because a list's hash is of a
+   * whole image (whose plain sky or wall the trimming would cut), while a copy may have gained a
+   * frame.
    */
-  public static List<Pdq.Dihedrals> pictureHashesOfEncoded(byte[] encoded,
-      UniformBorder.Box within) {
+  public static List<Pdq.Dihedrals> pictureHashesOfEncoded(
+      byte[] encoded, UniformBorder.Box within) {
     Mat bgr = decodeImage(encoded);
     Mat continuous = bgr.isContinuous() ? bgr : bgr.clone();
     byte[] pixels = pixels(continuous);
     int w = continuous.cols();
     UniformBorder.Box clipped = clip(within, w, continuous.rows());
-    UniformBorder.Box whole = clipped != null ? clipped
-        : new UniformBorder.Box(0, 0, w, continuous.rows());
+    UniformBorder.Box whole =
+        clipped != null ? clipped : new UniformBorder.Box(0, 0, w, continuous.rows());
     UniformBorder.Box content = pictureBox(pixels, continuous, within);
     Pdq.Dihedrals wholeHashes = pictureHashes(pixels, w, whole);
-    return content.equals(whole) ? List.of(wholeHashes)
+    return content.equals(whole)
+        ? List.of(wholeHashes)
         : List.of(wholeHashes, pictureHashes(pixels, w, content));
   }
 
@@ -96,8 +102,11 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
       int row = ((box.y() + y) * w + box.x()) * 3;
       for (int x = 0; x < box.width(); x++) {
         int at = row + 3 * x;
-        argb[y * box.width() + x] = 0xff000000 | (pixels[at + 2] & 0xff) << 16
-            | (pixels[at + 1] & 0xff) << 8 | (pixels[at] & 0xff);
+        argb[y * box.width() + x] =
+            0xff000000
+                | (pixels[at + 2] & 0xff) << 16
+                | (pixels[at + 1] & 0xff) << 8
+                | (pixels[at] & 0xff);
       }
     }
     return Pdq.hashWithDihedrals(argb, box.width(), box.height());
@@ -123,19 +132,33 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
     }
     int x = Math.min(Math.max(0, box.x()), w - 1);
     int y = Math.min(Math.max(0, box.y()), h - 1);
-    return new UniformBorder.Box(x, y, Math.max(1, Math.min(box.width(), w - x)),
+    return new UniformBorder.Box(
+        x,
+        y,
+        Math.max(1, Math.min(box.width(), w - x)),
         Math.max(1, Math.min(box.height(), h - y)));
   }
 
   /**
-   * This fingerprint without its mirror view: all that the first picture of a pair needs
-   * ({@link CopyVerifier} matches it against the second straight and mirrored), at about half
-   * the size on the wire.
+   * This fingerprint without its mirror view: all that the first picture of a pair needs ({@link
+   * CopyVerifier} matches it against the second straight and mirrored), at about half the size on
+   * the wire.
    */
   public Fingerprint withoutMirror() {
     LocalFeatures f = features;
-    return new Fingerprint(content, pdq, new LocalFeatures(f.width(), f.height(), f.points(),
-        f.descriptors(), new float[0], new long[0], f.thumbWidth(), f.thumbHeight(), f.thumb()));
+    return new Fingerprint(
+        content,
+        pdq,
+        new LocalFeatures(
+            f.width(),
+            f.height(),
+            f.points(),
+            f.descriptors(),
+            new float[0],
+            new long[0],
+            f.thumbWidth(),
+            f.thumbHeight(),
+            f.thumb()));
   }
 
   /** The hex form of the picture's PDQ hash, as written to KEY.json and Parquet. */
@@ -176,8 +199,8 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
       throw new IllegalArgumentException("not a fingerprint of format " + FORMAT);
     }
     java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(encoded, 1, 8);
-    return new UniformBorder.Box(b.getShort() & 0xffff, b.getShort() & 0xffff,
-        b.getShort() & 0xffff, b.getShort() & 0xffff);
+    return new UniformBorder.Box(
+        b.getShort() & 0xffff, b.getShort() & 0xffff, b.getShort() & 0xffff, b.getShort() & 0xffff);
   }
 
   /** Only the PDQ hashes of an encoded fingerprint (its header and hashes are read). */
@@ -193,8 +216,8 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
 
   private static void checkFormat(int format) {
     if (format != FORMAT) {
-      throw new IllegalArgumentException("a fingerprint in format " + format + ", this build "
-          + "reads format " + FORMAT);
+      throw new IllegalArgumentException(
+          "a fingerprint in format " + format + ", this build " + "reads format " + FORMAT);
     }
   }
 
@@ -214,8 +237,12 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
   public static Fingerprint decode(byte[] encoded) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
       checkFormat(in.readUnsignedByte());
-      UniformBorder.Box box = new UniformBorder.Box(in.readUnsignedShort(),
-          in.readUnsignedShort(), in.readUnsignedShort(), in.readUnsignedShort());
+      UniformBorder.Box box =
+          new UniformBorder.Box(
+              in.readUnsignedShort(),
+              in.readUnsignedShort(),
+              in.readUnsignedShort(),
+              in.readUnsignedShort());
       Pdq.Dihedrals pdq = readPdq(in);
       byte[] features = new byte[in.readInt()];
       in.readFully(features);

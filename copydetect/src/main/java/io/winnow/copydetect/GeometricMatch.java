@@ -4,18 +4,21 @@ import java.util.Random;
 
 /**
  * Keypoint matching and a RANSAC affine fit between two views: the geometric half of copy
- * verification. An edited copy (crop, rescale, rotation, aspect change, border, paste) is an
- * affine image of its original, so its keypoints agree with one transform to within a few pixels;
- * another photo of the same scene agrees only roughly (parallax, motion), or only on a part.
- * Pure Java and deterministic for a given seed.
+ * verification. An edited copy (crop, rescale, rotation, aspect change, border, paste) is an affine
+ * image of its original, so its keypoints agree with one transform to within a few pixels; another
+ * photo of the same scene agrees only roughly (parallax, motion), or only on a part. Pure Java and
+ * deterministic for a given seed.
  */
 final class GeometricMatch {
   /** Descriptor bits that may differ for a match (of 256). */
   static final int MAX_DESCRIPTOR_DISTANCE = 80;
+
   /** Lowe's ratio test: best match clearly better than the second best. */
   static final double RATIO = 0.9;
+
   /** Reprojection tolerance in pixels of the analysed (about 256 px) pictures. */
   static final double INLIER_PIXELS = 3.0;
+
   static final int MAX_ITERATIONS = 600;
   static final int MIN_MATCHES = 6;
 
@@ -74,13 +77,14 @@ final class GeometricMatch {
 
   /** Descriptors of B's strongest keypoints the quick check looks up. */
   static final int QUICK_KEYPOINTS = 64;
+
   /** Bits within which a descriptor counts as found by the quick check. */
   static final int QUICK_DISTANCE = 24;
 
   /**
-   * How many of B's {@link #QUICK_KEYPOINTS} strongest keypoints have a descriptor within
-   * {@link #QUICK_DISTANCE} bits among A's: a look-up a tenth the cost of a fit, and a copy
-   * passes it easily while most unrelated pairs find almost none.
+   * How many of B's {@link #QUICK_KEYPOINTS} strongest keypoints have a descriptor within {@link
+   * #QUICK_DISTANCE} bits among A's: a look-up a tenth the cost of a fit, and a copy passes it
+   * easily while most unrelated pairs find almost none.
    */
   static int quickMatches(long[] descA, long[] descB) {
     int na = descA.length / 4;
@@ -100,8 +104,10 @@ final class GeometricMatch {
   static int hamming(long[] a, int i, long[] b, int j) {
     int ai = 4 * i;
     int bj = 4 * j;
-    return Long.bitCount(a[ai] ^ b[bj]) + Long.bitCount(a[ai + 1] ^ b[bj + 1])
-        + Long.bitCount(a[ai + 2] ^ b[bj + 2]) + Long.bitCount(a[ai + 3] ^ b[bj + 3]);
+    return Long.bitCount(a[ai] ^ b[bj])
+        + Long.bitCount(a[ai + 1] ^ b[bj + 1])
+        + Long.bitCount(a[ai + 2] ^ b[bj + 2])
+        + Long.bitCount(a[ai + 3] ^ b[bj + 3]);
   }
 
   private static Fit ransac(double[] ax, double[] ay, double[] bx, double[] by, int m, long seed) {
@@ -131,8 +137,8 @@ final class GeometricMatch {
         if (miss <= 1e-9) {
           break;
         }
-        iterations = Math.min(MAX_ITERATIONS,
-            (int) Math.ceil(Math.log(1e-3) / Math.log(miss)) + it + 1);
+        iterations =
+            Math.min(MAX_ITERATIONS, (int) Math.ceil(Math.log(1e-3) / Math.log(miss)) + it + 1);
       }
     }
     if (best == null || bestCount < 3) {
@@ -168,8 +174,8 @@ final class GeometricMatch {
 
   /**
    * A copy's transform: orientation kept (mirrors are matched against the mirror view), scale
-   * between 1/8 and 8, and an aspect change of at most 2.5 (stretching is a real edit, shearing
-   * a picture flat is not).
+   * between 1/8 and 8, and an aspect change of at most 2.5 (stretching is a real edit, shearing a
+   * picture flat is not).
    */
   static boolean plausible(double[] t) {
     double a = t[0];
@@ -187,8 +193,15 @@ final class GeometricMatch {
     return small >= 0.125 && big <= 8 && big / small <= 2.5;
   }
 
-  private static int count(double[] t, double[] ax, double[] ay, double[] bx, double[] by, int m,
-      double tolerance, boolean[] inlier) {
+  private static int count(
+      double[] t,
+      double[] ax,
+      double[] ay,
+      double[] bx,
+      double[] by,
+      int m,
+      double tolerance,
+      boolean[] inlier) {
     int c = 0;
     for (int k = 0; k < m; k++) {
       double x = t[0] * bx[k] + t[1] * by[k] + t[2] - ax[k];
@@ -205,8 +218,8 @@ final class GeometricMatch {
   }
 
   /** The affine map sending three source points onto three targets; false if collinear. */
-  private static boolean solve(double[] sx, double[] sy, double[] tx, double[] ty, int[] idx,
-      double[] out) {
+  private static boolean solve(
+      double[] sx, double[] sy, double[] tx, double[] ty, int[] idx, double[] out) {
     double x1 = sx[idx[0]];
     double y1 = sy[idx[0]];
     double x2 = sx[idx[1]];
@@ -225,8 +238,8 @@ final class GeometricMatch {
       // Cramer's rule on [x y 1] * (p q r)^T = v.
       double p = (v1 * (y2 - y3) - y1 * (v2 - v3) + (v2 * y3 - v3 * y2)) / det;
       double q = (x1 * (v2 - v3) - v1 * (x2 - x3) + (x2 * v3 - x3 * v2)) / det;
-      double r = (x1 * (y2 * v3 - y3 * v2) - y1 * (x2 * v3 - x3 * v2) + v1 * (x2 * y3 - x3 * y2))
-          / det;
+      double r =
+          (x1 * (y2 * v3 - y3 * v2) - y1 * (x2 * v3 - x3 * v2) + v1 * (x2 * y3 - x3 * y2)) / det;
       out[3 * row] = p;
       out[3 * row + 1] = q;
       out[3 * row + 2] = r;
@@ -234,8 +247,8 @@ final class GeometricMatch {
     return true;
   }
 
-  private static double[] leastSquares(double[] sx, double[] sy, double[] tx, double[] ty,
-      boolean[] use, int m) {
+  private static double[] leastSquares(
+      double[] sx, double[] sy, double[] tx, double[] ty, boolean[] use, int m) {
     double sxx = 0, sxy = 0, sx1 = 0, syy = 0, sy1 = 0, n = 0;
     double[] bxv = new double[2];
     double[] byv = new double[2];

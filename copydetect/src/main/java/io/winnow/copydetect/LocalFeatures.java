@@ -23,28 +23,41 @@ import org.bytedeco.opencv.opencv_features2d.ORB;
 /**
  * What verification needs of one image, small enough to travel with it: ORB keypoints and
  * descriptors of the picture and of its mirror image (ORB is not mirror-invariant, and a flipped
- * copy is one of the commonest edits), and a greyscale thumbnail for the photometric check.
- * About 20 KB for a 256-pixel image; {@link #encode()} is the wire form.
+ * copy is one of the commonest edits), and a greyscale thumbnail for the photometric check. About
+ * 20 KB for a 256-pixel image; {@link #encode()} is the wire form.
  *
- * <p>{@code width} and {@code height} are those of the analysed picture (after border
- * trimming); points are in its pixels, mirror points in the pixels of its mirror image.
+ * <p>{@code width} and {@code height} are those of the analysed picture (after border trimming);
+ * points are in its pixels, mirror points in the pixels of its mirror image.
  */
-public record LocalFeatures(int width, int height, float[] points, long[] descriptors,
-    float[] mirrorPoints, long[] mirrorDescriptors, int thumbWidth, int thumbHeight,
+public record LocalFeatures(
+    int width,
+    int height,
+    float[] points,
+    long[] descriptors,
+    float[] mirrorPoints,
+    long[] mirrorDescriptors,
+    int thumbWidth,
+    int thumbHeight,
     byte[] thumb) {
   /** Keypoints per view: enough for crops to keep a few dozen, few enough to match quickly. */
   public static final int MAX_KEYPOINTS = 300;
+
   /** Long side of the thumbnail the photometric check compares. */
   public static final int THUMB_SIZE = 64;
+
   /** Cells per side of the grid keypoints are spread over. */
   static final int GRID = 6;
+
   private static final int FORMAT = 1;
 
   // ORB objects are not safe to share between threads; each worker thread keeps its own.
-  private static final ThreadLocal<ORB> ORBS = ThreadLocal.withInitial(() ->
-      // Smaller patches and a lower FAST threshold than OpenCV's defaults: stored images are
-      // 256 px, and blurred copies have few strong corners.
-      ORB.create(4 * MAX_KEYPOINTS, 1.2f, 6, 19, 0, 2, ORB.HARRIS_SCORE, 19, 8));
+  private static final ThreadLocal<ORB> ORBS =
+      ThreadLocal.withInitial(
+          () ->
+              // Smaller patches and a lower FAST threshold than OpenCV's defaults: stored images
+              // are
+              // 256 px, and blurred copies have few strong corners.
+              ORB.create(4 * MAX_KEYPOINTS, 1.2f, 6, 19, 0, 2, ORB.HARRIS_SCORE, 19, 8));
 
   /** Keypoints of the picture itself. */
   public int count() {
@@ -85,8 +98,8 @@ public record LocalFeatures(int width, int height, float[] points, long[] descri
     resize(grey, small, new Size(tw, th), 0, 0, INTER_AREA);
     byte[] thumb = new byte[tw * th];
     (small.isContinuous() ? small : small.clone()).data().get(thumb);
-    return new LocalFeatures(w, h, points, descriptors, mirrorPoints, mirrorDescriptors, tw, th,
-        thumb);
+    return new LocalFeatures(
+        w, h, points, descriptors, mirrorPoints, mirrorDescriptors, tw, th, thumb);
   }
 
   private static long[] describe(ORB orb, Mat grey, float[][] pointsOut) {
@@ -115,10 +128,10 @@ public record LocalFeatures(int width, int height, float[] points, long[] descri
   }
 
   /**
-   * At most {@link #MAX_KEYPOINTS} of the detected keypoints, spread over a {@link #GRID} ×
-   * {@link #GRID} grid: the strongest few of every cell first, then the strongest of the rest.
-   * Without this an overlaid caption, whose letters are the strongest corners in the picture,
-   * takes every keypoint and the copy shares none with its original.
+   * At most {@link #MAX_KEYPOINTS} of the detected keypoints, spread over a {@link #GRID} × {@link
+   * #GRID} grid: the strongest few of every cell first, then the strongest of the rest. Without
+   * this an overlaid caption, whose letters are the strongest corners in the picture, takes every
+   * keypoint and the copy shares none with its original.
    */
   static KeyPointVector spreadOut(KeyPointVector detected, int width, int height) {
     int n = (int) detected.size();
@@ -134,14 +147,16 @@ public record LocalFeatures(int width, int height, float[] points, long[] descri
       order[i] = i;
     }
     // Strongest first; ties by position, so the choice never depends on detection order.
-    java.util.Arrays.sort(order, (a, b) -> {
-      int byResponse = Float.compare(all[b].response(), all[a].response());
-      if (byResponse != 0) {
-        return byResponse;
-      }
-      int byY = Float.compare(all[a].pt().y(), all[b].pt().y());
-      return byY != 0 ? byY : Float.compare(all[a].pt().x(), all[b].pt().x());
-    });
+    java.util.Arrays.sort(
+        order,
+        (a, b) -> {
+          int byResponse = Float.compare(all[b].response(), all[a].response());
+          if (byResponse != 0) {
+            return byResponse;
+          }
+          int byY = Float.compare(all[a].pt().y(), all[b].pt().y());
+          return byY != 0 ? byY : Float.compare(all[a].pt().x(), all[b].pt().x());
+        });
     int perCell = Math.max(1, MAX_KEYPOINTS / (GRID * GRID) / 2);
     int[] inCell = new int[GRID * GRID];
     boolean[] taken = new boolean[n];
@@ -176,8 +191,8 @@ public record LocalFeatures(int width, int height, float[] points, long[] descri
 
   /** The wire form: a version byte, then sizes and arrays. */
   public byte[] encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(
-        64 + 40 * (count() + mirrorCount()) + thumb.length);
+    ByteArrayOutputStream bytes =
+        new ByteArrayOutputStream(64 + 40 * (count() + mirrorCount()) + thumb.length);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(FORMAT);
       out.writeShort(width);
@@ -197,8 +212,8 @@ public record LocalFeatures(int width, int height, float[] points, long[] descri
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
       int format = in.readUnsignedByte();
       if (format != FORMAT) {
-        throw new IllegalArgumentException("local features in format " + format + ", this build "
-            + "reads format " + FORMAT);
+        throw new IllegalArgumentException(
+            "local features in format " + format + ", this build " + "reads format " + FORMAT);
       }
       int w = in.readUnsignedShort();
       int h = in.readUnsignedShort();

@@ -5,20 +5,20 @@ import java.awt.image.WritableRaster;
 import java.util.Arrays;
 
 /**
- * PDQ, Meta's 256-bit perceptual image hash with a 0–100 quality score, written from the
- * published algorithm (facebook/ThreatExchange, {@code pdq/hashing.pdf}) and bit-compatible with
- * its Java reference.
+ * PDQ, Meta's 256-bit perceptual image hash with a 0–100 quality score, written from the published
+ * algorithm (facebook/ThreatExchange, {@code pdq/hashing.pdf}) and bit-compatible with its Java
+ * reference.
  *
  * <p>The image becomes float luminance, is blurred and decimated to 64×64 (a Jarosz tent filter),
  * and reduced to the 16×16 lowest DCT frequencies; each coefficient gives one bit, set when it is
- * above the median. Copies of one picture differ in few bits: distance ≤ {@link #MATCH_DISTANCE}
- * is a match. Featureless images (quality below {@link #MIN_QUALITY}) match too easily to trust.
+ * above the median. Copies of one picture differ in few bits: distance ≤ {@link #MATCH_DISTANCE} is
+ * a match. Featureless images (quality below {@link #MIN_QUALITY}) match too easily to trust.
  *
  * <p>Deterministic: the same pixels give the same hash on every JVM (float arithmetic in the
- * reference's order), though two decoders of one file may disagree by a few bits. Alpha is
- * ignored. Images of any size hash; under 64 px on a side, pixels repeat to fill the 64×64 grid,
- * so fewer real details stand behind the bits. Methods are thread-safe and allocate per image,
- * never per pixel.
+ * reference's order), though two decoders of one file may disagree by a few bits. Alpha is ignored.
+ * Images of any size hash; under 64 px on a side, pixels repeat to fill the 64×64 grid, so fewer
+ * real details stand behind the bits. Methods are thread-safe and allocate per image, never per
+ * pixel.
  */
 public final class Pdq {
 
@@ -107,8 +107,8 @@ public final class Pdq {
     }
 
     /**
-     * Parses the reference's format: 64 hex digits, case-insensitive, sixteen 16-bit words with
-     * the word holding bits 240–255 first.
+     * Parses the reference's format: 64 hex digits, case-insensitive, sixteen 16-bit words with the
+     * word holding bits 240–255 first.
      */
     public static Hash fromHex(String hex, int quality) {
       checkQuality(quality);
@@ -139,8 +139,8 @@ public final class Pdq {
     public static Hash fromLongArray(long[] words, int quality) {
       checkQuality(quality);
       if (words == null || words.length != 4) {
-        throw new IllegalArgumentException("A PDQ hash is 4 longs, got "
-            + (words == null ? "null" : words.length + ""));
+        throw new IllegalArgumentException(
+            "A PDQ hash is 4 longs, got " + (words == null ? "null" : words.length + ""));
       }
       return new Hash(words.clone(), quality);
     }
@@ -227,8 +227,8 @@ public final class Pdq {
    *
    * <p>A derived hash is close to, not always equal to, the hash of the transformed pixels: the
    * blur and sampling are not mirror-symmetric when a side's window is even. On the 1600×1004
-   * reference photo they differ by at most 8 bits; on a 256×256 copy of it by up to 38, since
-   * there the sampling grid moves by most of a cell.
+   * reference photo they differ by at most 8 bits; on a 256×256 copy of it by up to 38, since there
+   * the sampling grid moves by most of a cell.
    */
   public static final class Dihedrals {
     private final Hash[] hashes; // indexed by Dihedral.ordinal()
@@ -240,16 +240,23 @@ public final class Pdq {
     /** Reassembles stored hashes, one per {@link Dihedral} in declaration order. */
     public static Dihedrals of(Hash... hashes) {
       if (hashes == null || hashes.length != Dihedral.values().length) {
-        throw new IllegalArgumentException("Dihedrals needs " + Dihedral.values().length
-            + " hashes, got " + (hashes == null ? "null" : hashes.length + ""));
+        throw new IllegalArgumentException(
+            "Dihedrals needs "
+                + Dihedral.values().length
+                + " hashes, got "
+                + (hashes == null ? "null" : hashes.length + ""));
       }
       for (int d = 0; d < hashes.length; d++) {
         if (hashes[d] == null) {
           throw new IllegalArgumentException("Hash for " + Dihedral.values()[d] + " is null");
         }
         if (hashes[d].quality() != hashes[0].quality()) {
-          throw new IllegalArgumentException("The dihedral hashes of one image share its quality, "
-              + "got " + hashes[0].quality() + " and " + hashes[d].quality());
+          throw new IllegalArgumentException(
+              "The dihedral hashes of one image share its quality, "
+                  + "got "
+                  + hashes[0].quality()
+                  + " and "
+                  + hashes[d].quality());
         }
       }
       return new Dihedrals(hashes.clone());
@@ -292,8 +299,8 @@ public final class Pdq {
   }
 
   /**
-   * The smallest distance from {@code hash} to any rotation or flip of the other image: a copy
-   * that was rotated or mirrored is a match when this is at most {@link #MATCH_DISTANCE}.
+   * The smallest distance from {@code hash} to any rotation or flip of the other image: a copy that
+   * was rotated or mirrored is a match when this is at most {@link #MATCH_DISTANCE}.
    */
   public static int minDihedralDistance(Hash hash, Dihedrals other) {
     if (hash == null || other == null) {
@@ -314,8 +321,15 @@ public final class Pdq {
       throw new IllegalArgumentException("ARGB pixel array is null");
     }
     if (argb.length != pixels) {
-      throw new IllegalArgumentException("ARGB pixel array has " + argb.length
-          + " entries, expected width × height = " + width + " × " + height + " = " + pixels);
+      throw new IllegalArgumentException(
+          "ARGB pixel array has "
+              + argb.length
+              + " entries, expected width × height = "
+              + width
+              + " × "
+              + height
+              + " = "
+              + pixels);
     }
     float[] luma = new float[argb.length];
     for (int p = 0; p < luma.length; p++) {
@@ -424,8 +438,8 @@ public final class Pdq {
   }
 
   /**
-   * Blurs with two passes of box filters along rows then columns and samples 64×64 pixel
-   * centres. Overwrites {@code luma}.
+   * Blurs with two passes of box filters along rows then columns and samples 64×64 pixel centres.
+   * Overwrites {@code luma}.
    */
   private static float[] downsample(float[] luma, int width, int height) {
     int rowWindow = windowSize(width);
@@ -506,8 +520,8 @@ public final class Pdq {
   }
 
   /**
-   * Box filter down each column, sweeping whole rows so memory is read in order; {@code sums}
-   * holds one running sum per column.
+   * Box filter down each column, sweeping whole rows so memory is read in order; {@code sums} holds
+   * one running sum per column.
    */
   private static void boxColumns(
       float[] in, float[] out, int width, int height, int window, float[] sums) {

@@ -10,6 +10,7 @@ package io.winnow.copydetect;
 public final class PhotometricMatch {
   /** Blocks per side of A's thumbnail. */
   static final int GRID = 4;
+
   /** Correlation at which a block agrees. */
   static final double BLOCK_AGREES = 0.6;
 
@@ -18,13 +19,15 @@ public final class PhotometricMatch {
    * overlap; {@code correlation}: over the whole overlap; {@code agreement}: share of the textured
    * blocks that agree (1 when there are none to judge).
    */
-  public record Result(double coverage, double correlation, double agreement, int blocks,
-      double pixelShare) implements java.io.Serializable {
+  public record Result(
+      double coverage, double correlation, double agreement, int blocks, double pixelShare)
+      implements java.io.Serializable {
     static final Result NONE = new Result(0, 0, 0, 0, 0);
   }
 
   /** Grey levels (of 255) within which a pixel agrees, once brightness and contrast are matched. */
   static final double PIXEL_TOLERANCE = 12;
+
   /** Half the grey-level step to a neighbour from which a pixel counts as textured. */
   static final double MIN_TEXTURE = 4;
 
@@ -36,8 +39,8 @@ public final class PhotometricMatch {
   /**
    * Compares A with B through {@code transform}, which maps B's picture onto A's, in analysed
    * pixels (a mirror is part of the transform). The comparison runs over the pixels of whichever
-   * thumbnail shows the overlap larger, so a picture shrunk into a corner of the other is
-   * judged on its own pixels, not on a few of the other's.
+   * thumbnail shows the overlap larger, so a picture shrunk into a corner of the other is judged on
+   * its own pixels, not on a few of the other's.
    */
   static Result compare(LocalFeatures a, LocalFeatures b, double[] transform) {
     return compare(a, b, transform, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
@@ -50,11 +53,15 @@ public final class PhotometricMatch {
   static final double NUDGE_CORRELATION_GAIN = 0.2;
 
   /**
-   * As {@link #compare(LocalFeatures, LocalFeatures, double[])}, but without nudging the fit
-   * when the verdict cannot change: it already reaches {@code enough} pixel share, or its
-   * correlation is more than {@link #NUDGE_CORRELATION_GAIN} under {@code neededCorrelation}.
+   * As {@link #compare(LocalFeatures, LocalFeatures, double[])}, but without nudging the fit when
+   * the verdict cannot change: it already reaches {@code enough} pixel share, or its correlation is
+   * more than {@link #NUDGE_CORRELATION_GAIN} under {@code neededCorrelation}.
    */
-  static Result compare(LocalFeatures a, LocalFeatures b, double[] transform, double enough,
+  static Result compare(
+      LocalFeatures a,
+      LocalFeatures b,
+      double[] transform,
+      double enough,
       double neededCorrelation) {
     double det = transform[0] * transform[4] - transform[1] * transform[3];
     double aPixel = (double) a.width() * a.height() / (a.thumbWidth() * a.thumbHeight());
@@ -75,8 +82,12 @@ public final class PhotometricMatch {
     return new double[] {-t[0], t[1], t[0] * w + t[2], -t[3], t[4], t[3] * w + t[5]};
   }
 
-  private static Result compareFrom(LocalFeatures a, LocalFeatures b, double[] transform,
-      double enough, double neededCorrelation) {
+  private static Result compareFrom(
+      LocalFeatures a,
+      LocalFeatures b,
+      double[] transform,
+      double enough,
+      double neededCorrelation) {
     Result unshifted = compareOnce(a, b, transform);
     if (unshifted.pixelShare() >= enough
         || unshifted.correlation() < neededCorrelation - NUDGE_CORRELATION_GAIN) {
@@ -208,15 +219,19 @@ public final class PhotometricMatch {
     double coverA = areaA / ((double) a.width() * a.height());
     double coverB = areaA / det / ((double) b.width() * b.height());
     double coverage = Math.min(1, Math.max(coverA, coverB));
-    return new Result(coverage, Double.isNaN(r) ? 0 : r,
-        judged == 0 ? 1 : (double) agreed / judged, judged, pixelShare(va, vb, slack, overlap));
+    return new Result(
+        coverage,
+        Double.isNaN(r) ? 0 : r,
+        judged == 0 ? 1 : (double) agreed / judged,
+        judged,
+        pixelShare(va, vb, slack, overlap));
   }
 
   /**
    * The share of overlapping pixels that agree once B's tones are matched to A's by their
-   * histograms over the overlap (any monotone change: brightness, contrast, gamma, clipping).
-   * An overlaid caption spoils only its own pixels; a moved subject or parallax spoils every
-   * edge they touch.
+   * histograms over the overlap (any monotone change: brightness, contrast, gamma, clipping). An
+   * overlaid caption spoils only its own pixels; a moved subject or parallax spoils every edge they
+   * touch.
    */
   static double pixelShare(float[] a, float[] b, float[] slack, int n) {
     // Only pixels with some texture in A count: flat areas (a sky, a black surround) agree with
@@ -287,8 +302,8 @@ public final class PhotometricMatch {
   }
 
   /** Pearson correlation from sums; NaN when either side is flat (spread under 3 grey levels). */
-  private static double correlation(int n, double sa, double sb, double saa, double sbb,
-      double sab) {
+  private static double correlation(
+      int n, double sa, double sb, double saa, double sbb, double sab) {
     double va = saa - sa * sa / n;
     double vb = sbb - sb * sb / n;
     if (va < 9.0 * n || vb < 9.0 * n) {

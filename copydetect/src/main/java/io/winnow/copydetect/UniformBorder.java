@@ -1,8 +1,8 @@
 package io.winnow.copydetect;
 
 /**
- * Finds the picture inside uniform borders and letterbox bars, so that a copy with a frame added
- * is compared by its picture and two different pictures in the same frame are not.
+ * Finds the picture inside uniform borders and letterbox bars, so that a copy with a frame added is
+ * compared by its picture and two different pictures in the same frame are not.
  *
  * <p>A side is trimmed line by line while the line is uniform: at least {@link #UNIFORM_SHARE} of
  * its pixels lie within {@link #TOLERANCE} (per channel) of the colour of that side's outermost
@@ -13,8 +13,10 @@ package io.winnow.copydetect;
 public final class UniformBorder {
   /** Per-channel distance from the border colour that still counts as the border. */
   static final int TOLERANCE = 24;
+
   /** Share of a line's pixels that must be border-coloured for the line to be border. */
   static final double UNIFORM_SHARE = 0.97;
+
   /** Borders thinner than this (in pixels) are left: an edge row of a photo is often flat. */
   static final int MIN_BORDER = 2;
 
@@ -30,8 +32,8 @@ public final class UniformBorder {
   }
 
   /**
-   * The picture inside {@code within} (or the whole image when null) of an interleaved 8-bit
-   * image with {@code channels} channels (1 or 3), row-major, {@code width * channels} bytes a row.
+   * The picture inside {@code within} (or the whole image when null) of an interleaved 8-bit image
+   * with {@code channels} channels (1 or 3), row-major, {@code width * channels} bytes a row.
    */
   public static Box contentBox(byte[] pixels, int width, int height, int channels, Box within) {
     if (channels != 1 && channels != 3) {
@@ -43,7 +45,7 @@ public final class UniformBorder {
     Box box = within == null ? new Box(0, 0, width, height) : within;
     int left = box.x();
     int top = box.y();
-    int right = box.x() + box.width();   // exclusive
+    int right = box.x() + box.width(); // exclusive
     int bottom = box.y() + box.height(); // exclusive
     int minWidth = Math.max(1, box.width() / 4);
     int minHeight = Math.max(1, box.height() / 4);

@@ -43,7 +43,8 @@ class CopyVerifierTest {
         Fingerprint b = stored(edit.getValue().apply(original));
         CopyVerifier.Verdict v = VERIFIER.verify(a, b, 0.8f, 1);
         assertThat(v.copy()).as("%s, %s: %s", name, edit.getKey(), v).isTrue();
-        assertThat(v.evidence()).as("%s, %s", name, edit.getKey())
+        assertThat(v.evidence())
+            .as("%s, %s", name, edit.getKey())
             .isIn(CopyVerifier.Evidence.KEYPOINTS, CopyVerifier.Evidence.PDQ);
       }
     }
@@ -64,8 +65,8 @@ class CopyVerifierTest {
     String[] names = {"astronaut.jpg", "coffee.jpg", "chelsea.jpg", "rocket.jpg", "camera.jpg"};
     for (int i = 0; i < names.length; i++) {
       for (int j = i + 1; j < names.length; j++) {
-        CopyVerifier.Verdict v = VERIFIER.verify(stored(photo(names[i])), stored(photo(names[j])),
-            0.99f, 3);
+        CopyVerifier.Verdict v =
+            VERIFIER.verify(stored(photo(names[i])), stored(photo(names[j])), 0.99f, 3);
         assertThat(v.copy()).as("%s vs %s: %s", names[i], names[j], v).isFalse();
       }
     }
@@ -97,16 +98,23 @@ class CopyVerifierTest {
     Mat first = background.clone();
     Mat second = background.clone();
     subject.copyTo(new Mat(first, new Rect(20, 20, subject.cols(), subject.rows())));
-    subject.copyTo(new Mat(second, new Rect(background.cols() - subject.cols() - 20,
-        background.rows() - subject.rows() - 20, subject.cols(), subject.rows())));
+    subject.copyTo(
+        new Mat(
+            second,
+            new Rect(
+                background.cols() - subject.cols() - 20,
+                background.rows() - subject.rows() - 20,
+                subject.cols(),
+                subject.rows())));
     CopyVerifier.Verdict v = VERIFIER.verify(stored(first), stored(second), 0.95f, 3);
     assertThat(v.copy()).as("%s", v).isFalse();
   }
 
   @Test
   void featurelessPicturesFallBackToTheEmbeddingAndSaySo() {
-    Mat flat = new Mat(200, 300, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
-        new Scalar(90, 140, 200, 0));
+    Mat flat =
+        new Mat(
+            200, 300, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new Scalar(90, 140, 200, 0));
     Fingerprint a = stored(flat);
     Fingerprint b = stored(TestImages.brighter(flat, 1.0, 10));
     CopyVerifier.Verdict close = VERIFIER.verify(a, b, 0.99f, 3);
@@ -129,8 +137,8 @@ class CopyVerifierTest {
     assertThat(Fingerprint.pdqOf(a.encode()).original()).isEqualTo(a.pdq().original());
     // Points are kept to a tenth of a pixel.
     for (int i = 0; i < a.features().points().length; i++) {
-      assertThat(back.features().points()[i]).isCloseTo(a.features().points()[i],
-          org.assertj.core.data.Offset.offset(0.051f));
+      assertThat(back.features().points()[i])
+          .isCloseTo(a.features().points()[i], org.assertj.core.data.Offset.offset(0.051f));
     }
     assertThat(back.features().descriptors()).isEqualTo(a.features().descriptors());
     assertThat(a.encode().length).isLessThan(32_000);
@@ -138,8 +146,18 @@ class CopyVerifierTest {
 
   /** Measurements of a fit with {@code inliers} whose photometric check found {@code look}. */
   private static CopyVerifier.Measurements fitted(int inliers, int pdq, double correlation) {
-    return new CopyVerifier.Measurements(0.9f, pdq, 200, 90, 0, inliers, 80, 0.3, false,
-        new PhotometricMatch.Result(1, correlation, 0.9, 16, 0.86), null);
+    return new CopyVerifier.Measurements(
+        0.9f,
+        pdq,
+        200,
+        90,
+        0,
+        inliers,
+        80,
+        0.3,
+        false,
+        new PhotometricMatch.Result(1, correlation, 0.9, 16, 0.86),
+        null);
   }
 
   @Test
@@ -148,8 +166,8 @@ class CopyVerifierTest {
     // edges and pass a loose photometric check; a weak fit must correlate at 0.85.
     CopyVerifier.Verdict chance = VERIFIER.decide(fitted(12, 118, 0.55));
     assertThat(chance.copy()).isFalse();
-    assertThat(chance.reason()).isEqualTo("a weak fit (12 inliers) whose pictures correlate "
-        + "only 0.55");
+    assertThat(chance.reason())
+        .isEqualTo("a weak fit (12 inliers) whose pictures correlate " + "only 0.55");
     assertThat(VERIFIER.decide(fitted(12, 118, 0.9)).copy()).isTrue();
     // Thirty inliers are no chance; nor is a weak fit that PDQ backs.
     assertThat(VERIFIER.decide(fitted(40, 118, 0.55)).copy()).isTrue();

@@ -87,8 +87,10 @@ class PdqTest {
   @Test
   void dihedralsOfUnrelatedImageDoNotMatch() throws IOException {
     // Measured: 122.
-    assertThat(Pdq.minDihedralDistance(Pdq.hash(read("pen-and-coaster.png")),
-        Pdq.hashWithDihedrals(read("bridge-1-original.jpg"))))
+    assertThat(
+            Pdq.minDihedralDistance(
+                Pdq.hash(read("pen-and-coaster.png")),
+                Pdq.hashWithDihedrals(read("bridge-1-original.jpg"))))
         .isGreaterThan(Pdq.MATCH_DISTANCE);
   }
 
@@ -158,9 +160,11 @@ class PdqTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {
-      BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_INT_RGB,
-      BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_INT_BGR, BufferedImage.TYPE_BYTE_GRAY})
+  @ValueSource(
+      ints = {
+        BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_INT_RGB,
+        BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_INT_BGR, BufferedImage.TYPE_BYTE_GRAY
+      })
   void bufferedImageGivesTheSameBitsAsItsArgbPixels(int type) throws IOException {
     BufferedImage source = read("pen-and-coaster.png");
     BufferedImage image = new BufferedImage(source.getWidth(), source.getHeight(), type);
@@ -170,8 +174,8 @@ class PdqTest {
     // A subimage too: its raster starts inside a larger buffer.
     BufferedImage sub = image.getSubimage(30, 20, 500, 400);
 
-    assertThat(Pdq.hash(image)).isEqualTo(Pdq.hash(argb(image), image.getWidth(),
-        image.getHeight()));
+    assertThat(Pdq.hash(image))
+        .isEqualTo(Pdq.hash(argb(image), image.getWidth(), image.getHeight()));
     assertThat(Pdq.hash(sub)).isEqualTo(Pdq.hash(argb(sub), 500, 400));
   }
 
@@ -194,8 +198,7 @@ class PdqTest {
     assertThat(top.bit(255)).isTrue();
     assertThat(bottom.bit(0)).isTrue();
     assertThat(top.distance(bottom)).isEqualTo(2);
-    assertThat(Hash.fromHex("f".repeat(64)).distance(Hash.fromHex("0".repeat(64))))
-        .isEqualTo(256);
+    assertThat(Hash.fromHex("f".repeat(64)).distance(Hash.fromHex("0".repeat(64)))).isEqualTo(256);
   }
 
   @Test
@@ -208,40 +211,53 @@ class PdqTest {
       assertThat(back.get(d)).isEqualTo(all.get(d));
     }
     assertThatThrownBy(() -> Dihedrals.of(Arrays.copyOf(stored, 7)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("8 hashes");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("8 hashes");
   }
 
   @Test
   void badPixelsAreRefused() {
     assertThatThrownBy(() -> Pdq.hash(null, 2, 2))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("null");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("null");
     assertThatThrownBy(() -> Pdq.hash((BufferedImage) null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("null");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("null");
     assertThatThrownBy(() -> Pdq.hash(new int[0], 0, 5))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0×5");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0×5");
     assertThatThrownBy(() -> Pdq.hashWithDihedrals(new int[4], 2, -2))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2×-2");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2×-2");
     assertThatThrownBy(() -> Pdq.hash(new int[5], 2, 2))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("5 entries").hasMessageContaining("2 × 2 = 4");
+        .hasMessageContaining("5 entries")
+        .hasMessageContaining("2 × 2 = 4");
     assertThatThrownBy(() -> Pdq.hash(new int[4], 65536, 65536))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too large");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("too large");
   }
 
   @Test
   void badHexIsRefused() {
     assertThatThrownBy(() -> Hash.fromHex(null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("null");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("null");
     assertThatThrownBy(() -> Hash.fromHex(BRIDGE_1.substring(1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 hex digits");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("64 hex digits");
     assertThatThrownBy(() -> Hash.fromHex("+" + BRIDGE_1.substring(1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("position 0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("position 0");
     assertThatThrownBy(() -> Hash.fromHex(BRIDGE_1.substring(0, 63) + "g"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("position 63");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("position 63");
     assertThatThrownBy(() -> Hash.fromHex(BRIDGE_1, 101))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quality");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("quality");
     assertThatThrownBy(() -> Hash.fromLongArray(new long[3], 50))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4 longs");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("4 longs");
     assertThatThrownBy(() -> Hash.fromHex(BRIDGE_1).bit(256))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -275,10 +291,11 @@ class PdqTest {
 
   /** {@code transform} applied to the pixels exactly; {@code dims} gets the new width, height. */
   private static int[] transform(int[] pixels, int w, int h, Dihedral transform, int[] dims) {
-    boolean turned = switch (transform) {
-      case ROTATE_90, ROTATE_270, FLIP_MAIN_DIAGONAL, FLIP_ANTI_DIAGONAL -> true;
-      default -> false;
-    };
+    boolean turned =
+        switch (transform) {
+          case ROTATE_90, ROTATE_270, FLIP_MAIN_DIAGONAL, FLIP_ANTI_DIAGONAL -> true;
+          default -> false;
+        };
     int outW = turned ? h : w;
     int outH = turned ? w : h;
     dims[0] = outW;
@@ -290,14 +307,38 @@ class PdqTest {
         int sx;
         int sy;
         switch (transform) {
-          case ORIGINAL -> { sx = x; sy = y; }
-          case ROTATE_90 -> { sx = w - 1 - y; sy = x; } // counter-clockwise
-          case ROTATE_180 -> { sx = w - 1 - x; sy = h - 1 - y; }
-          case ROTATE_270 -> { sx = y; sy = h - 1 - x; } // clockwise
-          case FLIP_X -> { sx = x; sy = h - 1 - y; } // upside down
-          case FLIP_Y -> { sx = w - 1 - x; sy = y; } // left-right mirror
-          case FLIP_MAIN_DIAGONAL -> { sx = y; sy = x; }
-          default -> { sx = w - 1 - y; sy = h - 1 - x; } // FLIP_ANTI_DIAGONAL
+          case ORIGINAL -> {
+            sx = x;
+            sy = y;
+          }
+          case ROTATE_90 -> {
+            sx = w - 1 - y;
+            sy = x;
+          } // counter-clockwise
+          case ROTATE_180 -> {
+            sx = w - 1 - x;
+            sy = h - 1 - y;
+          }
+          case ROTATE_270 -> {
+            sx = y;
+            sy = h - 1 - x;
+          } // clockwise
+          case FLIP_X -> {
+            sx = x;
+            sy = h - 1 - y;
+          } // upside down
+          case FLIP_Y -> {
+            sx = w - 1 - x;
+            sy = y;
+          } // left-right mirror
+          case FLIP_MAIN_DIAGONAL -> {
+            sx = y;
+            sy = x;
+          }
+          default -> {
+            sx = w - 1 - y;
+            sy = h - 1 - x;
+          } // FLIP_ANTI_DIAGONAL
         }
         out[y * outW + x] = pixels[sy * w + sx];
       }

@@ -56,7 +56,14 @@ public final class TestImages {
     Mat padded = new Mat();
     int left = (STORED - w) / 2;
     int top = (STORED - h) / 2;
-    copyMakeBorder(jpeg, padded, top, STORED - h - top, left, STORED - w - left, BORDER_CONSTANT,
+    copyMakeBorder(
+        jpeg,
+        padded,
+        top,
+        STORED - h - top,
+        left,
+        STORED - w - left,
+        BORDER_CONSTANT,
         new Scalar(0, 0, 0, 0));
     return Fingerprint.of(padded, new UniformBorder.Box(left, top, w, h));
   }
@@ -70,8 +77,14 @@ public final class TestImages {
   }
 
   public static Mat crop(Mat in, double x, double y, double w, double h) {
-    return new Mat(in, new Rect((int) (in.cols() * x), (int) (in.rows() * y),
-        (int) (in.cols() * w), (int) (in.rows() * h))).clone();
+    return new Mat(
+            in,
+            new Rect(
+                (int) (in.cols() * x),
+                (int) (in.rows() * y),
+                (int) (in.cols() * w),
+                (int) (in.rows() * h)))
+        .clone();
   }
 
   public static Mat border(Mat in, double share, Scalar colour) {
@@ -110,7 +123,12 @@ public final class TestImages {
 
   public static Mat scale(Mat in, double sx, double sy) {
     Mat out = new Mat();
-    resize(in, out, new Size((int) (in.cols() * sx), (int) (in.rows() * sy)), 0, 0,
+    resize(
+        in,
+        out,
+        new Size((int) (in.cols() * sx), (int) (in.rows() * sy)),
+        0,
+        0,
         sx < 1 ? INTER_AREA : INTER_LINEAR);
     return out;
   }
@@ -124,10 +142,18 @@ public final class TestImages {
   public static Mat caption(Mat in, String text) {
     Mat out = in.clone();
     int bar = in.rows() / 7;
-    rectangle(out, new Rect(0, in.rows() - bar, in.cols(), bar), new Scalar(20, 20, 20, 0), -1,
-        8, 0);
-    putText(out, text, new Point(in.cols() / 20, in.rows() - bar / 3), FONT_HERSHEY_SIMPLEX,
-        in.cols() / 500.0, new Scalar(255, 255, 255, 0), Math.max(1, in.cols() / 250), 16, false);
+    rectangle(
+        out, new Rect(0, in.rows() - bar, in.cols(), bar), new Scalar(20, 20, 20, 0), -1, 8, 0);
+    putText(
+        out,
+        text,
+        new Point(in.cols() / 20, in.rows() - bar / 3),
+        FONT_HERSHEY_SIMPLEX,
+        in.cols() / 500.0,
+        new Scalar(255, 255, 255, 0),
+        Math.max(1, in.cols() / 250),
+        16,
+        false);
     return out;
   }
 
@@ -135,8 +161,8 @@ public final class TestImages {
   public static Mat paste(Mat in, double share, Scalar colour) {
     Mat small = scale(in, share, share);
     Mat canvas = new Mat(in.size(), in.type(), colour);
-    small.copyTo(new Mat(canvas, new Rect(in.cols() / 10, in.rows() / 8, small.cols(),
-        small.rows())));
+    small.copyTo(
+        new Mat(canvas, new Rect(in.cols() / 10, in.rows() / 8, small.cols(), small.rows())));
     return canvas;
   }
 }

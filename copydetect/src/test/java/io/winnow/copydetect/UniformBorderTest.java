@@ -38,8 +38,8 @@ class UniformBorderTest {
     byte[] px = framed(120, 60, 30, 0, 30, 0, 0);
     UniformBorder.Box all = UniformBorder.contentBox(px, 120, 120, 3, null);
     assertThat(all).isEqualTo(new UniformBorder.Box(0, 30, 120, 60));
-    UniformBorder.Box within = UniformBorder.contentBox(px, 120, 120, 3,
-        new UniformBorder.Box(0, 10, 120, 100));
+    UniformBorder.Box within =
+        UniformBorder.contentBox(px, 120, 120, 3, new UniformBorder.Box(0, 10, 120, 100));
     assertThat(within).isEqualTo(new UniformBorder.Box(0, 30, 120, 60));
   }
 
@@ -61,8 +61,10 @@ class UniformBorderTest {
   @Test
   void badInputIsRefusedClearly() {
     assertThatThrownBy(() -> UniformBorder.contentBox(new byte[10], 10, 10, 3, null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("smaller than");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("smaller than");
     assertThatThrownBy(() -> UniformBorder.contentBox(new byte[400], 10, 10, 4, null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channels");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("channels");
   }
 }

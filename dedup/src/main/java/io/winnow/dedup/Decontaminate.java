@@ -36,20 +36,20 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 /**
  * Removes pool samples that are too close to any image of the evaluation sets, so a model trained
  * on the dataset is not evaluated on its own training images. DINOv2 removed everything within
- * cosine 0.45 of its eval sets with SSCD; here the threshold is the model descriptor's
- * {@code eval_threshold} unless set.
+ * cosine 0.45 of its eval sets with SSCD; here the threshold is the model descriptor's {@code
+ * eval_threshold} unless set.
  *
  * <p>Each pool sample's nearest eval image comes from {@link KnnJoin} (k = 1, partitioned like the
  * dedup join); a sample at or above the threshold is rejected as {@code contaminated}, naming the
- * eval image and the similarity. Eval images are {@link KeyedVector}s whose keys name their set
- * and file (e.g. {@code imagenet-val/ILSVRC2012_val_00000001.JPEG}). Samples must carry an
- * embedding of the given dimension (run {@link DropNearDuplicates} first, which checks that).
+ * eval image and the similarity. Eval images are {@link KeyedVector}s whose keys name their set and
+ * file (e.g. {@code imagenet-val/ILSVRC2012_val_00000001.JPEG}). Samples must carry an embedding of
+ * the given dimension (run {@link DropNearDuplicates} first, which checks that).
  *
- * <p>{@link #verifiedWith}: a contaminated image is a <em>verified</em> copy of an eval image.
- * Each pool sample's {@link #EVAL_CANDIDATES} nearest eval images at cosine ≥ a floor are judged
- * by {@link CopyVerifier} with decontamination's own, looser settings
- * ({@link #VERIFICATION}: better to drop a doubtful training image than to test on it); pairs
- * without fingerprints fall back to the cosine threshold.
+ * <p>{@link #verifiedWith}: a contaminated image is a <em>verified</em> copy of an eval image. Each
+ * pool sample's {@link #EVAL_CANDIDATES} nearest eval images at cosine ≥ a floor are judged by
+ * {@link CopyVerifier} with decontamination's own, looser settings ({@link #VERIFICATION}: better
+ * to drop a doubtful training image than to test on it); pairs without fingerprints fall back to
+ * the cosine threshold.
  */
 public final class Decontaminate extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
@@ -59,11 +59,16 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
   private static final TupleTag<EvalCandidate> CANDIDATE = new TupleTag<>() {};
   private static final TupleTag<KV<String, Float>> QUERY = new TupleTag<>() {};
   private static final TupleTag<byte[]> EVAL_PRINT = new TupleTag<>() {};
+
   /** Eval images verified per pool sample. */
   public static final int EVAL_CANDIDATES = 4;
+
   /** Looser than dedup's: fewer inliers and less pixel agreement make a contamination. */
-  public static final CopyVerifier.Settings VERIFICATION = CopyVerifier.Settings.defaults()
-      .withMinInliers(8).withPhotometric(0.7, 0.2).withWeakFits(30, 0.7);
+  public static final CopyVerifier.Settings VERIFICATION =
+      CopyVerifier.Settings.defaults()
+          .withMinInliers(8)
+          .withPhotometric(0.7, 0.2)
+          .withWeakFits(30, 0.7);
 
   /** An eval image a pool sample may be a copy of. */
   record EvalCandidate(String evalKey, float cosine, byte[] fingerprint) implements Serializable {}
@@ -84,8 +89,12 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
     this(nearest, threshold, datasetDuplicates, null, null, threshold);
   }
 
-  private Decontaminate(Nearest nearest, double threshold, boolean datasetDuplicates,
-      PCollection<KV<String, byte[]>> evalFingerprints, CopyVerifier.Settings verification,
+  private Decontaminate(
+      Nearest nearest,
+      double threshold,
+      boolean datasetDuplicates,
+      PCollection<KV<String, byte[]>> evalFingerprints,
+      CopyVerifier.Settings verification,
       double candidateFloor) {
     if (!(threshold > -1 && threshold <= 1)) {
       throw new IllegalArgumentException("the eval threshold is a cosine within (-1, 1]");
@@ -98,25 +107,36 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
     this.candidateFloor = candidateFloor;
   }
 
-  public static Decontaminate against(PCollection<KeyedVector> evalImages, int dimension,
-      double threshold) {
-    return new Decontaminate(() -> KnnJoin.against(evalImages, dimension, 1)
-        .timedAs("decontaminate"), threshold, false);
+  public static Decontaminate against(
+      PCollection<KeyedVector> evalImages, int dimension, double threshold) {
+    return new Decontaminate(
+        () -> KnnJoin.against(evalImages, dimension, 1).timedAs("decontaminate"), threshold, false);
   }
 
   /**
-   * Removes verified copies of eval images: candidates are each pool sample's
-   * {@link #EVAL_CANDIDATES} nearest eval images at cosine ≥ {@code candidateFloor}, judged with
-   * {@code settings} (the cosine threshold stays the fallback for pictures too featureless to
-   * verify). {@code evalFingerprints} are (eval key, fingerprint) of the eval images.
+   * Removes verified copies of eval images: candidates are each pool sample's {@link
+   * #EVAL_CANDIDATES} nearest eval images at cosine ≥ {@code candidateFloor}, judged with {@code
+   * settings} (the cosine threshold stays the fallback for pictures too featureless to verify).
+   * {@code evalFingerprints} are (eval key, fingerprint) of the eval images.
    */
-  public static Decontaminate verifiedAgainst(PCollection<KeyedVector> evalImages,
-      PCollection<KV<String, byte[]>> evalFingerprints, int dimension, double threshold,
-      double candidateFloor, CopyVerifier.Settings settings) {
+  public static Decontaminate verifiedAgainst(
+      PCollection<KeyedVector> evalImages,
+      PCollection<KV<String, byte[]>> evalFingerprints,
+      int dimension,
+      double threshold,
+      double candidateFloor,
+      CopyVerifier.Settings settings) {
     double floor = Math.min(candidateFloor, threshold);
-    return new Decontaminate(() -> KnnJoin.against(evalImages, dimension, EVAL_CANDIDATES)
-        .withMinSimilarity(floor).timedAs("decontaminate"), threshold, false, evalFingerprints,
-        settings.withFallbackCosine(threshold), floor);
+    return new Decontaminate(
+        () ->
+            KnnJoin.against(evalImages, dimension, EVAL_CANDIDATES)
+                .withMinSimilarity(floor)
+                .timedAs("decontaminate"),
+        threshold,
+        false,
+        evalFingerprints,
+        settings.withFallbackCosine(threshold),
+        floor);
   }
 
   /**
@@ -132,52 +152,70 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
 
   @Override
   public PCollectionTuple expand(PCollection<Sample> pool) {
-    PCollection<KV<String, List<Neighbor>>> found = pool
-        .apply("PoolVectors", MapElements.into(TypeDescriptor.of(KeyedVector.class))
-            .via(s -> new KeyedVector(s.key(), s.embedding())))
-        .setCoder(new KeyedVector.Coder())
-        .apply(datasetDuplicates ? "NearestDatasetImage" : "NearestEvalImage",
-            this.nearest.transform());
-    PCollection<KV<String, Sample>> byKey = pool
-        .apply("KeyPool", MapElements
-            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
-            .via(s -> KV.of(s.key(), s)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), pool.getCoder()));
+    PCollection<KV<String, List<Neighbor>>> found =
+        pool.apply(
+                "PoolVectors",
+                MapElements.into(TypeDescriptor.of(KeyedVector.class))
+                    .via(s -> new KeyedVector(s.key(), s.embedding())))
+            .setCoder(new KeyedVector.Coder())
+            .apply(
+                datasetDuplicates ? "NearestDatasetImage" : "NearestEvalImage",
+                this.nearest.transform());
+    PCollection<KV<String, Sample>> byKey =
+        pool.apply(
+                "KeyPool",
+                MapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
+                    .via(s -> KV.of(s.key(), s)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), pool.getCoder()));
     if (evalFingerprints != null) {
       return verified(found, byKey, pool);
     }
-    PCollectionTuple out = KeyedPCollectionTuple.of(POOL, byKey).and(NEAREST, found)
-        .apply("JoinNearest", CoGroupByKey.create())
-        .apply("KeepOrReject", ParDo.of(new DecideFn(threshold, datasetDuplicates))
-            .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
+    PCollectionTuple out =
+        KeyedPCollectionTuple.of(POOL, byKey)
+            .and(NEAREST, found)
+            .apply("JoinNearest", CoGroupByKey.create())
+            .apply(
+                "KeepOrReject",
+                ParDo.of(new DecideFn(threshold, datasetDuplicates))
+                    .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(pool.getCoder());
     return out;
   }
 
   /** The eval candidates' fingerprints meet each pool sample, which is then judged. */
-  private PCollectionTuple verified(PCollection<KV<String, List<Neighbor>>> found,
-      PCollection<KV<String, Sample>> byKey, PCollection<Sample> pool) {
-    PCollection<KV<String, KV<String, Float>>> byEval = found
-        .apply("ByEvalImage", ParDo.of(new ByEvalFn(candidateFloor)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(),
-            FloatCoder.of())));
-    PCollection<KV<String, EvalCandidate>> candidates = KeyedPCollectionTuple
-        .of(QUERY, byEval)
-        .and(EVAL_PRINT, evalFingerprints)
-        .apply("JoinEvalFingerprints", CoGroupByKey.create())
-        .apply("ToPoolSample", ParDo.of(new ToPoolSampleFn()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), new EvalCandidateCoder()));
-    PCollectionTuple out = KeyedPCollectionTuple.of(POOL, byKey).and(CANDIDATE, candidates)
-        .apply("JoinEvalCandidates", CoGroupByKey.create())
-        .apply("VerifyOrKeep", ParDo.of(new VerifyFn(CopyVerifier.with(verification)))
-            .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
+  private PCollectionTuple verified(
+      PCollection<KV<String, List<Neighbor>>> found,
+      PCollection<KV<String, Sample>> byKey,
+      PCollection<Sample> pool) {
+    PCollection<KV<String, KV<String, Float>>> byEval =
+        found
+            .apply("ByEvalImage", ParDo.of(new ByEvalFn(candidateFloor)))
+            .setCoder(
+                KvCoder.of(
+                    StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), FloatCoder.of())));
+    PCollection<KV<String, EvalCandidate>> candidates =
+        KeyedPCollectionTuple.of(QUERY, byEval)
+            .and(EVAL_PRINT, evalFingerprints)
+            .apply("JoinEvalFingerprints", CoGroupByKey.create())
+            .apply("ToPoolSample", ParDo.of(new ToPoolSampleFn()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), new EvalCandidateCoder()));
+    PCollectionTuple out =
+        KeyedPCollectionTuple.of(POOL, byKey)
+            .and(CANDIDATE, candidates)
+            .apply("JoinEvalCandidates", CoGroupByKey.create())
+            .apply(
+                "VerifyOrKeep",
+                ParDo.of(new VerifyFn(CopyVerifier.with(verification)))
+                    .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(pool.getCoder());
     return out;
   }
 
   /** Each (pool sample, eval image) candidate, keyed by the eval image. */
-  static final class ByEvalFn extends DoFn<KV<String, List<Neighbor>>,
-      KV<String, KV<String, Float>>> {
+  static final class ByEvalFn
+      extends DoFn<KV<String, List<Neighbor>>, KV<String, KV<String, Float>>> {
     private final double floor;
 
     ByEvalFn(double floor) {
@@ -185,8 +223,8 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
     }
 
     @ProcessElement
-    public void process(@Element KV<String, List<Neighbor>> q,
-        OutputReceiver<KV<String, KV<String, Float>>> out) {
+    public void process(
+        @Element KV<String, List<Neighbor>> q, OutputReceiver<KV<String, KV<String, Float>>> out) {
       for (Neighbor n : q.getValue()) {
         if (n.similarity() >= floor) {
           out.output(KV.of(n.key(), KV.of(q.getKey(), n.similarity())));
@@ -196,11 +234,11 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
   }
 
   /** The eval image's fingerprint, sent to each pool sample it is a candidate of. */
-  static final class ToPoolSampleFn extends DoFn<KV<String, CoGbkResult>,
-      KV<String, EvalCandidate>> {
+  static final class ToPoolSampleFn
+      extends DoFn<KV<String, CoGbkResult>, KV<String, EvalCandidate>> {
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> joined,
-        OutputReceiver<KV<String, EvalCandidate>> out) {
+    public void process(
+        @Element KV<String, CoGbkResult> joined, OutputReceiver<KV<String, EvalCandidate>> out) {
       byte[] print = joined.getValue().getOnly(EVAL_PRINT, null);
       for (KV<String, Float> q : joined.getValue().getAll(QUERY)) {
         out.output(KV.of(q.getKey(), new EvalCandidate(joined.getKey(), q.getValue(), print)));
@@ -223,23 +261,32 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
       if (sample == null) {
         return;
       }
-      Fingerprint poolPrint = sample.fingerprint() == null ? null
-          : Fingerprint.decode(sample.fingerprint());
+      Fingerprint poolPrint =
+          sample.fingerprint() == null ? null : Fingerprint.decode(sample.fingerprint());
       // Best cosine first, then key: the verdict named is the same whatever the order.
       java.util.List<EvalCandidate> candidates = new java.util.ArrayList<>();
       joined.getValue().getAll(CANDIDATE).forEach(candidates::add);
-      candidates.sort(java.util.Comparator.comparingDouble((EvalCandidate c) -> -c.cosine())
-          .thenComparing(EvalCandidate::evalKey));
+      candidates.sort(
+          java.util.Comparator.comparingDouble((EvalCandidate c) -> -c.cosine())
+              .thenComparing(EvalCandidate::evalKey));
       for (EvalCandidate c : candidates) {
-        CopyVerifier.Verdict v = poolPrint == null || c.fingerprint() == null
-            ? verifier.embeddingOnly(c.cosine(), "no fingerprint")
-            : verifier.verify(Fingerprint.decode(c.fingerprint()), poolPrint, c.cosine(),
-                (long) c.evalKey().hashCode() * 31 + sample.key().hashCode());
+        CopyVerifier.Verdict v =
+            poolPrint == null || c.fingerprint() == null
+                ? verifier.embeddingOnly(c.cosine(), "no fingerprint")
+                : verifier.verify(
+                    Fingerprint.decode(c.fingerprint()),
+                    poolPrint,
+                    c.cosine(),
+                    (long) c.evalKey().hashCode() * 31 + sample.key().hashCode());
         if (v.copy()) {
           removed.inc();
-          out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(),
-              Reason.CONTAMINATED, "copy of eval image " + c.evalKey() + " (" + v.describe()
-                  + ")"));
+          out.get(REJECTIONS)
+              .output(
+                  Rejection.of(
+                      sample.key(),
+                      sample.url(),
+                      Reason.CONTAMINATED,
+                      "copy of eval image " + c.evalKey() + " (" + v.describe() + ")"));
           return;
         }
       }
@@ -260,8 +307,8 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
 
     @Override
     public EvalCandidate decode(InputStream in) throws IOException {
-      return new EvalCandidate(StringUtf8Coder.of().decode(in), FloatCoder.of().decode(in),
-          BYTES.decode(in));
+      return new EvalCandidate(
+          StringUtf8Coder.of().decode(in), FloatCoder.of().decode(in), BYTES.decode(in));
     }
 
     @Override
@@ -288,13 +335,27 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
       if (!nearest.isEmpty() && nearest.get(0).similarity() >= threshold) {
         removed.inc();
         Neighbor old = nearest.get(0);
-        out.get(REJECTIONS).output(datasetDuplicates
-            ? Rejection.of(sample.key(), sample.url(), Reason.NEAR_DUPLICATE, String.format(
-                Locale.ROOT, "near-duplicate of %s (cosine %.4f, already in the dataset)",
-                old.key(), old.similarity()))
-            : Rejection.of(sample.key(), sample.url(), Reason.CONTAMINATED, String.format(
-                Locale.ROOT, "within cosine %.4f of eval image %s", old.similarity(),
-                old.key())));
+        out.get(REJECTIONS)
+            .output(
+                datasetDuplicates
+                    ? Rejection.of(
+                        sample.key(),
+                        sample.url(),
+                        Reason.NEAR_DUPLICATE,
+                        String.format(
+                            Locale.ROOT,
+                            "near-duplicate of %s (cosine %.4f, already in the dataset)",
+                            old.key(),
+                            old.similarity()))
+                    : Rejection.of(
+                        sample.key(),
+                        sample.url(),
+                        Reason.CONTAMINATED,
+                        String.format(
+                            Locale.ROOT,
+                            "within cosine %.4f of eval image %s",
+                            old.similarity(),
+                            old.key())));
       } else {
         out.get(KEPT).output(sample);
       }

@@ -24,11 +24,11 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Exact duplicates only, for samples without embeddings (a dataset refreshed with
- * {@code --no-embed}): a sample with the same downloaded bytes (SHA-256) as an existing dataset
- * sample is rejected {@code exact-duplicate} naming it; among new samples with the same bytes the
- * smallest key is kept. Only keys are grouped by hash, never images: each sample then meets its
- * verdict by its own key.
+ * Exact duplicates only, for samples without embeddings (a dataset refreshed with {@code
+ * --no-embed}): a sample with the same downloaded bytes (SHA-256) as an existing dataset sample is
+ * rejected {@code exact-duplicate} naming it; among new samples with the same bytes the smallest
+ * key is kept. Only keys are grouped by hash, never images: each sample then meets its verdict by
+ * its own key.
  */
 public final class DropByteCopies extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
@@ -37,6 +37,7 @@ public final class DropByteCopies extends PTransform<PCollection<Sample>, PColle
   private static final TupleTag<String> EXISTING = new TupleTag<>() {};
   private static final TupleTag<Sample> SAMPLE = new TupleTag<>() {};
   private static final TupleTag<String> VERDICT = new TupleTag<>() {};
+
   /** The verdict of a sample that stays. */
   private static final String KEEP = "";
 
@@ -46,7 +47,9 @@ public final class DropByteCopies extends PTransform<PCollection<Sample>, PColle
     this.existing = existing;
   }
 
-  /** @param existing (SHA-256, key) of every sample the dataset already holds; may be empty */
+  /**
+   * @param existing (SHA-256, key) of every sample the dataset already holds; may be empty
+   */
   public static DropByteCopies against(PCollection<KV<String, String>> existing) {
     return new DropByteCopies(existing);
   }
@@ -54,41 +57,53 @@ public final class DropByteCopies extends PTransform<PCollection<Sample>, PColle
   @Override
   public PCollectionTuple expand(PCollection<Sample> samples) {
     KvCoder<String, String> strings = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
-    PCollection<KV<String, String>> newHashes = samples
-        .apply("HashAndKey", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(),
-                TypeDescriptors.strings()))
-            .via((Sample s) -> KV.of(s.sha256() == null ? "key:" + s.key() : s.sha256(),
-                s.key())))
-        .setCoder(strings);
-    PCollection<KV<String, String>> verdicts = KeyedPCollectionTuple.of(NEW, newHashes)
-        .and(EXISTING, existing.setCoder(strings))
-        .apply("KeysPerHash", CoGroupByKey.create())
-        .apply("Decide", ParDo.of(new DecideFn()))
-        .setCoder(strings);
-    PCollection<KV<String, Sample>> byKey = samples
-        .apply("KeySamples", MapElements
-            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
-            .via((Sample s) -> KV.of(s.key(), s)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), samples.getCoder()));
-    PCollectionTuple out = KeyedPCollectionTuple.of(SAMPLE, byKey).and(VERDICT, verdicts)
-        .apply("JoinVerdicts", CoGroupByKey.create())
-        .apply("KeepOrReject", ParDo.of(new ApplyFn())
-            .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
+    PCollection<KV<String, String>> newHashes =
+        samples
+            .apply(
+                "HashAndKey",
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+                    .via(
+                        (Sample s) ->
+                            KV.of(s.sha256() == null ? "key:" + s.key() : s.sha256(), s.key())))
+            .setCoder(strings);
+    PCollection<KV<String, String>> verdicts =
+        KeyedPCollectionTuple.of(NEW, newHashes)
+            .and(EXISTING, existing.setCoder(strings))
+            .apply("KeysPerHash", CoGroupByKey.create())
+            .apply("Decide", ParDo.of(new DecideFn()))
+            .setCoder(strings);
+    PCollection<KV<String, Sample>> byKey =
+        samples
+            .apply(
+                "KeySamples",
+                MapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
+                    .via((Sample s) -> KV.of(s.key(), s)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), samples.getCoder()));
+    PCollectionTuple out =
+        KeyedPCollectionTuple.of(SAMPLE, byKey)
+            .and(VERDICT, verdicts)
+            .apply("JoinVerdicts", CoGroupByKey.create())
+            .apply(
+                "KeepOrReject",
+                ParDo.of(new ApplyFn()).withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(samples.getCoder());
     return out;
   }
 
   /** An empty dataset: the new samples are only compared with each other. */
   public static PCollection<KV<String, String>> none(org.apache.beam.sdk.Pipeline pipeline) {
-    return pipeline.apply("NoDatasetHashes", Create.empty(KvCoder.of(StringUtf8Coder.of(),
-        StringUtf8Coder.of())));
+    return pipeline.apply(
+        "NoDatasetHashes", Create.empty(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())));
   }
 
   /** Per hash: each new key's verdict, keep or the key it copies. */
   static final class DecideFn extends DoFn<KV<String, CoGbkResult>, KV<String, String>> {
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> hash,
-        OutputReceiver<KV<String, String>> out) {
+    public void process(
+        @Element KV<String, CoGbkResult> hash, OutputReceiver<KV<String, String>> out) {
       List<String> fresh = new ArrayList<>();
       hash.getValue().getAll(NEW).forEach(fresh::add);
       if (fresh.isEmpty()) {
@@ -121,12 +136,23 @@ public final class DropByteCopies extends PTransform<PCollection<Sample>, PColle
         if (verdict.equals(KEEP)) {
           out.get(KEPT).output(s);
         } else if (verdict.startsWith("dataset:")) {
-          out.get(REJECTIONS).output(Rejection.of(s.key(), s.url(), Reason.EXACT_DUPLICATE,
-              "same bytes (SHA-256) as " + verdict.substring("dataset:".length())
-                  + ", already in the dataset"));
+          out.get(REJECTIONS)
+              .output(
+                  Rejection.of(
+                      s.key(),
+                      s.url(),
+                      Reason.EXACT_DUPLICATE,
+                      "same bytes (SHA-256) as "
+                          + verdict.substring("dataset:".length())
+                          + ", already in the dataset"));
         } else {
-          out.get(REJECTIONS).output(Rejection.of(s.key(), s.url(), Reason.EXACT_DUPLICATE,
-              "same bytes (SHA-256) as " + verdict));
+          out.get(REJECTIONS)
+              .output(
+                  Rejection.of(
+                      s.key(),
+                      s.url(),
+                      Reason.EXACT_DUPLICATE,
+                      "same bytes (SHA-256) as " + verdict));
         }
       }
     }

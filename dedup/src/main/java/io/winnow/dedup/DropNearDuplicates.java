@@ -48,55 +48,61 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * Removes duplicates, keeping one sample of each group.
  *
  * <ol>
- *   <li>Exact: samples with the same SHA-256 of their <em>downloaded bytes</em> are one group
- *       (the same file served under several URLs); the smallest key is kept.
- *   <li>Candidates, for recall: each sample's k nearest neighbours by embedding ({@link KnnJoin},
- *       k = {@link #DEFAULT_VERIFIED_NEIGHBOURS} by default) at cosine ≥ the candidate floor, and every pair whose PDQ hashes, in any rotation or flip, are within 31
- *       bits ({@link PdqCandidates}).
+ *   <li>Exact: samples with the same SHA-256 of their <em>downloaded bytes</em> are one group (the
+ *       same file served under several URLs); the smallest key is kept.
+ *   <li>Candidates, for recall: each sample's k nearest neighbours by embedding ({@link KnnJoin}, k
+ *       = {@link #DEFAULT_VERIFIED_NEIGHBOURS} by default) at cosine ≥ the candidate floor, and
+ *       every pair whose PDQ hashes, in any rotation or flip, are within 31 bits ({@link
+ *       PdqCandidates}).
  *   <li>Verification, for precision: each candidate pair is judged by {@link CopyVerifier}
  *       (keypoints with a RANSAC affine fit, mirror-aware, and a photometric check; PDQ; the
- *       embedding alone, at the model's duplicate threshold, only for pictures too featureless
- *       for either or samples without a fingerprint). Only verified pairs are edges.
+ *       embedding alone, at the model's duplicate threshold, only for pictures too featureless for
+ *       either or samples without a fingerprint). Only verified pairs are edges.
  *   <li>Groups are the connected components of the edges, but nothing is removed along a chain:
  *       {@link StarGrouping} removes a member only as a copy of a kept member it has a verified
- *       edge to (members by preference: largest original, then smallest key). A member whose
- *       edges all lead to removed members is <em>rechecked</em>: verified directly against up
- *       to {@link #MAX_RECHECKS} kept members of its component, so a copy whose k nearest miss
- *       its original (crops, pastes) is still compared with it. Each removal
- *       ({@code near-duplicate}) names its representative and its evidence, e.g.
- *       {@code near-duplicate of KEY (cosine 0.9100, 64 inliers, pdq 12, agreement 0.93, group
- *       of 3)}.
+ *       edge to (members by preference: largest original, then smallest key). A member whose edges
+ *       all lead to removed members is <em>rechecked</em>: verified directly against up to {@link
+ *       #MAX_RECHECKS} kept members of its component, so a copy whose k nearest miss its original
+ *       (crops, pastes) is still compared with it. Each removal ({@code near-duplicate}) names its
+ *       representative and its evidence, e.g. {@code near-duplicate of KEY (cosine 0.9100, 64
+ *       inliers, pdq 12, agreement 0.93, group of 3)}.
  * </ol>
  *
- * <p>Components are found by a union-find on one worker: all verified edges meet there. Each
- * edge costs about 100 bytes of its heap; {@link #withMaxEdges} (default 20 million) is checked
- * and a run with more fails with a clear message rather than running out of memory.
- * Fingerprints (about 20 KB) travel once per candidate pair through the verification joins,
- * and once per member of a component to its recheck ({@link #MAX_RECHECKED_COMPONENT});
- * kept samples keep theirs (decontamination verifies with them). Deterministic: the kept set depends only on the
- * samples, not on the runner, parallelism or order (RANSAC is seeded by the pair's keys).
- * Samples without an embedding of the given dimension are rejected ({@code bad-embedding}).
+ * <p>Components are found by a union-find on one worker: all verified edges meet there. Each edge
+ * costs about 100 bytes of its heap; {@link #withMaxEdges} (default 20 million) is checked and a
+ * run with more fails with a clear message rather than running out of memory. Fingerprints (about
+ * 20 KB) travel once per candidate pair through the verification joins, and once per member of a
+ * component to its recheck ({@link #MAX_RECHECKED_COMPONENT}); kept samples keep theirs
+ * (decontamination verifies with them). Deterministic: the kept set depends only on the samples,
+ * not on the runner, parallelism or order (RANSAC is seeded by the pair's keys). Samples without an
+ * embedding of the given dimension are rejected ({@code bad-embedding}).
  */
 public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
   public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+
   /** A sample of the removals, across the similarity range, for people to check by eye. */
   public static final TupleTag<DuplicateExample> EXAMPLES = new TupleTag<>() {};
+
   /** The images of those examples (removed and kept), as they were when deduplicated. */
   public static final TupleTag<Sample> EXAMPLE_IMAGES = new TupleTag<>() {};
+
   /** Default cosine floor of the embedding candidates: verification decides above it. */
   public static final double DEFAULT_CANDIDATE_FLOOR = 0.5;
+
   /**
    * Default k: each image's nearest neighbours that are verified. Each pair carries two
    * fingerprints (about 20 KB each) through the shuffles, so k bounds dedup's cost; DINOv2's 64
    * raises recall on our dev set a little at four times the cost (docs/copy-detection.md).
    */
   public static final int DEFAULT_VERIFIED_NEIGHBOURS = 16;
+
   /** Kept members a member without an edge to one is rechecked against, at most. */
   public static final int MAX_RECHECKS = 8;
+
   /**
-   * Components up to this size are rechecked: their members' fingerprints meet on one worker
-   * (about 20 KB each). Larger components are grouped by the star rule on their edges alone.
+   * Components up to this size are rechecked: their members' fingerprints meet on one worker (about
+   * 20 KB each). Larger components are grouped by the star rule on their edges alone.
    */
   public static final int MAX_RECHECKED_COMPONENT = 2_000;
 
@@ -121,13 +127,25 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
   private final int partitionSize;
   private final int examplesPerBand;
 
-  private DropNearDuplicates(int dimension, double threshold, double candidateFloor,
-      CopyVerifier.Settings verification, boolean verify, int k, long maxEdges,
-      boolean exactSearch, int partitionSize, int examplesPerBand) {
-    if (dimension < 1 || k < 1 || maxEdges < 1 || !(threshold > -1 && threshold <= 1)
+  private DropNearDuplicates(
+      int dimension,
+      double threshold,
+      double candidateFloor,
+      CopyVerifier.Settings verification,
+      boolean verify,
+      int k,
+      long maxEdges,
+      boolean exactSearch,
+      int partitionSize,
+      int examplesPerBand) {
+    if (dimension < 1
+        || k < 1
+        || maxEdges < 1
+        || !(threshold > -1 && threshold <= 1)
         || !(candidateFloor > -1 && candidateFloor <= 1)) {
-      throw new IllegalArgumentException("dimension, k and max edges must be positive and the "
-          + "threshold and candidate floor cosines within (-1, 1]");
+      throw new IllegalArgumentException(
+          "dimension, k and max edges must be positive and the "
+              + "threshold and candidate floor cosines within (-1, 1]");
     }
     this.dimension = dimension;
     this.threshold = threshold;
@@ -143,21 +161,33 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
 
   /**
    * Near-duplicates are verified copies. {@code threshold} is the cosine at which the embedding
-   * alone decides (featureless pictures, samples without fingerprint); candidates are gathered
-   * from {@link #DEFAULT_CANDIDATE_FLOOR} (or the threshold, if lower).
+   * alone decides (featureless pictures, samples without fingerprint); candidates are gathered from
+   * {@link #DEFAULT_CANDIDATE_FLOOR} (or the threshold, if lower).
    */
   public static DropNearDuplicates with(int dimension, double threshold) {
-    return new DropNearDuplicates(dimension, threshold,
+    return new DropNearDuplicates(
+        dimension,
+        threshold,
         Math.min(threshold, DEFAULT_CANDIDATE_FLOOR),
-        CopyVerifier.Settings.defaults().withFallbackCosine(threshold), true,
-        DEFAULT_VERIFIED_NEIGHBOURS, 20_000_000L,
-        false, 2_000, 2);
+        CopyVerifier.Settings.defaults().withFallbackCosine(threshold),
+        true,
+        DEFAULT_VERIFIED_NEIGHBOURS,
+        20_000_000L,
+        false,
+        2_000,
+        2);
   }
 
-  private DropNearDuplicates copy(double floor, CopyVerifier.Settings settings, int neighbours,
-      long edges, boolean exact, int size, int examples) {
-    return new DropNearDuplicates(dimension, threshold, floor, settings, verify, neighbours, edges,
-        exact, size, examples);
+  private DropNearDuplicates copy(
+      double floor,
+      CopyVerifier.Settings settings,
+      int neighbours,
+      long edges,
+      boolean exact,
+      int size,
+      int examples) {
+    return new DropNearDuplicates(
+        dimension, threshold, floor, settings, verify, neighbours, edges, exact, size, examples);
   }
 
   /** The cosine floor of embedding candidates. */
@@ -167,28 +197,48 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
 
   /** The verifier's thresholds (its fallback cosine is set from this transform's threshold). */
   public DropNearDuplicates withVerification(CopyVerifier.Settings settings) {
-    return copy(candidateFloor, settings.withFallbackCosine(threshold), k, maxEdges, exactSearch,
-        partitionSize, examplesPerBand);
+    return copy(
+        candidateFloor,
+        settings.withFallbackCosine(threshold),
+        k,
+        maxEdges,
+        exactSearch,
+        partitionSize,
+        examplesPerBand);
   }
 
   /**
    * The embedding alone decides, at the threshold: no keypoints, PDQ or photometric check (the
-   * behaviour before verification, kept for comparison and for models trained for copy
-   * detection).
+   * behaviour before verification, kept for comparison and for models trained for copy detection).
    */
   public DropNearDuplicates withoutVerification() {
-    return new DropNearDuplicates(dimension, threshold, threshold, verification, false, k,
-        maxEdges, exactSearch, partitionSize, examplesPerBand);
+    return new DropNearDuplicates(
+        dimension,
+        threshold,
+        threshold,
+        verification,
+        false,
+        k,
+        maxEdges,
+        exactSearch,
+        partitionSize,
+        examplesPerBand);
   }
 
   public DropNearDuplicates withK(int neighbours) {
-    return copy(candidateFloor, verification, neighbours, maxEdges, exactSearch, partitionSize,
+    return copy(
+        candidateFloor,
+        verification,
+        neighbours,
+        maxEdges,
+        exactSearch,
+        partitionSize,
         examplesPerBand);
   }
 
   public DropNearDuplicates withMaxEdges(long edges) {
-    return copy(candidateFloor, verification, k, edges, exactSearch, partitionSize,
-        examplesPerBand);
+    return copy(
+        candidateFloor, verification, k, edges, exactSearch, partitionSize, examplesPerBand);
   }
 
   /** Exact k-NN (one partition): for small runs and tests. */
@@ -211,8 +261,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
       implements Serializable {}
 
   /**
-   * What the grouping and verification steps need of a sample; whole samples (with their
-   * images) are shuffled only once, by the final join.
+   * What the grouping and verification steps need of a sample; whole samples (with their images)
+   * are shuffled only once, by the final join.
    */
   record Member(String key, String url, long pixels, float[] vector, byte[] fingerprint)
       implements Serializable {}
@@ -220,8 +270,10 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
   @Override
   public PCollectionTuple expand(PCollection<Sample> samples) {
     // 0. Every sample needs an embedding of the model's dimension.
-    PCollectionTuple checked = samples.apply("CheckEmbeddings", ParDo.of(new CheckFn(dimension))
-        .withOutputTags(SAMPLES, TupleTagList.of(REJECTIONS)));
+    PCollectionTuple checked =
+        samples.apply(
+            "CheckEmbeddings",
+            ParDo.of(new CheckFn(dimension)).withOutputTags(SAMPLES, TupleTagList.of(REJECTIONS)));
     PCollection<Sample> valid = checked.get(SAMPLES);
     KvCoder<String, Member> memberCoder = KvCoder.of(StringUtf8Coder.of(), new MemberCoder());
     KvCoder<String, Removal> removalCoder = KvCoder.of(StringUtf8Coder.of(), new RemovalCoder());
@@ -230,118 +282,177 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     // 1. Exact duplicates: same downloaded bytes. (Without verification no fingerprint is
     //    needed past this point, so none travels.)
     boolean keepFingerprints = verify;
-    PCollectionTuple exact = valid
-        .apply("KeyBySha256", MapElements
-            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Member.class)))
-            .via(s -> KV.of(s.sha256() == null ? s.key() : s.sha256(),
-                member(s, keepFingerprints))))
-        .setCoder(memberCoder)
-        // A combine, not a GroupByKey: the runner may gather a key's values into one record,
-        // and thousands of URLs can serve one placeholder image. What travels per key is one
-        // member and the other copies' keys.
-        .apply("GroupSameBytes", Combine.perKey(new KeepSmallestKey()))
-        .apply("KeepOnePerBytes", ParDo.of(new KeepOneFn())
-            .withOutputTags(UNIQUE, TupleTagList.of(EXACT_REMOVALS)));
+    PCollectionTuple exact =
+        valid
+            .apply(
+                "KeyBySha256",
+                MapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.strings(), TypeDescriptor.of(Member.class)))
+                    .via(
+                        s ->
+                            KV.of(
+                                s.sha256() == null ? s.key() : s.sha256(),
+                                member(s, keepFingerprints))))
+            .setCoder(memberCoder)
+            // A combine, not a GroupByKey: the runner may gather a key's values into one record,
+            // and thousands of URLs can serve one placeholder image. What travels per key is one
+            // member and the other copies' keys.
+            .apply("GroupSameBytes", Combine.perKey(new KeepSmallestKey()))
+            .apply(
+                "KeepOnePerBytes",
+                ParDo.of(new KeepOneFn()).withOutputTags(UNIQUE, TupleTagList.of(EXACT_REMOVALS)));
     PCollection<KV<String, Member>> unique = exact.get(UNIQUE).setCoder(memberCoder);
 
     // 2. Candidates: embedding neighbours above the floor, and PDQ neighbours.
-    KnnJoin knn = KnnJoin.self(dimension, k).timedAs("dedup")
-        .withTargetPartitionSize(partitionSize)
-        .withMinSimilarity(candidateFloor);
-    PCollection<KV<String, String>> byEmbedding = unique
-        .apply("Vectors", MapElements.into(TypeDescriptor.of(KeyedVector.class))
-            .via(m -> new KeyedVector(m.getKey(), m.getValue().vector())))
-        .setCoder(new KeyedVector.Coder())
-        .apply("KnnSelfJoin", exactSearch ? knn.exact() : knn)
-        .apply("EmbeddingCandidates", ParDo.of(new PairsFn(candidateFloor, k)))
-        .setCoder(pairCoder);
-    PCollection<KV<String, String>> byPdq = verify ? unique
-        .apply("Fingerprints", ParDo.of(new FingerprintsFn()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
-        .apply("PdqCandidates", new PdqCandidates(verification.pdqDistance(), 1_000)) : null;
-    PCollectionList<KV<String, String>> sources = verify
-        ? PCollectionList.of(byEmbedding).and(byPdq) : PCollectionList.of(byEmbedding);
-    PCollection<KV<String, String>> candidates = sources
-        .apply("AllCandidates", Flatten.pCollections())
-        .apply("DistinctCandidates", Distinct.create());
+    KnnJoin knn =
+        KnnJoin.self(dimension, k)
+            .timedAs("dedup")
+            .withTargetPartitionSize(partitionSize)
+            .withMinSimilarity(candidateFloor);
+    PCollection<KV<String, String>> byEmbedding =
+        unique
+            .apply(
+                "Vectors",
+                MapElements.into(TypeDescriptor.of(KeyedVector.class))
+                    .via(m -> new KeyedVector(m.getKey(), m.getValue().vector())))
+            .setCoder(new KeyedVector.Coder())
+            .apply("KnnSelfJoin", exactSearch ? knn.exact() : knn)
+            .apply("EmbeddingCandidates", ParDo.of(new PairsFn(candidateFloor, k)))
+            .setCoder(pairCoder);
+    PCollection<KV<String, String>> byPdq =
+        verify
+            ? unique
+                .apply("Fingerprints", ParDo.of(new FingerprintsFn()))
+                .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
+                .apply("PdqCandidates", new PdqCandidates(verification.pdqDistance(), 1_000))
+            : null;
+    PCollectionList<KV<String, String>> sources =
+        verify ? PCollectionList.of(byEmbedding).and(byPdq) : PCollectionList.of(byEmbedding);
+    PCollection<KV<String, String>> candidates =
+        sources
+            .apply("AllCandidates", Flatten.pCollections())
+            .apply("DistinctCandidates", Distinct.create());
 
     // 3. Verification: bring both members' fingerprints to each pair, judge it.
-    PCollection<KV<String, Member>> firstHalves = KeyedPCollectionTuple
-        .of(MEMBER, unique.apply("MemberValues", MapElements
-            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Member.class)))
-            .via((KV<String, Member> m) -> m)).setCoder(memberCoder))
-        .and(PARTNER, candidates)
-        .apply("JoinFirstMember", CoGroupByKey.create())
-        .apply("ToSecondMember", ParDo.of(new FirstHalfFn()))
-        .setCoder(memberCoder);
+    PCollection<KV<String, Member>> firstHalves =
+        KeyedPCollectionTuple.of(
+                MEMBER,
+                unique
+                    .apply(
+                        "MemberValues",
+                        MapElements.into(
+                                TypeDescriptors.kvs(
+                                    TypeDescriptors.strings(), TypeDescriptor.of(Member.class)))
+                            .via((KV<String, Member> m) -> m))
+                    .setCoder(memberCoder))
+            .and(PARTNER, candidates)
+            .apply("JoinFirstMember", CoGroupByKey.create())
+            .apply("ToSecondMember", ParDo.of(new FirstHalfFn()))
+            .setCoder(memberCoder);
     // Side false: the pair's second member; true: a first half sent to it. A member can be the
     // second of many pairs (a hub: a common picture, a PDQ bucket of plain images), each
     // bringing a first member with its fingerprint: through files, not one record.
-    KvCoder<String, KV<Boolean, Member>> sided = KvCoder.of(StringUtf8Coder.of(),
-        KvCoder.of(BooleanCoder.of(), new MemberCoder()));
-    PCollection<StarGrouping.Edge> edges = PCollectionList
-        .of(unique.apply("SecondMembers",
-            MapElements.via(new KnnJoin.Tag<String, Member>(false))).setCoder(sided))
-        .and(firstHalves.apply("FirstHalves",
-            MapElements.via(new KnnJoin.Tag<String, Member>(true))).setCoder(sided))
-        .apply("BothMembers", Flatten.pCollections())
-        .apply("JoinSecondMember", io.winnow.schemas.GroupThroughFiles
-            .<String, KV<Boolean, Member>>in(io.winnow.schemas.GroupThroughFiles.tempDirOf(
-                samples.getPipeline().getOptions())))
-        .apply("VerifyCandidates", ParDo.of(new VerifyFn(CopyVerifier.with(verification), verify)))
-        .setCoder(new EdgeCoder());
+    KvCoder<String, KV<Boolean, Member>> sided =
+        KvCoder.of(StringUtf8Coder.of(), KvCoder.of(BooleanCoder.of(), new MemberCoder()));
+    PCollection<StarGrouping.Edge> edges =
+        PCollectionList.of(
+                unique
+                    .apply("SecondMembers", MapElements.via(new KnnJoin.Tag<String, Member>(false)))
+                    .setCoder(sided))
+            .and(
+                firstHalves
+                    .apply("FirstHalves", MapElements.via(new KnnJoin.Tag<String, Member>(true)))
+                    .setCoder(sided))
+            .apply("BothMembers", Flatten.pCollections())
+            .apply(
+                "JoinSecondMember",
+                io.winnow.schemas.GroupThroughFiles.<String, KV<Boolean, Member>>in(
+                    io.winnow.schemas.GroupThroughFiles.tempDirOf(
+                        samples.getPipeline().getOptions())))
+            .apply(
+                "VerifyCandidates", ParDo.of(new VerifyFn(CopyVerifier.with(verification), verify)))
+            .setCoder(new EdgeCoder());
 
     // 4. Components of the verified edges (one worker), then the star rule per component.
-    PCollection<KV<String, KV<String, Integer>>> components = edges
-        .apply("EdgeKeys", MapElements
-            .into(TypeDescriptors.kvs(TypeDescriptors.integers(),
-                TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings())))
-            .via((StarGrouping.Edge e) -> KV.of(0, KV.of(e.a(), e.b()))))
-        .setCoder(KvCoder.of(VarIntCoder.of(), pairCoder))
-        // All verified edges under one key (components are found on one worker, as yet):
-        // through files, so their number is bounded by that worker's memory, not a record's.
-        .apply("GatherEdges", io.winnow.schemas.GroupThroughFiles
-            .<Integer, KV<String, String>>in(io.winnow.schemas.GroupThroughFiles.tempDirOf(
-                samples.getPipeline().getOptions())))
-        .apply("ConnectedComponents", ParDo.of(new ComponentsFn(maxEdges)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(),
-            KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of())));
-    PCollection<KV<String, Removal>> nearRemovals = componentRemovals(components, unique, edges,
-        removalCoder, new StarFn(CopyVerifier.with(verification), verify));
-    PCollection<KV<String, Removal>> removals = PCollectionList
-        .of(exact.get(EXACT_REMOVALS).setCoder(removalCoder)).and(nearRemovals)
-        .apply("AllRemovals", Flatten.pCollections());
+    PCollection<KV<String, KV<String, Integer>>> components =
+        edges
+            .apply(
+                "EdgeKeys",
+                MapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.integers(),
+                            TypeDescriptors.kvs(
+                                TypeDescriptors.strings(), TypeDescriptors.strings())))
+                    .via((StarGrouping.Edge e) -> KV.of(0, KV.of(e.a(), e.b()))))
+            .setCoder(KvCoder.of(VarIntCoder.of(), pairCoder))
+            // All verified edges under one key (components are found on one worker, as yet):
+            // through files, so their number is bounded by that worker's memory, not a record's.
+            .apply(
+                "GatherEdges",
+                io.winnow.schemas.GroupThroughFiles.<Integer, KV<String, String>>in(
+                    io.winnow.schemas.GroupThroughFiles.tempDirOf(
+                        samples.getPipeline().getOptions())))
+            .apply("ConnectedComponents", ParDo.of(new ComponentsFn(maxEdges)))
+            .setCoder(
+                KvCoder.of(
+                    StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of())));
+    PCollection<KV<String, Removal>> nearRemovals =
+        componentRemovals(
+            components,
+            unique,
+            edges,
+            removalCoder,
+            new StarFn(CopyVerifier.with(verification), verify));
+    PCollection<KV<String, Removal>> removals =
+        PCollectionList.of(exact.get(EXACT_REMOVALS).setCoder(removalCoder))
+            .and(nearRemovals)
+            .apply("AllRemovals", Flatten.pCollections());
 
     // 5. A few removals per similarity band become examples; their images come out of the
     //    final join, which shuffles the samples anyway.
-    PCollection<DuplicateExample> examples = removals
-        .apply("SampleExamples", DuplicateExample.sample(candidateFloor, examplesPerBand));
+    PCollection<DuplicateExample> examples =
+        removals.apply("SampleExamples", DuplicateExample.sample(candidateFloor, examplesPerBand));
     // (Bands span [candidate floor, 1]: verified copies can sit well below the threshold.)
-    PCollection<KV<String, String>> exampleRoles = examples
-        .apply("ExampleKeys", ParDo.of(new DoFn<DuplicateExample, KV<String, String>>() {
-          @ProcessElement
-          public void process(@Element DuplicateExample e, OutputReceiver<KV<String, String>> o) {
-            o.output(KV.of(e.removedKey(), "removed"));
-            o.output(KV.of(e.keptKey(), "kept"));
-          }
-        }))
-        .setCoder(pairCoder);
+    PCollection<KV<String, String>> exampleRoles =
+        examples
+            .apply(
+                "ExampleKeys",
+                ParDo.of(
+                    new DoFn<DuplicateExample, KV<String, String>>() {
+                      @ProcessElement
+                      public void process(
+                          @Element DuplicateExample e, OutputReceiver<KV<String, String>> o) {
+                        o.output(KV.of(e.removedKey(), "removed"));
+                        o.output(KV.of(e.keptKey(), "kept"));
+                      }
+                    }))
+            .setCoder(pairCoder);
 
     // 6. Keep or reject each sample: the one shuffle of whole samples.
-    PCollectionTuple decided = KeyedPCollectionTuple
-        .of(SAMPLES, valid.apply("KeyByKey", MapElements
-                .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
-                .via(s -> KV.of(s.key(), s)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), samples.getCoder())))
-        .and(REMOVALS, removals)
-        .and(EXAMPLE_ROLE, exampleRoles)
-        .apply("JoinRemovals", CoGroupByKey.create())
-        .apply("KeepOrReject", ParDo.of(new DecideFn())
-            .withOutputTags(KEPT, TupleTagList.of(REJECTIONS).and(EXAMPLE_IMAGES)));
+    PCollectionTuple decided =
+        KeyedPCollectionTuple.of(
+                SAMPLES,
+                valid
+                    .apply(
+                        "KeyByKey",
+                        MapElements.into(
+                                TypeDescriptors.kvs(
+                                    TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
+                            .via(s -> KV.of(s.key(), s)))
+                    .setCoder(KvCoder.of(StringUtf8Coder.of(), samples.getCoder())))
+            .and(REMOVALS, removals)
+            .and(EXAMPLE_ROLE, exampleRoles)
+            .apply("JoinRemovals", CoGroupByKey.create())
+            .apply(
+                "KeepOrReject",
+                ParDo.of(new DecideFn())
+                    .withOutputTags(KEPT, TupleTagList.of(REJECTIONS).and(EXAMPLE_IMAGES)));
 
-    PCollection<Rejection> rejections = PCollectionList.of(checked.get(REJECTIONS))
-        .and(decided.get(REJECTIONS))
-        .apply("AllDedupRejections", Flatten.pCollections());
+    PCollection<Rejection> rejections =
+        PCollectionList.of(checked.get(REJECTIONS))
+            .and(decided.get(REJECTIONS))
+            .apply("AllDedupRejections", Flatten.pCollections());
     return PCollectionTuple.of(KEPT, decided.get(KEPT).setCoder(samples.getCoder()))
         .and(REJECTIONS, rejections)
         .and(EXAMPLES, examples)
@@ -351,44 +462,55 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
   /** Members and edges meet per component; the star rule decides there. */
   private static PCollection<KV<String, Removal>> componentRemovals(
       PCollection<KV<String, KV<String, Integer>>> components,
-      PCollection<KV<String, Member>> unique, PCollection<StarGrouping.Edge> edges,
-      KvCoder<String, Removal> removalCoder, StarFn star) {
+      PCollection<KV<String, Member>> unique,
+      PCollection<StarGrouping.Edge> edges,
+      KvCoder<String, Removal> removalCoder,
+      StarFn star) {
     KvCoder<String, Member> nodeCoder = KvCoder.of(StringUtf8Coder.of(), new MemberCoder());
-    PCollection<KV<String, Member>> nodes = KeyedPCollectionTuple
-        .of(COMPONENT, components)
-        .and(MEMBER, unique)
-        .apply("JoinComponents", CoGroupByKey.create())
-        .apply("NodesByComponent", ParDo.of(new NodeFn()))
-        .setCoder(nodeCoder);
-    PCollection<KV<String, StarGrouping.Edge>> componentEdges = KeyedPCollectionTuple
-        .of(COMPONENT, components)
-        .and(EDGE, edges.apply("EdgesByFirstKey", MapElements
-            .into(TypeDescriptors.kvs(TypeDescriptors.strings(),
-                TypeDescriptor.of(StarGrouping.Edge.class)))
-            .via((StarGrouping.Edge e) -> KV.of(e.a(), e)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), new EdgeCoder())))
-        .apply("JoinEdgeComponents", CoGroupByKey.create())
-        .apply("EdgesByComponent", ParDo.of(new EdgeComponentFn()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), new EdgeCoder()));
+    PCollection<KV<String, Member>> nodes =
+        KeyedPCollectionTuple.of(COMPONENT, components)
+            .and(MEMBER, unique)
+            .apply("JoinComponents", CoGroupByKey.create())
+            .apply("NodesByComponent", ParDo.of(new NodeFn()))
+            .setCoder(nodeCoder);
+    PCollection<KV<String, StarGrouping.Edge>> componentEdges =
+        KeyedPCollectionTuple.of(COMPONENT, components)
+            .and(
+                EDGE,
+                edges
+                    .apply(
+                        "EdgesByFirstKey",
+                        MapElements.into(
+                                TypeDescriptors.kvs(
+                                    TypeDescriptors.strings(),
+                                    TypeDescriptor.of(StarGrouping.Edge.class)))
+                            .via((StarGrouping.Edge e) -> KV.of(e.a(), e)))
+                    .setCoder(KvCoder.of(StringUtf8Coder.of(), new EdgeCoder())))
+            .apply("JoinEdgeComponents", CoGroupByKey.create())
+            .apply("EdgesByComponent", ParDo.of(new EdgeComponentFn()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), new EdgeCoder()));
     // A component's members (with fingerprints) and edges through files, not as one record:
     // a popular picture can have thousands of copies. Each value is a member or an edge.
-    KvCoder<String, KV<Member, StarGrouping.Edge>> partCoder = KvCoder.of(StringUtf8Coder.of(),
-        KvCoder.of(NullableCoder.of(new MemberCoder()), NullableCoder.of(new EdgeCoder())));
-    return PCollectionList
-        .of(nodes.apply("NodeParts", MapElements.via(new NodePart())).setCoder(partCoder))
-        .and(componentEdges.apply("EdgeParts", MapElements.via(new EdgePart()))
-            .setCoder(partCoder))
+    KvCoder<String, KV<Member, StarGrouping.Edge>> partCoder =
+        KvCoder.of(
+            StringUtf8Coder.of(),
+            KvCoder.of(NullableCoder.of(new MemberCoder()), NullableCoder.of(new EdgeCoder())));
+    return PCollectionList.of(
+            nodes.apply("NodeParts", MapElements.via(new NodePart())).setCoder(partCoder))
+        .and(componentEdges.apply("EdgeParts", MapElements.via(new EdgePart())).setCoder(partCoder))
         .apply("ComponentParts", Flatten.pCollections())
-        .apply("GroupComponents", io.winnow.schemas.GroupThroughFiles
-            .<String, KV<Member, StarGrouping.Edge>>in(io.winnow.schemas.GroupThroughFiles
-                .tempDirOf(components.getPipeline().getOptions())))
+        .apply(
+            "GroupComponents",
+            io.winnow.schemas.GroupThroughFiles.<String, KV<Member, StarGrouping.Edge>>in(
+                io.winnow.schemas.GroupThroughFiles.tempDirOf(
+                    components.getPipeline().getOptions())))
         .apply("ChooseRepresentatives", ParDo.of(star))
         .setCoder(removalCoder);
   }
 
   static Member member(Sample s, boolean withFingerprint) {
-    return new Member(s.key(), s.url(), pixels(s), s.embedding(),
-        withFingerprint ? s.fingerprint() : null);
+    return new Member(
+        s.key(), s.url(), pixels(s), s.embedding(), withFingerprint ? s.fingerprint() : null);
   }
 
   /** The original's pixel count: stored sizes are all alike after resizing. */
@@ -410,9 +532,15 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     public void process(@Element Sample s, MultiOutputReceiver out) {
       float[] e = s.embedding();
       if (e == null || e.length != dimension) {
-        out.get(REJECTIONS).output(Rejection.of(s.key(), s.url(), Reason.BAD_EMBEDDING,
-            e == null ? "no embedding" : "embedding has " + e.length + " dimensions, the model "
-                + dimension));
+        out.get(REJECTIONS)
+            .output(
+                Rejection.of(
+                    s.key(),
+                    s.url(),
+                    Reason.BAD_EMBEDDING,
+                    e == null
+                        ? "no embedding"
+                        : "embedding has " + e.length + " dimensions, the model " + dimension));
       } else {
         out.get(SAMPLES).output(s);
       }
@@ -420,8 +548,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
   }
 
   /**
-   * The copies of one file: the member with the smallest key, kept whole, and the others' keys
-   * and URLs (all a removal needs).
+   * The copies of one file: the member with the smallest key, kept whole, and the others' keys and
+   * URLs (all a removal needs).
    */
   static final class SameBytes {
     Member keep;
@@ -488,8 +616,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
   static final class SameBytesCoder extends AtomicCoder<SameBytes> {
     private static final NullableCoder<Member> KEEP = NullableCoder.of(new MemberCoder());
     private static final org.apache.beam.sdk.coders.ListCoder<KV<String, String>> OTHERS =
-        org.apache.beam.sdk.coders.ListCoder.of(KvCoder.of(StringUtf8Coder.of(),
-            NullableCoder.of(StringUtf8Coder.of())));
+        org.apache.beam.sdk.coders.ListCoder.of(
+            KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(StringUtf8Coder.of())));
 
     @Override
     public void encode(SameBytes value, OutputStream out) throws IOException {
@@ -512,9 +640,21 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
       Member keep = group.getValue().keep;
       out.get(UNIQUE).output(KV.of(keep.key(), keep));
       for (KV<String, String> other : group.getValue().others) {
-        out.get(EXACT_REMOVALS).output(KV.of(other.getKey(), new Removal(keep.key(),
-            "same bytes (sha256 " + group.getKey() + ") as " + keep.key() + " (" + keep.url()
-                + ")", true, 1f)));
+        out.get(EXACT_REMOVALS)
+            .output(
+                KV.of(
+                    other.getKey(),
+                    new Removal(
+                        keep.key(),
+                        "same bytes (sha256 "
+                            + group.getKey()
+                            + ") as "
+                            + keep.key()
+                            + " ("
+                            + keep.url()
+                            + ")",
+                        true,
+                        1f)));
       }
     }
   }
@@ -530,8 +670,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     }
 
     @ProcessElement
-    public void process(@Element KV<String, List<Neighbor>> query,
-        OutputReceiver<KV<String, String>> out) {
+    public void process(
+        @Element KV<String, List<Neighbor>> query, OutputReceiver<KV<String, String>> out) {
       String a = query.getKey();
       List<Neighbor> best = new ArrayList<>(query.getValue());
       best.sort(Neighbor.BEST_FIRST);
@@ -556,8 +696,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
   /** Sends the first member of each of its pairs to the pair's second key. */
   static final class FirstHalfFn extends DoFn<KV<String, CoGbkResult>, KV<String, Member>> {
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> joined,
-        OutputReceiver<KV<String, Member>> out) {
+    public void process(
+        @Element KV<String, CoGbkResult> joined, OutputReceiver<KV<String, Member>> out) {
       Member first = joined.getValue().getOnly(MEMBER, null);
       if (first == null) {
         return;
@@ -567,9 +707,15 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
       Member shipped = null;
       for (String second : joined.getValue().getAll(PARTNER)) {
         if (shipped == null) {
-          shipped = first.fingerprint() == null ? first : new Member(first.key(), first.url(),
-              first.pixels(), first.vector(),
-              Fingerprint.decode(first.fingerprint()).withoutMirror().encode());
+          shipped =
+              first.fingerprint() == null
+                  ? first
+                  : new Member(
+                      first.key(),
+                      first.url(),
+                      first.pixels(),
+                      first.vector(),
+                      Fingerprint.decode(first.fingerprint()).withoutMirror().encode());
         }
         out.output(KV.of(second, shipped));
       }
@@ -591,7 +737,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<KV<Boolean, Member>>> joined,
+    public void process(
+        @Element KV<String, Iterable<KV<Boolean, Member>>> joined,
         OutputReceiver<StarGrouping.Edge> out) {
       // Two passes (the values are read again from their files): the member, then its pairs.
       Member second = null;
@@ -605,8 +752,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
         return;
       }
       long start = System.nanoTime();
-      Fingerprint b = !verify || second.fingerprint() == null ? null
-          : Fingerprint.decode(second.fingerprint());
+      Fingerprint b =
+          !verify || second.fingerprint() == null ? null : Fingerprint.decode(second.fingerprint());
       long pairs = 0;
       for (KV<Boolean, Member> half : joined.getValue()) {
         if (!half.getKey()) {
@@ -619,8 +766,12 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
         if (b == null || first.fingerprint() == null) {
           v = verifier.embeddingOnly(cosine, verify ? "no fingerprint" : "verification off");
         } else {
-          v = verifier.verify(Fingerprint.decode(first.fingerprint()), b, cosine,
-              seed(first.key(), second.key()));
+          v =
+              verifier.verify(
+                  Fingerprint.decode(first.fingerprint()),
+                  b,
+                  cosine,
+                  seed(first.key(), second.key()));
         }
         if (v.copy()) {
           verified.inc();
@@ -638,8 +789,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
   }
 
   /** Each member of a component, with the component's id and size. */
-  static final class ComponentsFn extends DoFn<KV<Integer, Iterable<KV<String, String>>>,
-      KV<String, KV<String, Integer>>> {
+  static final class ComponentsFn
+      extends DoFn<KV<Integer, Iterable<KV<String, String>>>, KV<String, KV<String, Integer>>> {
     private final long maxEdges;
     private final Counter edges = Metrics.counter("dedup", "near_duplicate_edges");
     private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("dedup");
@@ -649,16 +800,20 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<KV<String, String>>> all,
+    public void process(
+        @Element KV<Integer, Iterable<KV<String, String>>> all,
         OutputReceiver<KV<String, KV<String, Integer>>> out) {
       long start = System.nanoTime();
       UnionFind sets = new UnionFind();
       long count = 0;
       for (KV<String, String> edge : all.getValue()) {
         if (++count > maxEdges) {
-          throw new IllegalStateException("more than " + maxEdges + " near-duplicate edges: the "
-              + "single-worker union-find would need more memory than planned (about 100 bytes "
-              + "per edge); raise the limit with a bigger worker, or lower k or raise the threshold");
+          throw new IllegalStateException(
+              "more than "
+                  + maxEdges
+                  + " near-duplicate edges: the "
+                  + "single-worker union-find would need more memory than planned (about 100 bytes "
+                  + "per edge); raise the limit with a bigger worker, or lower k or raise the threshold");
         }
         sets.union(edge.getKey(), edge.getValue());
       }
@@ -681,8 +836,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     private final Counter unchecked = Metrics.counter("dedup", "members_too_many_to_recheck");
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> joined,
-        OutputReceiver<KV<String, Member>> out) {
+    public void process(
+        @Element KV<String, CoGbkResult> joined, OutputReceiver<KV<String, Member>> out) {
       KV<String, Integer> component = joined.getValue().getOnly(COMPONENT, null);
       Member member = joined.getValue().getOnly(MEMBER, null);
       if (component == null || member == null) {
@@ -699,7 +854,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
   static final class EdgeComponentFn
       extends DoFn<KV<String, CoGbkResult>, KV<String, StarGrouping.Edge>> {
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> joined,
+    public void process(
+        @Element KV<String, CoGbkResult> joined,
         OutputReceiver<KV<String, StarGrouping.Edge>> out) {
       KV<String, Integer> component = joined.getValue().getOnly(COMPONENT, null);
       if (component == null) {
@@ -712,19 +868,21 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
   }
 
   /**
-   * The star rule per component, with rechecks: a member left without an edge to a kept member
-   * is verified against up to {@link #MAX_RECHECKS} kept members (see {@link StarGrouping}).
+   * The star rule per component, with rechecks: a member left without an edge to a kept member is
+   * verified against up to {@link #MAX_RECHECKS} kept members (see {@link StarGrouping}).
    */
-  static final class NodePart extends org.apache.beam.sdk.transforms.SimpleFunction<
-      KV<String, Member>, KV<String, KV<Member, StarGrouping.Edge>>> {
+  static final class NodePart
+      extends org.apache.beam.sdk.transforms.SimpleFunction<
+          KV<String, Member>, KV<String, KV<Member, StarGrouping.Edge>>> {
     @Override
     public KV<String, KV<Member, StarGrouping.Edge>> apply(KV<String, Member> node) {
       return KV.of(node.getKey(), KV.of(node.getValue(), null));
     }
   }
 
-  static final class EdgePart extends org.apache.beam.sdk.transforms.SimpleFunction<
-      KV<String, StarGrouping.Edge>, KV<String, KV<Member, StarGrouping.Edge>>> {
+  static final class EdgePart
+      extends org.apache.beam.sdk.transforms.SimpleFunction<
+          KV<String, StarGrouping.Edge>, KV<String, KV<Member, StarGrouping.Edge>>> {
     @Override
     public KV<String, KV<Member, StarGrouping.Edge>> apply(KV<String, StarGrouping.Edge> edge) {
       return KV.of(edge.getKey(), KV.of(null, edge.getValue()));
@@ -745,7 +903,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<KV<Member, StarGrouping.Edge>>> component,
+    public void process(
+        @Element KV<String, Iterable<KV<Member, StarGrouping.Edge>>> component,
         OutputReceiver<KV<String, Removal>> out) {
       long start = System.nanoTime();
       List<StarGrouping.Node> nodes = new ArrayList<>();
@@ -762,32 +921,45 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
       }
       Map<String, Fingerprint> decoded = new HashMap<>();
       long[] checks = new long[1];
-      StarGrouping.Recheck recheck = (member, kept) -> {
-        Member a = members.get(member.compareTo(kept) < 0 ? member : kept);
-        Member b = members.get(member.compareTo(kept) < 0 ? kept : member);
-        if (a.fingerprint() == null || b.fingerprint() == null) {
-          return null;
-        }
-        checks[0]++;
-        rechecked.inc();
-        CopyVerifier.Verdict v = verifier.verify(
-            decoded.computeIfAbsent(a.key(), k -> Fingerprint.decode(a.fingerprint())),
-            decoded.computeIfAbsent(b.key(), k -> Fingerprint.decode(b.fingerprint())),
-            dot(a.vector(), b.vector()), VerifyFn.seed(a.key(), b.key()));
-        if (!v.copy()) {
-          return null;
-        }
-        recheckCopies.inc();
-        return new StarGrouping.Edge(a.key(), b.key(), v.cosine(), v.describe());
-      };
-      List<StarGrouping.Removal> removals = StarGrouping.removals(nodes, edges,
-          verify ? recheck : null, MAX_RECHECKS);
+      StarGrouping.Recheck recheck =
+          (member, kept) -> {
+            Member a = members.get(member.compareTo(kept) < 0 ? member : kept);
+            Member b = members.get(member.compareTo(kept) < 0 ? kept : member);
+            if (a.fingerprint() == null || b.fingerprint() == null) {
+              return null;
+            }
+            checks[0]++;
+            rechecked.inc();
+            CopyVerifier.Verdict v =
+                verifier.verify(
+                    decoded.computeIfAbsent(a.key(), k -> Fingerprint.decode(a.fingerprint())),
+                    decoded.computeIfAbsent(b.key(), k -> Fingerprint.decode(b.fingerprint())),
+                    dot(a.vector(), b.vector()),
+                    VerifyFn.seed(a.key(), b.key()));
+            if (!v.copy()) {
+              return null;
+            }
+            recheckCopies.inc();
+            return new StarGrouping.Edge(a.key(), b.key(), v.cosine(), v.describe());
+          };
+      List<StarGrouping.Removal> removals =
+          StarGrouping.removals(nodes, edges, verify ? recheck : null, MAX_RECHECKS);
       timer.record(System.nanoTime() - start, checks[0]);
       for (StarGrouping.Removal r : removals) {
         StarGrouping.Edge e = r.edge();
-        out.output(KV.of(r.removed(), new Removal(r.representative(), String.format(Locale.ROOT,
-            "near-duplicate of %s (%s, group of %d)", r.representative(), e.evidence(),
-            nodes.size()), false, e.similarity())));
+        out.output(
+            KV.of(
+                r.removed(),
+                new Removal(
+                    r.representative(),
+                    String.format(
+                        Locale.ROOT,
+                        "near-duplicate of %s (%s, group of %d)",
+                        r.representative(),
+                        e.evidence(),
+                        nodes.size()),
+                    false,
+                    e.similarity())));
       }
     }
   }
@@ -810,12 +982,16 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
           out.get(KEPT).output(sample);
         } else if (removal.exact()) {
           exactRemoved.inc();
-          out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(),
-              Reason.EXACT_DUPLICATE, removal.detail()));
+          out.get(REJECTIONS)
+              .output(
+                  Rejection.of(
+                      sample.key(), sample.url(), Reason.EXACT_DUPLICATE, removal.detail()));
         } else {
           nearRemoved.inc();
-          out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(),
-              Reason.NEAR_DUPLICATE, removal.detail()));
+          out.get(REJECTIONS)
+              .output(
+                  Rejection.of(
+                      sample.key(), sample.url(), Reason.NEAR_DUPLICATE, removal.detail()));
         }
       }
     }
@@ -845,8 +1021,12 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
 
     @Override
     public Member decode(InputStream in) throws IOException {
-      return new Member(TEXT.decode(in), URL.decode(in), VarLongCoder.of().decode(in),
-          new KeyedVector.FloatArrayCoder().decode(in), BYTES.decode(in));
+      return new Member(
+          TEXT.decode(in),
+          URL.decode(in),
+          VarLongCoder.of().decode(in),
+          new KeyedVector.FloatArrayCoder().decode(in),
+          BYTES.decode(in));
     }
 
     @Override
@@ -866,7 +1046,10 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
 
     @Override
     public Removal decode(InputStream in) throws IOException {
-      return new Removal(TEXT.decode(in), TEXT.decode(in), BooleanCoder.of().decode(in),
+      return new Removal(
+          TEXT.decode(in),
+          TEXT.decode(in),
+          BooleanCoder.of().decode(in),
           FloatCoder.of().decode(in));
     }
 
@@ -887,8 +1070,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
 
     @Override
     public StarGrouping.Edge decode(InputStream in) throws IOException {
-      return new StarGrouping.Edge(TEXT.decode(in), TEXT.decode(in), FloatCoder.of().decode(in),
-          TEXT.decode(in));
+      return new StarGrouping.Edge(
+          TEXT.decode(in), TEXT.decode(in), FloatCoder.of().decode(in), TEXT.decode(in));
     }
 
     @Override

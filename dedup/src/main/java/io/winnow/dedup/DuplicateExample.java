@@ -21,45 +21,54 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * One removed duplicate and the sample kept in its place, with their cosine similarity (1 for
- * the same bytes): what the run report shows as a pair of thumbnails.
+ * One removed duplicate and the sample kept in its place, with their cosine similarity (1 for the
+ * same bytes): what the run report shows as a pair of thumbnails.
  */
 public record DuplicateExample(
     @JsonProperty("removed_key") String removedKey,
     @JsonProperty("kept_key") String keptKey,
     @JsonProperty("similarity") float similarity,
-    @JsonProperty("exact") boolean exact) implements Serializable {
+    @JsonProperty("exact") boolean exact)
+    implements Serializable {
 
   /** Bands between the threshold and 1; band {@link #NEAREST_THRESHOLD} is a separate pick. */
   static final int BANDS = 8;
+
   static final int EXACT = -1;
+
   /** The removals closest to the threshold, where mistakes hide. */
   static final int NEAREST_THRESHOLD = -2;
 
   /**
    * Picks up to {@code perBand} removals in each similarity band, and the {@code perBand} closest
    * to the threshold. Within a band the pick is by a hash of the removed key: deterministic, and
-   * spread over the run rather than the first keys in order. Combines per worker first, so only
-   * the picks are shuffled.
+   * spread over the run rather than the first keys in order. Combines per worker first, so only the
+   * picks are shuffled.
    */
-  static PTransform<PCollection<KV<String, DropNearDuplicates.Removal>>,
-      PCollection<DuplicateExample>> sample(double threshold, int perBand) {
+  static PTransform<
+          PCollection<KV<String, DropNearDuplicates.Removal>>, PCollection<DuplicateExample>>
+      sample(double threshold, int perBand) {
     return new PTransform<>() {
       @Override
       public PCollection<DuplicateExample> expand(
           PCollection<KV<String, DropNearDuplicates.Removal>> removals) {
-        PCollection<KV<Integer, Ranked>> banded = removals
-            .apply("Band", ParDo.of(new BandFn(threshold, perBand)))
-            .setCoder(KvCoder.of(VarIntCoder.of(), new RankedCoder()));
+        PCollection<KV<Integer, Ranked>> banded =
+            removals
+                .apply("Band", ParDo.of(new BandFn(threshold, perBand)))
+                .setCoder(KvCoder.of(VarIntCoder.of(), new RankedCoder()));
         return banded
             .apply("FirstInEachBand", Top.perKey(Math.max(1, perBand), new ByRank()))
-            .apply("Examples", ParDo.of(new DoFn<KV<Integer, List<Ranked>>, DuplicateExample>() {
-              @ProcessElement
-              public void process(@Element KV<Integer, List<Ranked>> band,
-                  OutputReceiver<DuplicateExample> out) {
-                band.getValue().forEach(r -> out.output(r.example()));
-              }
-            }))
+            .apply(
+                "Examples",
+                ParDo.of(
+                    new DoFn<KV<Integer, List<Ranked>>, DuplicateExample>() {
+                      @ProcessElement
+                      public void process(
+                          @Element KV<Integer, List<Ranked>> band,
+                          OutputReceiver<DuplicateExample> out) {
+                        band.getValue().forEach(r -> out.output(r.example()));
+                      }
+                    }))
             .setCoder(new Coder());
       }
     };
@@ -84,8 +93,8 @@ public record DuplicateExample(
     }
   }
 
-  static final class BandFn extends DoFn<KV<String, DropNearDuplicates.Removal>,
-      KV<Integer, Ranked>> {
+  static final class BandFn
+      extends DoFn<KV<String, DropNearDuplicates.Removal>, KV<Integer, Ranked>> {
     private final double threshold;
     private final int perBand;
 
@@ -95,14 +104,15 @@ public record DuplicateExample(
     }
 
     @ProcessElement
-    public void process(@Element KV<String, DropNearDuplicates.Removal> removal,
+    public void process(
+        @Element KV<String, DropNearDuplicates.Removal> removal,
         OutputReceiver<KV<Integer, Ranked>> out) {
       if (perBand < 1) {
         return;
       }
       DropNearDuplicates.Removal r = removal.getValue();
-      DuplicateExample e = new DuplicateExample(removal.getKey(), r.representative(),
-          r.similarity(), r.exact());
+      DuplicateExample e =
+          new DuplicateExample(removal.getKey(), r.representative(), r.similarity(), r.exact());
       double hash = KnnJoin.unitHash(removal.getKey());
       if (r.exact()) {
         out.output(KV.of(EXACT, new Ranked(e, hash)));
@@ -127,7 +137,10 @@ public record DuplicateExample(
 
     @Override
     public DuplicateExample decode(InputStream in) throws IOException {
-      return new DuplicateExample(TEXT.decode(in), TEXT.decode(in), FloatCoder.of().decode(in),
+      return new DuplicateExample(
+          TEXT.decode(in),
+          TEXT.decode(in),
+          FloatCoder.of().decode(in),
           BooleanCoder.of().decode(in));
     }
 
@@ -144,8 +157,8 @@ public record DuplicateExample(
 
     @Override
     public Ranked decode(InputStream in) throws IOException {
-      return new Ranked(new Coder().decode(in), org.apache.beam.sdk.coders.DoubleCoder.of()
-          .decode(in));
+      return new Ranked(
+          new Coder().decode(in), org.apache.beam.sdk.coders.DoubleCoder.of().decode(in));
     }
 
     @Override

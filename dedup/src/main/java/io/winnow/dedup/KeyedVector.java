@@ -71,7 +71,9 @@ public record KeyedVector(String key, float[] vector) implements Serializable {
       DataOutputStream out = new DataOutputStream(stream);
       out.writeInt(values.length);
       byte[] bytes = new byte[values.length * 4];
-      java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+      java.nio.ByteBuffer.wrap(bytes)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+          .asFloatBuffer()
           .put(values);
       out.write(bytes);
       out.flush();
@@ -83,7 +85,9 @@ public record KeyedVector(String key, float[] vector) implements Serializable {
       byte[] bytes = new byte[n * 4];
       in.readFully(bytes);
       float[] values = new float[n];
-      java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+      java.nio.ByteBuffer.wrap(bytes)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+          .asFloatBuffer()
           .get(values);
       return values;
     }

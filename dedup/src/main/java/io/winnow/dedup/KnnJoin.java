@@ -19,13 +19,13 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.SimpleFunction;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -33,9 +33,8 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
- * Queries × database → the top-k database vectors of each query by cosine similarity (inner
- * product of L2-normalised vectors). The one k-NN primitive of dedup, decontamination and
- * retrieval.
+ * Queries × database → the top-k database vectors of each query by cosine similarity (inner product
+ * of L2-normalised vectors). The one k-NN primitive of dedup, decontamination and retrieval.
  *
  * <p>Partitioned so that no worker holds everything: a coarse quantiser is trained with FAISS
  * k-means (spherical) on a sample of the database; each database vector goes to its nearest
@@ -49,13 +48,13 @@ import org.apache.beam.sdk.values.PCollectionView;
  * core, and many small parallel searches from several threads at once oversubscribe the cores
  * (measured: the partitioned tests ran 50 times slower).
  *
- * <p>Deterministic: the training sample is chosen by a hash of each key, k-means is seeded and
- * fed in key order, partitions index their vectors in key order, and ties are broken by key, so
- * the same inputs give the same neighbours whatever the runner, parallelism or arrival order.
+ * <p>Deterministic: the training sample is chosen by a hash of each key, k-means is seeded and fed
+ * in key order, partitions index their vectors in key order, and ties are broken by key, so the
+ * same inputs give the same neighbours whatever the runner, parallelism or arrival order.
  *
  * <p>Output: one {@code KV(queryKey, neighbours best first)} per query that has any (a self join
- * never returns the query itself). Vectors must have the given dimension; use
- * {@link #validVectors} first to turn others into rejections.
+ * never returns the query itself). Vectors must have the given dimension; use {@link #validVectors}
+ * first to turn others into rejections.
  */
 public final class KnnJoin
     extends PTransform<PCollection<KeyedVector>, PCollection<KV<String, List<Neighbor>>>> {
@@ -71,12 +70,25 @@ public final class KnnJoin
   private final float minSimilarity;
   private final String stage;
 
-  private KnnJoin(PCollection<KeyedVector> database, int dimension, int k, int partitions,
-      int nprobe, int targetPartitionSize, int trainingSample, float minSimilarity, String stage) {
-    if (dimension < 1 || k < 1 || partitions < 0 || nprobe < 1 || targetPartitionSize < 1
+  private KnnJoin(
+      PCollection<KeyedVector> database,
+      int dimension,
+      int k,
+      int partitions,
+      int nprobe,
+      int targetPartitionSize,
+      int trainingSample,
+      float minSimilarity,
+      String stage) {
+    if (dimension < 1
+        || k < 1
+        || partitions < 0
+        || nprobe < 1
+        || targetPartitionSize < 1
         || trainingSample < 1) {
-      throw new IllegalArgumentException("dimension, k, nprobe, partition size and training "
-          + "sample must be positive, partitions >= 0 (0: automatic)");
+      throw new IllegalArgumentException(
+          "dimension, k, nprobe, partition size and training "
+              + "sample must be positive, partitions >= 0 (0: automatic)");
     }
     this.database = database;
     this.dimension = dimension;
@@ -96,39 +108,63 @@ public final class KnnJoin
 
   /** Each query's k nearest vectors of {@code database}. */
   public static KnnJoin against(PCollection<KeyedVector> database, int dimension, int k) {
-    return new KnnJoin(database, dimension, k, 0, 8, 2_000, 100_000,
-        Float.NEGATIVE_INFINITY, "knn");
+    return new KnnJoin(
+        database, dimension, k, 0, 8, 2_000, 100_000, Float.NEGATIVE_INFINITY, "knn");
   }
 
   /** One partition, flat index: exact, for small inputs and tests. */
   public KnnJoin exact() {
-    return new KnnJoin(database, dimension, k, 1, 1, targetPartitionSize, trainingSample,
-        minSimilarity, stage);
+    return new KnnJoin(
+        database, dimension, k, 1, 1, targetPartitionSize, trainingSample, minSimilarity, stage);
   }
 
   public KnnJoin withPartitions(int count, int probes) {
-    return new KnnJoin(database, dimension, k, count, probes, targetPartitionSize, trainingSample,
-        minSimilarity, stage);
+    return new KnnJoin(
+        database,
+        dimension,
+        k,
+        count,
+        probes,
+        targetPartitionSize,
+        trainingSample,
+        minSimilarity,
+        stage);
   }
 
   public KnnJoin withTargetPartitionSize(int size) {
-    return new KnnJoin(database, dimension, k, partitions, nprobe, size, trainingSample,
-        minSimilarity, stage);
+    return new KnnJoin(
+        database, dimension, k, partitions, nprobe, size, trainingSample, minSimilarity, stage);
   }
 
   /**
-   * Drops neighbours below {@code similarity} where they are found, before any shuffle: dedup
-   * needs only pairs above its threshold, and this keeps the merged results small at scale.
+   * Drops neighbours below {@code similarity} where they are found, before any shuffle: dedup needs
+   * only pairs above its threshold, and this keeps the merged results small at scale.
    */
   public KnnJoin withMinSimilarity(double similarity) {
-    return new KnnJoin(database, dimension, k, partitions, nprobe, targetPartitionSize,
-        trainingSample, (float) similarity, stage);
+    return new KnnJoin(
+        database,
+        dimension,
+        k,
+        partitions,
+        nprobe,
+        targetPartitionSize,
+        trainingSample,
+        (float) similarity,
+        stage);
   }
 
   /** The stage this join's time counts under in the run report (dedup, retrieve, ...). */
   public KnnJoin timedAs(String name) {
-    return new KnnJoin(database, dimension, k, partitions, nprobe, targetPartitionSize,
-        trainingSample, minSimilarity, name);
+    return new KnnJoin(
+        database,
+        dimension,
+        k,
+        partitions,
+        nprobe,
+        targetPartitionSize,
+        trainingSample,
+        minSimilarity,
+        name);
   }
 
   @Override
@@ -137,35 +173,46 @@ public final class KnnJoin
     PCollection<KeyedVector> base = self ? queries : database;
     PCollectionView<float[]> centroids;
     if (partitions == 1) {
-      centroids = base.getPipeline()
-          .apply("NoCentroids", org.apache.beam.sdk.transforms.Create.of(new float[0])
-              .withCoder(new KeyedVector.FloatArrayCoder()))
-          .apply("NoCentroidsView", View.asSingleton());
+      centroids =
+          base.getPipeline()
+              .apply(
+                  "NoCentroids",
+                  org.apache.beam.sdk.transforms.Create.of(new float[0])
+                      .withCoder(new KeyedVector.FloatArrayCoder()))
+              .apply("NoCentroidsView", View.asSingleton());
     } else {
-      centroids = trainCentroids(base, dimension, partitions, targetPartitionSize,
-          trainingSample);
+      centroids = trainCentroids(base, dimension, partitions, targetPartitionSize, trainingSample);
     }
-    PCollection<KV<Integer, KeyedVector>> baseParts = base
-        .apply("AssignDatabase", ParDo.of(new AssignFn(centroids, dimension, 1))
-            .withSideInputs(centroids))
-        .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()));
-    PCollection<KV<Integer, KeyedVector>> queryParts = queries
-        .apply("AssignQueries", ParDo.of(new AssignFn(centroids, dimension,
-            partitions == 1 ? 1 : nprobe)).withSideInputs(centroids))
-        .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()));
+    PCollection<KV<Integer, KeyedVector>> baseParts =
+        base.apply(
+                "AssignDatabase",
+                ParDo.of(new AssignFn(centroids, dimension, 1)).withSideInputs(centroids))
+            .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()));
+    PCollection<KV<Integer, KeyedVector>> queryParts =
+        queries
+            .apply(
+                "AssignQueries",
+                ParDo.of(new AssignFn(centroids, dimension, partitions == 1 ? 1 : nprobe))
+                    .withSideInputs(centroids))
+            .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()));
     // A partition's vectors go through files, not as one record (see GroupThroughFiles).
-    KvCoder<Integer, KV<Boolean, KeyedVector>> tagged = KvCoder.of(VarIntCoder.of(),
-        KvCoder.of(BooleanCoder.of(), new KeyedVector.Coder()));
-    PCollection<KV<Integer, KV<Boolean, KeyedVector>>> baseTagged = baseParts
-        .apply("TagDatabase", MapElements.via(new Tag<Integer, KeyedVector>(false)))
-        .setCoder(tagged);
-    PCollection<KV<Integer, KV<Boolean, KeyedVector>>> queryTagged = queryParts
-        .apply("TagQueries", MapElements.via(new Tag<Integer, KeyedVector>(true)))
-        .setCoder(tagged);
-    return PCollectionList.of(baseTagged).and(queryTagged)
+    KvCoder<Integer, KV<Boolean, KeyedVector>> tagged =
+        KvCoder.of(VarIntCoder.of(), KvCoder.of(BooleanCoder.of(), new KeyedVector.Coder()));
+    PCollection<KV<Integer, KV<Boolean, KeyedVector>>> baseTagged =
+        baseParts
+            .apply("TagDatabase", MapElements.via(new Tag<Integer, KeyedVector>(false)))
+            .setCoder(tagged);
+    PCollection<KV<Integer, KV<Boolean, KeyedVector>>> queryTagged =
+        queryParts
+            .apply("TagQueries", MapElements.via(new Tag<Integer, KeyedVector>(true)))
+            .setCoder(tagged);
+    return PCollectionList.of(baseTagged)
+        .and(queryTagged)
         .apply("BothSides", Flatten.pCollections())
-        .apply("JoinPartitions", GroupThroughFiles.<Integer, KV<Boolean, KeyedVector>>in(
-            GroupThroughFiles.tempDirOf(queries.getPipeline().getOptions())))
+        .apply(
+            "JoinPartitions",
+            GroupThroughFiles.<Integer, KV<Boolean, KeyedVector>>in(
+                GroupThroughFiles.tempDirOf(queries.getPipeline().getOptions())))
         .apply("SearchPartitions", ParDo.of(new SearchFn(dimension, k, self, minSimilarity, stage)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(new Neighbor.Coder())))
         .apply("GatherPerQuery", GroupByKey.create())
@@ -177,48 +224,51 @@ public final class KnnJoin
    * Spherical k-means centroids of {@code vectors}, trained by FAISS on one worker from a sample
    * chosen by key hash (about {@code sample} vectors), seeded: the same inputs give the same
    * centroids. {@code clusters} 0 means about {@code count / targetSize}; fewer are trained when
-   * the sample is small (39 points per centroid). Empty when fewer than 2 would be trained.
-   * Shared with retrieval's cluster sampling.
+   * the sample is small (39 points per centroid). Empty when fewer than 2 would be trained. Shared
+   * with retrieval's cluster sampling.
    */
-  public static PCollectionView<float[]> trainCentroids(PCollection<KeyedVector> vectors,
-      int dimension, int clusters, int targetSize, int sample) {
+  public static PCollectionView<float[]> trainCentroids(
+      PCollection<KeyedVector> vectors, int dimension, int clusters, int targetSize, int sample) {
     return trainCentroids(vectors, dimension, sample, new FaissTrainer(clusters, targetSize));
   }
 
   /** As above, with another way of turning the sample into centroids. */
-  public static PCollectionView<float[]> trainCentroids(PCollection<KeyedVector> vectors,
-      int dimension, int sample, CentroidTrainer trainer) {
+  public static PCollectionView<float[]> trainCentroids(
+      PCollection<KeyedVector> vectors, int dimension, int sample, CentroidTrainer trainer) {
     return trainedCentroids(vectors, dimension, sample, trainer)
         .apply("CentroidsView", View.<float[]>asSingleton().withDefaultValue(new float[0]));
   }
 
   /**
-   * The centroids as a one-element collection (none for an empty input), for callers that also
-   * keep them (a dataset's persisted index).
+   * The centroids as a one-element collection (none for an empty input), for callers that also keep
+   * them (a dataset's persisted index).
    */
-  public static PCollection<float[]> trainedCentroids(PCollection<KeyedVector> vectors,
-      int dimension, int clusters, int targetSize, int sample) {
+  public static PCollection<float[]> trainedCentroids(
+      PCollection<KeyedVector> vectors, int dimension, int clusters, int targetSize, int sample) {
     return trainedCentroids(vectors, dimension, sample, new FaissTrainer(clusters, targetSize));
   }
 
-  static PCollection<float[]> trainedCentroids(PCollection<KeyedVector> vectors,
-      int dimension, int sample, CentroidTrainer trainer) {
-    PCollectionView<Long> count = vectors.apply("CountVectors", Count.globally())
-        .apply("CountView", View.asSingleton());
+  static PCollection<float[]> trainedCentroids(
+      PCollection<KeyedVector> vectors, int dimension, int sample, CentroidTrainer trainer) {
+    PCollectionView<Long> count =
+        vectors.apply("CountVectors", Count.globally()).apply("CountView", View.asSingleton());
     return vectors
         .apply("SampleForTraining", ParDo.of(new SampleFn(count, sample)).withSideInputs(count))
         .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
         // Up to `sample` vectors under one key: through files, not as one record.
-        .apply("GatherSample", GroupThroughFiles.<Integer, KeyedVector>in(
-            GroupThroughFiles.tempDirOf(vectors.getPipeline().getOptions())))
-        .apply("TrainCentroids", ParDo.of(new TrainFn(dimension, trainer, count))
-            .withSideInputs(count))
+        .apply(
+            "GatherSample",
+            GroupThroughFiles.<Integer, KeyedVector>in(
+                GroupThroughFiles.tempDirOf(vectors.getPipeline().getOptions())))
+        .apply(
+            "TrainCentroids",
+            ParDo.of(new TrainFn(dimension, trainer, count)).withSideInputs(count))
         .setCoder(new KeyedVector.FloatArrayCoder());
   }
 
   /**
-   * Sends each vector to its {@code probes} nearest centroids' partitions, as
-   * {@code KV(partition, vector)}; everything to partition 0 when there are no centroids.
+   * Sends each vector to its {@code probes} nearest centroids' partitions, as {@code KV(partition,
+   * vector)}; everything to partition 0 when there are no centroids.
    */
   public static DoFn<KeyedVector, KV<Integer, KeyedVector>> assignToCentroids(
       PCollectionView<float[]> centroids, int dimension, int probes) {
@@ -396,8 +446,8 @@ public final class KnnJoin
   }
 
   /**
-   * Marks each value with a side ({@code true} or {@code false}), so two collections can share
-   * one grouping: a partition's database vectors and queries, a pair's two members.
+   * Marks each value with a side ({@code true} or {@code false}), so two collections can share one
+   * grouping: a partition's database vectors and queries, a pair's two members.
    */
   static final class Tag<K, V> extends SimpleFunction<KV<K, V>, KV<K, KV<Boolean, V>>> {
     private final boolean side;
@@ -413,8 +463,8 @@ public final class KnnJoin
   }
 
   /** One partition: a flat index of its database vectors (key order), searched by its queries. */
-  static final class SearchFn extends DoFn<KV<Integer, Iterable<KV<Boolean, KeyedVector>>>,
-      KV<String, List<Neighbor>>> {
+  static final class SearchFn
+      extends DoFn<KV<Integer, Iterable<KV<Boolean, KeyedVector>>>, KV<String, List<Neighbor>>> {
     private static final int BLOCK = 1_024;
     private final int dimension;
     private final int k;
@@ -436,7 +486,8 @@ public final class KnnJoin
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<KV<Boolean, KeyedVector>>> partition,
+    public void process(
+        @Element KV<Integer, Iterable<KV<Boolean, KeyedVector>>> partition,
         OutputReceiver<KV<String, List<Neighbor>>> out) {
       // Two passes over the partition (read again from its files): the database vectors are
       // held for the index, the queries stream through it.
@@ -477,8 +528,12 @@ public final class KnnJoin
       }
     }
 
-    private void search(VectorIndex index, List<KeyedVector> queries, List<KeyedVector> base,
-        int wanted, OutputReceiver<KV<String, List<Neighbor>>> out) {
+    private void search(
+        VectorIndex index,
+        List<KeyedVector> queries,
+        List<KeyedVector> base,
+        int wanted,
+        OutputReceiver<KV<String, List<Neighbor>>> out) {
       float[] q = new float[queries.size() * dimension];
       for (int i = 0; i < queries.size(); i++) {
         System.arraycopy(queries.get(i).vector(), 0, q, i * dimension, dimension);
@@ -507,8 +562,8 @@ public final class KnnJoin
     }
   }
 
-  static final class MergeFn extends DoFn<KV<String, Iterable<List<Neighbor>>>,
-      KV<String, List<Neighbor>>> {
+  static final class MergeFn
+      extends DoFn<KV<String, Iterable<List<Neighbor>>>, KV<String, List<Neighbor>>> {
     private final int k;
 
     MergeFn(int k) {
@@ -516,7 +571,8 @@ public final class KnnJoin
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<List<Neighbor>>> parts,
+    public void process(
+        @Element KV<String, Iterable<List<Neighbor>>> parts,
         OutputReceiver<KV<String, List<Neighbor>>> out) {
       List<Neighbor> all = new ArrayList<>();
       Set<String> seen = new HashSet<>();

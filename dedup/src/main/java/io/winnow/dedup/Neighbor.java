@@ -17,7 +17,8 @@ public record Neighbor(String key, float similarity) implements Serializable {
 
     @Override
     public Neighbor decode(java.io.InputStream in) throws java.io.IOException {
-      return new Neighbor(org.apache.beam.sdk.coders.StringUtf8Coder.of().decode(in),
+      return new Neighbor(
+          org.apache.beam.sdk.coders.StringUtf8Coder.of().decode(in),
           org.apache.beam.sdk.coders.FloatCoder.of().decode(in));
     }
 

@@ -11,11 +11,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.BigEndianLongCoder;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.BigEndianLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -26,14 +26,13 @@ import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Candidate pairs from PDQ hashes, rotations and flips included, without comparing all pairs:
- * multi-index hashing. A hash is cut into 16 chunks of 16 bits; two hashes within 15 bits agree
- * on at least one whole chunk, and most pairs within {@link Pdq#MATCH_DISTANCE} do too. Each
- * image files its hash under its 16 (chunk, value) buckets, and looks up the buckets of its eight
- * rotated and flipped hashes; within a bucket every looked-up hash is compared with every filed
- * one. Images of PDQ quality under {@link Pdq#MIN_QUALITY} take no part (their hashes match
- * noise). A bucket holding more than {@code maxBucket} entries (a hash shared by a flood of
- * near-blank images) is skipped and counted ({@code dedup/pdq_buckets_skipped}) rather than
- * compared all against all.
+ * multi-index hashing. A hash is cut into 16 chunks of 16 bits; two hashes within 15 bits agree on
+ * at least one whole chunk, and most pairs within {@link Pdq#MATCH_DISTANCE} do too. Each image
+ * files its hash under its 16 (chunk, value) buckets, and looks up the buckets of its eight rotated
+ * and flipped hashes; within a bucket every looked-up hash is compared with every filed one. Images
+ * of PDQ quality under {@link Pdq#MIN_QUALITY} take no part (their hashes match noise). A bucket
+ * holding more than {@code maxBucket} entries (a hash shared by a flood of near-blank images) is
+ * skipped and counted ({@code dedup/pdq_buckets_skipped}) rather than compared all against all.
  *
  * <p>Input: (key, fingerprint) of each image; output: (smaller key, larger key) pairs, possibly
  * repeated.
@@ -59,9 +58,11 @@ final class PdqCandidates
         .apply("PdqBuckets", ParDo.of(new BucketFn()))
         .setCoder(KvCoder.of(VarIntCoder.of(), new EntryCoder()))
         // A bucket can hold every plain image of a crawl: through files, not one record.
-        .apply("GroupPdqBuckets", io.winnow.schemas.GroupThroughFiles.<Integer, Entry>in(
-            io.winnow.schemas.GroupThroughFiles.tempDirOf(fingerprints.getPipeline()
-                .getOptions())))
+        .apply(
+            "GroupPdqBuckets",
+            io.winnow.schemas.GroupThroughFiles.<Integer, Entry>in(
+                io.winnow.schemas.GroupThroughFiles.tempDirOf(
+                    fingerprints.getPipeline().getOptions())))
         .apply("ComparePdqBuckets", ParDo.of(new CompareFn(maxDistance, maxBucket)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
   }
@@ -74,8 +75,7 @@ final class PdqCandidates
 
   static final class BucketFn extends DoFn<KV<String, byte[]>, KV<Integer, Entry>> {
     @ProcessElement
-    public void process(@Element KV<String, byte[]> image,
-        OutputReceiver<KV<Integer, Entry>> out) {
+    public void process(@Element KV<String, byte[]> image, OutputReceiver<KV<Integer, Entry>> out) {
       Pdq.Dihedrals pdq = Fingerprint.pdqOf(image.getValue());
       if (pdq.quality() < Pdq.MIN_QUALITY) {
         return;
@@ -110,8 +110,8 @@ final class PdqCandidates
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<Entry>> bucket,
-        OutputReceiver<KV<String, String>> out) {
+    public void process(
+        @Element KV<Integer, Iterable<Entry>> bucket, OutputReceiver<KV<String, String>> out) {
       List<Entry> filed = new ArrayList<>();
       List<Entry> lookups = new ArrayList<>();
       int size = 0;
@@ -128,8 +128,8 @@ final class PdqCandidates
             continue;
           }
           if (distance(q.words(), f.words()) <= maxDistance) {
-            out.output(q.key().compareTo(f.key()) < 0 ? KV.of(q.key(), f.key())
-                : KV.of(f.key(), q.key()));
+            out.output(
+                q.key().compareTo(f.key()) < 0 ? KV.of(q.key(), f.key()) : KV.of(f.key(), q.key()));
           }
         }
       }

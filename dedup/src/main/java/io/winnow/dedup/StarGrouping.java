@@ -10,20 +10,20 @@ import java.util.Map;
  * Which members of one connected component of verified copy edges are removed, and in favour of
  * whom, without chaining: a member is removed only for a kept member it is itself a verified copy
  * of. Members are taken in order of preference (largest original, then smallest key); each is
- * removed as a copy of the first kept member it has an edge to, or else kept. So for a chain
- * A~B~C where A and C are unrelated and A is preferred, B goes (a copy of A) and C stays: its
- * only evidence was against B, which is not kept.
+ * removed as a copy of the first kept member it has an edge to, or else kept. So for a chain A~B~C
+ * where A and C are unrelated and A is preferred, B goes (a copy of A) and C stays: its only
+ * evidence was against B, which is not kept.
  *
  * <p>A member with no edge to a kept member may be <em>rechecked</em>: verified directly against
- * kept members it had no candidate pair with (those two hops away first, then the most
- * preferred), at most {@code maxRechecks} of them. Candidates come from a k-NN that an edited
- * copy can miss its original in (a crop or a paste drifts far in embedding space) while it
- * still finds a sibling copy; the recheck turns that sibling's component into the evidence
- * that the copy itself is compared with the original, so recall no longer rests on the
- * original being among the copy's k nearest.
+ * kept members it had no candidate pair with (those two hops away first, then the most preferred),
+ * at most {@code maxRechecks} of them. Candidates come from a k-NN that an edited copy can miss its
+ * original in (a crop or a paste drifts far in embedding space) while it still finds a sibling
+ * copy; the recheck turns that sibling's component into the evidence that the copy itself is
+ * compared with the original, so recall no longer rests on the original being among the copy's k
+ * nearest.
  *
- * <p>Deterministic: the result depends only on the members, edges and rechecks' answers, not
- * on their order.
+ * <p>Deterministic: the result depends only on the members, edges and rechecks' answers, not on
+ * their order.
  */
 public final class StarGrouping {
   /** A member of a component: its key and the pixel count of its original. */
@@ -51,8 +51,8 @@ public final class StarGrouping {
     return removals(members, edges, null, 0);
   }
 
-  public static List<Removal> removals(List<Node> members, List<Edge> edges, Recheck recheck,
-      int maxRechecks) {
+  public static List<Removal> removals(
+      List<Node> members, List<Edge> edges, Recheck recheck, int maxRechecks) {
     List<Node> ordered = new ArrayList<>(members);
     ordered.sort(PREFERRED);
     Map<String, Integer> rank = new HashMap<>();
@@ -103,8 +103,13 @@ public final class StarGrouping {
    * Kept members to recheck {@code key} against: those two edges away first (a sibling copy's
    * original), then the most preferred; each by preference, at most {@code limit}.
    */
-  private static List<String> recheckOrder(String key, Map<String, List<Edge>> byMember,
-      List<Node> ordered, Map<String, Integer> rank, Map<String, Boolean> kept, int limit) {
+  private static List<String> recheckOrder(
+      String key,
+      Map<String, List<Edge>> byMember,
+      List<Node> ordered,
+      Map<String, Integer> rank,
+      Map<String, Boolean> kept,
+      int limit) {
     java.util.TreeMap<Integer, String> near = new java.util.TreeMap<>();
     for (Edge e : byMember.getOrDefault(key, List.of())) {
       String middle = e.a().equals(key) ? e.b() : e.a();

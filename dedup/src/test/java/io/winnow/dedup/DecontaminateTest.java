@@ -25,19 +25,38 @@ class DecontaminateTest {
     float threshold = DropNearDuplicates.dot(eval, atThreshold);
     float[] far = TestVectors.atCosine(eval, 0.1, TestVectors.random(D, r));
     Pipeline p = KnnJoinTest.pipeline();
-    PCollection<KeyedVector> evalSet = p.apply("Eval", Create.of(
-        new KeyedVector("val/0001.jpg", eval)).withCoder(new KeyedVector.Coder()));
-    PCollectionTuple out = p.apply("Pool", Create.of(List.of(
-            DropNearDuplicatesTest.sample("close", "s1", 10, close),
-            DropNearDuplicatesTest.sample("edge", "s2", 10, atThreshold),
-            DropNearDuplicatesTest.sample("far", "s3", 10, far))).withCoder(new Sample.Coder()))
-        .apply(Decontaminate.against(evalSet, D, threshold));
-    PAssert.that(out.get(Decontaminate.KEPT).apply("Kept",
-        MapElements.into(TypeDescriptors.strings()).via(Sample::key))).containsInAnyOrder("far");
-    PAssert.that(out.get(Decontaminate.REJECTIONS).apply("Removed",
-        MapElements.into(TypeDescriptors.strings()).via((Rejection x) -> x.key() + " "
-            + x.reason().wireName() + " " + x.detail().replaceAll("cosine [0-9.]+", "cosine C"))))
-        .containsInAnyOrder("close contaminated within cosine C of eval image val/0001.jpg",
+    PCollection<KeyedVector> evalSet =
+        p.apply(
+            "Eval",
+            Create.of(new KeyedVector("val/0001.jpg", eval)).withCoder(new KeyedVector.Coder()));
+    PCollectionTuple out =
+        p.apply(
+                "Pool",
+                Create.of(
+                        List.of(
+                            DropNearDuplicatesTest.sample("close", "s1", 10, close),
+                            DropNearDuplicatesTest.sample("edge", "s2", 10, atThreshold),
+                            DropNearDuplicatesTest.sample("far", "s3", 10, far)))
+                    .withCoder(new Sample.Coder()))
+            .apply(Decontaminate.against(evalSet, D, threshold));
+    PAssert.that(
+            out.get(Decontaminate.KEPT)
+                .apply("Kept", MapElements.into(TypeDescriptors.strings()).via(Sample::key)))
+        .containsInAnyOrder("far");
+    PAssert.that(
+            out.get(Decontaminate.REJECTIONS)
+                .apply(
+                    "Removed",
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(
+                            (Rejection x) ->
+                                x.key()
+                                    + " "
+                                    + x.reason().wireName()
+                                    + " "
+                                    + x.detail().replaceAll("cosine [0-9.]+", "cosine C"))))
+        .containsInAnyOrder(
+            "close contaminated within cosine C of eval image val/0001.jpg",
             "edge contaminated within cosine C of eval image val/0001.jpg");
     p.run().waitUntilFinish();
   }
@@ -46,12 +65,19 @@ class DecontaminateTest {
   void noEvalImagesKeepsEverything() {
     Pipeline p = KnnJoinTest.pipeline();
     PCollection<KeyedVector> none = p.apply("Eval", Create.empty(new KeyedVector.Coder()));
-    PCollectionTuple out = p.apply("Pool", Create.of(List.of(
-            DropNearDuplicatesTest.sample("a", "s1", 10, TestVectors.random(D, new Random(1)))))
-            .withCoder(new Sample.Coder()))
-        .apply(Decontaminate.against(none, D, 0.45));
-    PAssert.that(out.get(Decontaminate.KEPT).apply("Kept",
-        MapElements.into(TypeDescriptors.strings()).via(Sample::key))).containsInAnyOrder("a");
+    PCollectionTuple out =
+        p.apply(
+                "Pool",
+                Create.of(
+                        List.of(
+                            DropNearDuplicatesTest.sample(
+                                "a", "s1", 10, TestVectors.random(D, new Random(1)))))
+                    .withCoder(new Sample.Coder()))
+            .apply(Decontaminate.against(none, D, 0.45));
+    PAssert.that(
+            out.get(Decontaminate.KEPT)
+                .apply("Kept", MapElements.into(TypeDescriptors.strings()).via(Sample::key)))
+        .containsInAnyOrder("a");
     PAssert.that(out.get(Decontaminate.REJECTIONS)).empty();
     p.run().waitUntilFinish();
   }

@@ -19,8 +19,8 @@ class KnnJoinTest {
   }
 
   /** Brute force, best first, ties by key: what every mode must agree with. */
-  static Map<String, List<Neighbor>> bruteForce(List<KeyedVector> queries,
-      List<KeyedVector> base, int k, boolean self) {
+  static Map<String, List<Neighbor>> bruteForce(
+      List<KeyedVector> queries, List<KeyedVector> base, int k, boolean self) {
     HashMap<String, List<Neighbor>> out = new HashMap<>();
     for (KeyedVector q : queries) {
       List<Neighbor> all = new java.util.ArrayList<>();
@@ -37,13 +37,15 @@ class KnnJoinTest {
 
   private static Map<String, List<Neighbor>> run(List<KeyedVector> data, KnnJoin join) {
     Pipeline p = pipeline();
-    PCollection<KV<String, List<Neighbor>>> result = p.apply(Create.of(data)
-        .withCoder(new KeyedVector.Coder())).apply(join);
+    PCollection<KV<String, List<Neighbor>>> result =
+        p.apply(Create.of(data).withCoder(new KeyedVector.Coder())).apply(join);
     Map<String, List<Neighbor>> collected = new java.util.concurrent.ConcurrentHashMap<>();
-    PAssert.that(result).satisfies(rows -> {
-      rows.forEach(r -> Collected.put(r.getKey(), r.getValue()));
-      return null;
-    });
+    PAssert.that(result)
+        .satisfies(
+            rows -> {
+              rows.forEach(r -> Collected.put(r.getKey(), r.getValue()));
+              return null;
+            });
     p.run().waitUntilFinish();
     collected.putAll(Collected.take());
     return collected;
@@ -63,12 +65,15 @@ class KnnJoinTest {
     List<KeyedVector> data = TestVectors.clustered(400, 16, 10, 0.8, 6);
     Map<String, List<Neighbor>> got = run(data, KnnJoin.self(16, 5).exact().withMinSimilarity(0.9));
     Map<String, List<Neighbor>> want = new HashMap<>();
-    bruteForce(data, data, 5, true).forEach((key, neighbours) -> {
-      List<Neighbor> kept = neighbours.stream().filter(n -> n.similarity() >= 0.9f).toList();
-      if (!kept.isEmpty()) {
-        want.put(key, kept);
-      }
-    });
+    bruteForce(data, data, 5, true)
+        .forEach(
+            (key, neighbours) -> {
+              List<Neighbor> kept =
+                  neighbours.stream().filter(n -> n.similarity() >= 0.9f).toList();
+              if (!kept.isEmpty()) {
+                want.put(key, kept);
+              }
+            });
     assertThat(want).isNotEmpty();
     assertThat(got.keySet()).isEqualTo(want.keySet());
     want.forEach((key, neighbours) -> assertSameNeighbours(got.get(key), neighbours));
@@ -94,49 +99,58 @@ class KnnJoinTest {
       java.util.Set<String> truth = new java.util.HashSet<>();
       e.getValue().forEach(n -> truth.add(n.key()));
       total += truth.size();
-      found += approximate.getOrDefault(e.getKey(), List.of()).stream()
-          .filter(n -> truth.contains(n.key())).count();
+      found +=
+          approximate.getOrDefault(e.getKey(), List.of()).stream()
+              .filter(n -> truth.contains(n.key()))
+              .count();
     }
-    assertThat((double) found / total).as("recall@5 with 3 of 16 partitions probed")
+    assertThat((double) found / total)
+        .as("recall@5 with 3 of 16 partitions probed")
         .isGreaterThan(0.95);
   }
 
   @Test
   void joinsQueriesAgainstAnotherCollection() {
     List<KeyedVector> base = TestVectors.clustered(300, 16, 10, 0.5, 4);
-    List<KeyedVector> queries = TestVectors.clustered(50, 16, 10, 0.5, 5).stream()
-        .map(v -> new KeyedVector("q" + v.key(), v.vector())).toList();
+    List<KeyedVector> queries =
+        TestVectors.clustered(50, 16, 10, 0.5, 5).stream()
+            .map(v -> new KeyedVector("q" + v.key(), v.vector()))
+            .toList();
     Pipeline p = pipeline();
-    PCollection<KeyedVector> database = p.apply("Base", Create.of(base)
-        .withCoder(new KeyedVector.Coder()));
-    PCollection<KV<String, List<Neighbor>>> result = p.apply("Queries", Create.of(queries)
-        .withCoder(new KeyedVector.Coder())).apply(KnnJoin.against(database, 16, 3).exact());
+    PCollection<KeyedVector> database =
+        p.apply("Base", Create.of(base).withCoder(new KeyedVector.Coder()));
+    PCollection<KV<String, List<Neighbor>>> result =
+        p.apply("Queries", Create.of(queries).withCoder(new KeyedVector.Coder()))
+            .apply(KnnJoin.against(database, 16, 3).exact());
     Map<String, List<Neighbor>> want = bruteForce(queries, base, 3, false);
-    PAssert.that(result).satisfies(rows -> {
-      int n = 0;
-      for (KV<String, List<Neighbor>> r : rows) {
-        assertSameNeighbours(r.getValue(), want.get(r.getKey()));
-        n++;
-      }
-      assertThat(n).isEqualTo(50);
-      return null;
-    });
+    PAssert.that(result)
+        .satisfies(
+            rows -> {
+              int n = 0;
+              for (KV<String, List<Neighbor>> r : rows) {
+                assertSameNeighbours(r.getValue(), want.get(r.getKey()));
+                n++;
+              }
+              assertThat(n).isEqualTo(50);
+              return null;
+            });
     p.run().waitUntilFinish();
   }
 
   @Test
   void emptyAndSingleInputs() {
     assertThat(run(List.of(), KnnJoin.self(4, 3))).isEmpty();
-    assertThat(run(List.of(new KeyedVector("only", new float[] {1, 0, 0, 0})),
-        KnnJoin.self(4, 3))).as("a lone vector has no other neighbour").isEmpty();
+    assertThat(run(List.of(new KeyedVector("only", new float[] {1, 0, 0, 0})), KnnJoin.self(4, 3)))
+        .as("a lone vector has no other neighbour")
+        .isEmpty();
   }
 
   static void assertSameNeighbours(List<Neighbor> got, List<Neighbor> want) {
     assertThat(got).hasSameSizeAs(want);
     for (int i = 0; i < want.size(); i++) {
       assertThat(got.get(i).key()).isEqualTo(want.get(i).key());
-      assertThat(got.get(i).similarity()).isCloseTo(want.get(i).similarity(),
-          org.assertj.core.data.Offset.offset(1e-5f));
+      assertThat(got.get(i).similarity())
+          .isCloseTo(want.get(i).similarity(), org.assertj.core.data.Offset.offset(1e-5f));
     }
   }
 

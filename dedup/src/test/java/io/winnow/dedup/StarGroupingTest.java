@@ -19,7 +19,9 @@ class StarGroupingTest {
 
   static List<String> removed(List<StarGrouping.Node> nodes, List<StarGrouping.Edge> edges) {
     return StarGrouping.removals(nodes, edges).stream()
-        .map(r -> r.removed() + "->" + r.representative()).sorted().toList();
+        .map(r -> r.removed() + "->" + r.representative())
+        .sorted()
+        .toList();
   }
 
   @Test
@@ -76,11 +78,19 @@ class StarGroupingTest {
     // k-NN put far from A). The recheck compares C with A directly.
     List<StarGrouping.Node> nodes = List.of(node("A", 300), node("B", 200), node("C", 100));
     List<String> asked = new ArrayList<>();
-    List<String> removed = StarGrouping.removals(nodes, List.of(edge("A", "B"), edge("B", "C")),
-        (member, kept) -> {
-          asked.add(member + "?" + kept);
-          return edge(kept, member);
-        }, 8).stream().map(r -> r.removed() + "->" + r.representative()).sorted().toList();
+    List<String> removed =
+        StarGrouping.removals(
+                nodes,
+                List.of(edge("A", "B"), edge("B", "C")),
+                (member, kept) -> {
+                  asked.add(member + "?" + kept);
+                  return edge(kept, member);
+                },
+                8)
+            .stream()
+            .map(r -> r.removed() + "->" + r.representative())
+            .sorted()
+            .toList();
     assertThat(removed).containsExactly("B->A", "C->A");
     assertThat(asked).containsExactly("C?A");
   }
@@ -88,8 +98,10 @@ class StarGroupingTest {
   @Test
   void aRecheckThatFailsKeepsTheFarEndOfAChain() {
     List<StarGrouping.Node> nodes = List.of(node("A", 300), node("B", 200), node("C", 100));
-    assertThat(StarGrouping.removals(nodes, List.of(edge("A", "B"), edge("B", "C")),
-        (member, kept) -> null, 8)).extracting(StarGrouping.Removal::removed)
+    assertThat(
+            StarGrouping.removals(
+                nodes, List.of(edge("A", "B"), edge("B", "C")), (member, kept) -> null, 8))
+        .extracting(StarGrouping.Removal::removed)
         .containsExactly("B");
   }
 
@@ -103,10 +115,14 @@ class StarGroupingTest {
     nodes.add(node("y", 50));
     nodes.add(node("x", 10));
     List<String> asked = new ArrayList<>();
-    StarGrouping.removals(nodes, List.of(edge("k7", "y"), edge("y", "x")), (member, kept) -> {
-      asked.add(member + "?" + kept);
-      return null;
-    }, 3);
+    StarGrouping.removals(
+        nodes,
+        List.of(edge("k7", "y"), edge("y", "x")),
+        (member, kept) -> {
+          asked.add(member + "?" + kept);
+          return null;
+        },
+        3);
     // y goes as k7's copy; x is rechecked first against k7, its sibling's original, then
     // against the most preferred kept members, three in all.
     assertThat(asked).filteredOn(a -> a.startsWith("x?")).containsExactly("x?k7", "x?k0", "x?k1");

@@ -13,8 +13,13 @@ class UnionFindTest {
     sets.union("b", "a"); // a~b~c: one component though a and c are not linked directly
     sets.union("x", "y");
     Map<String, String> components = sets.components();
-    assertThat(components).containsEntry("a", "a").containsEntry("b", "a").containsEntry("c", "a")
-        .containsEntry("x", "x").containsEntry("y", "x").hasSize(5);
+    assertThat(components)
+        .containsEntry("a", "a")
+        .containsEntry("b", "a")
+        .containsEntry("c", "a")
+        .containsEntry("x", "x")
+        .containsEntry("y", "x")
+        .hasSize(5);
   }
 
   @Test

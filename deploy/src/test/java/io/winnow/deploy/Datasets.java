@@ -17,12 +17,21 @@ record Datasets(List<String> samples, List<String> rejections, List<String> hidd
   static Datasets read(Path dir) throws IOException {
     List<String> samples = new ArrayList<>();
     for (Path shard : WebDatasetReader.shards(dir, "shard")) {
-      WebDatasetReader.read(shard, s -> samples.add(String.join(" ", s.key(), s.url(),
-          s.width() + "x" + s.height(), s.sha256(), Digests.sha256Hex(s.image()))));
+      WebDatasetReader.read(
+          shard,
+          s ->
+              samples.add(
+                  String.join(
+                      " ",
+                      s.key(),
+                      s.url(),
+                      s.width() + "x" + s.height(),
+                      s.sha256(),
+                      Digests.sha256Hex(s.image()))));
     }
     List<String> rejections = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve("rejections"),
-        "*.jsonl")) {
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(dir.resolve("rejections"), "*.jsonl")) {
       for (Path file : files) {
         for (String line : Files.readAllLines(file)) {
           Rejection r = Json.read(line, Rejection.class);
@@ -32,8 +41,10 @@ record Datasets(List<String> samples, List<String> rejections, List<String> hidd
     }
     List<String> hidden;
     try (Stream<Path> all = Files.walk(dir)) {
-      hidden = all.map(p -> dir.relativize(p).toString())
-          .filter(p -> p.contains("inprogress") || p.contains(".temp-beam")).toList();
+      hidden =
+          all.map(p -> dir.relativize(p).toString())
+              .filter(p -> p.contains("inprogress") || p.contains(".temp-beam"))
+              .toList();
     }
     samples.sort(null);
     rejections.sort(null);
@@ -62,12 +73,14 @@ record Datasets(List<String> samples, List<String> rejections, List<String> hidd
     java.util.Map<String, float[]> x = embeddings(a);
     java.util.Map<String, float[]> y = embeddings(b);
     org.assertj.core.api.Assertions.assertThat(x.keySet()).isEqualTo(y.keySet());
-    x.forEach((key, v) -> {
-      float[] w = y.get(key);
-      for (int i = 0; i < v.length; i++) {
-        org.assertj.core.api.Assertions.assertThat(v[i]).as(key)
-            .isCloseTo(w[i], org.assertj.core.data.Offset.offset(1e-5f));
-      }
-    });
+    x.forEach(
+        (key, v) -> {
+          float[] w = y.get(key);
+          for (int i = 0; i < v.length; i++) {
+            org.assertj.core.api.Assertions.assertThat(v[i])
+                .as(key)
+                .isCloseTo(w[i], org.assertj.core.data.Offset.offset(1e-5f));
+          }
+        });
   }
 }

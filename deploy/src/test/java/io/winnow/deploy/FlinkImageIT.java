@@ -32,20 +32,26 @@ class FlinkImageIT {
   @Test
   void demoOnTheOfficialFlinkImage() throws Exception {
     Path output = Files.createTempDirectory("winnow-flink-image");
-    String properties = "jobmanager.rpc.address: jobmanager\ntaskmanager.numberOfTaskSlots: 2\n"
-        + "taskmanager.network.sort-shuffle.min-buffers: 128\n";
+    String properties =
+        "jobmanager.rpc.address: jobmanager\ntaskmanager.numberOfTaskSlots: 2\n"
+            + "taskmanager.network.sort-shuffle.min-buffers: 128\n";
     try (DemoServer server = DemoServer.start();
         Network network = Network.newNetwork();
-        GenericContainer<?> jobManager = new GenericContainer<>(IMAGE)
-            .withNetwork(network).withNetworkAliases("jobmanager")
-            .withCommand("jobmanager").withEnv("FLINK_PROPERTIES", properties)
-            .withExposedPorts(8081)
-            .waitingFor(Wait.forHttp("/overview").forPort(8081));
-        GenericContainer<?> taskManager = new GenericContainer<>(IMAGE)
-            .withNetwork(network).withCommand("taskmanager")
-            .withEnv("FLINK_PROPERTIES", properties)
-            // Workers write the shards: give them the test's output folder at the same path.
-            .withFileSystemBind(output.toString(), output.toString(), BindMode.READ_WRITE)) {
+        GenericContainer<?> jobManager =
+            new GenericContainer<>(IMAGE)
+                .withNetwork(network)
+                .withNetworkAliases("jobmanager")
+                .withCommand("jobmanager")
+                .withEnv("FLINK_PROPERTIES", properties)
+                .withExposedPorts(8081)
+                .waitingFor(Wait.forHttp("/overview").forPort(8081));
+        GenericContainer<?> taskManager =
+            new GenericContainer<>(IMAGE)
+                .withNetwork(network)
+                .withCommand("taskmanager")
+                .withEnv("FLINK_PROPERTIES", properties)
+                // Workers write the shards: give them the test's output folder at the same path.
+                .withFileSystemBind(output.toString(), output.toString(), BindMode.READ_WRITE)) {
       jobManager.start();
       taskManager.start();
       int port = Integer.parseInt(server.endpoint().substring(server.endpoint().indexOf(':') + 1));
@@ -54,13 +60,33 @@ class FlinkImageIT {
       Path urls = DemoCorpus.writeUrlList(output.resolve("input/urls.csv"), base);
       // The containers reach the host through a private gateway address, so the guard must
       // allow private addresses here (never by default).
-      FetchSettings fetch = new FetchSettings(8, 8, Duration.ofSeconds(10), Duration.ofSeconds(20),
-          Duration.ofSeconds(60), 3, Duration.ofMillis(100), Duration.ofSeconds(5), 5, 20L << 20,
-          FetchSettings.DEFAULT_USER_AGENT, false, true, Set.of(), null, null);
-      WinnowConfig config = WinnowConfig.of(List.of(urls.toString()), output.toString())
-          .withFetch(fetch);
-      RunSummary summary = RunWinnow.run(config, LocalClusterIT.onCluster(
-          jobManager.getHost() + ":" + jobManager.getMappedPort(8081), 2), null, false);
+      FetchSettings fetch =
+          new FetchSettings(
+              8,
+              8,
+              Duration.ofSeconds(10),
+              Duration.ofSeconds(20),
+              Duration.ofSeconds(60),
+              3,
+              Duration.ofMillis(100),
+              Duration.ofSeconds(5),
+              5,
+              20L << 20,
+              FetchSettings.DEFAULT_USER_AGENT,
+              false,
+              true,
+              Set.of(),
+              null,
+              null);
+      WinnowConfig config =
+          WinnowConfig.of(List.of(urls.toString()), output.toString()).withFetch(fetch);
+      RunSummary summary =
+          RunWinnow.run(
+              config,
+              LocalClusterIT.onCluster(
+                  jobManager.getHost() + ":" + jobManager.getMappedPort(8081), 2),
+              null,
+              false);
       assertThat(summary.balanced()).isTrue();
       // As LocalClusterIT, less the demo lists: their two URLs end as duplicates instead.
       assertThat(summary.accepted()).isEqualTo(14);

@@ -41,11 +41,21 @@ class KubernetesManifestsTest {
     assertThat(Set.of("stateless", "last-state", "savepoint"))
         .contains(job.path("upgradeMode").asText());
     assertThat(job.path("args").toString()).contains("\"--runner\"", "\"auto\"");
-    spec.path("flinkConfiguration").fields().forEachRemaining(entry ->
-        assertThat(entry.getValue().isTextual()).as("flinkConfiguration values are strings: "
-            + entry.getKey()).isTrue());
-    assertThat(spec.path("taskManager").path("podTemplate").path("spec").path("nodeSelector")
-        .path("winnow/pool").asText()).isEqualTo("cpu");
+    spec.path("flinkConfiguration")
+        .fields()
+        .forEachRemaining(
+            entry ->
+                assertThat(entry.getValue().isTextual())
+                    .as("flinkConfiguration values are strings: " + entry.getKey())
+                    .isTrue());
+    assertThat(
+            spec.path("taskManager")
+                .path("podTemplate")
+                .path("spec")
+                .path("nodeSelector")
+                .path("winnow/pool")
+                .asText())
+        .isEqualTo("cpu");
   }
 
   @Test
@@ -66,7 +76,11 @@ class KubernetesManifestsTest {
   @Test
   void dockerfileShipsTheJarAndTheNativeLibraries() throws IOException {
     String dockerfile = Files.readString(DIR.resolve("Dockerfile"));
-    assertThat(dockerfile).contains("FROM ${BASE}", "flink:1.19.0-java17",
-        "COPY pipeline/target/winnow.jar /opt/winnow/winnow.jar", "libopenblas0-openmp");
+    assertThat(dockerfile)
+        .contains(
+            "FROM ${BASE}",
+            "flink:1.19.0-java17",
+            "COPY pipeline/target/winnow.jar /opt/winnow/winnow.jar",
+            "libopenblas0-openmp");
   }
 }

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * JVM die) stops every process it started.
  */
 final class LocalCluster implements AutoCloseable {
-  private final Path script = Path.of(System.getProperty("winnow.cluster.script",
-      "local/flink-cluster.sh"));
+  private final Path script =
+      Path.of(System.getProperty("winnow.cluster.script", "local/flink-cluster.sh"));
   private final Path work;
   private final int restPort;
   private final int slots;
@@ -58,8 +58,8 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * For the cluster's latest job: the records the subtasks of the vertex whose name contains
-   * {@code stage} read from their inputs, summed per TaskManager id; its parallelism under "".
+   * For the cluster's latest job: the records the subtasks of the vertex whose name contains {@code
+   * stage} read from their inputs, summed per TaskManager id; its parallelism under "".
    */
   java.util.Map<String, Long> recordsPerTaskManager(String stage)
       throws IOException, InterruptedException {
@@ -80,10 +80,12 @@ final class LocalCluster implements AutoCloseable {
       }
       java.util.Map<String, Long> records = new java.util.TreeMap<>();
       records.put("", vertex.get("parallelism").asLong());
-      for (com.fasterxml.jackson.databind.JsonNode subtask
-          : get("/jobs/" + jid + "/vertices/" + vertex.get("id").asText()).get("subtasks")) {
-        records.merge(subtask.get("taskmanager-id").asText(),
-            subtask.get("metrics").get("read-records").asLong(), Long::sum);
+      for (com.fasterxml.jackson.databind.JsonNode subtask :
+          get("/jobs/" + jid + "/vertices/" + vertex.get("id").asText()).get("subtasks")) {
+        records.merge(
+            subtask.get("taskmanager-id").asText(),
+            subtask.get("metrics").get("read-records").asLong(),
+            Long::sum);
       }
       return records;
     }
@@ -93,9 +95,14 @@ final class LocalCluster implements AutoCloseable {
   private com.fasterxml.jackson.databind.JsonNode get(String path)
       throws IOException, InterruptedException {
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + master() + path))
-            .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(
+            http.send(
+                    java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://" + master() + path))
+                        .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body());
   }
 
   /** Starts one more TaskManager and waits until it registered, as a restarted pod would. */
@@ -111,17 +118,24 @@ final class LocalCluster implements AutoCloseable {
   private void run(String... args) throws IOException, InterruptedException {
     List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(work.resolveSibling(work.getFileName() + "-" + args[0] + ".log").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(
+                work.resolveSibling(work.getFileName() + "-" + args[0] + ".log").toFile());
     builder.environment().put("FLINK_WORK", work.toString());
     builder.environment().put("FLINK_REST_PORT", Integer.toString(restPort));
     builder.environment().put("FLINK_TASK_SLOTS", Integer.toString(slots));
     Files.createDirectories(work.getParent());
     Process process = builder.start();
     if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
-      throw new IOException("flink-cluster.sh " + String.join(" ", args) + " failed; see "
-          + work.resolveSibling(work.getFileName() + "-" + args[0] + ".log") + " and "
-          + work.resolve("log"));
+      throw new IOException(
+          "flink-cluster.sh "
+              + String.join(" ", args)
+              + " failed; see "
+              + work.resolveSibling(work.getFileName() + "-" + args[0] + ".log")
+              + " and "
+              + work.resolve("log"));
     }
   }
 

@@ -5,18 +5,20 @@ import java.util.Locale;
 /**
  * Picks an index for {@code n} vectors of dimension {@code d} within a memory budget, the way
  * autofaiss does, from the most exact to the most compact:
+ *
  * <ol>
- *   <li><b>Flat</b> (exact) when n ≤ 50,000 and the raw vectors fit: brute force is fast enough
- *       and nothing is approximate;</li>
- *   <li><b>HNSW32</b> when the vectors plus the graph (32 × 2 links of 4 bytes per vector) fit
- *       and n ≤ 10 M: best recall per query time in memory;</li>
+ *   <li><b>Flat</b> (exact) when n ≤ 50,000 and the raw vectors fit: brute force is fast enough and
+ *       nothing is approximate;
+ *   <li><b>HNSW32</b> when the vectors plus the graph (32 × 2 links of 4 bytes per vector) fit and
+ *       n ≤ 10 M: best recall per query time in memory;
  *   <li><b>IVF{nlist},Flat</b> when n < 1 M and the vectors fit: cheap to build, exact within the
- *       visited cells;</li>
+ *       visited cells;
  *   <li><b>IVF{nlist}_HNSW32,PQ{m}np</b> otherwise: product-quantized codes of m bytes, with the
- *       largest m (a divisor of d, at most d / 2) whose codes fit, and an HNSW coarse quantizer
- *       so that large nlist stays fast to assign ({@code np}: no polysemous training, which
- *       costs much and helps only polysemous search).</li>
+ *       largest m (a divisor of d, at most d / 2) whose codes fit, and an HNSW coarse quantizer so
+ *       that large nlist stays fast to assign ({@code np}: no polysemous training, which costs much
+ *       and helps only polysemous search).
  * </ol>
+ *
  * nlist is the power of two nearest 4·√n (at least 16, at most 65,536), the usual rule; nprobe
  * defaults to nlist / 64 (at least 8), efSearch to 64.
  */
@@ -64,7 +66,11 @@ public final class IndexChooser {
     int nprobe = Math.max(8, nlist / 64);
     long ivfFlat = raw + n * 8L + (long) nlist * d * 4;
     if (n < IVF_FLAT_LIMIT && ivfFlat <= memoryBudgetBytes) {
-      return new Choice("IVF" + nlist + ",Flat", nprobe, 0, ivfFlat,
+      return new Choice(
+          "IVF" + nlist + ",Flat",
+          nprobe,
+          0,
+          ivfFlat,
           "under 1M vectors: inverted lists over full vectors fit");
     }
     long quantizer = (long) nlist * (d * 4L + 2L * HNSW_M * 4);
@@ -74,13 +80,20 @@ public final class IndexChooser {
       }
       long pq = n * (m + 8L) + quantizer;
       if (pq <= memoryBudgetBytes) {
-        return new Choice(String.format(Locale.ROOT, "IVF%d_HNSW%d,PQ%dnp", nlist, HNSW_M, m),
-            nprobe, 64, pq, "compressed to " + m + " bytes per vector to fit the budget");
+        return new Choice(
+            String.format(Locale.ROOT, "IVF%d_HNSW%d,PQ%dnp", nlist, HNSW_M, m),
+            nprobe,
+            64,
+            pq,
+            "compressed to " + m + " bytes per vector to fit the budget");
       }
     }
-    throw new IllegalArgumentException(String.format(Locale.ROOT,
-        "%,d vectors cannot fit in %,d bytes even at 1 byte per vector; shard the data",
-        n, memoryBudgetBytes));
+    throw new IllegalArgumentException(
+        String.format(
+            Locale.ROOT,
+            "%,d vectors cannot fit in %,d bytes even at 1 byte per vector; shard the data",
+            n,
+            memoryBudgetBytes));
   }
 
   static int nlist(long n) {

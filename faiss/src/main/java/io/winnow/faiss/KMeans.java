@@ -14,8 +14,8 @@ import io.winnow.faiss.jni.global.faiss;
  *
  * @param spherical normalise centroids after each iteration (for cosine / inner product)
  */
-public record KMeans(int dimension, int k, int iterations, int seed, boolean spherical,
-    int maxPointsPerCentroid) {
+public record KMeans(
+    int dimension, int k, int iterations, int seed, boolean spherical, int maxPointsPerCentroid) {
 
   public KMeans {
     if (dimension < 1 || k < 1 || iterations < 1) {
@@ -40,19 +40,26 @@ public record KMeans(int dimension, int k, int iterations, int seed, boolean sph
     return new KMeans(dimension, k, iterations, seed, true, maxPointsPerCentroid);
   }
 
-  /** Trains on {@code vectors} (row-major, {@code n * dimension}); returns {@code k * dimension} centroids. */
+  /**
+   * Trains on {@code vectors} (row-major, {@code n * dimension}); returns {@code k * dimension}
+   * centroids.
+   */
   public float[] train(float[] vectors) {
     if (vectors.length % dimension != 0) {
-      throw new IllegalArgumentException("expected a multiple of the dimension " + dimension
-          + " floats, got " + vectors.length);
+      throw new IllegalArgumentException(
+          "expected a multiple of the dimension " + dimension + " floats, got " + vectors.length);
     }
     long n = vectors.length / dimension;
     if (n < k) {
       throw new IllegalArgumentException("k-means needs at least k = " + k + " points, got " + n);
     }
-    try (ClusteringParameters parameters = new ClusteringParameters()
-            .niter(iterations).seed(seed).spherical(spherical).verbose(false)
-            .max_points_per_centroid(maxPointsPerCentroid);
+    try (ClusteringParameters parameters =
+            new ClusteringParameters()
+                .niter(iterations)
+                .seed(seed)
+                .spherical(spherical)
+                .verbose(false)
+                .max_points_per_centroid(maxPointsPerCentroid);
         Clustering clustering = new Clustering(dimension, k, parameters);
         FaissIndex assigner = spherical ? new IndexFlatIP(dimension) : new IndexFlatL2(dimension)) {
       try {
@@ -69,8 +76,8 @@ public record KMeans(int dimension, int k, int iterations, int seed, boolean sph
 
   /** The nearest centroid of each vector (by L2, or inner product when spherical). */
   public long[] assign(float[] centroids, float[] vectors) {
-    try (VectorIndex index = VectorIndex.flat(dimension,
-        spherical ? Metric.INNER_PRODUCT : Metric.L2)) {
+    try (VectorIndex index =
+        VectorIndex.flat(dimension, spherical ? Metric.INNER_PRODUCT : Metric.L2)) {
       index.add(centroids);
       Neighbors nearest = index.search(vectors, 1);
       return nearest.labels();

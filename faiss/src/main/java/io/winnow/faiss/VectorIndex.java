@@ -33,12 +33,15 @@ public final class VectorIndex implements AutoCloseable {
   private VectorIndex(FaissIndex index, String description) {
     this.index = index;
     this.dimension = index.d();
-    this.metric = index.metric_type() == faiss.METRIC_INNER_PRODUCT ? Metric.INNER_PRODUCT
-        : Metric.L2;
+    this.metric =
+        index.metric_type() == faiss.METRIC_INNER_PRODUCT ? Metric.INNER_PRODUCT : Metric.L2;
     this.description = description;
   }
 
-  /** An index from a FAISS factory string, e.g. {@code "Flat"}, {@code "HNSW32"}, {@code "IVF1024,PQ32"}. */
+  /**
+   * An index from a FAISS factory string, e.g. {@code "Flat"}, {@code "HNSW32"}, {@code
+   * "IVF1024,PQ32"}.
+   */
   public static VectorIndex create(int dimension, String factory, Metric metric) {
     if (dimension < 1) {
       throw new IllegalArgumentException("dimension must be at least 1, not " + dimension);
@@ -46,8 +49,10 @@ public final class VectorIndex implements AutoCloseable {
     if (factory == null || factory.isBlank()) {
       throw new IllegalArgumentException("a factory string is needed, e.g. \"Flat\"");
     }
-    FaissIndex index = call("index_factory(" + dimension + ", \"" + factory + "\")",
-        () -> faiss.index_factory(dimension, factory, metric.code));
+    FaissIndex index =
+        call(
+            "index_factory(" + dimension + ", \"" + factory + "\")",
+            () -> faiss.index_factory(dimension, factory, metric.code));
     return new VectorIndex(index, factory);
   }
 
@@ -86,7 +91,8 @@ public final class VectorIndex implements AutoCloseable {
 
   public static VectorIndex read(Path file) {
     String name = file.toAbsolutePath().toString();
-    return new VectorIndex(call("read_index(" + name + ")", () -> faiss.read_index(name)),
+    return new VectorIndex(
+        call("read_index(" + name + ")", () -> faiss.read_index(name)),
         "read from " + file.getFileName());
   }
 
@@ -247,8 +253,13 @@ public final class VectorIndex implements AutoCloseable {
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "VectorIndex[%s, d=%d, %s%s]", description, dimension,
-        metric, closed ? ", closed" : ", " + size() + " vectors");
+    return String.format(
+        Locale.ROOT,
+        "VectorIndex[%s, d=%d, %s%s]",
+        description,
+        dimension,
+        metric,
+        closed ? ", closed" : ", " + size() + " vectors");
   }
 
   private FaissIndex live() {
@@ -260,15 +271,17 @@ public final class VectorIndex implements AutoCloseable {
 
   private void requireTrained() {
     if (!isTrained()) {
-      throw new FaissException(description, new IllegalStateException(
-          "the index is not trained: call train() with representative vectors first"));
+      throw new FaissException(
+          description,
+          new IllegalStateException(
+              "the index is not trained: call train() with representative vectors first"));
     }
   }
 
   private long rows(int length) {
     if (length == 0 || length % dimension != 0) {
-      throw new IllegalArgumentException("expected a multiple of the dimension " + dimension
-          + " floats, got " + length);
+      throw new IllegalArgumentException(
+          "expected a multiple of the dimension " + dimension + " floats, got " + length);
     }
     return length / dimension;
   }
@@ -284,17 +297,21 @@ public final class VectorIndex implements AutoCloseable {
 
   private static void checkBuffer(Buffer buffer, long needed, String name) {
     if (!buffer.isDirect()) {
-      throw new IllegalArgumentException(name + " must be a direct buffer (ByteBuffer"
-          + ".allocateDirect(...).order(ByteOrder.nativeOrder())), or use the array methods");
+      throw new IllegalArgumentException(
+          name
+              + " must be a direct buffer (ByteBuffer"
+              + ".allocateDirect(...).order(ByteOrder.nativeOrder())), or use the array methods");
     }
-    boolean nativeOrder = buffer instanceof FloatBuffer f ? f.order() == ByteOrder.nativeOrder()
-        : ((LongBuffer) buffer).order() == ByteOrder.nativeOrder();
+    boolean nativeOrder =
+        buffer instanceof FloatBuffer f
+            ? f.order() == ByteOrder.nativeOrder()
+            : ((LongBuffer) buffer).order() == ByteOrder.nativeOrder();
     if (!nativeOrder) {
       throw new IllegalArgumentException(name + " must be in native byte order");
     }
     if (buffer.remaining() < needed) {
-      throw new IllegalArgumentException(name + " holds " + buffer.remaining() + " values, "
-          + needed + " needed");
+      throw new IllegalArgumentException(
+          name + " holds " + buffer.remaining() + " values, " + needed + " needed");
     }
   }
 

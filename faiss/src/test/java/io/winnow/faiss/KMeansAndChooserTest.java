@@ -12,8 +12,9 @@ class KMeansAndChooserTest {
   @Test
   void kMeansFindsSeparatedBlobsAndIsDeterministic() {
     int d = 8;
-    float[][] centres = {{10, 0, 0, 0, 0, 0, 0, 0}, {0, 10, 0, 0, 0, 0, 0, 0},
-        {0, 0, 10, 0, 0, 0, 0, 0}};
+    float[][] centres = {
+      {10, 0, 0, 0, 0, 0, 0, 0}, {0, 10, 0, 0, 0, 0, 0, 0}, {0, 0, 10, 0, 0, 0, 0, 0}
+    };
     Random random = new Random(5);
     float[] points = new float[900 * d];
     for (int i = 0; i < 900; i++) {
@@ -61,8 +62,9 @@ class KMeansAndChooserTest {
 
   @Test
   void everyChoiceIsAnIndexFaissBuilds() {
-    long[][] cases = {{1000, 1L << 30}, {200_000, 1L << 30}, {200_000, 120L << 20},
-        {5_000_000, 200L << 20}};
+    long[][] cases = {
+      {1000, 1L << 30}, {200_000, 1L << 30}, {200_000, 120L << 20}, {5_000_000, 200L << 20}
+    };
     for (long[] c : cases) {
       IndexChooser.Choice choice = IndexChooser.choose(c[0], 64, c[1]);
       try (VectorIndex index = choice.create(64, Metric.INNER_PRODUCT)) {

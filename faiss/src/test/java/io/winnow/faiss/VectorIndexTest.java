@@ -35,9 +35,10 @@ class VectorIndexTest {
       assertSameAs(found, Vectors.bruteForce(BASE, QUERIES, D, 10, metric));
       // Scores are FAISS's: inner products or squared L2 distances.
       long best = found.label(0, 0);
-      assertThat((double) found.score(0, 0)).isCloseTo(
-          Vectors.score(BASE, (int) best, QUERIES, 0, D, metric),
-          org.assertj.core.data.Offset.offset(1e-3));
+      assertThat((double) found.score(0, 0))
+          .isCloseTo(
+              Vectors.score(BASE, (int) best, QUERIES, 0, D, metric),
+              org.assertj.core.data.Offset.offset(1e-3));
     }
   }
 
@@ -52,8 +53,10 @@ class VectorIndexTest {
       assertThat(index.nprobe()).isEqualTo(16);
       assertSameAs(index.search(QUERIES, 10), Vectors.bruteForce(BASE, QUERIES, D, 10, metric));
       index.setNprobe(1);
-      assertThat(Vectors.recall(index.search(QUERIES, 10),
-          Vectors.bruteForce(BASE, QUERIES, D, 10, metric))).isLessThan(1.0);
+      assertThat(
+              Vectors.recall(
+                  index.search(QUERIES, 10), Vectors.bruteForce(BASE, QUERIES, D, 10, metric)))
+          .isLessThan(1.0);
     }
   }
 
@@ -65,8 +68,9 @@ class VectorIndexTest {
       index.add(base);
       index.setEfSearch(64);
       assertThat(index.efSearch()).isEqualTo(64);
-      double recall = Vectors.recall(index.search(QUERIES, 10),
-          Vectors.bruteForce(base, QUERIES, D, 10, Metric.L2));
+      double recall =
+          Vectors.recall(
+              index.search(QUERIES, 10), Vectors.bruteForce(base, QUERIES, D, 10, Metric.L2));
       assertThat(recall).isGreaterThanOrEqualTo(0.9);
     }
   }
@@ -77,8 +81,9 @@ class VectorIndexTest {
       index.train(BASE);
       index.add(BASE);
       index.setNprobe(8);
-      double recall = Vectors.recall(index.search(QUERIES, 10),
-          Vectors.bruteForce(BASE, QUERIES, D, 10, Metric.L2));
+      double recall =
+          Vectors.recall(
+              index.search(QUERIES, 10), Vectors.bruteForce(BASE, QUERIES, D, 10, Metric.L2));
       assertThat(recall).isGreaterThan(0.25); // chance is 10 / 3000
     }
   }
@@ -105,14 +110,17 @@ class VectorIndexTest {
     }
     try (VectorIndex index = VectorIndex.withIds(D, "HNSW16", Metric.L2)) {
       index.addWithIds(BASE, ids);
-      assertThat(java.util.Arrays.stream(index.search(QUERIES, 1).labels())
-          .allMatch(l -> l % 1_000_000_007L == 0)).isTrue();
+      assertThat(
+              java.util.Arrays.stream(index.search(QUERIES, 1).labels())
+                  .allMatch(l -> l % 1_000_000_007L == 0))
+          .isTrue();
     }
   }
 
   @Test
   void writtenIndexesReadBackWithTheSameResults() {
-    for (String factory : new String[] {"Flat", "HNSW16", "IVF16,Flat", "IVF16,PQ8np", "IDMap,Flat"}) {
+    for (String factory :
+        new String[] {"Flat", "HNSW16", "IVF16,Flat", "IVF16,PQ8np", "IDMap,Flat"}) {
       Path file = dir.resolve(factory.replace(',', '_') + ".faiss");
       Neighbors before;
       try (VectorIndex index = VectorIndex.create(D, factory, Metric.INNER_PRODUCT)) {
@@ -172,10 +180,10 @@ class VectorIndexTest {
   void directBuffersGiveTheSameResultsWithoutCopies() {
     FloatBuffer base = floats(BASE);
     FloatBuffer queries = floats(QUERIES);
-    FloatBuffer scores = ByteBuffer.allocateDirect(40 * 10 * 4).order(ByteOrder.nativeOrder())
-        .asFloatBuffer();
-    LongBuffer labels = ByteBuffer.allocateDirect(40 * 10 * 8).order(ByteOrder.nativeOrder())
-        .asLongBuffer();
+    FloatBuffer scores =
+        ByteBuffer.allocateDirect(40 * 10 * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    LongBuffer labels =
+        ByteBuffer.allocateDirect(40 * 10 * 8).order(ByteOrder.nativeOrder()).asLongBuffer();
     try (VectorIndex index = VectorIndex.flat(D, Metric.L2)) {
       index.add(base, 3000);
       index.search(queries, 40, 10, scores, labels);
@@ -184,7 +192,8 @@ class VectorIndexTest {
       labels.get(fromBuffer);
       assertThat(fromBuffer).containsExactly(arrays.labels());
       assertThatThrownBy(() -> index.search(FloatBuffer.wrap(QUERIES), 40, 10, scores, labels))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("direct");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("direct");
     }
   }
 
@@ -212,21 +221,27 @@ class VectorIndexTest {
     try (VectorIndex flat = VectorIndex.flat(D, Metric.L2);
         VectorIndex ivf = VectorIndex.ivfFlat(D, 16, Metric.L2)) {
       assertThatThrownBy(() -> flat.add(new float[D + 1]))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dimension 32");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("dimension 32");
       assertThatThrownBy(() -> flat.search(new float[D], 0))
           .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> ivf.add(BASE))
-          .isInstanceOf(FaissException.class).hasMessageContaining("not trained");
+          .isInstanceOf(FaissException.class)
+          .hasMessageContaining("not trained");
       assertThatThrownBy(() -> flat.setNprobe(4))
-          .isInstanceOf(FaissException.class).hasMessageContaining("IVF indexes only");
+          .isInstanceOf(FaissException.class)
+          .hasMessageContaining("IVF indexes only");
       assertThatThrownBy(() -> ivf.train(new float[D * 3]))
           .as("FAISS's own refusal comes back with its message")
-          .isInstanceOf(FaissException.class).hasMessageContaining("train");
+          .isInstanceOf(FaissException.class)
+          .hasMessageContaining("train");
     }
     assertThatThrownBy(() -> VectorIndex.create(D, "NoSuchIndex", Metric.L2))
-        .isInstanceOf(FaissException.class).hasMessageContaining("NoSuchIndex");
+        .isInstanceOf(FaissException.class)
+        .hasMessageContaining("NoSuchIndex");
     assertThatThrownBy(() -> VectorIndex.read(dir.resolve("missing.faiss")))
-        .isInstanceOf(FaissException.class).hasMessageContaining("missing.faiss");
+        .isInstanceOf(FaissException.class)
+        .hasMessageContaining("missing.faiss");
     VectorIndex closed = VectorIndex.flat(D, Metric.L2);
     closed.close();
     closed.close(); // closing twice is harmless
@@ -245,10 +260,9 @@ class VectorIndexTest {
   }
 
   static FloatBuffer floats(float[] values) {
-    FloatBuffer buffer = ByteBuffer.allocateDirect(values.length * 4)
-        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+    FloatBuffer buffer =
+        ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
     buffer.put(values).flip();
     return buffer;
   }
-
 }

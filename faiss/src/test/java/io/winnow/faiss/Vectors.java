@@ -58,8 +58,13 @@ final class Vectors {
       if (metric == Metric.INNER_PRODUCT) {
         order = order.reversed();
       }
-      out[query] = IntStream.range(0, n).boxed().sorted(order).limit(k)
-          .mapToLong(Integer::longValue).toArray();
+      out[query] =
+          IntStream.range(0, n)
+              .boxed()
+              .sorted(order)
+              .limit(k)
+              .mapToLong(Integer::longValue)
+              .toArray();
     }
     return out;
   }

@@ -5,11 +5,11 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Turns the raw outputs of MediaPipe's BlazeFace full-range model into face boxes: SSD anchors,
- * box decoding and weighted non-maximum suppression, with the options of MediaPipe's
- * {@code face_detection_full_range} graph (one 48×48 anchor layer of stride 4 on a 192×192
- * input, fixed anchor size, 16 coordinates per anchor with x/y/w/h first, sigmoid scores clipped
- * at ±100, weighted NMS at IoU 0.3).
+ * Turns the raw outputs of MediaPipe's BlazeFace full-range model into face boxes: SSD anchors, box
+ * decoding and weighted non-maximum suppression, with the options of MediaPipe's {@code
+ * face_detection_full_range} graph (one 48×48 anchor layer of stride 4 on a 192×192 input, fixed
+ * anchor size, 16 coordinates per anchor with x/y/w/h first, sigmoid scores clipped at ±100,
+ * weighted NMS at IoU 0.3).
  *
  * <p>Coordinates are normalised to the model input ([0, 1] on the 192×192 letterboxed square).
  */
@@ -66,9 +66,17 @@ public final class BlazeFaceDecoder {
    */
   public static List<Detection> decode(float[] regressors, float[] logits, float minScore) {
     if (regressors.length != ANCHORS * COORDS || logits.length != ANCHORS) {
-      throw new IllegalArgumentException("BlazeFace full range gives " + ANCHORS + " × " + COORDS
-          + " regressors and " + ANCHORS + " scores, got " + regressors.length + " and "
-          + logits.length);
+      throw new IllegalArgumentException(
+          "BlazeFace full range gives "
+              + ANCHORS
+              + " × "
+              + COORDS
+              + " regressors and "
+              + ANCHORS
+              + " scores, got "
+              + regressors.length
+              + " and "
+              + logits.length);
     }
     List<Detection> found = new ArrayList<>();
     for (int i = 0; i < ANCHORS; i++) {
@@ -85,8 +93,8 @@ public final class BlazeFaceDecoder {
       if (w <= 0 || h <= 0) {
         continue;
       }
-      found.add(new Detection(xCenter - w / 2, yCenter - h / 2, xCenter + w / 2,
-          yCenter + h / 2, score));
+      found.add(
+          new Detection(xCenter - w / 2, yCenter - h / 2, xCenter + w / 2, yCenter + h / 2, score));
     }
     return found;
   }
@@ -98,8 +106,10 @@ public final class BlazeFaceDecoder {
    */
   public static List<Detection> weightedNms(List<Detection> detections, float iou) {
     List<Detection> remaining = new ArrayList<>(detections);
-    remaining.sort(Comparator.comparingDouble((Detection d) -> -d.score())
-        .thenComparingDouble(Detection::yMin).thenComparingDouble(Detection::xMin));
+    remaining.sort(
+        Comparator.comparingDouble((Detection d) -> -d.score())
+            .thenComparingDouble(Detection::yMin)
+            .thenComparingDouble(Detection::xMin));
     List<Detection> kept = new ArrayList<>();
     while (!remaining.isEmpty()) {
       Detection best = remaining.get(0);

@@ -20,9 +20,9 @@ import org.bytedeco.opencv.opencv_core.Size;
 import org.bytedeco.opencv.opencv_dnn.Net;
 
 /**
- * MediaPipe BlazeFace full range (faces up to about 5 m from the camera) run by OpenCV DNN from
- * its TFLite file. The image is letterboxed to 192×192 keeping its aspect ratio (as MediaPipe
- * does), scaled to [-1, 1] RGB; outputs are decoded by {@link BlazeFaceDecoder}.
+ * MediaPipe BlazeFace full range (faces up to about 5 m from the camera) run by OpenCV DNN from its
+ * TFLite file. The image is letterboxed to 192×192 keeping its aspect ratio (as MediaPipe does),
+ * scaled to [-1, 1] RGB; outputs are decoded by {@link BlazeFaceDecoder}.
  */
 public final class BlazeFaceDetector implements FaceDetector {
   private final Net net;
@@ -41,8 +41,8 @@ public final class BlazeFaceDetector implements FaceDetector {
     try {
       net = readNetFromTFLite(tflite);
     } catch (RuntimeException e) {
-      throw new IllegalStateException("OpenCV DNN cannot read the BlazeFace model: "
-          + e.getMessage(), e);
+      throw new IllegalStateException(
+          "OpenCV DNN cannot read the BlazeFace model: " + e.getMessage(), e);
     }
     if (net == null || net.empty()) {
       throw new IllegalStateException("OpenCV DNN read an empty network from the BlazeFace model");
@@ -66,14 +66,28 @@ public final class BlazeFaceDetector implements FaceDetector {
     int padY = (BlazeFaceDecoder.INPUT_SIZE - h) / 2;
     float[] regressors;
     float[] logits;
-    try (Mat small = new Mat(); Mat square = new Mat()) {
+    try (Mat small = new Mat();
+        Mat square = new Mat()) {
       resize(bgr, small, new Size(w, h), 0, 0, scale < 1 ? INTER_AREA : INTER_LINEAR);
-      copyMakeBorder(small, square, padY, BlazeFaceDecoder.INPUT_SIZE - h - padY, padX,
-          BlazeFaceDecoder.INPUT_SIZE - w - padX, BORDER_CONSTANT, new Scalar(0, 0, 0, 0));
+      copyMakeBorder(
+          small,
+          square,
+          padY,
+          BlazeFaceDecoder.INPUT_SIZE - h - padY,
+          padX,
+          BlazeFaceDecoder.INPUT_SIZE - w - padX,
+          BORDER_CONSTANT,
+          new Scalar(0, 0, 0, 0));
       // RGB in [-1, 1]: (pixel - 127.5) / 127.5.
-      try (Mat blob = blobFromImage(square, 1 / 127.5,
-          new Size(BlazeFaceDecoder.INPUT_SIZE, BlazeFaceDecoder.INPUT_SIZE),
-          new Scalar(127.5, 127.5, 127.5, 0), true, false, CV_32F);
+      try (Mat blob =
+              blobFromImage(
+                  square,
+                  1 / 127.5,
+                  new Size(BlazeFaceDecoder.INPUT_SIZE, BlazeFaceDecoder.INPUT_SIZE),
+                  new Scalar(127.5, 127.5, 127.5, 0),
+                  true,
+                  false,
+                  CV_32F);
           MatVector outputs = new MatVector()) {
         net.setInput(blob);
         net.forward(outputs, net.getUnconnectedOutLayersNames());
@@ -85,8 +99,9 @@ public final class BlazeFaceDetector implements FaceDetector {
         logits = pick(flat, BlazeFaceDecoder.ANCHORS);
       }
     }
-    List<BlazeFaceDecoder.Detection> found = BlazeFaceDecoder.weightedNms(
-        BlazeFaceDecoder.decode(regressors, logits, minScore), BlazeFaceDecoder.NMS_IOU);
+    List<BlazeFaceDecoder.Detection> found =
+        BlazeFaceDecoder.weightedNms(
+            BlazeFaceDecoder.decode(regressors, logits, minScore), BlazeFaceDecoder.NMS_IOU);
     List<FaceBox> faces = new ArrayList<>();
     for (BlazeFaceDecoder.Detection d : found) {
       // Back from the letterboxed square to image pixels, clipped to the image.
@@ -120,13 +135,14 @@ public final class BlazeFaceDetector implements FaceDetector {
         return o;
       }
     }
-    throw new IllegalStateException("the BlazeFace model has no output of " + length
-        + " values; is it face_detection_full_range.tflite?");
+    throw new IllegalStateException(
+        "the BlazeFace model has no output of "
+            + length
+            + " values; is it face_detection_full_range.tflite?");
   }
 
   @Override
   public void close() {
     net.close();
   }
-
 }

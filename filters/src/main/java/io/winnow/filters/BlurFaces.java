@@ -32,26 +32,35 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * Detects faces in each stored image and blurs them (or drops the image), before anything is
  * embedded or written. Every kept sample records its faces ({@code faces}: boxes in stored-image
- * pixels with scores; empty when none), so a reader can tell "checked, none" from "not checked".
- * An image the detector cannot process is rejected ({@code face-check-failed}): an unchecked image
- * is never stored. Blurred images are re-encoded as JPEG at the run's quality; others are left
+ * pixels with scores; empty when none), so a reader can tell "checked, none" from "not checked". An
+ * image the detector cannot process is rejected ({@code face-check-failed}): an unchecked image is
+ * never stored. Blurred images are re-encoded as JPEG at the run's quality; others are left
  * byte-for-byte as they were.
  */
 public final class BlurFaces extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
   public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+
   /**
    * BlazeFace, and face-api's SSD MobileNetV1 on images where BlazeFace found a face (default);
    * BlazeFace alone; or OpenCV's Haar cascade.
    */
-  public static final java.util.List<String> DETECTORS = java.util.List.of("blazeface+ssd",
-      "blazeface", "haar");
+  public static final java.util.List<String> DETECTORS =
+      java.util.List.of("blazeface+ssd", "blazeface", "haar");
+
   public static final String DEFAULT_DETECTOR = "blazeface+ssd";
-  static final String MODEL = "/io/winnow/filters/blazeface-full-range/face_detection_full_range.tflite";
+  static final String MODEL =
+      "/io/winnow/filters/blazeface-full-range/face_detection_full_range.tflite";
 
   /** How faces are found and what happens to them. */
-  public record Settings(boolean drop, String detector, double minScore, double margin,
-      FaceBlur.Style style, int jpegQuality) implements Serializable {
+  public record Settings(
+      boolean drop,
+      String detector,
+      double minScore,
+      double margin,
+      FaceBlur.Style style,
+      int jpegQuality)
+      implements Serializable {
     public Settings {
       if (!DETECTORS.contains(detector)) {
         throw new IllegalArgumentException("face detector is one of " + DETECTORS);
@@ -59,8 +68,7 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
     }
 
     public static Settings blur(int jpegQuality) {
-      return new Settings(false, DEFAULT_DETECTOR, 0.5, 0.2, FaceBlur.Style.GAUSSIAN,
-          jpegQuality);
+      return new Settings(false, DEFAULT_DETECTOR, 0.5, 0.2, FaceBlur.Style.GAUSSIAN, jpegQuality);
     }
   }
 
@@ -71,8 +79,8 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
   }
 
   /**
-   * The stage. The detector is loaded once here, where the pipeline is built, so a detector
-   * that cannot run fails the job before anything is fetched.
+   * The stage. The detector is loaded once here, where the pipeline is built, so a detector that
+   * cannot run fails the job before anything is fetched.
    */
   public static BlurFaces with(Settings settings) {
     open(settings.detector(), settings.minScore()).close();
@@ -81,17 +89,21 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
 
   @Override
   public PCollectionTuple expand(PCollection<Sample> samples) {
-    PCollectionTuple out = samples.apply("DetectAndBlur", ParDo.of(new BlurFn(settings,
-        ErrorBudget.of("faces", samples.getPipeline().getOptions())))
-        .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
+    PCollectionTuple out =
+        samples.apply(
+            "DetectAndBlur",
+            ParDo.of(
+                    new BlurFn(
+                        settings, ErrorBudget.of("faces", samples.getPipeline().getOptions())))
+                .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(samples.getCoder());
     return out;
   }
 
   /**
-   * The configured detector. When BlazeFace cannot run here the job fails, saying so: a worker
-   * that quietly used the Haar cascade instead would blur with a weaker detector than the run
-   * records. The Haar cascade is used only when chosen ({@code --face-detector haar}).
+   * The configured detector. When BlazeFace cannot run here the job fails, saying so: a worker that
+   * quietly used the Haar cascade instead would blur with a weaker detector than the run records.
+   * The Haar cascade is used only when chosen ({@code --face-detector haar}).
    */
   public static FaceDetector open(String detector, double minScore) {
     return switch (detector) {
@@ -102,9 +114,12 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
           yield new SecondOpinionFaceDetector(blaze, SsdFaceDetector.load(minScore));
         } catch (IllegalStateException e) {
           blaze.close();
-          throw new IllegalStateException("the SSD face detector cannot run here ("
-              + e.getMessage() + "); run with --face-detector blazeface to blur with BlazeFace "
-              + "alone", e);
+          throw new IllegalStateException(
+              "the SSD face detector cannot run here ("
+                  + e.getMessage()
+                  + "); run with --face-detector blazeface to blur with BlazeFace "
+                  + "alone",
+              e);
         }
       }
       case "haar" -> HaarFaceDetector.load();
@@ -116,9 +131,12 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
     try {
       return BlazeFaceDetector.load(model, minScore);
     } catch (IllegalStateException e) {
-      throw new IllegalStateException("the BlazeFace face detector cannot run here ("
-          + e.getMessage() + "); run with --face-detector haar to blur with OpenCV's Haar "
-          + "cascade instead", e);
+      throw new IllegalStateException(
+          "the BlazeFace face detector cannot run here ("
+              + e.getMessage()
+              + "); run with --face-detector haar to blur with OpenCV's Haar "
+              + "cascade instead",
+          e);
     }
   }
 
@@ -160,8 +178,11 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
         outcome = check(detector, sample, settings);
       } catch (RuntimeException e) {
         // Not stored unchecked; with its stack trace, and within the stage's error budget.
-        outcome = new Outcome(null, Rejection.ofFailure(sample.key(), sample.url(),
-            Reason.FACE_CHECK_FAILED, e), 0);
+        outcome =
+            new Outcome(
+                null,
+                Rejection.ofFailure(sample.key(), sample.url(), Reason.FACE_CHECK_FAILED, e),
+                0);
       }
       timer.since(start);
       if (outcome.rejection() != null) {
@@ -193,32 +214,58 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
   public static Outcome check(FaceDetector detector, Sample sample, Settings settings) {
     byte[] image = sample.image();
     if (image == null || image.length == 0) {
-      return new Outcome(null, Rejection.of(sample.key(), sample.url(), Reason.FACE_CHECK_FAILED,
-          "no stored image to check"), 0);
+      return new Outcome(
+          null,
+          Rejection.of(
+              sample.key(), sample.url(), Reason.FACE_CHECK_FAILED, "no stored image to check"),
+          0);
     }
     try (BytePointer bytes = new BytePointer(image);
-        Mat encoded = new Mat(1, image.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1,
-            bytes);
+        Mat encoded =
+            new Mat(1, image.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1, bytes);
         Mat bgr = imdecode(encoded, IMREAD_COLOR)) {
       if (bgr == null || bgr.empty()) {
-        return new Outcome(null, Rejection.of(sample.key(), sample.url(),
-            Reason.FACE_CHECK_FAILED, "the stored image does not decode"), 0);
+        return new Outcome(
+            null,
+            Rejection.of(
+                sample.key(),
+                sample.url(),
+                Reason.FACE_CHECK_FAILED,
+                "the stored image does not decode"),
+            0);
       }
       List<FaceBox> faces = List.copyOf(detector.detect(bgr));
       if (faces.isEmpty()) {
         return new Outcome(sample.toBuilder().faces(List.of()).build(), null, 0);
       }
       if (settings.drop()) {
-        return new Outcome(null, Rejection.of(sample.key(), sample.url(), Reason.HAS_FACES,
-            String.format(Locale.ROOT, "%d face%s (%s, best score %.2f)", faces.size(),
-                faces.size() == 1 ? "" : "s", detector.name(), faces.get(0).score())),
+        return new Outcome(
+            null,
+            Rejection.of(
+                sample.key(),
+                sample.url(),
+                Reason.HAS_FACES,
+                String.format(
+                    Locale.ROOT,
+                    "%d face%s (%s, best score %.2f)",
+                    faces.size(),
+                    faces.size() == 1 ? "" : "s",
+                    detector.name(),
+                    faces.get(0).score())),
             faces.size());
       }
       FaceBlur.apply(bgr, faces, settings.margin(), settings.style());
       byte[] blurred = encodeJpeg(bgr, settings.jpegQuality());
       // An embedding made before blurring (the NSFW pass's) is of the faces: it goes.
-      return new Outcome(sample.toBuilder().image(blurred).storedByteSize(blurred.length)
-          .faces(faces).embedding(null).build(), null, faces.size());
+      return new Outcome(
+          sample.toBuilder()
+              .image(blurred)
+              .storedByteSize(blurred.length)
+              .faces(faces)
+              .embedding(null)
+              .build(),
+          null,
+          faces.size());
     }
   }
 

@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Which URLs may be requested at all: a block list (unsafe domains) that an allow list
- * overrides, and the user's opt-out list of URLs and domains, which nothing overrides.
+ * Which URLs may be requested at all: a block list (unsafe domains) that an allow list overrides,
+ * and the user's opt-out list of URLs and domains, which nothing overrides.
  *
  * <p>Equal policies (same rules from the same sources) are equal, so worker JVMs can share one
  * fetcher per policy. Held in memory by every worker: a million hashed rules cost about 150 MB.
@@ -27,7 +27,10 @@ public final class DomainPolicy implements Serializable {
   private final Set<String> optedOutUrls;
   private final String fingerprint;
 
-  private DomainPolicy(DomainRules blocked, DomainRules allowed, DomainRules optedOutDomains,
+  private DomainPolicy(
+      DomainRules blocked,
+      DomainRules allowed,
+      DomainRules optedOutDomains,
       Set<String> optedOutUrls) {
     this.blocked = blocked;
     this.allowed = allowed;
@@ -35,7 +38,8 @@ public final class DomainPolicy implements Serializable {
     this.optedOutUrls = Set.copyOf(optedOutUrls);
     List<String> parts = new ArrayList<>();
     for (DomainRules rules : List.of(blocked, allowed, optedOutDomains)) {
-      parts.add(rules.rules().stream().map(DomainRules.Rule::toString).sorted().toList().toString());
+      parts.add(
+          rules.rules().stream().map(DomainRules.Rule::toString).sorted().toList().toString());
     }
     parts.add(this.optedOutUrls.stream().sorted().toList().toString());
     this.fingerprint = DomainRules.sha256(String.join("\n", parts));
@@ -44,8 +48,11 @@ public final class DomainPolicy implements Serializable {
   /**
    * @param optedOutUrls normalized URLs (as the URL reader normalizes them) never to fetch
    */
-  public static DomainPolicy of(DomainRules blocked, DomainRules allowed,
-      DomainRules optedOutDomains, Set<String> optedOutUrls) {
+  public static DomainPolicy of(
+      DomainRules blocked,
+      DomainRules allowed,
+      DomainRules optedOutDomains,
+      Set<String> optedOutUrls) {
     return new DomainPolicy(blocked, allowed, optedOutDomains, optedOutUrls);
   }
 
@@ -97,8 +104,14 @@ public final class DomainPolicy implements Serializable {
 
   @Override
   public String toString() {
-    return "DomainPolicy[" + blocked.size() + " block, " + allowed.size() + " allow, "
-        + optedOutDomains.size() + " opt-out domain rules, " + optedOutUrls.size()
+    return "DomainPolicy["
+        + blocked.size()
+        + " block, "
+        + allowed.size()
+        + " allow, "
+        + optedOutDomains.size()
+        + " opt-out domain rules, "
+        + optedOutUrls.size()
         + " opted-out URLs]";
   }
 }

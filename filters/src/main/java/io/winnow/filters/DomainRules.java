@@ -13,9 +13,9 @@ import java.util.Map;
  * Host rules of a block, allow or opt-out list, one rule per line ({@code #} starts a comment):
  *
  * <ul>
- *   <li>{@code example.com}: the domain and every host under it ({@code www.example.com},
- *       {@code a.b.example.com}); a public suffix ({@code co.uk}, {@code blogspot.com}) is refused
- *       here, as it would block every site under it by accident: write {@code *.co.uk} for that.
+ *   <li>{@code example.com}: the domain and every host under it ({@code www.example.com}, {@code
+ *       a.b.example.com}); a public suffix ({@code co.uk}, {@code blogspot.com}) is refused here,
+ *       as it would block every site under it by accident: write {@code *.co.uk} for that.
  *   <li>{@code *.example.com}: hosts under the domain, not the domain itself.
  *   <li>{@code =www.example.com}: that exact host only.
  *   <li>{@code sha256:HEX}: a host whose registered domain (eTLD+1 by the Public Suffix List), or
@@ -80,8 +80,14 @@ public final class DomainRules implements Serializable {
       } else {
         String domain = host(lower, rule);
         if (isPublicSuffix(domain)) {
-          throw bad(rule, "'" + domain + "' is a public suffix: it would block every site "
-              + "under it; write '*." + domain + "' if that is meant");
+          throw bad(
+              rule,
+              "'"
+                  + domain
+                  + "' is a public suffix: it would block every site "
+                  + "under it; write '*."
+                  + domain
+                  + "' if that is meant");
         }
         domains.putIfAbsent(domain, rule);
       }
@@ -164,8 +170,12 @@ public final class DomainRules implements Serializable {
 
   private static String host(String text, Rule rule) {
     String h = normalise(text);
-    if (h.isEmpty() || h.contains("/") || h.contains(" ") || h.startsWith(".")
-        || h.contains("..") || h.contains("*")) {
+    if (h.isEmpty()
+        || h.contains("/")
+        || h.contains(" ")
+        || h.startsWith(".")
+        || h.contains("..")
+        || h.contains("*")) {
       throw bad(rule, "not a host name");
     }
     return h;

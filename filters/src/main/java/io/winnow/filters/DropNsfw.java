@@ -17,10 +17,10 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Drops samples whose classifier scores ({@code nsfw_scores}, set by the classifier's forward
- * pass) give the unsafe classes a summed probability at or above the threshold. Kept samples keep
- * their scores in their metadata. A sample without scores is dropped too, with a detail that says
- * so: an unchecked image is not let through.
+ * Drops samples whose classifier scores ({@code nsfw_scores}, set by the classifier's forward pass)
+ * give the unsafe classes a summed probability at or above the threshold. Kept samples keep their
+ * scores in their metadata. A sample without scores is dropped too, with a detail that says so: an
+ * unchecked image is not let through.
  */
 public final class DropNsfw extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
@@ -56,8 +56,11 @@ public final class DropNsfw extends PTransform<PCollection<Sample>, PCollectionT
 
   @Override
   public PCollectionTuple expand(PCollection<Sample> samples) {
-    PCollectionTuple out = samples.apply("ThresholdUnsafeScore", ParDo.of(new DecideFn(
-        unsafeClasses, threshold)).withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
+    PCollectionTuple out =
+        samples.apply(
+            "ThresholdUnsafeScore",
+            ParDo.of(new DecideFn(unsafeClasses, threshold))
+                .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(samples.getCoder());
     return out;
   }
@@ -77,19 +80,36 @@ public final class DropNsfw extends PTransform<PCollection<Sample>, PCollectionT
       double score = unsafeScore(s.nsfwScores(), unsafe);
       if (Double.isNaN(score)) {
         dropped.inc();
-        out.get(REJECTIONS).output(Rejection.of(s.key(), s.url(), Reason.NSFW,
-            "no classifier scores: cannot tell, so not kept"));
+        out.get(REJECTIONS)
+            .output(
+                Rejection.of(
+                    s.key(),
+                    s.url(),
+                    Reason.NSFW,
+                    "no classifier scores: cannot tell, so not kept"));
       } else if (score >= threshold) {
         dropped.inc();
         StringBuilder parts = new StringBuilder();
         for (String name : unsafe) {
           Float p = s.nsfwScores().get(name);
-          parts.append(parts.length() == 0 ? "" : ", ").append(name).append(' ')
+          parts
+              .append(parts.length() == 0 ? "" : ", ")
+              .append(name)
+              .append(' ')
               .append(String.format(Locale.ROOT, "%.3f", p == null ? 0f : p));
         }
-        out.get(REJECTIONS).output(Rejection.of(s.key(), s.url(), Reason.NSFW,
-            String.format(Locale.ROOT, "unsafe probability %.3f >= %.3f (%s)", score, threshold,
-                parts)));
+        out.get(REJECTIONS)
+            .output(
+                Rejection.of(
+                    s.key(),
+                    s.url(),
+                    Reason.NSFW,
+                    String.format(
+                        Locale.ROOT,
+                        "unsafe probability %.3f >= %.3f (%s)",
+                        score,
+                        threshold,
+                        parts)));
       } else {
         out.get(KEPT).output(s);
       }

@@ -13,10 +13,10 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Drops URLs on unsafe domains and URLs their owners opted out, before any request is sent:
- * {@code unsafe-domain} (a block-list rule matched and no allow rule) or {@code opted-out} (the
- * URL or its domain is on the user's opt-out list), each naming the rule and its list and line.
- * The fetcher applies the same policy to every redirect hop.
+ * Drops URLs on unsafe domains and URLs their owners opted out, before any request is sent: {@code
+ * unsafe-domain} (a block-list rule matched and no allow rule) or {@code opted-out} (the URL or its
+ * domain is on the user's opt-out list), each naming the rule and its list and line. The fetcher
+ * applies the same policy to every redirect hop.
  */
 public final class DropUnsafeDomains extends PTransform<PCollection<UrlRecord>, PCollectionTuple> {
   public static final TupleTag<UrlRecord> URLS = new TupleTag<>() {};
@@ -34,8 +34,10 @@ public final class DropUnsafeDomains extends PTransform<PCollection<UrlRecord>, 
 
   @Override
   public PCollectionTuple expand(PCollection<UrlRecord> urls) {
-    PCollectionTuple out = urls.apply("CheckDomains", ParDo.of(new CheckFn(policy))
-        .withOutputTags(URLS, TupleTagList.of(REJECTIONS)));
+    PCollectionTuple out =
+        urls.apply(
+            "CheckDomains",
+            ParDo.of(new CheckFn(policy)).withOutputTags(URLS, TupleTagList.of(REJECTIONS)));
     out.get(URLS).setCoder(urls.getCoder());
     return out;
   }
@@ -58,8 +60,8 @@ public final class DropUnsafeDomains extends PTransform<PCollection<UrlRecord>, 
         out.get(URLS).output(url);
       } else {
         dropped.inc();
-        out.get(REJECTIONS).output(Rejection.of(url.key(), url.url(), refusal.reason(),
-            refusal.detail()));
+        out.get(REJECTIONS)
+            .output(Rejection.of(url.key(), url.url(), refusal.reason(), refusal.detail()));
       }
     }
   }

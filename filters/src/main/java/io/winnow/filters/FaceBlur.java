@@ -12,12 +12,15 @@ import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Hides faces in place: each box grows by a margin on every side (hair, ears, chin) and its
- * pixels are replaced by a strong Gaussian blur or by coarse pixelation. Pixels outside the grown
- * boxes are not touched.
+ * Hides faces in place: each box grows by a margin on every side (hair, ears, chin) and its pixels
+ * are replaced by a strong Gaussian blur or by coarse pixelation. Pixels outside the grown boxes
+ * are not touched.
  */
 public final class FaceBlur {
-  public enum Style { GAUSSIAN, PIXELATE }
+  public enum Style {
+    GAUSSIAN,
+    PIXELATE
+  }
 
   private FaceBlur() {}
 

@@ -17,9 +17,9 @@ import org.bytedeco.opencv.opencv_core.Size;
 import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
 
 /**
- * OpenCV's frontal-face Haar cascade ({@code haarcascade_frontalface_alt2.xml}, shipped inside
- * the OpenCV jar): the fallback detector. Frontal faces only, and more false positives than
- * BlazeFace; its boxes carry score 1.
+ * OpenCV's frontal-face Haar cascade ({@code haarcascade_frontalface_alt2.xml}, shipped inside the
+ * OpenCV jar): the fallback detector. Frontal faces only, and more false positives than BlazeFace;
+ * its boxes carry score 1.
  */
 public final class HaarFaceDetector implements FaceDetector {
   static final String CASCADE = "haarcascade_frontalface_alt2.xml";
@@ -30,8 +30,8 @@ public final class HaarFaceDetector implements FaceDetector {
   }
 
   public static HaarFaceDetector load() {
-    String resource = "/org/bytedeco/opencv/" + Loader.getPlatform()
-        + "/share/opencv4/haarcascades/" + CASCADE;
+    String resource =
+        "/org/bytedeco/opencv/" + Loader.getPlatform() + "/share/opencv4/haarcascades/" + CASCADE;
     File file;
     try {
       file = Loader.cacheResource(HaarFaceDetector.class, resource);
@@ -56,7 +56,8 @@ public final class HaarFaceDetector implements FaceDetector {
   @Override
   public List<FaceBox> detect(Mat bgr) {
     List<FaceBox> faces = new ArrayList<>();
-    try (Mat gray = new Mat(); RectVector found = new RectVector()) {
+    try (Mat gray = new Mat();
+        RectVector found = new RectVector()) {
       cvtColor(bgr, gray, COLOR_BGR2GRAY);
       equalizeHist(gray, gray);
       int min = Math.max(16, Math.min(bgr.cols(), bgr.rows()) / 40);
@@ -66,8 +67,10 @@ public final class HaarFaceDetector implements FaceDetector {
         faces.add(new FaceBox(r.x(), r.y(), r.width(), r.height(), 1f));
       }
     }
-    faces.sort(java.util.Comparator.comparingInt((FaceBox f) -> -f.width() * f.height())
-        .thenComparingInt(FaceBox::y).thenComparingInt(FaceBox::x));
+    faces.sort(
+        java.util.Comparator.comparingInt((FaceBox f) -> -f.width() * f.height())
+            .thenComparingInt(FaceBox::y)
+            .thenComparingInt(FaceBox::x));
     return faces;
   }
 

@@ -24,9 +24,8 @@ import java.util.Locale;
  * <p>Digests are looked up by binary search in sorted arrays, PDQ hashes through a multi-index
  * hash: the 256 bits cut into 16 words of 16 bits, so a hash within D bits of an entry shares a
  * word within ⌊D/16⌋ bits with it, and only entries that share such a word are compared in full.
- * Memory is about 100 bytes a PDQ entry and 40-50 a digest, with no per-entry objects.
- * Immutable and serializable: the lists are read once when a job is built and travel with
- * it.
+ * Memory is about 100 bytes a PDQ entry and 40-50 a digest, with no per-entry objects. Immutable
+ * and serializable: the lists are read once when a job is built and travel with it.
  */
 public final class KnownBadHashes implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -53,8 +52,14 @@ public final class KnownBadHashes implements Serializable {
   public record Match(String list, int line, String kind, int distance) {
     /** The rejection detail: the list, the line and the kind of hash. */
     public String detail() {
-      return "on known-bad list " + list + " line " + line + " (" + kind
-          + (kind.equals("pdq") ? ", distance " + distance : "") + ")";
+      return "on known-bad list "
+          + list
+          + " line "
+          + line
+          + " ("
+          + kind
+          + (kind.equals("pdq") ? ", distance " + distance : "")
+          + ")";
     }
   }
 
@@ -111,8 +116,8 @@ public final class KnownBadHashes implements Serializable {
   }
 
   /**
-   * The closest PDQ entry within its own distance of any rotation or flip of any of these
-   * hashings of one picture (whole, trimmed…), or null.
+   * The closest PDQ entry within its own distance of any rotation or flip of any of these hashings
+   * of one picture (whole, trimmed…), or null.
    */
   public Match matchPictures(java.util.Collection<Pdq.Dihedrals> pictures) {
     Match best = null;
@@ -153,8 +158,12 @@ public final class KnownBadHashes implements Serializable {
     int radius = widestPdqLimit / WORDS;
     int bestEntry = -1;
     int bestDistance = Integer.MAX_VALUE;
-    int[] probes = new int[1 + WORD_BITS + WORD_BITS * (WORD_BITS - 1) / 2
-        + WORD_BITS * (WORD_BITS - 1) * (WORD_BITS - 2) / 6];
+    int[] probes =
+        new int
+            [1
+                + WORD_BITS
+                + WORD_BITS * (WORD_BITS - 1) / 2
+                + WORD_BITS * (WORD_BITS - 1) * (WORD_BITS - 2) / 6];
     for (int w = 0; w < WORDS; w++) {
       int value = word(query, 0, w);
       int count = probes(value, radius, probes);
@@ -171,8 +180,9 @@ public final class KnownBadHashes implements Serializable {
         }
       }
     }
-    return bestEntry < 0 ? null : new Match(lists.get(pdqList[bestEntry]), pdqLine[bestEntry],
-        "pdq", bestDistance);
+    return bestEntry < 0
+        ? null
+        : new Match(lists.get(pdqList[bestEntry]), pdqLine[bestEntry], "pdq", bestDistance);
   }
 
   private int distance(long[] query, int entry) {
@@ -256,8 +266,8 @@ public final class KnownBadHashes implements Serializable {
         try {
           addLine(list, i + 1, lines.get(i).strip());
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("known-bad list " + name + " line " + (i + 1) + ": "
-              + e.getMessage(), e);
+          throw new IllegalArgumentException(
+              "known-bad list " + name + " line " + (i + 1) + ": " + e.getMessage(), e);
         }
       }
       return this;
@@ -279,8 +289,8 @@ public final class KnownBadHashes implements Serializable {
           if (fields.length != 1) {
             throw new IllegalArgumentException(kind + " takes one hash, no distance");
           }
-          (kind.equals("md5") ? md5 : sha256).add(new DigestEntry(hex(fields[0], bytes, kind),
-              list, line));
+          (kind.equals("md5") ? md5 : sha256)
+              .add(new DigestEntry(hex(fields[0], bytes, kind), list, line));
         }
         case "pdq" -> {
           if (fields.length > 2) {
@@ -292,27 +302,28 @@ public final class KnownBadHashes implements Serializable {
             try {
               limit = Integer.parseInt(fields[1]);
             } catch (NumberFormatException e) {
-              throw new IllegalArgumentException("the distance '" + fields[1]
-                  + "' is not a whole number");
+              throw new IllegalArgumentException(
+                  "the distance '" + fields[1] + "' is not a whole number");
             }
             if (limit < 0 || limit > MAX_PDQ_DISTANCE) {
-              throw new IllegalArgumentException("the distance is 0 to " + MAX_PDQ_DISTANCE
-                  + " bits, not " + limit);
+              throw new IllegalArgumentException(
+                  "the distance is 0 to " + MAX_PDQ_DISTANCE + " bits, not " + limit);
             }
           }
           pdqHashes.add(hash.toLongArray());
           pdqLimits.add(limit);
           pdqRefs.add(new int[] {list, line});
         }
-        default -> throw new IllegalArgumentException("unknown hash kind '" + kind
-            + "' (md5, sha256 or pdq)");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown hash kind '" + kind + "' (md5, sha256 or pdq)");
       }
     }
 
     private static byte[] hex(String text, int bytes, String kind) {
       if (text.length() != 2 * bytes) {
-        throw new IllegalArgumentException("an " + kind + " is " + 2 * bytes + " hex digits, got "
-            + text.length());
+        throw new IllegalArgumentException(
+            "an " + kind + " is " + 2 * bytes + " hex digits, got " + text.length());
       }
       try {
         return HexFormat.of().parseHex(text.toLowerCase(Locale.ROOT));
@@ -385,8 +396,10 @@ public final class KnownBadHashes implements Serializable {
           hi = mid;
         }
       }
-      return lo < size() && Arrays.compareUnsigned(sorted, lo * width, lo * width + width, key, 0,
-          width) == 0 ? lo : -1;
+      return lo < size()
+              && Arrays.compareUnsigned(sorted, lo * width, lo * width + width, key, 0, width) == 0
+          ? lo
+          : -1;
     }
   }
 }

@@ -10,8 +10,8 @@ import java.util.Set;
  *
  * <p>Each header value is {@code [USER-AGENT:] DIRECTIVE[, DIRECTIVE...]}. A value addressed to
  * another user agent ({@code googlebot: noindex}) does not apply to us; one addressed to ours, or
- * to none, does. Directives with their own colon ({@code unavailable_after: DATE},
- * {@code max-image-preview:none}) are not mistaken for a user agent.
+ * to none, does. Directives with their own colon ({@code unavailable_after: DATE}, {@code
+ * max-image-preview:none}) are not mistaken for a user agent.
  */
 public final class OptOutHeaders implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -19,17 +19,18 @@ public final class OptOutHeaders implements Serializable {
   /** What {@code --opt-out-headers} honours by default (img2dataset's list). */
   public static final Set<String> DEFAULT_DIRECTIVES =
       Set.of("noai", "noimageai", "noindex", "noimageindex");
-  private static final Set<String> DIRECTIVES_WITH_VALUES = Set.of("unavailable_after",
-      "max-snippet", "max-image-preview", "max-video-preview");
+
+  private static final Set<String> DIRECTIVES_WITH_VALUES =
+      Set.of("unavailable_after", "max-snippet", "max-image-preview", "max-video-preview");
 
   private OptOutHeaders() {}
 
   /**
-   * The first directive of {@code directives} that the header values give our
-   * {@code userAgentToken} (or every agent), or null.
+   * The first directive of {@code directives} that the header values give our {@code
+   * userAgentToken} (or every agent), or null.
    */
-  public static String optOut(List<String> headerValues, Set<String> directives,
-      String userAgentToken) {
+  public static String optOut(
+      List<String> headerValues, Set<String> directives, String userAgentToken) {
     if (directives.isEmpty()) {
       return null;
     }

@@ -7,9 +7,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * A first detector on every image and, on images where it found a face, a second one, with the
- * union of their boxes. Faces come in company: on the face dev set every face BlazeFace missed
- * was in a photo where it had found another (small and dark faces at the back of a group), and
- * the second detector costs only where faces are (docs/faces.md).
+ * union of their boxes. Faces come in company: on the face dev set every face BlazeFace missed was
+ * in a photo where it had found another (small and dark faces at the back of a group), and the
+ * second detector costs only where faces are (docs/faces.md).
  */
 public final class SecondOpinionFaceDetector implements FaceDetector {
   /** Boxes that overlap this much are one face: the first detector's box is kept. */
@@ -39,8 +39,8 @@ public final class SecondOpinionFaceDetector implements FaceDetector {
 
   static double iou(FaceBox a, FaceBox b) {
     double w = Math.max(0, Math.min(a.x() + a.width(), b.x() + b.width()) - Math.max(a.x(), b.x()));
-    double h = Math.max(0, Math.min(a.y() + a.height(), b.y() + b.height())
-        - Math.max(a.y(), b.y()));
+    double h =
+        Math.max(0, Math.min(a.y() + a.height(), b.y() + b.height()) - Math.max(a.y(), b.y()));
     double inter = w * h;
     return inter / ((double) a.width() * a.height() + (double) b.width() * b.height() - inter);
   }

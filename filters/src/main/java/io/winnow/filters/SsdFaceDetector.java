@@ -25,13 +25,13 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * face-api's SSD MobileNetV1 face detector (npm {@code @vladmandic/face-api} 1.7.15, MIT,
- * converted by {@code models/…/faceapi/ConvertFaceApiSsd}) in ONNX Runtime, one thread. The
- * image goes in the top-left corner of a black square, scaled to 512 × 512 (a 256 px stored
- * image is upscaled 2×, which is what lets it see small faces); anchors are decoded as the TF
- * Object Detection API does (scales 10, 10, 5, 5) and overlapping boxes suppressed at IoU 0.5,
- * as face-api does. A second opinion beside BlazeFace: a different architecture and training
- * set, it finds small, dark and profile faces BlazeFace misses.
+ * face-api's SSD MobileNetV1 face detector (npm {@code @vladmandic/face-api} 1.7.15, MIT, converted
+ * by {@code models/…/faceapi/ConvertFaceApiSsd}) in ONNX Runtime, one thread. The image goes in the
+ * top-left corner of a black square, scaled to 512 × 512 (a 256 px stored image is upscaled 2×,
+ * which is what lets it see small faces); anchors are decoded as the TF Object Detection API does
+ * (scales 10, 10, 5, 5) and overlapping boxes suppressed at IoU 0.5, as face-api does. A second
+ * opinion beside BlazeFace: a different architecture and training set, it finds small, dark and
+ * profile faces BlazeFace misses.
  */
 public final class SsdFaceDetector implements FaceDetector {
   static final String DIR = "/io/winnow/filters/face-api-ssd-mobilenetv1/";
@@ -60,21 +60,23 @@ public final class SsdFaceDetector implements FaceDetector {
     byte[] model = resource("model.onnx");
     String actual = DomainRules.sha256Bytes(model);
     if (!actual.equals(MODEL_SHA256)) {
-      throw new IllegalStateException("the SSD face model's sha256 is " + actual + ", expected "
-          + MODEL_SHA256);
+      throw new IllegalStateException(
+          "the SSD face model's sha256 is " + actual + ", expected " + MODEL_SHA256);
     }
     float[] anchors = new float[ANCHORS * 4];
-    ByteBuffer.wrap(resource("anchors.f32")).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+    ByteBuffer.wrap(resource("anchors.f32"))
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .asFloatBuffer()
         .get(anchors);
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
       options.setInterOpNumThreads(1);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      return new SsdFaceDetector(OrtEnvironment.getEnvironment().createSession(model, options),
-          anchors, (float) minScore);
+      return new SsdFaceDetector(
+          OrtEnvironment.getEnvironment().createSession(model, options), anchors, (float) minScore);
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime cannot load the SSD face model: "
-          + e.getMessage(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime cannot load the SSD face model: " + e.getMessage(), e);
     }
   }
 
@@ -107,10 +109,11 @@ public final class SsdFaceDetector implements FaceDetector {
     int w = Math.max(1, Math.min(INPUT, (int) Math.round(width * scale)));
     int h = Math.max(1, Math.min(INPUT, (int) Math.round(height * scale)));
     float[] pixels = new float[3 * INPUT * INPUT];
-    try (Mat small = new Mat(); Mat square = new Mat()) {
+    try (Mat small = new Mat();
+        Mat square = new Mat()) {
       resize(bgr, small, new Size(w, h), 0, 0, scale < 1 ? INTER_AREA : INTER_LINEAR);
-      copyMakeBorder(small, square, 0, INPUT - h, 0, INPUT - w, BORDER_CONSTANT,
-          new Scalar(0, 0, 0, 0));
+      copyMakeBorder(
+          small, square, 0, INPUT - h, 0, INPUT - w, BORDER_CONSTANT, new Scalar(0, 0, 0, 0));
       byte[] bytes = new byte[INPUT * INPUT * 3];
       square.data().get(bytes);
       int plane = INPUT * INPUT;
@@ -123,8 +126,9 @@ public final class SsdFaceDetector implements FaceDetector {
     }
     float[] encodings;
     float[] logits;
-    try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels),
-            new long[] {1, 3, INPUT, INPUT});
+    try (OnnxTensor input =
+            OnnxTensor.createTensor(
+                env, FloatBuffer.wrap(pixels), new long[] {1, 3, INPUT, INPUT});
         OrtSession.Result result = session.run(Map.of("pixels", input))) {
       encodings = flat(result, "box_encodings");
       logits = flat(result, "class_logits");
@@ -132,8 +136,7 @@ public final class SsdFaceDetector implements FaceDetector {
       throw new IllegalStateException("the SSD face detector failed: " + e.getMessage(), e);
     }
     List<FaceBox> faces = new ArrayList<>();
-    for (Candidate c : suppress(decode(anchors, encodings, logits, minScore), NMS_IOU,
-        MAX_FACES)) {
+    for (Candidate c : suppress(decode(anchors, encodings, logits, minScore), NMS_IOU, MAX_FACES)) {
       // Normalised to the 512 square; the picture is its top-left w × h.
       int left = (int) Math.max(0, Math.floor(c.x0 * INPUT / scale));
       int top = (int) Math.max(0, Math.floor(c.y0 * INPUT / scale));
@@ -147,8 +150,12 @@ public final class SsdFaceDetector implements FaceDetector {
   }
 
   private static float[] flat(OrtSession.Result result, String name) throws OrtException {
-    OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow(() -> new IllegalStateException(
-        "the SSD face model has no output " + name));
+    OnnxTensor t =
+        (OnnxTensor)
+            result
+                .get(name)
+                .orElseThrow(
+                    () -> new IllegalStateException("the SSD face model has no output " + name));
     FloatBuffer buffer = t.getFloatBuffer();
     float[] out = new float[buffer.remaining()];
     buffer.get(out);
@@ -171,11 +178,11 @@ public final class SsdFaceDetector implements FaceDetector {
   }
 
   /**
-   * Boxes from anchors ([ymin, xmin, ymax, xmax] each) and encodings ([ty, tx, th, tw]), with
-   * the sigmoid of class 1 at or above {@code minScore}.
+   * Boxes from anchors ([ymin, xmin, ymax, xmax] each) and encodings ([ty, tx, th, tw]), with the
+   * sigmoid of class 1 at or above {@code minScore}.
    */
-  static List<Candidate> decode(float[] anchors, float[] encodings, float[] logits,
-      float minScore) {
+  static List<Candidate> decode(
+      float[] anchors, float[] encodings, float[] logits, float minScore) {
     List<Candidate> out = new ArrayList<>();
     int n = anchors.length / 4;
     for (int i = 0; i < n; i++) {
@@ -189,8 +196,13 @@ public final class SsdFaceDetector implements FaceDetector {
       float cx = anchors[4 * i + 1] + aw / 2 + encodings[4 * i + 1] / 10 * aw;
       float hh = (float) Math.exp(encodings[4 * i + 2] / 5) * ah / 2;
       float hw = (float) Math.exp(encodings[4 * i + 3] / 5) * aw / 2;
-      out.add(new Candidate(Math.max(0, cy - hh), Math.max(0, cx - hw), Math.min(1, cy + hh),
-          Math.min(1, cx + hw), score));
+      out.add(
+          new Candidate(
+              Math.max(0, cy - hh),
+              Math.max(0, cx - hw),
+              Math.min(1, cy + hh),
+              Math.min(1, cx + hw),
+              score));
     }
     return out;
   }

@@ -27,7 +27,7 @@ class BlazeFaceDecoderTest {
     float[] logits = new float[BlazeFaceDecoder.ANCHORS];
     java.util.Arrays.fill(logits, NEVER);
     int i = 48 * 10 + 20; // anchor centre (20.5/48, 10.5/48)
-    reg[i * 16] = 9.6f;     // x centre + 9.6 px = +0.05
+    reg[i * 16] = 9.6f; // x centre + 9.6 px = +0.05
     reg[i * 16 + 1] = -9.6f;
     reg[i * 16 + 2] = 38.4f; // width 0.2
     reg[i * 16 + 3] = 57.6f; // height 0.3
@@ -53,12 +53,11 @@ class BlazeFaceDecoderTest {
       reg[i * 16 + 2] = 10;
       reg[i * 16 + 3] = 10;
     }
-    logits[0] = 1e6f;   // clipped to 100: score 1
-    logits[1] = 0f;     // exactly 0.5: kept at threshold 0.5
+    logits[0] = 1e6f; // clipped to 100: score 1
+    logits[1] = 0f; // exactly 0.5: kept at threshold 0.5
     logits[2] = -0.01f; // just under
     List<BlazeFaceDecoder.Detection> found = BlazeFaceDecoder.decode(reg, logits, 0.5f);
-    assertThat(found).extracting(BlazeFaceDecoder.Detection::score)
-        .containsExactly(1f, 0.5f);
+    assertThat(found).extracting(BlazeFaceDecoder.Detection::score).containsExactly(1f, 0.5f);
     assertThatThrownBy(() -> BlazeFaceDecoder.decode(new float[10], new float[10], 0.5f))
         .hasMessageContaining("2304");
   }

@@ -10,8 +10,11 @@ import org.junit.jupiter.api.Test;
 
 class DomainPolicyTest {
   private static DomainPolicy blocking(String... rules) {
-    return DomainPolicy.of(DomainRules.parse(List.of(rules), "block.txt"), DomainRules.empty(),
-        DomainRules.empty(), Set.of());
+    return DomainPolicy.of(
+        DomainRules.parse(List.of(rules), "block.txt"),
+        DomainRules.empty(),
+        DomainRules.empty(),
+        Set.of());
   }
 
   @Test
@@ -44,7 +47,8 @@ class DomainPolicyTest {
   void publicSuffixesAreRefusedAsDomainRulesButAllowedAsWildcards() {
     assertThatThrownBy(() -> DomainRules.parse(List.of("ok.example", "co.uk"), "list.txt"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'co.uk' (list.txt:2)").hasMessageContaining("public suffix");
+        .hasMessageContaining("'co.uk' (list.txt:2)")
+        .hasMessageContaining("public suffix");
     assertThatThrownBy(() -> DomainRules.parse(List.of("blogspot.com"), "list.txt"))
         .hasMessageContaining("public suffix");
     DomainPolicy policy = blocking("*.co.uk");
@@ -65,14 +69,17 @@ class DomainPolicyTest {
     assertThat(blog.check("http://img.bad.blogspot.com/a.jpg")).isNotNull();
     assertThat(blog.check("http://good.blogspot.com/a.jpg")).isNull();
     // The host's own hash matches too.
-    assertThat(blocking("sha256:" + DomainRules.sha256("cdn.example.org"))
-        .check("http://cdn.example.org/a.jpg")).isNotNull();
+    assertThat(
+            blocking("sha256:" + DomainRules.sha256("cdn.example.org"))
+                .check("http://cdn.example.org/a.jpg"))
+        .isNotNull();
   }
 
   @Test
   void badRulesNameTheirLine() {
     assertThatThrownBy(() -> DomainRules.parse(List.of("sha256:abc"), "x.txt"))
-        .hasMessageContaining("(x.txt:1)").hasMessageContaining("64 hex digits");
+        .hasMessageContaining("(x.txt:1)")
+        .hasMessageContaining("64 hex digits");
     assertThatThrownBy(() -> DomainRules.parse(List.of("ok.example", "http://a/b"), "x.txt"))
         .hasMessageContaining("(x.txt:2)");
   }
@@ -82,8 +89,8 @@ class DomainPolicyTest {
     DomainRules blocked = DomainRules.parse(List.of("example.net"), "block.txt");
     DomainRules allowed = DomainRules.parse(List.of("=ok.example.net"), "allow.txt");
     DomainRules optedOut = DomainRules.parse(List.of("artist.example"), "optout.txt");
-    DomainPolicy policy = DomainPolicy.of(blocked, allowed, optedOut,
-        Set.of("http://ok.example.net/private.jpg"));
+    DomainPolicy policy =
+        DomainPolicy.of(blocked, allowed, optedOut, Set.of("http://ok.example.net/private.jpg"));
     assertThat(policy.check("http://ok.example.net/a.jpg")).isNull();
     assertThat(policy.check("http://www.example.net/a.jpg").reason())
         .isEqualTo(Reason.UNSAFE_DOMAIN);
@@ -95,7 +102,8 @@ class DomainPolicyTest {
 
   @Test
   void equalPoliciesAreEqualSoWorkersShareFetchers() {
-    assertThat(blocking("a.example", "b.example")).isEqualTo(blocking("a.example", "b.example"))
+    assertThat(blocking("a.example", "b.example"))
+        .isEqualTo(blocking("a.example", "b.example"))
         .hasSameHashCodeAs(blocking("a.example", "b.example"));
     assertThat(blocking("a.example")).isNotEqualTo(blocking("b.example"));
     assertThat(DomainPolicy.none().isEmpty()).isTrue();

@@ -90,8 +90,11 @@ class FacesTest {
   @Test
   void theStageRecordsFacesBlursOrDropsAndLeavesFaceFreeImagesAsTheyWere() throws IOException {
     byte[] astronaut = photo("astronaut.jpg");
-    Sample withFace = Sample.builder("k1", "http://a/astronaut.jpg").image(astronaut)
-        .embedding(new float[] {1, 0}).build();
+    Sample withFace =
+        Sample.builder("k1", "http://a/astronaut.jpg")
+            .image(astronaut)
+            .embedding(new float[] {1, 0})
+            .build();
     BlurFaces.Outcome blurred = BlurFaces.check(blazeFace, withFace, BlurFaces.Settings.blur(95));
     assertThat(blurred.rejection()).isNull();
     // The embedding of the unblurred image (the NSFW pass's) does not survive the blur.
@@ -103,34 +106,40 @@ class FacesTest {
     assertThat(stdDev(new Mat(decode(blurred.sample().image()), box)))
         .isLessThan(stdDev(new Mat(decode(astronaut), box)) * 0.6);
 
-    BlurFaces.Settings drop = new BlurFaces.Settings(true, "blazeface", 0.5, 0.2,
-        FaceBlur.Style.GAUSSIAN, 95);
+    BlurFaces.Settings drop =
+        new BlurFaces.Settings(true, "blazeface", 0.5, 0.2, FaceBlur.Style.GAUSSIAN, 95);
     BlurFaces.Outcome dropped = BlurFaces.check(blazeFace, withFace, drop);
     assertThat(dropped.sample()).isNull();
     assertThat(dropped.rejection().reason()).isEqualTo(Reason.HAS_FACES);
     assertThat(dropped.rejection().detail()).startsWith("1 face (blazeface-full-range");
 
     byte[] coffee = photo("coffee.jpg");
-    BlurFaces.Outcome clean = BlurFaces.check(blazeFace,
-        Sample.builder("k2", "http://a/coffee.jpg").image(coffee).build(), BlurFaces.Settings.blur(95));
+    BlurFaces.Outcome clean =
+        BlurFaces.check(
+            blazeFace,
+            Sample.builder("k2", "http://a/coffee.jpg").image(coffee).build(),
+            BlurFaces.Settings.blur(95));
     assertThat(clean.sample().faces()).isEmpty();
     assertThat(clean.sample().image()).isEqualTo(coffee);
 
-    BlurFaces.Outcome broken = BlurFaces.check(blazeFace,
-        Sample.builder("k3", "http://a/x.jpg").image(new byte[] {1, 2, 3}).build(),
-        BlurFaces.Settings.blur(95));
+    BlurFaces.Outcome broken =
+        BlurFaces.check(
+            blazeFace,
+            Sample.builder("k3", "http://a/x.jpg").image(new byte[] {1, 2, 3}).build(),
+            BlurFaces.Settings.blur(95));
     assertThat(broken.rejection().reason()).isEqualTo(Reason.FACE_CHECK_FAILED);
   }
 
   private static double stdDev(Mat region) {
     Mat gray = new Mat();
-    org.bytedeco.opencv.global.opencv_imgproc.cvtColor(region, gray,
-        org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+    org.bytedeco.opencv.global.opencv_imgproc.cvtColor(
+        region, gray, org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
     Mat mean = new Mat();
     Mat std = new Mat();
     meanStdDev(gray, mean, std);
     return std.createIndexer() instanceof org.bytedeco.javacpp.indexer.DoubleIndexer d
-        ? d.get(0) : Double.NaN;
+        ? d.get(0)
+        : Double.NaN;
   }
 
   private static long changedOutside(Mat a, Mat b, Rect box) {
@@ -139,8 +148,8 @@ class FacesTest {
     long changed = 0;
     for (int y = 0; y < a.rows(); y++) {
       for (int x = 0; x < a.cols(); x++) {
-        boolean inside = x >= box.x() && x < box.x() + box.width() && y >= box.y()
-            && y < box.y() + box.height();
+        boolean inside =
+            x >= box.x() && x < box.x() + box.width() && y >= box.y() && y < box.y() + box.height();
         if (!inside) {
           for (int c = 0; c < 3; c++) {
             if (ia.get(y, x, c) != ib.get(y, x, c)) {
@@ -171,7 +180,8 @@ class FacesTest {
         List<FaceBox> found = ssd.detect(image);
         assertThat(found).as(name).hasSize(1);
         assertThat(SecondOpinionFaceDetector.iou(found.get(0), blazeFace.detect(image).get(0)))
-            .as(name).isGreaterThan(0.4);
+            .as(name)
+            .isGreaterThan(0.4);
       }
       assertThat(ssd.detect(decode(photo("coffee.jpg")))).isEmpty();
     }
@@ -182,23 +192,24 @@ class FacesTest {
   void theSecondOpinionRunsWhereTheFirstFoundAFace() throws IOException {
     int[] secondCalls = {0};
     FaceBox extra = new FaceBox(1, 1, 10, 10, 0.9f);
-    FaceDetector counting = new FaceDetector() {
-      @Override
-      public List<FaceBox> detect(Mat bgr) {
-        secondCalls[0]++;
-        List<FaceBox> own = new java.util.ArrayList<>(blazeFace.detect(bgr));
-        own.add(extra);
-        return own;
-      }
+    FaceDetector counting =
+        new FaceDetector() {
+          @Override
+          public List<FaceBox> detect(Mat bgr) {
+            secondCalls[0]++;
+            List<FaceBox> own = new java.util.ArrayList<>(blazeFace.detect(bgr));
+            own.add(extra);
+            return own;
+          }
 
-      @Override
-      public String name() {
-        return "counting";
-      }
+          @Override
+          public String name() {
+            return "counting";
+          }
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     SecondOpinionFaceDetector both = new SecondOpinionFaceDetector(blazeFace, counting);
     assertThat(both.detect(decode(photo("coffee.jpg")))).isEmpty();
     assertThat(secondCalls[0]).isZero();

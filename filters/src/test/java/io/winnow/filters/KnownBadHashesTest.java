@@ -11,17 +11,19 @@ import org.junit.jupiter.api.Test;
 
 class KnownBadHashesTest {
   private static final String MD5 = "d41d8cd98f00b204e9800998ecf8427e";
-  private static final String SHA = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  private static final String SHA =
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
   @Test
   void digestsMatchExactlyAndNameTheirListAndLine() {
-    KnownBadHashes lists = KnownBadHashes.builder()
-        .add("a.txt", List.of("# hotline export", "", "md5:" + MD5.toUpperCase()))
-        .add("b.txt", List.of("sha256:" + SHA))
-        .build();
+    KnownBadHashes lists =
+        KnownBadHashes.builder()
+            .add("a.txt", List.of("# hotline export", "", "md5:" + MD5.toUpperCase()))
+            .add("b.txt", List.of("sha256:" + SHA))
+            .build();
     assertThat(lists.counts()).isEqualTo(new KnownBadHashes.Counts(1, 1, 0));
-    assertThat(lists.matchDigests(null, MD5)).isEqualTo(new KnownBadHashes.Match("a.txt", 3,
-        "md5", 0));
+    assertThat(lists.matchDigests(null, MD5))
+        .isEqualTo(new KnownBadHashes.Match("a.txt", 3, "md5", 0));
     assertThat(lists.matchDigests(SHA, null).detail())
         .isEqualTo("on known-bad list b.txt line 1 (sha256)");
     assertThat(lists.matchDigests(SHA.replace('e', 'f'), MD5.replace('d', 'e'))).isNull();
@@ -31,12 +33,16 @@ class KnownBadHashesTest {
   @Test
   void badLinesAreErrorsThatNameTheLine() {
     assertThatThrownBy(() -> KnownBadHashes.builder().add("x.txt", List.of("# ok", "md5:abc")))
-        .hasMessageContaining("x.txt line 2").hasMessageContaining("32 hex digits");
+        .hasMessageContaining("x.txt line 2")
+        .hasMessageContaining("32 hex digits");
     assertThatThrownBy(() -> KnownBadHashes.builder().add("x.txt", List.of("crc:00")))
-        .hasMessageContaining("line 1").hasMessageContaining("unknown hash kind 'crc'");
-    assertThatThrownBy(() -> KnownBadHashes.builder().add("x.txt", List.of("pdq:" + "0".repeat(64)
-        + " 64"))).hasMessageContaining("0 to 63");
-    assertThatThrownBy(() -> KnownBadHashes.builder().add("x.txt", List.of("pdq:" + "g".repeat(64))))
+        .hasMessageContaining("line 1")
+        .hasMessageContaining("unknown hash kind 'crc'");
+    assertThatThrownBy(
+            () -> KnownBadHashes.builder().add("x.txt", List.of("pdq:" + "0".repeat(64) + " 64")))
+        .hasMessageContaining("0 to 63");
+    assertThatThrownBy(
+            () -> KnownBadHashes.builder().add("x.txt", List.of("pdq:" + "g".repeat(64))))
         .hasMessageContaining("line 1");
     assertThatThrownBy(() -> KnownBadHashes.builder().add("x.txt", List.of(MD5)))
         .hasMessageContaining("expected md5:HEX");
@@ -46,12 +52,12 @@ class KnownBadHashesTest {
   void pdqMatchesWithinEachEntrysOwnDistance() {
     Random random = new Random(7);
     Pdq.Hash original = randomHash(random);
-    KnownBadHashes lists = KnownBadHashes.builder().add("l", List.of(
-        "pdq:" + original.hex() + " 10")).build();
+    KnownBadHashes lists =
+        KnownBadHashes.builder().add("l", List.of("pdq:" + original.hex() + " 10")).build();
     assertThat(lists.matchPdq(flip(original, 10, random)).distance()).isEqualTo(10);
     assertThat(lists.matchPdq(flip(original, 11, random))).isNull();
-    KnownBadHashes wide = KnownBadHashes.builder().add("l", List.of("pdq:" + original.hex()))
-        .build();
+    KnownBadHashes wide =
+        KnownBadHashes.builder().add("l", List.of("pdq:" + original.hex())).build();
     assertThat(wide.matchPdq(flip(original, 31, random))).isNotNull();
     assertThat(wide.matchPdq(flip(original, 32, random))).isNull();
   }
@@ -110,8 +116,9 @@ class KnownBadHashesTest {
   }
 
   private static Pdq.Hash randomHash(Random random) {
-    return Pdq.Hash.fromLongArray(new long[] {random.nextLong(), random.nextLong(),
-        random.nextLong(), random.nextLong()}, Pdq.UNKNOWN_QUALITY);
+    return Pdq.Hash.fromLongArray(
+        new long[] {random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong()},
+        Pdq.UNKNOWN_QUALITY);
   }
 
   private static Pdq.Hash flip(Pdq.Hash hash, int bits, Random random) {

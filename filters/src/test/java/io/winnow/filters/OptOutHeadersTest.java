@@ -23,16 +23,17 @@ class OptOutHeadersTest {
   @Test
   void directivesForAnotherAgentDoNotApplyButOursDo() {
     assertThat(OptOutHeaders.optOut(List.of("googlebot: noindex"), DEFAULTS, "Winnow")).isNull();
-    assertThat(OptOutHeaders.optOut(List.of("winnow: noai"), DEFAULTS, "Winnow"))
-        .isEqualTo("noai");
+    assertThat(OptOutHeaders.optOut(List.of("winnow: noai"), DEFAULTS, "Winnow")).isEqualTo("noai");
   }
 
   @Test
   void directivesWithValuesAreNotTakenForAgents() {
     assertThat(OptOutHeaders.optOut(List.of("max-image-preview:none, noai"), DEFAULTS, "Winnow"))
         .isEqualTo("noai");
-    assertThat(OptOutHeaders.optOut(List.of("unavailable_after: 25 Jun 2010 15:00:00 PST"),
-        DEFAULTS, "Winnow")).isNull();
+    assertThat(
+            OptOutHeaders.optOut(
+                List.of("unavailable_after: 25 Jun 2010 15:00:00 PST"), DEFAULTS, "Winnow"))
+        .isNull();
   }
 
   @Test

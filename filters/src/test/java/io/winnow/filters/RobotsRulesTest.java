@@ -7,13 +7,18 @@ import org.junit.jupiter.api.Test;
 
 class RobotsRulesTest {
   private static RobotsRules parse(String text) {
-    return RobotsRules.parse("http://h.example/robots.txt", text.getBytes(StandardCharsets.UTF_8),
-        "text/plain", "Winnow");
+    return RobotsRules.parse(
+        "http://h.example/robots.txt",
+        text.getBytes(StandardCharsets.UTF_8),
+        "text/plain",
+        "Winnow");
   }
 
   @Test
   void theGroupNamingOurTokenWinsOverTheWildcard() {
-    RobotsRules rules = parse("""
+    RobotsRules rules =
+        parse(
+            """
         User-agent: *
         Disallow: /
 
@@ -28,7 +33,8 @@ class RobotsRulesTest {
 
   @Test
   void theWildcardGroupAppliesWhenNoGroupNamesUs() {
-    RobotsRules rules = parse("User-agent: otherbot\nDisallow: /\n\nUser-agent: *\nDisallow: /x/\n");
+    RobotsRules rules =
+        parse("User-agent: otherbot\nDisallow: /\n\nUser-agent: *\nDisallow: /x/\n");
     assertThat(rules.allows("http://h.example/x/a.jpg")).isFalse();
     assertThat(rules.allows("http://h.example/y/a.jpg")).isTrue();
   }
@@ -45,12 +51,18 @@ class RobotsRulesTest {
 
   @Test
   void missingRobotsAllowsAllAndUnavailableRobotsAllowsNothing() {
-    assertThat(RobotsRules.unavailable("http://h.example/robots.txt", 404)
-        .allows("http://h.example/a.jpg")).isTrue();
-    assertThat(RobotsRules.unavailable("http://h.example/robots.txt", 503)
-        .allows("http://h.example/a.jpg")).isFalse();
-    assertThat(RobotsRules.unavailable("http://h.example/robots.txt", 429)
-        .allows("http://h.example/a.jpg")).isFalse();
+    assertThat(
+            RobotsRules.unavailable("http://h.example/robots.txt", 404)
+                .allows("http://h.example/a.jpg"))
+        .isTrue();
+    assertThat(
+            RobotsRules.unavailable("http://h.example/robots.txt", 503)
+                .allows("http://h.example/a.jpg"))
+        .isFalse();
+    assertThat(
+            RobotsRules.unavailable("http://h.example/robots.txt", 429)
+                .allows("http://h.example/a.jpg"))
+        .isFalse();
     RobotsRules silent = RobotsRules.unavailable("http://h.example/robots.txt", -1);
     assertThat(silent.allows("http://h.example/a.jpg")).isFalse();
     assertThat(silent.origin()).contains("no answer");

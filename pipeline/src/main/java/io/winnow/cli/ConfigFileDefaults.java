@@ -10,15 +10,15 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.IDefaultValueProvider;
 
 /**
  * Maps a YAML or JSON config file onto the command's options: each top-level key is an option's
  * long name without dashes ({@code image-size: 384}; {@code image_size} works too), lists for
- * repeatable options. Flags on the command line win over the file. Unknown keys are an error, so
- * a typo does not go unnoticed.
+ * repeatable options. Flags on the command line win over the file. Unknown keys are an error, so a
+ * typo does not go unnoticed.
  */
 final class ConfigFileDefaults implements IDefaultValueProvider {
   private final JsonNode root;
@@ -32,8 +32,8 @@ final class ConfigFileDefaults implements IDefaultValueProvider {
       throw new IOException("config file not found: " + file);
     }
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    ObjectMapper mapper = name.endsWith(".json") ? new ObjectMapper()
-        : new ObjectMapper(new YAMLFactory());
+    ObjectMapper mapper =
+        name.endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
     JsonNode root = mapper.readTree(file.toFile());
     if (root == null || !root.isObject()) {
       throw new IOException(file + ": a config file holds one mapping of option names to values");

@@ -20,27 +20,32 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code winnow demo}: the whole pipeline on the bundled corpus, served on 127.0.0.1. */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Serve the bundled demo corpus on 127.0.0.1 and run the whole pipeline on it; "
-        + "then show what was written and why each URL ended where it did.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Serve the bundled demo corpus on 127.0.0.1 and run the whole pipeline on it; "
+            + "then show what was written and why each URL ended where it did.")
 final class DemoCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "winnow-demo", paramLabel = "DIR",
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "winnow-demo",
+      paramLabel = "DIR",
       description = "Output folder. Default: ./winnow-demo")
   Path output;
 
   @Option(names = "--config", paramLabel = "FILE", description = "As for run.")
   Path config;
 
-  @Mixin
-  RunOptions options;
+  @Mixin RunOptions options;
 
   @Override
   public Integer call() throws IOException {
@@ -53,8 +58,8 @@ final class DemoCommand implements Callable<Integer> {
       // The guard stays on: only the demo server's own endpoint is allowed.
       options.allowedEndpoints = List.of(server.endpoint());
       // The demo's own block and opt-out lists, unless lists were given.
-      DemoCorpus.SafetyListFiles lists = DemoCorpus.writeSafetyLists(dir.resolve("input"),
-          server.baseUrl());
+      DemoCorpus.SafetyListFiles lists =
+          DemoCorpus.writeSafetyLists(dir.resolve("input"), server.baseUrl());
       if (options.blockLists.isEmpty()) {
         options.blockLists = List.of(lists.blockList());
       }
@@ -65,9 +70,8 @@ final class DemoCommand implements Callable<Integer> {
         options.retryBase = java.time.Duration.ofMillis(100);
       }
       WinnowConfig config = options.toConfig(List.of(urls.toString()), dir.toString());
-      RunSummary summary = RunWinnow.run(config,
-          options.pipelineOptions(), System.err,
-          System.console() != null);
+      RunSummary summary =
+          RunWinnow.run(config, options.pipelineOptions(), System.err, System.console() != null);
       explain(out, dir, config.shardPrefix());
       WinnowCli.printSummary(out, summary, dir);
     }
@@ -78,18 +82,31 @@ final class DemoCommand implements Callable<Integer> {
   private static void explain(PrintWriter out, Path dir, String prefix) throws IOException {
     Map<String, String> outcomes = new HashMap<>();
     for (Path shard : WebDatasetReader.shards(dir, prefix)) {
-      WebDatasetReader.read(shard, (Sample s) -> outcomes.put(s.url(), String.format(
-          "accepted  %s/%s.jpg  %dx%d from %dx%d", shard.getFileName(), s.key(), s.width(),
-          s.height(), s.originalWidth(), s.originalHeight())));
+      WebDatasetReader.read(
+          shard,
+          (Sample s) ->
+              outcomes.put(
+                  s.url(),
+                  String.format(
+                      "accepted  %s/%s.jpg  %dx%d from %dx%d",
+                      shard.getFileName(),
+                      s.key(),
+                      s.width(),
+                      s.height(),
+                      s.originalWidth(),
+                      s.originalHeight())));
     }
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve("rejections"),
-        "*.jsonl")) {
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(dir.resolve("rejections"), "*.jsonl")) {
       for (Path file : files) {
         for (String line : Files.readAllLines(file)) {
           if (!line.isBlank()) {
             Rejection r = Json.read(line, Rejection.class);
-            outcomes.merge(r.url(), String.format("rejected  %s/%s: %s", r.stage().wireName(),
-                r.reason().wireName(), r.detail()), (a, b) -> a + "; " + b);
+            outcomes.merge(
+                r.url(),
+                String.format(
+                    "rejected  %s/%s: %s", r.stage().wireName(), r.reason().wireName(), r.detail()),
+                (a, b) -> a + "; " + b);
           }
         }
       }

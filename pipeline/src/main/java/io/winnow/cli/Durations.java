@@ -16,8 +16,8 @@ final class Durations implements ITypeConverter<Duration> {
       } else if (v.endsWith("ms")) {
         return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
       } else if (v.endsWith("s")) {
-        return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1))
-            * 1000));
+        return Duration.ofMillis(
+            Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
       } else if (v.endsWith("m")) {
         return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
       } else if (v.endsWith("h")) {

@@ -9,14 +9,22 @@ import picocli.CommandLine.ParameterException;
 
 /** The URL lists a command reads, and the config file of option values: `run` and `refresh`. */
 final class InputLists {
-  @Option(names = {"-i", "--input"}, required = true, split = ",", paramLabel = "FILE|GLOB",
-      description = "URL lists: txt, csv, tsv, jsonl or parquet, optionally .gz/.bz2/.zst; "
-          + "files or globs. Repeatable.")
+  @Option(
+      names = {"-i", "--input"},
+      required = true,
+      split = ",",
+      paramLabel = "FILE|GLOB",
+      description =
+          "URL lists: txt, csv, tsv, jsonl or parquet, optionally .gz/.bz2/.zst; "
+              + "files or globs. Repeatable.")
   List<String> inputs;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "YAML or JSON file of option values (keys are option names without dashes);"
-          + " flags given here win.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "YAML or JSON file of option values (keys are option names without dashes);"
+              + " flags given here win.")
   Path config;
 
   /** The inputs as absolute paths (remote URLs as given), each checked to match a file. */
@@ -26,8 +34,9 @@ final class InputLists {
         throw new ParameterException(command, "--input " + input + " matches no file");
       }
     }
-    return inputs.stream().map(i -> i.contains("://") ? i
-        : Path.of(i).toAbsolutePath().toString()).toList();
+    return inputs.stream()
+        .map(i -> i.contains("://") ? i : Path.of(i).toAbsolutePath().toString())
+        .toList();
   }
 
   static int checkBatches(CommandLine command, int batches) {

@@ -9,39 +9,51 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code winnow refresh}: a new version of a dataset from new URL lists. */
-@Command(name = "refresh", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Add new URLs to a versioned dataset: seen URLs are skipped without a request, "
-        + "new images deduplicated against the dataset, new shards appended, committed "
-        + "atomically. Re-run an interrupted refresh to resume it. Takes every `run` option.")
+@Command(
+    name = "refresh",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Add new URLs to a versioned dataset: seen URLs are skipped without a request, "
+            + "new images deduplicated against the dataset, new shards appended, committed "
+            + "atomically. Re-run an interrupted refresh to resume it. Takes every `run` option.")
 final class RefreshCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--dataset", required = true, paramLabel = "DIR",
+  @Option(
+      names = "--dataset",
+      required = true,
+      paramLabel = "DIR",
       description = "The dataset folder (created by the first refresh).")
   Path dataset;
 
-  @Mixin
-  InputLists inputs;
+  @Mixin InputLists inputs;
 
-  @Option(names = "--batches", defaultValue = "1", paramLabel = "N",
-      description = "Process the input in N batches by key hash (default ${DEFAULT-VALUE}); an "
-          + "interrupted refresh resumes after its last finished batch.")
+  @Option(
+      names = "--batches",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "Process the input in N batches by key hash (default ${DEFAULT-VALUE}); an "
+              + "interrupted refresh resumes after its last finished batch.")
   int batches;
 
-  @Option(names = "--retry-failed-after", defaultValue = "7d", paramLabel = "AGE|never",
-      description = "Fetch URLs that failed transiently (network, 429, 5xx) again once the "
-          + "failure is this old (default ${DEFAULT-VALUE}); `never` skips them for good.")
+  @Option(
+      names = "--retry-failed-after",
+      defaultValue = "7d",
+      paramLabel = "AGE|never",
+      description =
+          "Fetch URLs that failed transiently (network, 429, 5xx) again once the "
+              + "failure is this old (default ${DEFAULT-VALUE}); `never` skips them for good.")
   String retryFailedAfter;
 
-  @Mixin
-  RunOptions options;
+  @Mixin RunOptions options;
 
   @Override
   public Integer call() throws IOException {
@@ -49,11 +61,17 @@ final class RefreshCommand implements Callable<Integer> {
     InputLists.checkBatches(spec.commandLine(), batches);
     long retryAfter;
     try {
-      retryAfter = retryFailedAfter.equals("never") ? -1
-          : new Durations().convert(retryFailedAfter).getSeconds();
+      retryAfter =
+          retryFailedAfter.equals("never")
+              ? -1
+              : new Durations().convert(retryFailedAfter).getSeconds();
     } catch (Exception e) {
-      throw new ParameterException(spec.commandLine(), "--retry-failed-after takes a duration "
-          + "(30m, 7d) or never, not '" + retryFailedAfter + "'");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--retry-failed-after takes a duration "
+              + "(30m, 7d) or never, not '"
+              + retryFailedAfter
+              + "'");
     }
     WinnowConfig config;
     try {
@@ -61,11 +79,18 @@ final class RefreshCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    Manifest manifest = RefreshDataset.refresh(config, dataset, batches, retryAfter,
-        options.pipelineOptions(), System.err,
-        RefreshDataset.Checkpoint.NONE);
+    Manifest manifest =
+        RefreshDataset.refresh(
+            config,
+            dataset,
+            batches,
+            retryAfter,
+            options.pipelineOptions(),
+            System.err,
+            RefreshDataset.Checkpoint.NONE);
     VersionsCommand.print(spec.commandLine().getOut(), manifest);
     return manifest.summary() != null && !manifest.summary().balanced()
-        ? WinnowCli.EXIT_UNBALANCED : 0;
+        ? WinnowCli.EXIT_UNBALANCED
+        : 0;
   }
 }

@@ -13,38 +13,48 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code winnow run}: the whole pipeline on the given URL lists. */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = "Crawl, validate and export the images of the given URL lists.")
 final class RunCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  InputLists inputs;
+  @Mixin InputLists inputs;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "DIR",
-      description = "Output folder: shards, rejections/, summary.json. One pass: an interrupted "
-          + "run starts over (use --dataset to resume).")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "DIR",
+      description =
+          "Output folder: shards, rejections/, summary.json. One pass: an interrupted "
+              + "run starts over (use --dataset to resume).")
   Path output;
 
-  @Option(names = "--dataset", paramLabel = "DIR",
-      description = "Build version 1 of a versioned dataset folder instead (see `refresh`); an "
-          + "interrupted run resumes from its finished batches when re-run.")
+  @Option(
+      names = "--dataset",
+      paramLabel = "DIR",
+      description =
+          "Build version 1 of a versioned dataset folder instead (see `refresh`); an "
+              + "interrupted run resumes from its finished batches when re-run.")
   Path dataset;
 
-  @Option(names = "--batches", defaultValue = "1", paramLabel = "N",
-      description = "With --dataset: process the input in N batches by key hash, the unit of "
-          + "resuming (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batches",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "With --dataset: process the input in N batches by key hash, the unit of "
+              + "resuming (default ${DEFAULT-VALUE}).")
   int batches;
 
-  @Mixin
-  RunOptions options;
+  @Mixin RunOptions options;
 
   @Override
   public Integer call() throws IOException {
@@ -55,28 +65,34 @@ final class RunCommand implements Callable<Integer> {
     InputLists.checkBatches(spec.commandLine(), batches);
     WinnowConfig config;
     try {
-      config = options.toConfig(lists,
-          (output != null ? output : dataset.resolve("work")).toAbsolutePath().toString());
+      config =
+          options.toConfig(
+              lists,
+              (output != null ? output : dataset.resolve("work")).toAbsolutePath().toString());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     if (dataset != null) {
-      if (java.nio.file.Files.exists(dataset.resolve(
-          io.winnow.pipeline.refresh.DatasetDir.CURRENT))) {
-        throw new ParameterException(spec.commandLine(), dataset + " already has versions: "
-            + "add to it with `winnow refresh`");
+      if (java.nio.file.Files.exists(
+          dataset.resolve(io.winnow.pipeline.refresh.DatasetDir.CURRENT))) {
+        throw new ParameterException(
+            spec.commandLine(),
+            dataset + " already has versions: " + "add to it with `winnow refresh`");
       }
       io.winnow.pipeline.refresh.Manifest manifest =
-          io.winnow.pipeline.refresh.RefreshDataset.refresh(config, dataset, batches,
+          io.winnow.pipeline.refresh.RefreshDataset.refresh(
+              config,
+              dataset,
+              batches,
               io.winnow.pipeline.refresh.RefreshDataset.DEFAULT_RETRY_SECONDS,
-              options.pipelineOptions(), System.err,
+              options.pipelineOptions(),
+              System.err,
               io.winnow.pipeline.refresh.RefreshDataset.Checkpoint.NONE);
       VersionsCommand.print(spec.commandLine().getOut(), manifest);
       return 0;
     }
-    RunSummary summary = RunWinnow.run(config,
-        options.pipelineOptions(), System.err,
-        System.console() != null);
+    RunSummary summary =
+        RunWinnow.run(config, options.pipelineOptions(), System.err, System.console() != null);
     WinnowCli.printSummary(spec.commandLine().getOut(), summary, output.toAbsolutePath());
     return 0;
   }

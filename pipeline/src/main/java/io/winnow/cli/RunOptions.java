@@ -1,19 +1,19 @@
 package io.winnow.cli;
 
+import io.winnow.pipeline.DedupSettings;
+import io.winnow.pipeline.RetrievalSettings;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
 import io.winnow.pipeline.crawl.FetchSettings;
-import io.winnow.pipeline.filter.FilterSettings;
-import io.winnow.pipeline.RetrievalSettings;
-import io.winnow.retrieval.BalancedSpec;
-import io.winnow.retrieval.SeedSetSpec;
-import io.winnow.pipeline.DedupSettings;
 import io.winnow.pipeline.decode.DecodeSettings;
+import io.winnow.pipeline.decode.ResizeMode;
 import io.winnow.pipeline.embed.EmbedSettings;
 import io.winnow.pipeline.embed.EmbeddingModel;
 import io.winnow.pipeline.embed.ExecutionProvider;
-import io.winnow.pipeline.decode.ResizeMode;
+import io.winnow.pipeline.filter.FilterSettings;
 import io.winnow.pipeline.read.InputFormat;
+import io.winnow.retrieval.BalancedSpec;
+import io.winnow.retrieval.SeedSetSpec;
 import io.winnow.schemas.ErrorBudget;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -24,32 +24,50 @@ import picocli.CommandLine.Option;
 /** The options shared by {@code run} and {@code demo}, grouped as the pipeline's stages are. */
 final class RunOptions {
   // Runner
-  @Option(names = "--runner", defaultValue = "flink", paramLabel = "RUNNER",
-      description = "flink (embedded Flink cluster, default), direct (Beam's debugging runner), "
-          + "HOST:PORT of a Flink cluster's JobManager, or auto (inside a Flink cluster, as in "
-          + "application mode).")
+  @Option(
+      names = "--runner",
+      defaultValue = "flink",
+      paramLabel = "RUNNER",
+      description =
+          "flink (embedded Flink cluster, default), direct (Beam's debugging runner), "
+              + "HOST:PORT of a Flink cluster's JobManager, or auto (inside a Flink cluster, as in "
+              + "application mode).")
   String runner;
 
-  @Option(names = "--parallelism", defaultValue = "0", paramLabel = "N",
-      description = "Flink parallelism; 0 uses the number of cores (embedded) or the cluster's "
-          + "default.")
+  @Option(
+      names = "--parallelism",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Flink parallelism; 0 uses the number of cores (embedded) or the cluster's " + "default.")
   int parallelism;
 
-  @Option(names = "--max-error-rate", defaultValue = "0.01", paramLabel = "SHARE",
-      description = "Fail the job when more than this share of a stage's images end as internal "
-          + "errors (exceptions, not bad images), on a worker or over the run. Default: "
-          + "${DEFAULT-VALUE}.")
+  @Option(
+      names = "--max-error-rate",
+      defaultValue = "0.01",
+      paramLabel = "SHARE",
+      description =
+          "Fail the job when more than this share of a stage's images end as internal "
+              + "errors (exceptions, not bad images), on a worker or over the run. Default: "
+              + "${DEFAULT-VALUE}.")
   double maxErrorRate;
 
-  @Option(names = "--error-rate-after", defaultValue = "1000", paramLabel = "N",
-      description = "Images a stage must have seen before --max-error-rate applies. Default: "
-          + "${DEFAULT-VALUE}.")
+  @Option(
+      names = "--error-rate-after",
+      defaultValue = "1000",
+      paramLabel = "N",
+      description =
+          "Images a stage must have seen before --max-error-rate applies. Default: "
+              + "${DEFAULT-VALUE}.")
   long errorRateAfter;
 
-  @Option(names = "--pipeline-option", paramLabel = "NAME=VALUE",
-      description = "A Beam or Flink runner option, passed through (repeatable), e.g. "
-          + "flinkConfDir=/etc/flink, maxBundleSize=1000, checkpointingInterval=60000. It wins "
-          + "over the value Winnow sets.")
+  @Option(
+      names = "--pipeline-option",
+      paramLabel = "NAME=VALUE",
+      description =
+          "A Beam or Flink runner option, passed through (repeatable), e.g. "
+              + "flinkConfDir=/etc/flink, maxBundleSize=1000, checkpointingInterval=60000. It wins "
+              + "over the value Winnow sets.")
   List<String> pipelineOptions = new java.util.ArrayList<>();
 
   /** The Beam options of this run: runner, parallelism, passed-through options, error budget. */
@@ -62,318 +80,580 @@ final class RunOptions {
   }
 
   // Input
-  @Option(names = "--input-format", defaultValue = "auto", paramLabel = "FORMAT",
+  @Option(
+      names = "--input-format",
+      defaultValue = "auto",
+      paramLabel = "FORMAT",
       converter = InputFormatConverter.class,
       description = "auto (from the file name), txt, csv, tsv, jsonl or parquet.")
   InputFormat inputFormat;
 
-  @Option(names = "--url-column", defaultValue = "url", paramLabel = "NAME",
+  @Option(
+      names = "--url-column",
+      defaultValue = "url",
+      paramLabel = "NAME",
       description = "Column (csv/tsv/parquet) or field (jsonl) holding the URL. Default: url.")
   String urlColumn;
 
-  @Option(names = "--caption-column", defaultValue = "caption", paramLabel = "NAME",
+  @Option(
+      names = "--caption-column",
+      defaultValue = "caption",
+      paramLabel = "NAME",
       description = "Column or field holding the caption. Default: caption.")
   String captionColumn;
 
   // Crawl
-  @Option(names = "--concurrency", defaultValue = "64", paramLabel = "N",
+  @Option(
+      names = "--concurrency",
+      defaultValue = "64",
+      paramLabel = "N",
       description = "Requests in flight per worker JVM. Default: 64.")
   int concurrency;
 
-  @Option(names = "--per-host-concurrency", defaultValue = "8", paramLabel = "N",
+  @Option(
+      names = "--per-host-concurrency",
+      defaultValue = "8",
+      paramLabel = "N",
       description = "Requests in flight to one host per worker JVM. Default: 8.")
   int perHostConcurrency;
 
-  @Option(names = "--connect-timeout", defaultValue = "10s", converter = Durations.class,
-      paramLabel = "TIME", description = "Default: 10s.")
+  @Option(
+      names = "--connect-timeout",
+      defaultValue = "10s",
+      converter = Durations.class,
+      paramLabel = "TIME",
+      description = "Default: 10s.")
   Duration connectTimeout;
 
-  @Option(names = "--read-timeout", defaultValue = "20s", converter = Durations.class,
-      paramLabel = "TIME", description = "Longest silence while reading a response. Default: 20s.")
+  @Option(
+      names = "--read-timeout",
+      defaultValue = "20s",
+      converter = Durations.class,
+      paramLabel = "TIME",
+      description = "Longest silence while reading a response. Default: 20s.")
   Duration readTimeout;
 
-  @Option(names = "--total-timeout", defaultValue = "60s", converter = Durations.class,
-      paramLabel = "TIME", description = "Longest time for one request in all. Default: 60s.")
+  @Option(
+      names = "--total-timeout",
+      defaultValue = "60s",
+      converter = Durations.class,
+      paramLabel = "TIME",
+      description = "Longest time for one request in all. Default: 60s.")
   Duration totalTimeout;
 
-  @Option(names = "--retries", defaultValue = "3", paramLabel = "N",
+  @Option(
+      names = "--retries",
+      defaultValue = "3",
+      paramLabel = "N",
       description = "Further tries after a connection error, 429 or 5xx. Default: 3.")
   int retries;
 
-  @Option(names = "--retry-base", defaultValue = "500ms", converter = Durations.class,
-      paramLabel = "TIME", description = "First backoff, doubled per retry, with jitter. "
-          + "Default: 500ms.")
+  @Option(
+      names = "--retry-base",
+      defaultValue = "500ms",
+      converter = Durations.class,
+      paramLabel = "TIME",
+      description = "First backoff, doubled per retry, with jitter. " + "Default: 500ms.")
   Duration retryBase;
 
-  @Option(names = "--max-retry-wait", defaultValue = "30s", converter = Durations.class,
-      paramLabel = "TIME", description = "Longest wait before a retry; a longer Retry-After "
-          + "gives up. Default: 30s.")
+  @Option(
+      names = "--max-retry-wait",
+      defaultValue = "30s",
+      converter = Durations.class,
+      paramLabel = "TIME",
+      description =
+          "Longest wait before a retry; a longer Retry-After " + "gives up. Default: 30s.")
   Duration maxRetryWait;
 
-  @Option(names = "--max-redirects", defaultValue = "5", paramLabel = "N",
+  @Option(
+      names = "--max-redirects",
+      defaultValue = "5",
+      paramLabel = "N",
       description = "Default: 5.")
   int maxRedirects;
 
-  @Option(names = "--max-bytes", defaultValue = "20MB", converter = ByteSizes.class,
-      paramLabel = "SIZE", description = "Largest accepted download. Default: 20MB.")
+  @Option(
+      names = "--max-bytes",
+      defaultValue = "20MB",
+      converter = ByteSizes.class,
+      paramLabel = "SIZE",
+      description = "Largest accepted download. Default: 20MB.")
   long maxBytes;
 
-  @Option(names = "--user-agent", defaultValue = FetchSettings.DEFAULT_USER_AGENT,
-      paramLabel = "TEXT", description = "User-Agent sent with every request; name your crawl "
-          + "and a contact.")
+  @Option(
+      names = "--user-agent",
+      defaultValue = FetchSettings.DEFAULT_USER_AGENT,
+      paramLabel = "TEXT",
+      description = "User-Agent sent with every request; name your crawl " + "and a contact.")
   String userAgent;
 
-  @Option(names = "--allow-loopback", defaultValue = "false",
+  @Option(
+      names = "--allow-loopback",
+      defaultValue = "false",
       description = "Allow loopback addresses (127.0.0.0/8, ::1). Off by default.")
   boolean allowLoopback;
 
-  @Option(names = "--allow-private", defaultValue = "false",
-      description = "Allow private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7)."
-          + " Off by default. Link-local and metadata addresses stay refused.")
+  @Option(
+      names = "--allow-private",
+      defaultValue = "false",
+      description =
+          "Allow private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7)."
+              + " Off by default. Link-local and metadata addresses stay refused.")
   boolean allowPrivate;
 
-  @Option(names = "--allow-endpoint", split = ",", paramLabel = "IP:PORT",
+  @Option(
+      names = "--allow-endpoint",
+      split = ",",
+      paramLabel = "IP:PORT",
       description = "An address and port always allowed, e.g. an internal mirror. Repeatable.")
   List<String> allowedEndpoints = List.of();
 
   // Decode
   // Safety and consent filters
-  @Option(names = "--block-list", paramLabel = "FILE|URL",
-      description = "Unsafe-domain list (one rule per line: example.com, *.example.com, "
-          + "=host.example.com, sha256:HEX). Repeatable; read at the start of each run.")
+  @Option(
+      names = "--block-list",
+      paramLabel = "FILE|URL",
+      description =
+          "Unsafe-domain list (one rule per line: example.com, *.example.com, "
+              + "=host.example.com, sha256:HEX). Repeatable; read at the start of each run.")
   List<String> blockLists = List.of();
 
-  @Option(names = "--allow-list", paramLabel = "FILE|URL",
+  @Option(
+      names = "--allow-list",
+      paramLabel = "FILE|URL",
       description = "Domain rules that override the block lists. Repeatable.")
   List<String> allowLists = List.of();
 
-  @Option(names = "--opt-out-list", paramLabel = "FILE|URL",
+  @Option(
+      names = "--opt-out-list",
+      paramLabel = "FILE|URL",
       description = "User opt-outs: URLs (lines with ://) and domain rules. Repeatable.")
   List<String> optOutLists = List.of();
 
-  @Option(names = "--known-bad-hashes", paramLabel = "FILE|URL",
-      description = "Known-bad image hash list (lines md5:HEX, sha256:HEX of the downloaded "
-          + "bytes, pdq:HEX [max-distance]; # comments; plain or .gz). Matched right after "
-          + "decoding, before anything is stored. Repeatable; read at the start of each run.")
+  @Option(
+      names = "--known-bad-hashes",
+      paramLabel = "FILE|URL",
+      description =
+          "Known-bad image hash list (lines md5:HEX, sha256:HEX of the downloaded "
+              + "bytes, pdq:HEX [max-distance]; # comments; plain or .gz). Matched right after "
+              + "decoding, before anything is stored. Repeatable; read at the start of each run.")
   List<String> knownBadLists = List.of();
 
-  @Option(names = "--no-robots", defaultValue = "false",
+  @Option(
+      names = "--no-robots",
+      defaultValue = "false",
       description = "Do not read robots.txt (it is honoured by default).")
   boolean noRobots;
 
-  @Option(names = "--robots-token", defaultValue = FetchSettings.DEFAULT_TOKEN,
+  @Option(
+      names = "--robots-token",
+      defaultValue = FetchSettings.DEFAULT_TOKEN,
       paramLabel = "TOKEN",
-      description = "The product token robots.txt groups and X-Robots-Tag prefixes name. "
-          + "Default: Winnow.")
+      description =
+          "The product token robots.txt groups and X-Robots-Tag prefixes name. "
+              + "Default: Winnow.")
   String robotsToken;
 
-  @Option(names = "--max-crawl-delay", defaultValue = "10s", converter = Durations.class,
+  @Option(
+      names = "--max-crawl-delay",
+      defaultValue = "10s",
+      converter = Durations.class,
       paramLabel = "DURATION",
       description = "Longer robots.txt Crawl-delays refuse the host's URLs. Default: 10s.")
   Duration maxCrawlDelay;
 
-  @Option(names = "--opt-out-headers", defaultValue = "noai,noimageai,noindex,noimageindex",
-      split = ",", paramLabel = "DIRECTIVE",
-      description = "X-Robots-Tag directives that refuse an image; 'none' ignores the header. "
-          + "Default: noai,noimageai,noindex,noimageindex.")
+  @Option(
+      names = "--opt-out-headers",
+      defaultValue = "noai,noimageai,noindex,noimageindex",
+      split = ",",
+      paramLabel = "DIRECTIVE",
+      description =
+          "X-Robots-Tag directives that refuse an image; 'none' ignores the header. "
+              + "Default: noai,noimageai,noindex,noimageindex.")
   List<String> optOutHeaders;
 
-  @Option(names = "--nsfw-threshold", defaultValue = "0.95", paramLabel = "P",
-      description = "Drop images whose unsafe classes sum to this probability. Default: 0.95 "
-          + "(chosen on a safe-photo dev set: docs/nsfw.md).")
+  @Option(
+      names = "--nsfw-threshold",
+      defaultValue = "0.95",
+      paramLabel = "P",
+      description =
+          "Drop images whose unsafe classes sum to this probability. Default: 0.95 "
+              + "(chosen on a safe-photo dev set: docs/nsfw.md).")
   double nsfwThreshold;
 
   @Option(names = "--no-nsfw", defaultValue = "false", description = "Turn the NSFW filter off.")
   boolean noNsfw;
 
-  @Option(names = "--nsfw-model", defaultValue = "auto", paramLabel = "MODEL",
-      description = "NSFW classifier (a model as --model takes, naming unsafe classes); auto: "
-          + "the embedding model when it is one, else the built-in nsfwjs.")
+  @Option(
+      names = "--nsfw-model",
+      defaultValue = "auto",
+      paramLabel = "MODEL",
+      description =
+          "NSFW classifier (a model as --model takes, naming unsafe classes); auto: "
+              + "the embedding model when it is one, else the built-in nsfwjs.")
   String nsfwModel;
 
-  @Option(names = "--faces", defaultValue = "blur", paramLabel = "blur|drop|off",
+  @Option(
+      names = "--faces",
+      defaultValue = "blur",
+      paramLabel = "blur|drop|off",
       description = "Blur detected faces (default), drop images with faces, or do nothing.")
   String faces;
 
-  @Option(names = "--face-detector", defaultValue = "blazeface+ssd",
+  @Option(
+      names = "--face-detector",
+      defaultValue = "blazeface+ssd",
       paramLabel = "blazeface+ssd|blazeface|haar",
-      description = "Default: blazeface+ssd (BlazeFace, and face-api's SSD MobileNetV1 on images "
-          + "where BlazeFace found a face). A detector that cannot load fails the run.")
+      description =
+          "Default: blazeface+ssd (BlazeFace, and face-api's SSD MobileNetV1 on images "
+              + "where BlazeFace found a face). A detector that cannot load fails the run.")
   String faceDetector;
 
-  @Option(names = "--face-score", defaultValue = "0.5", paramLabel = "P",
+  @Option(
+      names = "--face-score",
+      defaultValue = "0.5",
+      paramLabel = "P",
       description = "BlazeFace detections at or above this score are faces. Default: 0.5.")
   double faceScore;
 
-  @Option(names = "--face-margin", defaultValue = "0.2", paramLabel = "FRACTION",
+  @Option(
+      names = "--face-margin",
+      defaultValue = "0.2",
+      paramLabel = "FRACTION",
       description = "Blurred area grows by this fraction of the face on each side. Default: 0.2.")
   double faceMargin;
 
-  @Option(names = "--blur-style", defaultValue = "gaussian", paramLabel = "gaussian|pixelate",
+  @Option(
+      names = "--blur-style",
+      defaultValue = "gaussian",
+      paramLabel = "gaussian|pixelate",
       description = "Default: gaussian.")
   String blurStyle;
 
-  @Option(names = "--image-size", defaultValue = "256", paramLabel = "PX",
+  @Option(
+      names = "--image-size",
+      defaultValue = "256",
+      paramLabel = "PX",
       description = "Target size for the resize mode. Default: 256.")
   int imageSize;
 
-  @Option(names = "--resize-mode", defaultValue = "border", converter = ResizeModeConverter.class,
+  @Option(
+      names = "--resize-mode",
+      defaultValue = "border",
+      converter = ResizeModeConverter.class,
       paramLabel = "MODE",
-      description = "no, keep_ratio, keep_ratio_largest, center_crop or border (img2dataset's "
-          + "modes). Default: border.")
+      description =
+          "no, keep_ratio, keep_ratio_largest, center_crop or border (img2dataset's "
+              + "modes). Default: border.")
   ResizeMode resizeMode;
 
-  @Option(names = "--resize-only-if-bigger", defaultValue = "false",
-      description = "Never upscale.")
+  @Option(names = "--resize-only-if-bigger", defaultValue = "false", description = "Never upscale.")
   boolean resizeOnlyIfBigger;
 
-  @Option(names = "--min-image-size", defaultValue = "64", paramLabel = "PX",
+  @Option(
+      names = "--min-image-size",
+      defaultValue = "64",
+      paramLabel = "PX",
       description = "Smallest accepted shorter side of the original. Default: 64.")
   int minImageSize;
 
-  @Option(names = "--max-pixels", defaultValue = "100000000", paramLabel = "N",
-      description = "Largest accepted width × height, read from the header before decoding. "
-          + "Default: 100000000.")
+  @Option(
+      names = "--max-pixels",
+      defaultValue = "100000000",
+      paramLabel = "N",
+      description =
+          "Largest accepted width × height, read from the header before decoding. "
+              + "Default: 100000000.")
   long maxPixels;
 
-  @Option(names = "--max-aspect-ratio", defaultValue = "Infinity", paramLabel = "X",
+  @Option(
+      names = "--max-aspect-ratio",
+      defaultValue = "Infinity",
+      paramLabel = "X",
       description = "Largest accepted longer/shorter side ratio. Default: no limit.")
   double maxAspectRatio;
 
-  @Option(names = "--jpeg-quality", defaultValue = "95", paramLabel = "Q",
+  @Option(
+      names = "--jpeg-quality",
+      defaultValue = "95",
+      paramLabel = "Q",
       description = "Quality of the stored JPEGs. Default: 95.")
   int jpegQuality;
 
-  @Option(names = "--border-color", defaultValue = "white", paramLabel = "COLOR",
-      description = "Padding of --resize-mode border: white (default, as img2dataset), black, "
-          + "#RRGGBB or R,G,B.")
+  @Option(
+      names = "--border-color",
+      defaultValue = "white",
+      paramLabel = "COLOR",
+      description =
+          "Padding of --resize-mode border: white (default, as img2dataset), black, "
+              + "#RRGGBB or R,G,B.")
   String borderColor;
 
   // Embed
-  @Option(names = "--model", defaultValue = EmbeddingModel.DEFAULT, paramLabel = "MODEL",
-      description = "Embedding model: a model.json (or its folder) from models/export/"
-          + "export_onnx.py, or builtin:NAME. Default: ${DEFAULT-VALUE} (an ImageNet CNN; see "
-          + "README for DINOv2/SSCD).")
+  @Option(
+      names = "--model",
+      defaultValue = EmbeddingModel.DEFAULT,
+      paramLabel = "MODEL",
+      description =
+          "Embedding model: a model.json (or its folder) from models/export/"
+              + "export_onnx.py, or builtin:NAME. Default: ${DEFAULT-VALUE} (an ImageNet CNN; see "
+              + "README for DINOv2/SSCD).")
   String model;
 
-  @Option(names = "--no-embed", defaultValue = "false",
-      description = "Skip embedding (no .npy per shard; later stages that need embeddings are off).")
+  @Option(
+      names = "--no-embed",
+      defaultValue = "false",
+      description =
+          "Skip embedding (no .npy per shard; later stages that need embeddings are off).")
   boolean noEmbed;
 
-  @Option(names = "--embed-batch-size", defaultValue = "32", paramLabel = "N",
+  @Option(
+      names = "--embed-batch-size",
+      defaultValue = "32",
+      paramLabel = "N",
       description = "Images per inference call. Default: 32.")
   int embedBatchSize;
 
-  @Option(names = "--execution-provider", defaultValue = "cpu", paramLabel = "NAME",
+  @Option(
+      names = "--execution-provider",
+      defaultValue = "cpu",
+      paramLabel = "NAME",
       converter = ProviderConverter.class,
       description = "cpu, cuda or tensorrt (the last two need the -Pgpu build). Default: cpu.")
   ExecutionProvider executionProvider;
 
-  @Option(names = "--inference-threads", defaultValue = "0", paramLabel = "N",
+  @Option(
+      names = "--inference-threads",
+      defaultValue = "0",
+      paramLabel = "N",
       description = "ONNX Runtime threads per worker JVM; 0: all cores. Default: 0.")
   int inferenceThreads;
 
-  @Option(names = "--preprocess-threads", defaultValue = "0", paramLabel = "N",
-      description = "Threads per worker JVM that decode and resize for the model; 0: all "
-          + "cores. Default: 0.")
+  @Option(
+      names = "--preprocess-threads",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Threads per worker JVM that decode and resize for the model; 0: all "
+              + "cores. Default: 0.")
   int preprocessThreads;
 
   // Dedup
-  @Option(names = "--no-dedup", defaultValue = "false",
+  @Option(
+      names = "--no-dedup",
+      defaultValue = "false",
       description = "Keep exact and near duplicates.")
   boolean noDedup;
 
-  @Option(names = "--dedup-threshold", defaultValue = "NaN", paramLabel = "COSINE",
-      description = "Near-duplicate cosine similarity (pairs at or above it). Default: the "
-          + "model's duplicate_threshold.")
+  @Option(
+      names = "--dedup-threshold",
+      defaultValue = "NaN",
+      paramLabel = "COSINE",
+      description =
+          "Near-duplicate cosine similarity (pairs at or above it). Default: the "
+              + "model's duplicate_threshold.")
   double dedupThreshold;
 
-  @Option(names = "--dedup-candidate-floor", defaultValue = "NaN", paramLabel = "COSINE",
-      description = "Embedding neighbours at or above this cosine are verified as copies "
-          + "(keypoints, PDQ, photometric check). Default: 0.5, or the threshold if lower.")
+  @Option(
+      names = "--dedup-candidate-floor",
+      defaultValue = "NaN",
+      paramLabel = "COSINE",
+      description =
+          "Embedding neighbours at or above this cosine are verified as copies "
+              + "(keypoints, PDQ, photometric check). Default: 0.5, or the threshold if lower.")
   double dedupCandidateFloor;
 
-  @Option(names = "--no-dedup-verify", defaultValue = "false",
-      description = "Decide near-duplicates by the embedding's cosine alone (the threshold), "
-          + "without verifying candidate pairs.")
+  @Option(
+      names = "--no-dedup-verify",
+      defaultValue = "false",
+      description =
+          "Decide near-duplicates by the embedding's cosine alone (the threshold), "
+              + "without verifying candidate pairs.")
   boolean noDedupVerify;
 
-  @Option(names = "--dedup-k", defaultValue = "16", paramLabel = "K",
-      description = "Neighbours per image in the k-NN graph, each pair verified. Default: 16 "
-          + "(DINOv2 used 64 without verification; 64 costs four times as much).")
+  @Option(
+      names = "--dedup-k",
+      defaultValue = "16",
+      paramLabel = "K",
+      description =
+          "Neighbours per image in the k-NN graph, each pair verified. Default: 16 "
+              + "(DINOv2 used 64 without verification; 64 costs four times as much).")
   int dedupK;
 
-  @Option(names = "--dedup-max-edges", defaultValue = "20000000", paramLabel = "N",
-      description = "Most near-duplicate edges the one-worker union-find accepts (~100 bytes "
-          + "each). Default: 20000000.")
+  @Option(
+      names = "--dedup-max-edges",
+      defaultValue = "20000000",
+      paramLabel = "N",
+      description =
+          "Most near-duplicate edges the one-worker union-find accepts (~100 bytes "
+              + "each). Default: 20000000.")
   long dedupMaxEdges;
 
-  @Option(names = "--eval-set", paramLabel = "NAME=LOCATION",
-      description = "An evaluation set to remove pool images too similar to: a folder or glob "
-          + "of image files, or a URL list file (.txt/.csv/.tsv/.jsonl/.parquet), fetched like "
-          + "the pool. Repeatable.")
+  @Option(
+      names = "--eval-set",
+      paramLabel = "NAME=LOCATION",
+      description =
+          "An evaluation set to remove pool images too similar to: a folder or glob "
+              + "of image files, or a URL list file (.txt/.csv/.tsv/.jsonl/.parquet), fetched like "
+              + "the pool. Repeatable.")
   List<String> evalSets = List.of();
 
-  @Option(names = "--eval-threshold", defaultValue = "NaN", paramLabel = "COSINE",
-      description = "Pool images at or above this similarity to an eval image are removed. "
-          + "Default: the model's eval_threshold.")
+  @Option(
+      names = "--eval-threshold",
+      defaultValue = "NaN",
+      paramLabel = "COSINE",
+      description =
+          "Pool images at or above this similarity to an eval image are removed. "
+              + "Default: the model's eval_threshold.")
   double evalThreshold;
 
   // Retrieval
-  @Option(names = "--seed-set", paramLabel = "NAME=LOCATION[;key=value...]",
-      description = "A curated seed set (folder, glob or URL list): keep the pool images it "
-          + "selects. Options: mode=knn|cluster, k (4), min-similarity, clusters, per-cluster "
-          + "(10000), min-seeds (3), cap (1000000), sampling-seed. Repeatable.")
+  @Option(
+      names = "--seed-set",
+      paramLabel = "NAME=LOCATION[;key=value...]",
+      description =
+          "A curated seed set (folder, glob or URL list): keep the pool images it "
+              + "selects. Options: mode=knn|cluster, k (4), min-similarity, clusters, per-cluster "
+              + "(10000), min-seeds (3), cap (1000000), sampling-seed. Repeatable.")
   List<String> seedSets = List.of();
 
-  @Option(names = "--balanced", paramLabel = "clusters=K1,K2,...;target=N",
-      description = "Seed-free curation: hierarchical k-means of the pool and balanced sampling "
-          + "to N images (with seed sets: their union).")
+  @Option(
+      names = "--balanced",
+      paramLabel = "clusters=K1,K2,...;target=N",
+      description =
+          "Seed-free curation: hierarchical k-means of the pool and balanced sampling "
+              + "to N images (with seed sets: their union).")
   String balanced;
 
   // Export
-  @Option(names = "--shard-prefix", defaultValue = "shard", paramLabel = "NAME",
+  @Option(
+      names = "--shard-prefix",
+      defaultValue = "shard",
+      paramLabel = "NAME",
       description = "Shards are NAME-000000.tar. Default: shard.")
   String shardPrefix;
 
-  @Option(names = "--samples-per-shard", defaultValue = "10000", paramLabel = "N",
+  @Option(
+      names = "--samples-per-shard",
+      defaultValue = "10000",
+      paramLabel = "N",
       description = "Default: 10000.")
   int samplesPerShard;
 
   WinnowConfig toConfig(List<String> inputs, String outputDir) {
-    FetchSettings fetch = new FetchSettings(concurrency, perHostConcurrency, connectTimeout,
-        readTimeout, totalTimeout, retries, retryBase, maxRetryWait, maxRedirects, maxBytes,
-        userAgent, allowLoopback, allowPrivate, new LinkedHashSet<>(allowedEndpoints),
-        new FetchSettings.Consent(!noRobots, robotsToken,
-            optOutHeaders.equals(List.of("none")) ? java.util.Set.of()
-                : new LinkedHashSet<>(optOutHeaders.stream().map(String::strip)
-                    .map(d -> d.toLowerCase(java.util.Locale.ROOT)).toList()),
-            maxCrawlDelay), null);
-    FilterSettings filter = new FilterSettings(blockLists, allowLists, optOutLists, knownBadLists,
-        noNsfw ? Double.NaN : nsfwThreshold, nsfwModel,
-        FilterSettings.FaceMode.valueOf(faces.strip().toUpperCase(java.util.Locale.ROOT)),
-        faceDetector, faceScore, faceMargin,
-        io.winnow.filters.FaceBlur.Style.valueOf(blurStyle.strip().toUpperCase(java.util.Locale.ROOT)));
-    DecodeSettings decode = new DecodeSettings(imageSize, resizeMode, resizeOnlyIfBigger,
-        minImageSize, maxPixels, maxAspectRatio, jpegQuality,
-        DecodeSettings.parseColor(borderColor));
-    EmbedSettings embed = noEmbed ? null : new EmbedSettings(model, embedBatchSize,
-        executionProvider, inferenceThreads, preprocessThreads > 0 ? preprocessThreads
-            : Runtime.getRuntime().availableProcessors());
+    FetchSettings fetch =
+        new FetchSettings(
+            concurrency,
+            perHostConcurrency,
+            connectTimeout,
+            readTimeout,
+            totalTimeout,
+            retries,
+            retryBase,
+            maxRetryWait,
+            maxRedirects,
+            maxBytes,
+            userAgent,
+            allowLoopback,
+            allowPrivate,
+            new LinkedHashSet<>(allowedEndpoints),
+            new FetchSettings.Consent(
+                !noRobots,
+                robotsToken,
+                optOutHeaders.equals(List.of("none"))
+                    ? java.util.Set.of()
+                    : new LinkedHashSet<>(
+                        optOutHeaders.stream()
+                            .map(String::strip)
+                            .map(d -> d.toLowerCase(java.util.Locale.ROOT))
+                            .toList()),
+                maxCrawlDelay),
+            null);
+    FilterSettings filter =
+        new FilterSettings(
+            blockLists,
+            allowLists,
+            optOutLists,
+            knownBadLists,
+            noNsfw ? Double.NaN : nsfwThreshold,
+            nsfwModel,
+            FilterSettings.FaceMode.valueOf(faces.strip().toUpperCase(java.util.Locale.ROOT)),
+            faceDetector,
+            faceScore,
+            faceMargin,
+            io.winnow.filters.FaceBlur.Style.valueOf(
+                blurStyle.strip().toUpperCase(java.util.Locale.ROOT)));
+    DecodeSettings decode =
+        new DecodeSettings(
+            imageSize,
+            resizeMode,
+            resizeOnlyIfBigger,
+            minImageSize,
+            maxPixels,
+            maxAspectRatio,
+            jpegQuality,
+            DecodeSettings.parseColor(borderColor));
+    EmbedSettings embed =
+        noEmbed
+            ? null
+            : new EmbedSettings(
+                model,
+                embedBatchSize,
+                executionProvider,
+                inferenceThreads,
+                preprocessThreads > 0
+                    ? preprocessThreads
+                    : Runtime.getRuntime().availableProcessors());
     // Without embeddings a run has no dedup; a refresh of a dataset still drops byte copies.
-    DedupSettings dedup = noDedup ? null
-        : new DedupSettings(dedupThreshold, dedupCandidateFloor, !noDedupVerify,
-            dedupK, dedupMaxEdges, evalSets, evalThreshold);
-    return new WinnowConfig(inputs, inputFormat, urlColumn, captionColumn, outputDir,
-        shardPrefix, samplesPerShard, fetch, decode, embed, dedup, filter,
-        seedSets.isEmpty() && balanced == null ? null : new RetrievalSettings(
-            seedSets.stream().map(SeedSetSpec::parse)
-                .map(spec -> spec.location().contains("://") ? spec : new SeedSetSpec(spec.name(),
-                    java.nio.file.Path.of(spec.location()).toAbsolutePath().toString(),
-                    spec.mode(), spec.k(), spec.minSimilarity(), spec.clusters(),
-                    spec.perCluster(), spec.minSeeds(), spec.cap(), spec.samplingSeed()))
-                .toList(),
-            balanced == null ? null : BalancedSpec.parse(balanced)), null);
+    DedupSettings dedup =
+        noDedup
+            ? null
+            : new DedupSettings(
+                dedupThreshold,
+                dedupCandidateFloor,
+                !noDedupVerify,
+                dedupK,
+                dedupMaxEdges,
+                evalSets,
+                evalThreshold);
+    return new WinnowConfig(
+        inputs,
+        inputFormat,
+        urlColumn,
+        captionColumn,
+        outputDir,
+        shardPrefix,
+        samplesPerShard,
+        fetch,
+        decode,
+        embed,
+        dedup,
+        filter,
+        seedSets.isEmpty() && balanced == null
+            ? null
+            : new RetrievalSettings(
+                seedSets.stream()
+                    .map(SeedSetSpec::parse)
+                    .map(
+                        spec ->
+                            spec.location().contains("://")
+                                ? spec
+                                : new SeedSetSpec(
+                                    spec.name(),
+                                    java.nio.file.Path.of(spec.location())
+                                        .toAbsolutePath()
+                                        .toString(),
+                                    spec.mode(),
+                                    spec.k(),
+                                    spec.minSimilarity(),
+                                    spec.clusters(),
+                                    spec.perCluster(),
+                                    spec.minSeeds(),
+                                    spec.cap(),
+                                    spec.samplingSeed()))
+                    .toList(),
+                balanced == null ? null : BalancedSpec.parse(balanced)),
+        null);
   }
 
   static final class InputFormatConverter
@@ -392,8 +672,7 @@ final class RunOptions {
     }
   }
 
-  static final class ResizeModeConverter
-      implements picocli.CommandLine.ITypeConverter<ResizeMode> {
+  static final class ResizeModeConverter implements picocli.CommandLine.ITypeConverter<ResizeMode> {
     @Override
     public ResizeMode convert(String value) {
       return ResizeMode.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));

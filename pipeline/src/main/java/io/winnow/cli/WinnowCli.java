@@ -12,19 +12,29 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code winnow}: curated image datasets from URL lists. */
-@Command(name = "winnow", mixinStandardHelpOptions = true, version = "winnow 0.1.0",
-    description = "Builds curated image datasets (WebDataset shards, Parquet metadata, a full "
-        + "account of every URL) from lists of image URLs, on Apache Beam and Flink.",
-    subcommands = {RunCommand.class, RefreshCommand.class, TakedownCommand.class,
-        VersionsCommand.class, DemoCommand.class, ReportCommand.class,
-        CommandLine.HelpCommand.class})
+@Command(
+    name = "winnow",
+    mixinStandardHelpOptions = true,
+    version = "winnow 0.1.0",
+    description =
+        "Builds curated image datasets (WebDataset shards, Parquet metadata, a full "
+            + "account of every URL) from lists of image URLs, on Apache Beam and Flink.",
+    subcommands = {
+      RunCommand.class,
+      RefreshCommand.class,
+      TakedownCommand.class,
+      VersionsCommand.class,
+      DemoCommand.class,
+      ReportCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class WinnowCli implements Runnable {
   static final int EXIT_UNBALANCED = 3;
+
   /** A stage is broken (a model, a native library, a storm of internal errors): not the data. */
   static final int EXIT_SYSTEMIC = 4;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(execute(args));
@@ -32,32 +42,33 @@ public final class WinnowCli implements Runnable {
 
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new WinnowCli());
-    cli.setExecutionExceptionHandler((error, commandLine, parsed) -> {
-      PrintWriter err = commandLine.getErr();
-      if (error instanceof RunWinnow.UnbalancedRunException unbalanced) {
-        err.println("winnow: " + unbalanced.getMessage());
-        return EXIT_UNBALANCED;
-      }
-      String systemic = systemicFailure(error);
-      if (systemic != null) {
-        err.println("winnow: the job failed: " + systemic);
-        return EXIT_SYSTEMIC;
-      }
-      if (error instanceof io.winnow.pipeline.embed.ModelException
-          || error instanceof io.winnow.pipeline.filter.SafetyLists.ListException
-          || error instanceof CommandLine.ParameterException) {
-        // A configuration problem, found before any URL is fetched: say what, not where.
-        err.println("winnow: " + error.getMessage());
-        return 2;
-      }
-      err.println("winnow: " + error.getMessage());
-      if (System.getenv("WINNOW_DEBUG") != null) {
-        error.printStackTrace(err);
-      } else {
-        err.println("(set WINNOW_DEBUG=1 for the stack trace)");
-      }
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (error, commandLine, parsed) -> {
+          PrintWriter err = commandLine.getErr();
+          if (error instanceof RunWinnow.UnbalancedRunException unbalanced) {
+            err.println("winnow: " + unbalanced.getMessage());
+            return EXIT_UNBALANCED;
+          }
+          String systemic = systemicFailure(error);
+          if (systemic != null) {
+            err.println("winnow: the job failed: " + systemic);
+            return EXIT_SYSTEMIC;
+          }
+          if (error instanceof io.winnow.pipeline.embed.ModelException
+              || error instanceof io.winnow.pipeline.filter.SafetyLists.ListException
+              || error instanceof CommandLine.ParameterException) {
+            // A configuration problem, found before any URL is fetched: say what, not where.
+            err.println("winnow: " + error.getMessage());
+            return 2;
+          }
+          err.println("winnow: " + error.getMessage());
+          if (System.getenv("WINNOW_DEBUG") != null) {
+            error.printStackTrace(err);
+          } else {
+            err.println("(set WINNOW_DEBUG=1 for the stack trace)");
+          }
+          return 1;
+        });
     try {
       applyConfigFile(cli, args);
     } catch (Exception e) {
@@ -102,8 +113,7 @@ public final class WinnowCli implements Runnable {
     if (config != null) {
       CommandLine sub = cli.getSubcommands().get(args[0]);
       List<CommandLine.Model.OptionSpec> options = new ArrayList<>(sub.getCommandSpec().options());
-      options.removeIf(o -> o.longestName().equals("--config") || o.usageHelp()
-          || o.versionHelp());
+      options.removeIf(o -> o.longestName().equals("--config") || o.usageHelp() || o.versionHelp());
       sub.setDefaultValueProvider(ConfigFileDefaults.load(Path.of(config), options));
     }
   }
@@ -117,8 +127,9 @@ public final class WinnowCli implements Runnable {
   static void printSummary(PrintWriter out, RunSummary s, Path output) {
     out.printf("%nWrote %s%n", output);
     out.printf("  input     %,d URLs%n", s.input());
-    out.printf("  accepted  %,d samples in %,d shard(s), %,d bytes%n", s.accepted(), s.shards(),
-        s.bytesWritten());
+    out.printf(
+        "  accepted  %,d samples in %,d shard(s), %,d bytes%n",
+        s.accepted(), s.shards(), s.bytesWritten());
     out.printf("  rejected  %,d%n", s.rejected());
     for (Map.Entry<String, Map<String, Long>> stage : s.rejectedByReason().entrySet()) {
       for (Map.Entry<String, Long> reason : stage.getValue().entrySet()) {
@@ -126,8 +137,9 @@ public final class WinnowCli implements Runnable {
       }
     }
     out.printf("  balanced  %s (input = accepted + rejected)%n", s.balanced() ? "yes" : "NO");
-    out.printf("  time      %.1f s, %.1f accepted images/s%n", s.wallSeconds(),
-        s.imagesPerSecond() == null ? 0.0 : s.imagesPerSecond());
+    out.printf(
+        "  time      %.1f s, %.1f accepted images/s%n",
+        s.wallSeconds(), s.imagesPerSecond() == null ? 0.0 : s.imagesPerSecond());
     java.nio.file.Path report = output.resolve("report").resolve("index.html");
     if (java.nio.file.Files.isRegularFile(report)) {
       out.printf("  report    %s (and metrics.json)%n", report);

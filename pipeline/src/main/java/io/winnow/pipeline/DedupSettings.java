@@ -11,24 +11,32 @@ import java.util.List;
  *     model descriptor's {@code duplicate_threshold}
  * @param candidateFloor cosine from which embedding neighbours are verified as copies; NaN takes
  *     {@code DropNearDuplicates.DEFAULT_CANDIDATE_FLOOR} (or the threshold, if lower)
- * @param verify whether candidate pairs are verified (keypoints, PDQ, photometric check); off,
- *     the embedding's cosine decides alone at {@code threshold}
+ * @param verify whether candidate pairs are verified (keypoints, PDQ, photometric check); off, the
+ *     embedding's cosine decides alone at {@code threshold}
  * @param k neighbours per image in the k-NN graph, each pair verified (DINOv2 used 64, without
  *     verification)
  * @param maxEdges most near-duplicate edges the single-worker union-find accepts
- * @param evalSets evaluation sets to decontaminate against, each {@code NAME=LOCATION}: a folder or glob of image files, or a URL
- *     list (see {@link io.winnow.pipeline.read.ReadImageSet})
+ * @param evalSets evaluation sets to decontaminate against, each {@code NAME=LOCATION}: a folder or
+ *     glob of image files, or a URL list (see {@link io.winnow.pipeline.read.ReadImageSet})
  * @param evalThreshold cosine at or above which a pool image is too close to an eval image; NaN
  *     takes the model descriptor's {@code eval_threshold}
  */
-public record DedupSettings(double threshold, double candidateFloor, boolean verify, int k,
-    long maxEdges, List<String> evalSets, double evalThreshold) implements Serializable {
+public record DedupSettings(
+    double threshold,
+    double candidateFloor,
+    boolean verify,
+    int k,
+    long maxEdges,
+    List<String> evalSets,
+    double evalThreshold)
+    implements Serializable {
   public DedupSettings {
     evalSets = List.copyOf(evalSets);
     for (String set : evalSets) {
       int eq = set.indexOf('=');
       if (eq < 1 || eq == set.length() - 1) {
-        throw new IllegalArgumentException("an eval set is NAME=FOLDER_GLOB_OR_URL_LIST, got '" + set + "'");
+        throw new IllegalArgumentException(
+            "an eval set is NAME=FOLDER_GLOB_OR_URL_LIST, got '" + set + "'");
       }
     }
     if (!Double.isNaN(evalThreshold) && !(evalThreshold > -1 && evalThreshold <= 1)) {
@@ -46,8 +54,13 @@ public record DedupSettings(double threshold, double candidateFloor, boolean ver
   }
 
   public static DedupSettings defaults() {
-    return new DedupSettings(Double.NaN, Double.NaN, true,
-        io.winnow.dedup.DropNearDuplicates.DEFAULT_VERIFIED_NEIGHBOURS, 20_000_000L, List.of(),
+    return new DedupSettings(
+        Double.NaN,
+        Double.NaN,
+        true,
+        io.winnow.dedup.DropNearDuplicates.DEFAULT_VERIFIED_NEIGHBOURS,
+        20_000_000L,
+        List.of(),
         Double.NaN);
   }
 
@@ -60,7 +73,6 @@ public record DedupSettings(double threshold, double candidateFloor, boolean ver
   }
 
   public DedupSettings withEvalSets(List<String> sets, double threshold) {
-    return new DedupSettings(this.threshold, candidateFloor, verify, k, maxEdges, sets,
-        threshold);
+    return new DedupSettings(this.threshold, candidateFloor, verify, k, maxEdges, sets, threshold);
   }
 }

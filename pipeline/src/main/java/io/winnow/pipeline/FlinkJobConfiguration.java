@@ -17,10 +17,10 @@ import org.apache.flink.configuration.GlobalConfiguration;
  *
  * <p>{@code execution.batch.adaptive.auto-parallelism.enabled: false}: Flink's adaptive batch
  * scheduler sizes each stage's parallelism by the bytes it reads. A URL list is small in bytes
- * while each of its records costs a download, a decode and model passes, so it gave the fetch
- * stage one subtask on any cluster (4,000 URLs, 2 TaskManagers: one did all the crawling). With it
- * off, every stage runs with the job's parallelism. The setting is a job-level one: it travels
- * with the job to a cluster, and applies to the embedded cluster too.
+ * while each of its records costs a download, a decode and model passes, so it gave the fetch stage
+ * one subtask on any cluster (4,000 URLs, 2 TaskManagers: one did all the crawling). With it off,
+ * every stage runs with the job's parallelism. The setting is a job-level one: it travels with the
+ * job to a cluster, and applies to the embedded cluster too.
  */
 public final class FlinkJobConfiguration {
   /** Settings Winnow needs, each with why in the class comment. */
@@ -41,8 +41,9 @@ public final class FlinkJobConfiguration {
     try {
       Path dir = Files.createTempDirectory("winnow-flink-conf");
       StringBuilder yaml = new StringBuilder("# Written by Winnow for one job.\n");
-      settings.forEach((key, value) -> yaml.append(key).append(": '")
-          .append(value.replace("'", "''")).append("'\n"));
+      settings.forEach(
+          (key, value) ->
+              yaml.append(key).append(": '").append(value.replace("'", "''")).append("'\n"));
       Files.writeString(dir.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
       dir.toFile().deleteOnExit();
       dir.resolve("config.yaml").toFile().deleteOnExit();

@@ -13,17 +13,23 @@ import java.util.List;
  * @param seenFiles the dataset's seen-URL logs ({@code seen/*.jsonl})
  * @param indexCentroids the dataset index's centroids file, or null when nothing is indexed yet
  *     (then new images are not compared with any dataset image: there is none)
- * @param indexLists where the index's list files are: the committed generation's, and those of
- *     this refresh's finished batches
+ * @param indexLists where the index's list files are: the committed generation's, and those of this
+ *     refresh's finished batches
  * @param datasetShards the dataset's shards and those of this refresh's finished batches (paths
  *     without extension): what new images are compared with by their bytes when the run has no
  *     embeddings, and so no index
  * @param retryAfterSeconds transient failures older than this are fetched again; negative: never
  * @param nowEpochSeconds the refresh's clock, fixed once so every batch decides alike
  */
-public record RefreshSettings(int batch, int batches, List<String> seenFiles,
-    String indexCentroids, List<SearchDatasetIndex.ListRoot> indexLists,
-    List<String> datasetShards, long retryAfterSeconds, long nowEpochSeconds)
+public record RefreshSettings(
+    int batch,
+    int batches,
+    List<String> seenFiles,
+    String indexCentroids,
+    List<SearchDatasetIndex.ListRoot> indexLists,
+    List<String> datasetShards,
+    long retryAfterSeconds,
+    long nowEpochSeconds)
     implements Serializable {
 
   public RefreshSettings {

@@ -23,8 +23,8 @@ public record RetrievalSettings(List<SeedSetSpec> seedSets, BalancedSpec balance
     Set<String> names = new HashSet<>();
     for (SeedSetSpec s : seedSets) {
       if (!names.add(s.name()) || s.name().equals(BalancedSpec.NAME)) {
-        throw new IllegalArgumentException("seed set names must be distinct and not '"
-            + BalancedSpec.NAME + "': " + s.name());
+        throw new IllegalArgumentException(
+            "seed set names must be distinct and not '" + BalancedSpec.NAME + "': " + s.name());
       }
     }
   }

@@ -2,8 +2,8 @@ package io.winnow.pipeline;
 
 import io.winnow.pipeline.report.Progress;
 import io.winnow.pipeline.report.RunReport;
-import io.winnow.pipeline.report.WriteThumbnails;
 import io.winnow.pipeline.report.Summarize;
+import io.winnow.pipeline.report.WriteThumbnails;
 import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.RunSummary;
 import java.io.IOException;
@@ -40,8 +40,13 @@ public final class RunWinnow {
     private final RunSummary summary;
 
     UnbalancedRunException(RunSummary summary) {
-      super("LOST URLS: input " + summary.input() + " != accepted " + summary.accepted()
-          + " + rejected " + summary.rejected());
+      super(
+          "LOST URLS: input "
+              + summary.input()
+              + " != accepted "
+              + summary.accepted()
+              + " + rejected "
+              + summary.rejected());
       this.summary = summary;
     }
 
@@ -64,28 +69,27 @@ public final class RunWinnow {
    *
    * @throws IllegalArgumentException for an option Beam does not know, or a bad value
    */
-  public static PipelineOptions options(String runner, int parallelism,
-      List<String> pipelineOptions) {
+  public static PipelineOptions options(
+      String runner, int parallelism, List<String> pipelineOptions) {
     PipelineOptionsFactory.register(ErrorBudget.Options.class);
     Set<String> given = new HashSet<>();
     List<String> args = new ArrayList<>();
     for (String option : pipelineOptions) {
       int eq = option.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException("a pipeline option is NAME=VALUE, got '" + option
-            + "'");
+        throw new IllegalArgumentException("a pipeline option is NAME=VALUE, got '" + option + "'");
       }
       given.add(option.substring(0, eq));
       args.add("--" + option);
     }
-    PipelineOptionsFactory.Builder parsed = PipelineOptionsFactory.fromArgs(
-        args.toArray(String[]::new));
+    PipelineOptionsFactory.Builder parsed =
+        PipelineOptionsFactory.fromArgs(args.toArray(String[]::new));
     if (runner.equals("direct")) {
       DirectOptions direct = parsed.as(DirectOptions.class);
       direct.setRunner(DirectRunner.class);
       if (!given.contains("targetParallelism")) {
-        direct.setTargetParallelism(parallelism > 0 ? parallelism
-            : Runtime.getRuntime().availableProcessors());
+        direct.setTargetParallelism(
+            parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors());
       }
       return direct;
     }
@@ -106,14 +110,16 @@ public final class RunWinnow {
     // in DropNearDuplicates/JoinRemovals. 500 samples of ~100 KB bound it to about 50 MB a task.
     unlessGiven(given, "maxBundleSize", () -> flink.setMaxBundleSize(MAX_BUNDLE_SIZE));
     // Every stage with the job's parallelism, not sized by the bytes it reads (see the class).
-    unlessGiven(given, "flinkConfDir",
+    unlessGiven(
+        given,
+        "flinkConfDir",
         () -> flink.setFlinkConfDir(FlinkJobConfiguration.write().toString()));
     boolean parallelismGiven = given.contains("parallelism");
     if (runner.equals("flink") || runner.equals("[local]")) {
       flink.setFlinkMaster("[local]");
       if (!parallelismGiven) {
-        flink.setParallelism(parallelism > 0 ? parallelism
-            : Runtime.getRuntime().availableProcessors());
+        flink.setParallelism(
+            parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors());
       }
     } else if (runner.equals("auto")) {
       // Inside a Flink cluster (application mode, `flink run`): use the cluster it runs in.
@@ -129,8 +135,8 @@ public final class RunWinnow {
         flink.setParallelism(parallelism > 0 ? parallelism : clusterSlots(runner));
       }
     } else {
-      throw new IllegalArgumentException("--runner takes flink, direct, auto or HOST:PORT, not '"
-          + runner + "'");
+      throw new IllegalArgumentException(
+          "--runner takes flink, direct, auto or HOST:PORT, not '" + runner + "'");
     }
     return flink;
   }
@@ -142,27 +148,40 @@ public final class RunWinnow {
   }
 
   /**
-   * The slots of the Flink cluster whose JobManager answers at {@code master} (its REST API), or
-   * -1 (the cluster's default parallelism) when it cannot be asked.
+   * The slots of the Flink cluster whose JobManager answers at {@code master} (its REST API), or -1
+   * (the cluster's default parallelism) when it cannot be asked.
    */
   static int clusterSlots(String master) {
     try {
-      java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(10)).build();
-      java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest
-          .newBuilder(java.net.URI.create("http://" + master + "/overview"))
-          .timeout(Duration.ofSeconds(10)).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-      int slots = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())
-          .path("slots-total").asInt(0);
+      java.net.http.HttpClient http =
+          java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      java.net.http.HttpResponse<String> response =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("http://" + master + "/overview"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      int slots =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(response.body())
+              .path("slots-total")
+              .asInt(0);
       if (response.statusCode() == 200 && slots > 0) {
         return slots;
       }
-      System.err.println("winnow: the cluster at " + master + " reports no slots; the job gets"
-          + " its default parallelism (set --parallelism)");
+      System.err.println(
+          "winnow: the cluster at "
+              + master
+              + " reports no slots; the job gets"
+              + " its default parallelism (set --parallelism)");
     } catch (IOException | RuntimeException e) {
-      System.err.println("winnow: could not ask the cluster at " + master + " for its slots ("
-          + e.getMessage() + "); the job gets its default parallelism (set --parallelism)");
+      System.err.println(
+          "winnow: could not ask the cluster at "
+              + master
+              + " for its slots ("
+              + e.getMessage()
+              + "); the job gets its default parallelism (set --parallelism)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -174,15 +193,16 @@ public final class RunWinnow {
     Path file = output.resolve(io.winnow.pipeline.report.StageTimings.FILE_NAME);
     try {
       Files.deleteIfExists(file);
-      io.winnow.pipeline.report.StageTimings.write(output,
-          io.winnow.pipeline.report.StageTimings.from(result.metrics()));
+      io.winnow.pipeline.report.StageTimings.write(
+          output, io.winnow.pipeline.report.StageTimings.from(result.metrics()));
     } catch (IOException | RuntimeException e) {
       System.err.println("winnow: per-stage timings are not available from this runner: " + e);
     }
   }
 
-  public static RunSummary run(WinnowConfig config, PipelineOptions options, PrintStream progress,
-      boolean interactive) throws IOException {
+  public static RunSummary run(
+      WinnowConfig config, PipelineOptions options, PrintStream progress, boolean interactive)
+      throws IOException {
     Path output = Path.of(config.outputDir()).toAbsolutePath();
     Files.createDirectories(output);
     Files.deleteIfExists(output.resolve(Summarize.FILE_NAME));
@@ -208,25 +228,34 @@ public final class RunWinnow {
     }
   }
 
-  private static RunSummary runPipeline(WinnowConfig config, PipelineOptions options,
-      PrintStream progress, boolean interactive, Path output, Instant started)
+  private static RunSummary runPipeline(
+      WinnowConfig config,
+      PipelineOptions options,
+      PrintStream progress,
+      boolean interactive,
+      Path output,
+      Instant started)
       throws IOException {
     Pipeline pipeline = Pipeline.create(options);
     WinnowPipeline.Outputs built = WinnowPipeline.build(pipeline, config);
     io.winnow.pipeline.report.RunConfiguration.write(output, config, built.resolved());
     Progress.global().reset();
     // Only the embedded cluster and the direct runner count in this JVM ("[auto]" does not).
-    boolean remote = options instanceof FlinkPipelineOptions flink
-        && !flink.getFlinkMaster().equals("[local]");
+    boolean remote =
+        options instanceof FlinkPipelineOptions flink && !flink.getFlinkMaster().equals("[local]");
     if (remote && progress != null) {
       // Workers count in their own JVMs there; the cluster's web UI shows live progress.
-      progress.println("[winnow] submitted to the Flink cluster at "
-          + ((FlinkPipelineOptions) options).getFlinkMaster() + "; progress: its web UI");
+      progress.println(
+          "[winnow] submitted to the Flink cluster at "
+              + ((FlinkPipelineOptions) options).getFlinkMaster()
+              + "; progress: its web UI");
     }
     PipelineResult.State state;
     PipelineResult result;
-    try (Progress.Printer printer = progress == null || remote ? Progress.silent()
-        : Progress.global().startPrinting(progress, interactive)) {
+    try (Progress.Printer printer =
+        progress == null || remote
+            ? Progress.silent()
+            : Progress.global().startPrinting(progress, interactive)) {
       result = pipeline.run();
       state = result.waitUntilFinish();
     }
@@ -234,12 +263,18 @@ public final class RunWinnow {
       throw new IllegalStateException("the pipeline ended as " + state);
     }
     if (!Files.exists(output.resolve(Summarize.FILE_NAME))) {
-      throw new IllegalStateException("the pipeline finished without writing "
-          + Summarize.FILE_NAME + " (a stage lost its output)");
+      throw new IllegalStateException(
+          "the pipeline finished without writing "
+              + Summarize.FILE_NAME
+              + " (a stage lost its output)");
     }
     Instant finished = Instant.now();
-    RunSummary summary = Summarize.read(output).withTiming(started.toString(),
-        finished.toString(), Duration.between(started, finished).toMillis() / 1000.0);
+    RunSummary summary =
+        Summarize.read(output)
+            .withTiming(
+                started.toString(),
+                finished.toString(),
+                Duration.between(started, finished).toMillis() / 1000.0);
     Summarize.write(output, summary);
     writeTimings(output, result);
     if (Files.isDirectory(output.resolve("rejections"))) {
@@ -248,8 +283,11 @@ public final class RunWinnow {
       try {
         io.winnow.pipeline.report.RunReport.write(output, config.shardPrefix());
       } catch (IOException | RuntimeException e) {
-        System.err.println("winnow: the run report could not be written (`winnow report "
-            + output + "` retries): " + e);
+        System.err.println(
+            "winnow: the run report could not be written (`winnow report "
+                + output
+                + "` retries): "
+                + e);
       }
     }
     if (!summary.balanced()) {

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A broken stage fails the job, with a message and exit code 4, instead of turning every image
- * into an {@code internal-error} rejection of a run that still balances. (Ordinary bad images
- * stay rejections: WinnowCliTest, and the storm's control in FingerprintImagesTest.)
+ * A broken stage fails the job, with a message and exit code 4, instead of turning every image into
+ * an {@code internal-error} rejection of a run that still balances. (Ordinary bad images stay
+ * rejections: WinnowCliTest, and the storm's control in FingerprintImagesTest.)
  */
 class SystemicFailuresTest {
   @TempDir Path dir;
@@ -56,52 +56,87 @@ class SystemicFailuresTest {
       throw new IllegalStateException(e);
     }
     Files.copy(tiny.resolve("model.onnx"), model.resolve("model.onnx"));
-    Files.writeString(model.resolve("model.json"), Files.readString(tiny.resolve("model.json"))
-        .replace("\"input_size\" : 112", "\"input_size\" : 96")
-        .replace("\"resize_short_side\" : 128", "\"resize_short_side\" : 110"));
+    Files.writeString(
+        model.resolve("model.json"),
+        Files.readString(tiny.resolve("model.json"))
+            .replace("\"input_size\" : 112", "\"input_size\" : 96")
+            .replace("\"resize_short_side\" : 128", "\"resize_short_side\" : 110"));
     PrintStream originalErr = System.err;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit;
     Path out = dir.resolve("out");
     try (FaultyImageServer server = new FaultyImageServer()) {
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      exit = WinnowCli.execute("run", "-i", urls(server).toString(), "-o", out.toString(),
-          "--allow-endpoint", server.endpoint(), "--runner", "direct", "--no-nsfw", "--faces",
-          "off", "--model", model.resolve("model.json").toString());
+      exit =
+          WinnowCli.execute(
+              "run",
+              "-i",
+              urls(server).toString(),
+              "-o",
+              out.toString(),
+              "--allow-endpoint",
+              server.endpoint(),
+              "--runner",
+              "direct",
+              "--no-nsfw",
+              "--faces",
+              "off",
+              "--model",
+              model.resolve("model.json").toString());
     } finally {
       System.setErr(originalErr);
     }
     assertThat(exit).as(err.toString()).isEqualTo(WinnowCli.EXIT_SYSTEMIC);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("winnow: the job failed: embed: the model tiny-dinov2-random (")
-        .contains("failed on a batch of").contains("and on each of them alone");
+        .contains("failed on a batch of")
+        .contains("and on each of them alone");
     assertThat(anyShard(out)).as("nothing exported").isFalse();
   }
 
   /**
-   * A worker without OpenCV's natives for its platform: here, a JVM told it runs on ARM, so
-   * JavaCPP looks for natives this machine's jars do not have.
+   * A worker without OpenCV's natives for its platform: here, a JVM told it runs on ARM, so JavaCPP
+   * looks for natives this machine's jars do not have.
    */
   @Test
   void aMissingNativeLibraryFailsTheJob() throws Exception {
     Path out = dir.resolve("out");
     Process process;
     try (FaultyImageServer server = new FaultyImageServer()) {
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Dorg.bytedeco.javacpp.platform=linux-arm64",
-          "-cp", System.getProperty("java.class.path"),
-          WinnowCli.class.getName(), "run", "-i", urls(server).toString(), "-o", out.toString(),
-          "--allow-endpoint", server.endpoint(), "--runner", "direct", "--no-nsfw", "--faces",
-          "off", "--no-embed"));
-      process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("log.txt").toFile()).start();
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Dorg.bytedeco.javacpp.platform=linux-arm64",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  WinnowCli.class.getName(),
+                  "run",
+                  "-i",
+                  urls(server).toString(),
+                  "-o",
+                  out.toString(),
+                  "--allow-endpoint",
+                  server.endpoint(),
+                  "--runner",
+                  "direct",
+                  "--no-nsfw",
+                  "--faces",
+                  "off",
+                  "--no-embed"));
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("log.txt").toFile())
+              .start();
       assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("the run ends").isTrue();
     }
     String log = Files.readString(dir.resolve("log.txt"));
     assertThat(process.exitValue()).as(log).isEqualTo(WinnowCli.EXIT_SYSTEMIC);
-    assertThat(log).contains("winnow: the job failed: decode: a native library cannot be loaded "
-        + "on this worker").containsAnyOf("UnsatisfiedLinkError", "NoClassDefFoundError");
+    assertThat(log)
+        .contains(
+            "winnow: the job failed: decode: a native library cannot be loaded " + "on this worker")
+        .containsAnyOf("UnsatisfiedLinkError", "NoClassDefFoundError");
     assertThat(anyShard(out)).as("nothing exported").isFalse();
   }
 }

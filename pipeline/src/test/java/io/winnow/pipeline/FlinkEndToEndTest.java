@@ -31,20 +31,21 @@ class FlinkEndToEndTest {
   @TempDir Path dir;
 
   /** Path on the faulty server → the outcome it must have. */
-  private static final Map<String, String> EXPECTED = Map.ofEntries(
-      Map.entry("/ok/a.jpg", "accepted"),
-      Map.entry("/ok/b.png", "accepted"),
-      Map.entry("/redirect/c.jpg", "accepted"),
-      Map.entry("/flaky.jpg", "accepted"),
-      Map.entry("/rate-limited.jpg", "accepted"),
-      Map.entry("/missing.jpg", "fetch/http-not-found"),
-      Map.entry("/always-500.jpg", "fetch/http-server-error"),
-      Map.entry("/slow.jpg", "fetch/timeout"),
-      Map.entry("/truncated.jpg", "decode/truncated-image"),
-      Map.entry("/huge.jpg", "fetch/body-too-large"),
-      Map.entry("/html.jpg", "fetch/not-an-image"),
-      Map.entry("/loop/a", "fetch/redirect-loop"),
-      Map.entry("/to-loopback", "fetch/blocked-address"));
+  private static final Map<String, String> EXPECTED =
+      Map.ofEntries(
+          Map.entry("/ok/a.jpg", "accepted"),
+          Map.entry("/ok/b.png", "accepted"),
+          Map.entry("/redirect/c.jpg", "accepted"),
+          Map.entry("/flaky.jpg", "accepted"),
+          Map.entry("/rate-limited.jpg", "accepted"),
+          Map.entry("/missing.jpg", "fetch/http-not-found"),
+          Map.entry("/always-500.jpg", "fetch/http-server-error"),
+          Map.entry("/slow.jpg", "fetch/timeout"),
+          Map.entry("/truncated.jpg", "decode/truncated-image"),
+          Map.entry("/huge.jpg", "fetch/body-too-large"),
+          Map.entry("/html.jpg", "fetch/not-an-image"),
+          Map.entry("/loop/a", "fetch/redirect-loop"),
+          Map.entry("/to-loopback", "fetch/blocked-address"));
 
   private static final List<String> SAME_BYTES =
       List.of("/ok/a.jpg", "/redirect/c.jpg", "/flaky.jpg", "/rate-limited.jpg");
@@ -65,33 +66,38 @@ class FlinkEndToEndTest {
       Path input = dir.resolve("urls.csv");
       Files.write(input, lines);
 
-      FetchSettings fetch = FetchSettings.defaults()
-          .withAllowedEndpoints(Set.of(server.endpoint()))
-          .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(800), Duration.ofSeconds(5))
-          .withRetries(2, Duration.ofMillis(20), Duration.ofSeconds(2))
-          .withMaxBodyBytes(256 * 1024);
+      FetchSettings fetch =
+          FetchSettings.defaults()
+              .withAllowedEndpoints(Set.of(server.endpoint()))
+              .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(800), Duration.ofSeconds(5))
+              .withRetries(2, Duration.ofMillis(20), Duration.ofSeconds(2))
+              .withMaxBodyBytes(256 * 1024);
       Path output = dir.resolve("out");
-      WinnowConfig config = WinnowConfig.of(List.of(input.toString()), output.toString())
-          .withFetch(fetch)
-          .withDecode(DecodeSettings.defaults().withResize(64, ResizeMode.CENTER_CROP))
-          .withSamplesPerShard(3);
+      WinnowConfig config =
+          WinnowConfig.of(List.of(input.toString()), output.toString())
+              .withFetch(fetch)
+              .withDecode(DecodeSettings.defaults().withResize(64, ResizeMode.CENTER_CROP))
+              .withSamplesPerShard(3);
 
       RunSummary summary = RunWinnow.run(config, RunWinnow.options("flink", 2), null, false);
 
       Map<String, String> actual = new HashMap<>();
       List<Sample> samples = new ArrayList<>();
       for (Path shard : WebDatasetReader.shards(output, "shard")) {
-        WebDatasetReader.read(shard, s -> {
-          samples.add(s);
-          actual.put(s.url(), "accepted");
-        });
+        WebDatasetReader.read(
+            shard,
+            s -> {
+              samples.add(s);
+              actual.put(s.url(), "accepted");
+            });
       }
       try (DirectoryStream<Path> files = Files.newDirectoryStream(output.resolve("rejections"))) {
         for (Path file : files) {
           for (String line : Files.readAllLines(file)) {
             Rejection r = Json.read(line, Rejection.class);
             assertThat(actual.put(r.url(), r.stage().wireName() + "/" + r.reason().wireName()))
-                .as("one outcome per URL: " + r.url()).isNull();
+                .as("one outcome per URL: " + r.url())
+                .isNull();
           }
         }
       }
@@ -109,17 +115,20 @@ class FlinkEndToEndTest {
       assertThat(summary.rejected()).isEqualTo(expectedByUrl.size() - 2);
       assertThat(summary.balanced()).isTrue();
       assertThat(summary.shards()).isEqualTo(1);
-      assertThat(samples).allSatisfy(s -> {
-        assertThat(s.width()).isEqualTo(64);
-        assertThat(s.height()).isEqualTo(64);
-        assertThat(s.caption()).startsWith("caption for");
-        assertThat(s.sha256()).hasSize(64);
-        assertThat(s.nsfwScores()).as("default model's class scores").hasSize(5);
-      });
+      assertThat(samples)
+          .allSatisfy(
+              s -> {
+                assertThat(s.width()).isEqualTo(64);
+                assertThat(s.height()).isEqualTo(64);
+                assertThat(s.caption()).startsWith("caption for");
+                assertThat(s.sha256()).hasSize(64);
+                assertThat(s.nsfwScores()).as("default model's class scores").hasSize(5);
+              });
       long embeddingRows = 0;
       for (Path shard : WebDatasetReader.shards(output, "shard")) {
         try (var in = Files.newInputStream(Path.of(shard.toString().replace(".tar", ".npy")))) {
-          io.winnow.pipeline.export.NpyFiles.Array npy = io.winnow.pipeline.export.NpyFiles.read(in);
+          io.winnow.pipeline.export.NpyFiles.Array npy =
+              io.winnow.pipeline.export.NpyFiles.read(in);
           assertThat(npy.shape()[1]).isEqualTo(1280);
           embeddingRows += npy.shape()[0];
         }

@@ -23,9 +23,17 @@ class RunOptionsTest {
 
   @Test
   void passedThroughOptionsWinOverWinnowsOwn() {
-    FlinkPipelineOptions flink = (FlinkPipelineOptions) RunWinnow.options("flink", 3, List.of(
-        "maxBundleSize=77", "flinkConfDir=/etc/flink", "parallelism=5",
-        "checkpointingInterval=60000", "maxInternalErrorRate=0.2"));
+    FlinkPipelineOptions flink =
+        (FlinkPipelineOptions)
+            RunWinnow.options(
+                "flink",
+                3,
+                List.of(
+                    "maxBundleSize=77",
+                    "flinkConfDir=/etc/flink",
+                    "parallelism=5",
+                    "checkpointingInterval=60000",
+                    "maxInternalErrorRate=0.2"));
     assertThat(flink.getMaxBundleSize()).isEqualTo(77);
     assertThat(flink.getFlinkConfDir()).isEqualTo("/etc/flink");
     assertThat(flink.getParallelism()).isEqualTo(5);
@@ -33,16 +41,18 @@ class RunOptionsTest {
     assertThat(flink.getObjectReuse()).as("not given: Winnow's").isTrue();
     assertThat(flink.as(ErrorBudget.Options.class).getMaxInternalErrorRate()).isEqualTo(0.2);
 
-    DirectOptions direct = (DirectOptions) RunWinnow.options("direct", 2,
-        List.of("targetParallelism=7"));
+    DirectOptions direct =
+        (DirectOptions) RunWinnow.options("direct", 2, List.of("targetParallelism=7"));
     assertThat(direct.getTargetParallelism()).isEqualTo(7);
   }
 
   @Test
   void anOptionBeamDoesNotKnowIsRefusedByName() {
     assertThatThrownBy(() -> RunWinnow.options("flink", 2, List.of("maxBundelSize=5")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBundelSize");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxBundelSize");
     assertThatThrownBy(() -> RunWinnow.options("flink", 2, List.of("maxBundleSize")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NAME=VALUE");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("NAME=VALUE");
   }
 }

@@ -6,10 +6,10 @@ import java.util.List;
 
 /**
  * How many images each cluster gives so that a target is spread as evenly as the clusters allow:
- * every cluster gets the same share, a cluster smaller than its share gives all it has, and what
- * it could not give is shared among the others (water-filling). Applied top-down through a
- * cluster hierarchy, so each branch gets an even share at every level. Deterministic: leftover
- * single images go to the lowest cluster indices.
+ * every cluster gets the same share, a cluster smaller than its share gives all it has, and what it
+ * could not give is shared among the others (water-filling). Applied top-down through a cluster
+ * hierarchy, so each branch gets an even share at every level. Deterministic: leftover single
+ * images go to the lowest cluster indices.
  */
 public final class BalancedQuotas {
   private BalancedQuotas() {}

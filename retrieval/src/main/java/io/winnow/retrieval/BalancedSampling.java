@@ -28,9 +28,9 @@ import org.apache.beam.sdk.values.PCollectionView;
  * Seed-free balanced curation ({@link BalancedSpec}): level 1 is a FAISS k-means of the pool
  * (trained on a key-hash sample, every image assigned, as for the k-NN partitions); each higher
  * level is a k-means of the centroids below it (small: one worker). The target is then shared
- * top-down as evenly as the clusters allow ({@link BalancedQuotas}), and each level-1 cluster
- * gives its quota of images, chosen by a seeded hash of their keys. Memory per worker: one
- * level-1 cluster's quota at a time.
+ * top-down as evenly as the clusters allow ({@link BalancedQuotas}), and each level-1 cluster gives
+ * its quota of images, chosen by a seeded hash of their keys. Memory per worker: one level-1
+ * cluster's quota at a time.
  */
 final class BalancedSampling
     extends PTransform<PCollection<KeyedVector>, PCollection<KV<String, SeedMatch>>> {
@@ -48,29 +48,32 @@ final class BalancedSampling
 
   @Override
   public PCollection<KV<String, SeedMatch>> expand(PCollection<KeyedVector> pool) {
-    PCollectionView<float[]> level1 = pool.apply("ClusterPool",
-        new Level1(dimension, spec.clusters().get(0)));
-    PCollection<KV<Integer, KeyedVector>> assigned = pool
-        .apply("AssignPool", ParDo.of(KnnJoin.assignToCentroids(level1, dimension, 1))
-            .withSideInputs(level1))
-        .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()));
-    PCollectionView<Map<Integer, Long>> sizes = assigned
-        .apply("ClusterSizes", Count.perKey())
-        .apply("SizesView", View.asMap());
-    PCollectionView<Plan> plan = pool.getPipeline()
-        .apply("Once", Create.of(0))
-        .apply("PlanHierarchy", ParDo.of(new PlanFn(spec, dimension, level1, sizes))
-            .withSideInputs(level1, sizes))
-        .setCoder(SerializableCoder.of(Plan.class))
-        .apply("PlanView", View.asSingleton());
+    PCollectionView<float[]> level1 =
+        pool.apply("ClusterPool", new Level1(dimension, spec.clusters().get(0)));
+    PCollection<KV<Integer, KeyedVector>> assigned =
+        pool.apply(
+                "AssignPool",
+                ParDo.of(KnnJoin.assignToCentroids(level1, dimension, 1)).withSideInputs(level1))
+            .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()));
+    PCollectionView<Map<Integer, Long>> sizes =
+        assigned.apply("ClusterSizes", Count.perKey()).apply("SizesView", View.asMap());
+    PCollectionView<Plan> plan =
+        pool.getPipeline()
+            .apply("Once", Create.of(0))
+            .apply(
+                "PlanHierarchy",
+                ParDo.of(new PlanFn(spec, dimension, level1, sizes)).withSideInputs(level1, sizes))
+            .setCoder(SerializableCoder.of(Plan.class))
+            .apply("PlanView", View.asSingleton());
     long seed = spec.samplingSeed();
     return assigned
         .apply("Rank", ParDo.of(new RankFn(seed)))
         .setCoder(KvCoder.of(VarIntCoder.of(), new Ranked.Coder()))
         // Every pool image of a cluster under one key: through files, not one record.
-        .apply("ByCluster", io.winnow.schemas.GroupThroughFiles
-            .<Integer, Ranked>in(io.winnow.schemas.GroupThroughFiles.tempDirOf(
-                pool.getPipeline().getOptions())))
+        .apply(
+            "ByCluster",
+            io.winnow.schemas.GroupThroughFiles.<Integer, Ranked>in(
+                io.winnow.schemas.GroupThroughFiles.tempDirOf(pool.getPipeline().getOptions())))
         .apply("TakeQuota", ParDo.of(new TakeFn(plan)).withSideInputs(plan));
   }
 
@@ -89,8 +92,8 @@ final class BalancedSampling
 
     @Override
     public PCollectionView<float[]> expand(PCollection<KeyedVector> vectors) {
-      return KnnJoin.trainCentroids(vectors, dimension, TRAINING_SAMPLE,
-          new ResamplingTrainer(clusters));
+      return KnnJoin.trainCentroids(
+          vectors, dimension, TRAINING_SAMPLE, new ResamplingTrainer(clusters));
     }
   }
 
@@ -109,8 +112,7 @@ final class BalancedSampling
     }
   }
 
-  static final class RankFn extends DoFn<KV<Integer, KeyedVector>,
-      KV<Integer, Ranked>> {
+  static final class RankFn extends DoFn<KV<Integer, KeyedVector>, KV<Integer, Ranked>> {
     private final long seed;
 
     RankFn(long seed) {
@@ -118,8 +120,8 @@ final class BalancedSampling
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, KeyedVector> kv,
-        OutputReceiver<KV<Integer, Ranked>> out) {
+    public void process(
+        @Element KV<Integer, KeyedVector> kv, OutputReceiver<KV<Integer, Ranked>> out) {
       String key = kv.getValue().key();
       out.output(KV.of(kv.getKey(), Ranked.of(seed, key, kv.getKey())));
     }
@@ -132,7 +134,10 @@ final class BalancedSampling
     private final PCollectionView<float[]> level1;
     private final PCollectionView<Map<Integer, Long>> sizes;
 
-    PlanFn(BalancedSpec spec, int dimension, PCollectionView<float[]> level1,
+    PlanFn(
+        BalancedSpec spec,
+        int dimension,
+        PCollectionView<float[]> level1,
         PCollectionView<Map<Integer, Long>> sizes) {
       this.spec = spec;
       this.dimension = dimension;
@@ -171,8 +176,8 @@ final class BalancedSampling
         }
         parents.add(parent);
       }
-      long[] quota = BalancedQuotas.hierarchical(spec.target(), size,
-          parents.toArray(new int[0][]));
+      long[] quota =
+          BalancedQuotas.hierarchical(spec.target(), size, parents.toArray(new int[0][]));
       long[][] path = new long[n1][];
       for (int i = 0; i < n1; i++) {
         path[i] = new long[parents.size() + 1];
@@ -188,8 +193,7 @@ final class BalancedSampling
   }
 
   /** A level-1 cluster's quota of images: the smallest sampling hashes, then keys. */
-  static final class TakeFn extends DoFn<KV<Integer, Iterable<Ranked>>,
-      KV<String, SeedMatch>> {
+  static final class TakeFn extends DoFn<KV<Integer, Iterable<Ranked>>, KV<String, SeedMatch>> {
     private final PCollectionView<Plan> plan;
 
     TakeFn(PCollectionView<Plan> plan) {
@@ -197,8 +201,7 @@ final class BalancedSampling
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<Ranked>> cluster,
-        ProcessContext c) {
+    public void process(@Element KV<Integer, Iterable<Ranked>> cluster, ProcessContext c) {
       Plan p = c.sideInput(plan);
       int id = cluster.getKey();
       long quota = id < p.quota().length ? p.quota()[id] : 0;
@@ -214,5 +217,4 @@ final class BalancedSampling
       }
     }
   }
-
 }

@@ -11,8 +11,8 @@ import java.util.Map;
  * Seed-free curation (Vo et al. 2024, "Automatic data curation for self-supervised learning"):
  * hierarchical k-means of the pool, then balanced sampling down the hierarchy to a target size.
  *
- * <p>Written as {@code clusters=1000,100,10;target=100000[;sampling-seed=N]}: level 1 clusters
- * the pool into 1000, level 2 clusters those 1000 centroids into 100, level 3 into 10.
+ * <p>Written as {@code clusters=1000,100,10;target=100000[;sampling-seed=N]}: level 1 clusters the
+ * pool into 1000, level 2 clusters those 1000 centroids into 100, level 3 into 10.
  *
  * @param clusters cluster counts per level, bottom (the pool) first; each level has fewer
  */
@@ -27,8 +27,10 @@ public record BalancedSpec(List<Integer> clusters, long target, long samplingSee
     }
     for (int i = 0; i < clusters.size(); i++) {
       if (clusters.get(i) < 1 || (i > 0 && clusters.get(i) >= clusters.get(i - 1))) {
-        throw new IllegalArgumentException("balanced cluster counts go down level by level, "
-            + "bottom first (e.g. 1000,100,10); got " + clusters);
+        throw new IllegalArgumentException(
+            "balanced cluster counts go down level by level, "
+                + "bottom first (e.g. 1000,100,10); got "
+                + clusters);
       }
     }
   }
@@ -46,13 +48,14 @@ public record BalancedSpec(List<Integer> clusters, long target, long samplingSee
     String target = options.remove("target");
     String seed = options.remove("sampling-seed");
     if (clusters == null || target == null || !options.isEmpty()) {
-      throw new IllegalArgumentException("balanced takes clusters=K1,K2,...;target=N"
-          + "[;sampling-seed=S], got '" + text + "'");
+      throw new IllegalArgumentException(
+          "balanced takes clusters=K1,K2,...;target=N" + "[;sampling-seed=S], got '" + text + "'");
     }
     List<Integer> counts = new ArrayList<>();
     for (String c : clusters.split(",")) {
       counts.add(Integer.parseInt(c.strip()));
     }
-    return new BalancedSpec(counts, Long.parseLong(target), seed == null ? 0 : Long.parseLong(seed));
+    return new BalancedSpec(
+        counts, Long.parseLong(target), seed == null ? 0 : Long.parseLong(seed));
   }
 }

@@ -29,9 +29,9 @@ import org.apache.beam.sdk.values.PCollectionView;
  *
  * <p>Which images a full cluster gives, and which the cap keeps, is decided by a hash of the
  * sampling seed and the key (smallest first, {@link Ranked}): reproducible, spread evenly, and
- * changed only by changing {@code sampling-seed}. A cluster's images go through files
- * ({@link GroupThroughFiles}) and the cap is applied without gathering what it keeps
- * ({@link KeepSmallestHashes}): a worker holds at most {@code perCluster} images of one cluster.
+ * changed only by changing {@code sampling-seed}. A cluster's images go through files ({@link
+ * GroupThroughFiles}) and the cap is applied without gathering what it keeps ({@link
+ * KeepSmallestHashes}): a worker holds at most {@code perCluster} images of one cluster.
  */
 final class ClusterSampling
     extends PTransform<PCollection<KeyedVector>, PCollection<KV<String, SeedMatch>>> {
@@ -50,42 +50,45 @@ final class ClusterSampling
 
   @Override
   public PCollection<KV<String, SeedMatch>> expand(PCollection<KeyedVector> seeds) {
-    PCollectionView<float[]> centroids = pool.apply("ClusterPool", new Centroids(dimension,
-        spec.clusters()));
+    PCollectionView<float[]> centroids =
+        pool.apply("ClusterPool", new Centroids(dimension, spec.clusters()));
     KvCoder<Integer, String> clusterKey = KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of());
-    PCollectionView<Map<Integer, List<String>>> eligible = seeds
-        .apply("AssignSeeds", ParDo.of(KnnJoin.assignToCentroids(centroids, dimension, 1))
-            .withSideInputs(centroids))
-        .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
-        .apply("SeedKeys", ParDo.of(new SeedKeysFn()))
-        .setCoder(clusterKey)
-        .apply("SeedsPerCluster", GroupByKey.create())
-        .apply("ClustersWithEnoughSeeds", ParDo.of(new EligibleFn(spec.minSeeds())))
-        .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(StringUtf8Coder.of())))
-        .apply("EligibleView", View.asMap());
+    PCollectionView<Map<Integer, List<String>>> eligible =
+        seeds
+            .apply(
+                "AssignSeeds",
+                ParDo.of(KnnJoin.assignToCentroids(centroids, dimension, 1))
+                    .withSideInputs(centroids))
+            .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
+            .apply("SeedKeys", ParDo.of(new SeedKeysFn()))
+            .setCoder(clusterKey)
+            .apply("SeedsPerCluster", GroupByKey.create())
+            .apply("ClustersWithEnoughSeeds", ParDo.of(new EligibleFn(spec.minSeeds())))
+            .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(StringUtf8Coder.of())))
+            .apply("EligibleView", View.asMap());
     long seed = spec.samplingSeed();
     String set = spec.name();
-    return pool
-        .apply("AssignPool", ParDo.of(KnnJoin.assignToCentroids(centroids, dimension, 1))
-            .withSideInputs(centroids))
+    return pool.apply(
+            "AssignPool",
+            ParDo.of(KnnJoin.assignToCentroids(centroids, dimension, 1)).withSideInputs(centroids))
         .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
-        .apply("InEligibleClusters", ParDo.of(new RankFn(eligible, seed))
-            .withSideInputs(eligible))
+        .apply("InEligibleClusters", ParDo.of(new RankFn(eligible, seed)).withSideInputs(eligible))
         .setCoder(KvCoder.of(VarIntCoder.of(), new Ranked.Coder()))
         // A cluster's pool images under one key: through files, not one record.
-        .apply("ByCluster", GroupThroughFiles.<Integer, Ranked>in(
-            GroupThroughFiles.tempDirOf(pool.getPipeline().getOptions())))
+        .apply(
+            "ByCluster",
+            GroupThroughFiles.<Integer, Ranked>in(
+                GroupThroughFiles.tempDirOf(pool.getPipeline().getOptions())))
         .apply("SamplePerCluster", ParDo.of(new SampleFn(spec.perCluster())))
         .setCoder(new Ranked.Coder())
         .apply("CapPerSet", KeepSmallestHashes.of(spec.cap()))
-        .apply("Provenance", ParDo.of(new ProvenanceFn(set, eligible))
-            .withSideInputs(eligible));
+        .apply("Provenance", ParDo.of(new ProvenanceFn(set, eligible)).withSideInputs(eligible));
   }
 
   static final class SeedKeysFn extends DoFn<KV<Integer, KeyedVector>, KV<Integer, String>> {
     @ProcessElement
-    public void process(@Element KV<Integer, KeyedVector> kv,
-        OutputReceiver<KV<Integer, String>> out) {
+    public void process(
+        @Element KV<Integer, KeyedVector> kv, OutputReceiver<KV<Integer, String>> out) {
       out.output(KV.of(kv.getKey(), kv.getValue().key()));
     }
   }
@@ -118,8 +121,8 @@ final class ClusterSampling
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<Ranked>> cluster,
-        OutputReceiver<Ranked> out) {
+    public void process(
+        @Element KV<Integer, Iterable<Ranked>> cluster, OutputReceiver<Ranked> out) {
       Ranked.best(cluster.getValue(), perCluster).forEach(out::output);
     }
   }
@@ -135,14 +138,20 @@ final class ClusterSampling
 
     @ProcessElement
     public void process(@Element Ranked kept, ProcessContext c) {
-      c.output(KV.of(kept.key(), new SeedMatch(set, c.sideInput(eligible).get(kept.cluster()),
-          null, List.of((long) kept.cluster()))));
+      c.output(
+          KV.of(
+              kept.key(),
+              new SeedMatch(
+                  set,
+                  c.sideInput(eligible).get(kept.cluster()),
+                  null,
+                  List.of((long) kept.cluster()))));
     }
   }
 
   /** The pool's k-means centroids: their own composite, so step names stay unique. */
-  static final class Centroids extends PTransform<PCollection<KeyedVector>,
-      PCollectionView<float[]>> {
+  static final class Centroids
+      extends PTransform<PCollection<KeyedVector>, PCollectionView<float[]>> {
     private final int dimension;
     private final int clusters;
 
@@ -153,14 +162,14 @@ final class ClusterSampling
 
     @Override
     public PCollectionView<float[]> expand(PCollection<KeyedVector> vectors) {
-      return KnnJoin.trainCentroids(vectors, dimension, clusters, POOL_PER_CLUSTER,
-          TRAINING_SAMPLE);
+      return KnnJoin.trainCentroids(
+          vectors, dimension, clusters, POOL_PER_CLUSTER, TRAINING_SAMPLE);
     }
   }
 
   /** Clusters with more than {@code minSeeds} seeds, with (some of) their seed keys, sorted. */
-  static final class EligibleFn extends DoFn<KV<Integer, Iterable<String>>,
-      KV<Integer, List<String>>> {
+  static final class EligibleFn
+      extends DoFn<KV<Integer, Iterable<String>>, KV<Integer, List<String>>> {
     private final int minSeeds;
 
     EligibleFn(int minSeeds) {
@@ -168,14 +177,18 @@ final class ClusterSampling
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<String>> cluster,
+    public void process(
+        @Element KV<Integer, Iterable<String>> cluster,
         OutputReceiver<KV<Integer, List<String>>> out) {
       List<String> keys = new ArrayList<>();
       cluster.getValue().forEach(keys::add);
       if (keys.size() > minSeeds) {
         keys.sort(Comparator.naturalOrder());
-        out.output(KV.of(cluster.getKey(), List.copyOf(keys.subList(0,
-            Math.min(keys.size(), RetrieveFromSeeds.MAX_SEEDS_LISTED)))));
+        out.output(
+            KV.of(
+                cluster.getKey(),
+                List.copyOf(
+                    keys.subList(0, Math.min(keys.size(), RetrieveFromSeeds.MAX_SEEDS_LISTED)))));
       }
     }
   }

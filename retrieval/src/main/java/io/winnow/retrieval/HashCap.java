@@ -6,9 +6,9 @@ import java.util.TreeMap;
 
 /**
  * Where a cap on the smallest sampling hashes falls, found from how many hashes each bucket of
- * their top {@value #BUCKET_BITS} bits holds: every bucket below {@code edgeBucket} is kept
- * whole, and the edge bucket gives its {@code fromEdge} best. With hashes uniform, the edge
- * bucket holds about 1/65,536 of the candidates, so only that many ever meet on one worker.
+ * their top {@value #BUCKET_BITS} bits holds: every bucket below {@code edgeBucket} is kept whole,
+ * and the edge bucket gives its {@code fromEdge} best. With hashes uniform, the edge bucket holds
+ * about 1/65,536 of the candidates, so only that many ever meet on one worker.
  *
  * @param edgeBucket {@link Integer#MAX_VALUE} when the cap keeps every candidate
  */

@@ -46,19 +46,28 @@ final class KeepSmallestHashes extends PTransform<PCollection<Ranked>, PCollecti
 
   @Override
   public PCollection<Ranked> expand(PCollection<Ranked> ranked) {
-    PCollectionView<Map<Integer, Long>> counts = ranked
-        .apply("Buckets", MapElements.into(TypeDescriptors.integers())
-            .via(r -> HashCap.bucket(r.hash())))
-        .apply("CountPerBucket", Count.perElement())
-        .apply("CountsView", View.asMap());
-    PCollectionTuple split = ranked.apply("SplitAtCap", ParDo.of(new SplitFn(counts, cap))
-        .withSideInputs(counts).withOutputTags(WHOLE, TupleTagList.of(EDGE)));
-    PCollection<Ranked> fromEdge = split.get(EDGE)
-        .setCoder(KvCoder.of(VarIntCoder.of(), new Ranked.Coder()))
-        .apply("GatherEdgeBucket", GroupByKey.create())
-        .apply("CutEdgeBucket", ParDo.of(new CutEdgeFn(counts, cap)).withSideInputs(counts))
-        .setCoder(new Ranked.Coder());
-    return PCollectionList.of(split.get(WHOLE).setCoder(new Ranked.Coder())).and(fromEdge)
+    PCollectionView<Map<Integer, Long>> counts =
+        ranked
+            .apply(
+                "Buckets",
+                MapElements.into(TypeDescriptors.integers()).via(r -> HashCap.bucket(r.hash())))
+            .apply("CountPerBucket", Count.perElement())
+            .apply("CountsView", View.asMap());
+    PCollectionTuple split =
+        ranked.apply(
+            "SplitAtCap",
+            ParDo.of(new SplitFn(counts, cap))
+                .withSideInputs(counts)
+                .withOutputTags(WHOLE, TupleTagList.of(EDGE)));
+    PCollection<Ranked> fromEdge =
+        split
+            .get(EDGE)
+            .setCoder(KvCoder.of(VarIntCoder.of(), new Ranked.Coder()))
+            .apply("GatherEdgeBucket", GroupByKey.create())
+            .apply("CutEdgeBucket", ParDo.of(new CutEdgeFn(counts, cap)).withSideInputs(counts))
+            .setCoder(new Ranked.Coder());
+    return PCollectionList.of(split.get(WHOLE).setCoder(new Ranked.Coder()))
+        .and(fromEdge)
         .apply("Kept", Flatten.pCollections());
   }
 

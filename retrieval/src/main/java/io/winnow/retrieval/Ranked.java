@@ -18,8 +18,8 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 
 /**
- * A pool image in a sampling step: its sampling hash (a seeded hash of its key, 63 bits,
- * uniform), its key and its cluster. Sampling keeps the smallest hashes, then the smallest keys:
+ * A pool image in a sampling step: its sampling hash (a seeded hash of its key, 63 bits, uniform),
+ * its key and its cluster. Sampling keeps the smallest hashes, then the smallest keys:
  * reproducible, spread evenly, and changed only by changing the sampling seed.
  */
 record Ranked(long hash, String key, int cluster) {

@@ -8,12 +8,11 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Spherical k-means with resampling steps, after Vo et al. 2024: plain k-means puts more
- * centroids where the data is dense, so large concepts are split and small ones merged. Each
- * resampling step keeps only the {@code pointsPerCluster} points closest to each centroid and
- * runs k-means again on that union, in which every cluster weighs the same; repeated, the
- * centroids drift towards an even spread over concepts. Runs on one worker; k-means++ seeded
- * ({@link SphericalKMeans}).
+ * Spherical k-means with resampling steps, after Vo et al. 2024: plain k-means puts more centroids
+ * where the data is dense, so large concepts are split and small ones merged. Each resampling step
+ * keeps only the {@code pointsPerCluster} points closest to each centroid and runs k-means again on
+ * that union, in which every cluster weighs the same; repeated, the centroids drift towards an even
+ * spread over concepts. Runs on one worker; k-means++ seeded ({@link SphericalKMeans}).
  */
 final class ResamplingKMeans {
   static final int STEPS = 10;
@@ -46,8 +45,8 @@ final class ResamplingKMeans {
         }
         List<Integer> kept = new ArrayList<>();
         for (List<int[]> cluster : members) {
-          cluster.sort(Comparator.comparingDouble((int[] m) -> -score[m[0]])
-              .thenComparingInt(m -> m[0]));
+          cluster.sort(
+              Comparator.comparingDouble((int[] m) -> -score[m[0]]).thenComparingInt(m -> m[0]));
           for (int j = 0; j < Math.min(POINTS_PER_CLUSTER, cluster.size()); j++) {
             kept.add(cluster.get(j)[0]);
           }

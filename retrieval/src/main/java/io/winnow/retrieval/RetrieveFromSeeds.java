@@ -36,20 +36,21 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Keeps the pool images that curated seed sets select, as DINOv2 built LVD-142M: per seed set,
- * either each seed's {@code k} nearest pool images ({@link SeedSetSpec.Mode#KNN}, through
- * {@link KnnJoin}), or samples from the pool's k-means clusters that hold enough seeds
- * ({@link SeedSetSpec.Mode#CLUSTER}, {@link ClusterSampling}).
+ * either each seed's {@code k} nearest pool images ({@link SeedSetSpec.Mode#KNN}, through {@link
+ * KnnJoin}), or samples from the pool's k-means clusters that hold enough seeds ({@link
+ * SeedSetSpec.Mode#CLUSTER}, {@link ClusterSampling}).
  *
  * <p>A pool image picked by several seeds or sets is kept once; its {@code seed_match} lists, per
- * set, the seeds that picked it (best first), the best similarity and the cluster. Every other
- * pool image is rejected {@code not-retrieved}, so the run still balances. Deterministic: ties
- * are broken by key, sampling is by a seeded hash of the key.
+ * set, the seeds that picked it (best first), the best similarity and the cluster. Every other pool
+ * image is rejected {@code not-retrieved}, so the run still balances. Deterministic: ties are
+ * broken by key, sampling is by a seeded hash of the key.
  */
 public final class RetrieveFromSeeds extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
   public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
   private static final TupleTag<Sample> POOL = new TupleTag<>() {};
   private static final TupleTag<SeedMatch> MATCHES = new TupleTag<>() {};
+
   /** Seeds named per pool image per set, at most: provenance, not an index. */
   static final int MAX_SEEDS_LISTED = 16;
 
@@ -61,8 +62,8 @@ public final class RetrieveFromSeeds extends PTransform<PCollection<Sample>, PCo
   private final boolean exactSearch;
   private final BalancedSpec balanced;
 
-  private RetrieveFromSeeds(int dimension, List<SeedSet> sets, boolean exactSearch,
-      BalancedSpec balanced) {
+  private RetrieveFromSeeds(
+      int dimension, List<SeedSet> sets, boolean exactSearch, BalancedSpec balanced) {
     this.dimension = dimension;
     this.sets = List.copyOf(sets);
     this.exactSearch = exactSearch;
@@ -89,42 +90,53 @@ public final class RetrieveFromSeeds extends PTransform<PCollection<Sample>, PCo
     if (sets.isEmpty() && balanced == null) {
       throw new IllegalArgumentException("retrieval needs a seed set or balanced sampling");
     }
-    PCollection<KeyedVector> vectors = pool
-        .apply("PoolVectors", ParDo.of(new VectorsFn(dimension)))
-        .setCoder(new KeyedVector.Coder());
+    PCollection<KeyedVector> vectors =
+        pool.apply("PoolVectors", ParDo.of(new VectorsFn(dimension)))
+            .setCoder(new KeyedVector.Coder());
     KvCoder<String, SeedMatch> matchCoder =
         KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SeedMatch.class));
     PCollectionList<KV<String, SeedMatch>> picks = PCollectionList.empty(pool.getPipeline());
     for (SeedSet set : sets) {
       SeedSetSpec spec = set.spec();
-      PCollection<KV<String, SeedMatch>> picked = spec.mode() == SeedSetSpec.Mode.KNN
-          ? set.seeds().apply("Knn-" + spec.name(), new KnnPicks(spec, vectors, dimension,
-              exactSearch))
-          : set.seeds().apply("Cluster-" + spec.name(), new ClusterSampling(spec, vectors,
-              dimension));
+      PCollection<KV<String, SeedMatch>> picked =
+          spec.mode() == SeedSetSpec.Mode.KNN
+              ? set.seeds()
+                  .apply("Knn-" + spec.name(), new KnnPicks(spec, vectors, dimension, exactSearch))
+              : set.seeds()
+                  .apply("Cluster-" + spec.name(), new ClusterSampling(spec, vectors, dimension));
       picks = picks.and(picked.setCoder(matchCoder));
     }
     if (balanced != null) {
-      picks = picks.and(vectors.apply("Balanced", new BalancedSampling(balanced, dimension))
-          .setCoder(matchCoder));
+      picks =
+          picks.and(
+              vectors
+                  .apply("Balanced", new BalancedSampling(balanced, dimension))
+                  .setCoder(matchCoder));
     }
-    PCollection<KV<String, SeedMatch>> all = picks.size() == 0
-        ? pool.getPipeline().apply(Create.empty(matchCoder))
-        : picks.apply("AllPicks", Flatten.pCollections());
+    PCollection<KV<String, SeedMatch>> all =
+        picks.size() == 0
+            ? pool.getPipeline().apply(Create.empty(matchCoder))
+            : picks.apply("AllPicks", Flatten.pCollections());
     List<String> names = new ArrayList<>(sets.stream().map(s -> s.spec().name()).toList());
     if (balanced != null) {
       names.add(BalancedSpec.NAME);
     }
     names.sort(Comparator.naturalOrder());
-    PCollectionTuple decided = KeyedPCollectionTuple
-        .of(POOL, pool.apply("KeyPool", MapElements
-                .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
-                .via(s -> KV.of(s.key(), s)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), pool.getCoder())))
-        .and(MATCHES, all)
-        .apply("JoinPicks", CoGroupByKey.create())
-        .apply("KeepOrReject", ParDo.of(new DecideFn(names))
-            .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
+    PCollectionTuple decided =
+        KeyedPCollectionTuple.of(
+                POOL,
+                pool.apply(
+                        "KeyPool",
+                        MapElements.into(
+                                TypeDescriptors.kvs(
+                                    TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
+                            .via(s -> KV.of(s.key(), s)))
+                    .setCoder(KvCoder.of(StringUtf8Coder.of(), pool.getCoder())))
+            .and(MATCHES, all)
+            .apply("JoinPicks", CoGroupByKey.create())
+            .apply(
+                "KeepOrReject",
+                ParDo.of(new DecideFn(names)).withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     decided.get(KEPT).setCoder(pool.getCoder());
     return decided;
   }
@@ -167,7 +179,8 @@ public final class RetrieveFromSeeds extends PTransform<PCollection<Sample>, PCo
         join = join.withMinSimilarity(spec.minSimilarity());
       }
       String set = spec.name();
-      return seeds.apply("NearestPoolImages", exact ? join.exact() : join)
+      return seeds
+          .apply("NearestPoolImages", exact ? join.exact() : join)
           .apply("ByPoolImage", ParDo.of(new ByPoolImageFn()))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), new Neighbor.Coder()))
           .apply("GatherSeeds", GroupByKey.create())
@@ -178,8 +191,8 @@ public final class RetrieveFromSeeds extends PTransform<PCollection<Sample>, PCo
   /** (seed, its neighbours) → (pool image, the seed and similarity). */
   static final class ByPoolImageFn extends DoFn<KV<String, List<Neighbor>>, KV<String, Neighbor>> {
     @ProcessElement
-    public void process(@Element KV<String, List<Neighbor>> seed,
-        OutputReceiver<KV<String, Neighbor>> out) {
+    public void process(
+        @Element KV<String, List<Neighbor>> seed, OutputReceiver<KV<String, Neighbor>> out) {
       for (Neighbor n : seed.getValue()) {
         out.output(KV.of(n.key(), new Neighbor(seed.getKey(), n.similarity())));
       }
@@ -187,8 +200,8 @@ public final class RetrieveFromSeeds extends PTransform<PCollection<Sample>, PCo
   }
 
   /** A pool image's seeds, best first, as its provenance for one set. */
-  static final class SeedMatchFn extends DoFn<KV<String, Iterable<Neighbor>>,
-      KV<String, SeedMatch>> {
+  static final class SeedMatchFn
+      extends DoFn<KV<String, Iterable<Neighbor>>, KV<String, SeedMatch>> {
     private final String set;
 
     SeedMatchFn(String set) {
@@ -196,15 +209,14 @@ public final class RetrieveFromSeeds extends PTransform<PCollection<Sample>, PCo
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<Neighbor>> image,
-        OutputReceiver<KV<String, SeedMatch>> out) {
+    public void process(
+        @Element KV<String, Iterable<Neighbor>> image, OutputReceiver<KV<String, SeedMatch>> out) {
       List<Neighbor> seedsOfImage = new ArrayList<>();
       image.getValue().forEach(seedsOfImage::add);
       seedsOfImage.sort(Neighbor.BEST_FIRST);
-      List<String> keys = seedsOfImage.stream().limit(MAX_SEEDS_LISTED).map(Neighbor::key)
-          .toList();
-      out.output(KV.of(image.getKey(), new SeedMatch(set, keys,
-          seedsOfImage.get(0).similarity(), null)));
+      List<String> keys = seedsOfImage.stream().limit(MAX_SEEDS_LISTED).map(Neighbor::key).toList();
+      out.output(
+          KV.of(image.getKey(), new SeedMatch(set, keys, seedsOfImage.get(0).similarity(), null)));
     }
   }
 
@@ -225,8 +237,13 @@ public final class RetrieveFromSeeds extends PTransform<PCollection<Sample>, PCo
       for (Sample sample : joined.getValue().getAll(POOL)) {
         if (matches.isEmpty()) {
           rejected.inc();
-          out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(),
-              Reason.NOT_RETRIEVED, "selected by no seed set " + setNames));
+          out.get(REJECTIONS)
+              .output(
+                  Rejection.of(
+                      sample.key(),
+                      sample.url(),
+                      Reason.NOT_RETRIEVED,
+                      "selected by no seed set " + setNames));
         } else {
           kept.inc();
           out.get(KEPT).output(sample.toBuilder().seedMatch(matches).build());

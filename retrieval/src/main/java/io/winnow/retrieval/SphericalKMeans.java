@@ -7,11 +7,11 @@ import java.util.Random;
 
 /**
  * Spherical k-means with k-means++ seeding (as the reference implementation of Vo et al. 2024
- * uses), for the single-worker steps of balanced curation. FAISS 1.7.3's k-means seeds with
- * random points, which puts seeds in proportion to density: large concepts get split and small
- * ones merged, the bias balanced curation exists to remove. k-means++ seeds far from the seeds
- * already chosen. Assignment steps use a FAISS flat index; seeding costs n·k·d in Java, fine for
- * the ≤ 100,000-point samples this runs on.
+ * uses), for the single-worker steps of balanced curation. FAISS 1.7.3's k-means seeds with random
+ * points, which puts seeds in proportion to density: large concepts get split and small ones
+ * merged, the bias balanced curation exists to remove. k-means++ seeds far from the seeds already
+ * chosen. Assignment steps use a FAISS flat index; seeding costs n·k·d in Java, fine for the ≤
+ * 100,000-point samples this runs on.
  */
 final class SphericalKMeans {
   static final int ITERATIONS = 25;

@@ -33,8 +33,9 @@ class BalancedTest {
   void theHierarchySharesEvenlyAtEveryLevel() {
     // Level 1: 4 clusters; level 2: {0,1,2} and {3}. Top level splits 40 into 20 + 20; the big
     // branch splits its 20 over three clusters, the lone cluster gives its 20.
-    long[] quota = BalancedQuotas.hierarchical(40, new long[] {100, 100, 100, 100},
-        new int[][] {{0, 0, 0, 1}});
+    long[] quota =
+        BalancedQuotas.hierarchical(
+            40, new long[] {100, 100, 100, 100}, new int[][] {{0, 0, 0, 1}});
     assertThat(quota).containsExactly(7, 7, 6, 20);
     assertThat(LongStream.of(quota).sum()).isEqualTo(40);
   }
@@ -56,33 +57,43 @@ class BalancedTest {
     int[] sizes = {240, 60, 20};
     for (int c = 0; c < sizes.length; c++) {
       for (int i = 0; i < sizes[c]; i++) {
-        pool.add(RetrieveFromSeedsTest.sample(String.format("c%d-%03d", c, i),
-            RetrieveFromSeedsTest.axis(c, 0.1, random)));
+        pool.add(
+            RetrieveFromSeedsTest.sample(
+                String.format("c%d-%03d", c, i), RetrieveFromSeedsTest.axis(c, 0.1, random)));
       }
     }
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--targetParallelism=2").create());
-    PCollectionTuple out = p.apply(Create.of(pool).withCoder(new Sample.Coder()))
-        .apply(RetrieveFromSeeds.with(RetrieveFromSeedsTest.D, List.of())
-            .withBalanced(BalancedSpec.parse("clusters=6,3;target=60")));
-    PAssert.that(out.get(RetrieveFromSeeds.KEPT)).satisfies(kept -> {
-      List<Sample> all = new ArrayList<>();
-      kept.forEach(all::add);
-      assertThat(all).hasSize(60);
-      Map<String, Long> perConcept = all.stream()
-          .collect(Collectors.groupingBy(s -> s.key().substring(0, 2), Collectors.counting()));
-      assertThat(perConcept.get("c2")).isEqualTo(20); // the smallest concept gives all it has
-      assertThat(perConcept.get("c0")).isBetween(12L, 28L);
-      assertThat(perConcept.get("c1")).isBetween(12L, 28L);
-      SeedMatch match = all.get(0).seedMatch().get(0);
-      assertThat(match.seedSet()).isEqualTo("balanced");
-      assertThat(match.clusterIds()).hasSize(2);
-      return null;
-    });
-    PAssert.that(out.get(RetrieveFromSeeds.REJECTIONS)).satisfies(rejected -> {
-      assertThat(rejected).hasSize(pool.size() - 60);
-      return null;
-    });
+    PCollectionTuple out =
+        p.apply(Create.of(pool).withCoder(new Sample.Coder()))
+            .apply(
+                RetrieveFromSeeds.with(RetrieveFromSeedsTest.D, List.of())
+                    .withBalanced(BalancedSpec.parse("clusters=6,3;target=60")));
+    PAssert.that(out.get(RetrieveFromSeeds.KEPT))
+        .satisfies(
+            kept -> {
+              List<Sample> all = new ArrayList<>();
+              kept.forEach(all::add);
+              assertThat(all).hasSize(60);
+              Map<String, Long> perConcept =
+                  all.stream()
+                      .collect(
+                          Collectors.groupingBy(
+                              s -> s.key().substring(0, 2), Collectors.counting()));
+              assertThat(perConcept.get("c2"))
+                  .isEqualTo(20); // the smallest concept gives all it has
+              assertThat(perConcept.get("c0")).isBetween(12L, 28L);
+              assertThat(perConcept.get("c1")).isBetween(12L, 28L);
+              SeedMatch match = all.get(0).seedMatch().get(0);
+              assertThat(match.seedSet()).isEqualTo("balanced");
+              assertThat(match.clusterIds()).hasSize(2);
+              return null;
+            });
+    PAssert.that(out.get(RetrieveFromSeeds.REJECTIONS))
+        .satisfies(
+            rejected -> {
+              assertThat(rejected).hasSize(pool.size() - 60);
+              return null;
+            });
     p.run().waitUntilFinish();
   }
-
 }

@@ -43,22 +43,26 @@ class KeepSmallestHashesTest {
       crowdedStart++;
     }
     for (long cap : new long[] {1, 977, crowdedStart + 151, 3_300, 10_000}) {
-      Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--targetParallelism=3")
-          .create());
-      PCollection<Ranked> kept = p.apply(Create.of(ranked).withCoder(new Ranked.Coder()))
-          .apply(KeepSmallestHashes.of(cap));
-      PAssert.that(kept).containsInAnyOrder(sorted.subList(0, (int) Math.min(cap,
-          sorted.size())));
+      Pipeline p =
+          Pipeline.create(PipelineOptionsFactory.fromArgs("--targetParallelism=3").create());
+      PCollection<Ranked> kept =
+          p.apply(Create.of(ranked).withCoder(new Ranked.Coder()))
+              .apply(KeepSmallestHashes.of(cap));
+      PAssert.that(kept).containsInAnyOrder(sorted.subList(0, (int) Math.min(cap, sorted.size())));
       p.run().waitUntilFinish();
     }
   }
 
   @Test
   void bestKeepsTheSmallestHashesThenKeysInOrder() {
-    List<Ranked> ranked = List.of(new Ranked(5, "b", 0), new Ranked(5, "a", 0),
-        new Ranked(1, "z", 0), new Ranked(9, "c", 0));
-    assertThat(Ranked.best(ranked, 3)).containsExactly(new Ranked(1, "z", 0),
-        new Ranked(5, "a", 0), new Ranked(5, "b", 0));
+    List<Ranked> ranked =
+        List.of(
+            new Ranked(5, "b", 0),
+            new Ranked(5, "a", 0),
+            new Ranked(1, "z", 0),
+            new Ranked(9, "c", 0));
+    assertThat(Ranked.best(ranked, 3))
+        .containsExactly(new Ranked(1, "z", 0), new Ranked(5, "a", 0), new Ranked(5, "b", 0));
     assertThat(Ranked.best(ranked, 10)).hasSize(4);
   }
 }

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.Test;
 
 class RetrieveFromSeedsTest {
   static final int D = 16;
+
   /** Results of the last run, by test: PAssert runs in the pipeline, assertions after it. */
   static final Map<String, Map<String, List<SeedMatch>>> KEPT = new ConcurrentHashMap<>();
+
   static final Map<String, List<String>> REJECTED = new ConcurrentHashMap<>();
 
   static float[] axis(int i, double noise, Random random) {
@@ -37,7 +39,9 @@ class RetrieveFromSeedsTest {
   }
 
   static Sample sample(String key, float[] embedding) {
-    return Sample.builder(key, "http://pool/" + key).image(new byte[] {1}).embedding(embedding)
+    return Sample.builder(key, "http://pool/" + key)
+        .image(new byte[] {1})
+        .embedding(embedding)
         .build();
   }
 
@@ -46,30 +50,38 @@ class RetrieveFromSeedsTest {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--targetParallelism=2").create());
     List<RetrieveFromSeeds.SeedSet> sets = new ArrayList<>();
     for (Map.Entry<SeedSetSpec, List<KeyedVector>> e : seeds.entrySet()) {
-      PCollection<KeyedVector> vectors = p.apply("Seeds-" + e.getKey().name(),
-          Create.of(e.getValue()).withCoder(new KeyedVector.Coder()));
+      PCollection<KeyedVector> vectors =
+          p.apply(
+              "Seeds-" + e.getKey().name(),
+              Create.of(e.getValue()).withCoder(new KeyedVector.Coder()));
       sets.add(new RetrieveFromSeeds.SeedSet(e.getKey(), vectors));
     }
-    PCollectionTuple out = p.apply("Pool", Create.of(pool).withCoder(new Sample.Coder()))
-        .apply(RetrieveFromSeeds.with(D, sets).withExactSearch(true));
-    PAssert.that(out.get(RetrieveFromSeeds.KEPT)).satisfies(kept -> {
-      Map<String, List<SeedMatch>> byKey = new TreeMap<>();
-      kept.forEach(s -> byKey.put(s.key(), s.seedMatch()));
-      KEPT.put(run, byKey);
-      return null;
-    });
-    PAssert.that(out.get(RetrieveFromSeeds.REJECTIONS)).satisfies(rejected -> {
-      List<String> keys = new ArrayList<>();
-      for (Rejection r : rejected) {
-        assertThat(r.reason().wireName()).isEqualTo("not-retrieved");
-        assertThat(r.stage().wireName()).isEqualTo("retrieve");
-        keys.add(r.key());
-      }
-      REJECTED.put(run, keys);
-      return null;
-    });
+    PCollectionTuple out =
+        p.apply("Pool", Create.of(pool).withCoder(new Sample.Coder()))
+            .apply(RetrieveFromSeeds.with(D, sets).withExactSearch(true));
+    PAssert.that(out.get(RetrieveFromSeeds.KEPT))
+        .satisfies(
+            kept -> {
+              Map<String, List<SeedMatch>> byKey = new TreeMap<>();
+              kept.forEach(s -> byKey.put(s.key(), s.seedMatch()));
+              KEPT.put(run, byKey);
+              return null;
+            });
+    PAssert.that(out.get(RetrieveFromSeeds.REJECTIONS))
+        .satisfies(
+            rejected -> {
+              List<String> keys = new ArrayList<>();
+              for (Rejection r : rejected) {
+                assertThat(r.reason().wireName()).isEqualTo("not-retrieved");
+                assertThat(r.stage().wireName()).isEqualTo("retrieve");
+                keys.add(r.key());
+              }
+              REJECTED.put(run, keys);
+              return null;
+            });
     p.run().waitUntilFinish();
-    assertThat(KEPT.get(run).size() + REJECTED.get(run).size()).as("every pool image accounted")
+    assertThat(KEPT.get(run).size() + REJECTED.get(run).size())
+        .as("every pool image accounted")
         .isEqualTo(pool.size());
   }
 
@@ -91,10 +103,11 @@ class RetrieveFromSeedsTest {
   void knnKeepsEachSeedsNearestPoolImagesOnceWithEverySeedThatPickedThem() {
     Random random = new Random(1);
     List<Sample> pool = pool(random);
-    List<KeyedVector> seeds = List.of(
-        new KeyedVector("s0", axis(0, 0.05, random)),
-        new KeyedVector("s0-twin", axis(0, 0.05, random)),
-        new KeyedVector("s1", axis(1, 0.05, random)));
+    List<KeyedVector> seeds =
+        List.of(
+            new KeyedVector("s0", axis(0, 0.05, random)),
+            new KeyedVector("s0-twin", axis(0, 0.05, random)),
+            new KeyedVector("s1", axis(1, 0.05, random)));
     retrieve("knn", pool, Map.of(SeedSetSpec.knn("animals", "/seeds", 4), seeds));
     Map<String, List<SeedMatch>> kept = KEPT.get("knn");
     assertThat(kept.keySet()).allMatch(k -> k.startsWith("c0-") || k.startsWith("c1-"));
@@ -102,8 +115,11 @@ class RetrieveFromSeedsTest {
     // The two class-0 seeds pick 4 each; overlapping picks are kept once, naming both seeds.
     long class0 = kept.keySet().stream().filter(k -> k.startsWith("c0-")).count();
     assertThat(class0).isBetween(4L, 8L);
-    int named = kept.entrySet().stream().filter(e -> e.getKey().startsWith("c0-"))
-        .mapToInt(e -> e.getValue().get(0).seedKeys().size()).sum();
+    int named =
+        kept.entrySet().stream()
+            .filter(e -> e.getKey().startsWith("c0-"))
+            .mapToInt(e -> e.getValue().get(0).seedKeys().size())
+            .sum();
     assertThat(named).isEqualTo(8);
     SeedMatch match = kept.values().iterator().next().get(0);
     assertThat(match.seedSet()).isEqualTo("animals");
@@ -115,24 +131,30 @@ class RetrieveFromSeedsTest {
   void aSimilarityFloorLeavesSeedsWithoutNeighboursEmptyHanded() {
     Random random = new Random(2);
     List<Sample> pool = pool(random);
-    List<KeyedVector> seeds = List.of(
-        new KeyedVector("near", axis(2, 0.05, random)),
-        new KeyedVector("far", KeyedVector.normalise(new float[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -1})));
-    retrieve("floor", pool, Map.of(SeedSetSpec.knn("s", "/seeds", 3).withMinSimilarity(0.9),
-        seeds));
+    List<KeyedVector> seeds =
+        List.of(
+            new KeyedVector("near", axis(2, 0.05, random)),
+            new KeyedVector(
+                "far",
+                KeyedVector.normalise(
+                    new float[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -1})));
+    retrieve(
+        "floor", pool, Map.of(SeedSetSpec.knn("s", "/seeds", 3).withMinSimilarity(0.9), seeds));
     Map<String, List<SeedMatch>> kept = KEPT.get("floor");
     assertThat(kept).hasSize(3);
-    assertThat(kept.values()).allSatisfy(m -> assertThat(m.get(0).seedKeys())
-        .containsExactly("near"));
+    assertThat(kept.values())
+        .allSatisfy(m -> assertThat(m.get(0).seedKeys()).containsExactly("near"));
   }
 
   @Test
   void tiesAreBrokenByTheSmallerKey() {
     float[] v = axis(0, 0, new Random(3));
-    List<Sample> pool = List.of(sample("b", v.clone()), sample("a", v.clone()),
-        sample("c", v.clone()));
-    retrieve("ties", pool, Map.of(SeedSetSpec.knn("s", "/seeds", 1),
-        List.of(new KeyedVector("seed", v.clone()))));
+    List<Sample> pool =
+        List.of(sample("b", v.clone()), sample("a", v.clone()), sample("c", v.clone()));
+    retrieve(
+        "ties",
+        pool,
+        Map.of(SeedSetSpec.knn("s", "/seeds", 1), List.of(new KeyedVector("seed", v.clone()))));
     assertThat(KEPT.get("ties").keySet()).containsExactly("a");
     assertThat(REJECTED.get("ties")).containsExactlyInAnyOrder("b", "c");
   }
@@ -162,8 +184,7 @@ class RetrieveFromSeedsTest {
       seeds.add(new KeyedVector("s1-" + i, axis(1, 0.05, random)));
     }
     // Class 0 holds 4 seeds (> 3): sampled; class 1 holds 3 (not more than 3): not.
-    retrieve("cluster", pool, Map.of(SeedSetSpec.cluster("few", "/seeds", 3, 20, 3, 1000),
-        seeds));
+    retrieve("cluster", pool, Map.of(SeedSetSpec.cluster("few", "/seeds", 3, 20, 3, 1000), seeds));
     Map<String, List<SeedMatch>> kept = KEPT.get("cluster");
     assertThat(kept).hasSize(20);
     assertThat(kept.keySet()).allMatch(k -> k.startsWith("c0-"));
@@ -173,10 +194,11 @@ class RetrieveFromSeedsTest {
 
     // The cap per set, and reproducibility: the same run keeps the same images.
     retrieve("capped", pool, Map.of(SeedSetSpec.cluster("few", "/seeds", 3, 20, 3, 7), seeds));
-    retrieve("capped-again", pool, Map.of(SeedSetSpec.cluster("few", "/seeds", 3, 20, 3, 7),
-        seeds));
+    retrieve(
+        "capped-again", pool, Map.of(SeedSetSpec.cluster("few", "/seeds", 3, 20, 3, 7), seeds));
     assertThat(KEPT.get("capped")).hasSize(7);
-    assertThat(KEPT.get("capped").keySet()).isEqualTo(KEPT.get("capped-again").keySet())
+    assertThat(KEPT.get("capped").keySet())
+        .isEqualTo(KEPT.get("capped-again").keySet())
         .isSubsetOf(kept.keySet());
   }
 
@@ -191,9 +213,11 @@ class RetrieveFromSeedsTest {
     retrieve("two-sets", pool, sets);
     Map<String, List<SeedMatch>> kept = KEPT.get("two-sets");
     assertThat(kept).hasSize(3);
-    assertThat(kept.values()).filteredOn(m -> m.size() == 2).hasSize(2)
-        .allSatisfy(m -> assertThat(m).extracting(SeedMatch::seedSet)
-            .containsExactly("apple", "zebra"));
+    assertThat(kept.values())
+        .filteredOn(m -> m.size() == 2)
+        .hasSize(2)
+        .allSatisfy(
+            m -> assertThat(m).extracting(SeedMatch::seedSet).containsExactly("apple", "zebra"));
   }
 
   @Test
@@ -202,10 +226,23 @@ class RetrieveFromSeedsTest {
     assertThat(knn.mode()).isEqualTo(SeedSetSpec.Mode.KNN);
     assertThat(knn.k()).isEqualTo(32);
     assertThat(knn.minSimilarity()).isEqualTo(0.3);
-    SeedSetSpec cluster = SeedSetSpec.parse("birds=/data/birds;mode=cluster;clusters=2000;"
-        + "per-cluster=500;min-seeds=3;cap=100000;sampling-seed=9");
-    assertThat(cluster).isEqualTo(new SeedSetSpec("birds", "/data/birds",
-        SeedSetSpec.Mode.CLUSTER, 4, Double.NaN, 2000, 500, 3, 100_000, 9));
+    SeedSetSpec cluster =
+        SeedSetSpec.parse(
+            "birds=/data/birds;mode=cluster;clusters=2000;"
+                + "per-cluster=500;min-seeds=3;cap=100000;sampling-seed=9");
+    assertThat(cluster)
+        .isEqualTo(
+            new SeedSetSpec(
+                "birds",
+                "/data/birds",
+                SeedSetSpec.Mode.CLUSTER,
+                4,
+                Double.NaN,
+                2000,
+                500,
+                3,
+                100_000,
+                9));
     assertThatThrownBy(() -> SeedSetSpec.parse("x=/d;mode=knn;neighbours=4"))
         .hasMessageContaining("unknown option(s) [neighbours]");
     assertThatThrownBy(() -> SeedSetSpec.parse("/d")).hasMessageContaining("NAME=LOCATION");

@@ -12,19 +12,22 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * internal error (an exception, not a bad image) on a few images is per-image data; on many it
  * means the stage is broken (a model that fails, a native library that crashes) and every image
  * would end {@code internal-error} in a run that still balances, with an empty dataset. So each
- * stage's worker counts its images and fails with {@link SystemicFailure} once more than
- * {@code maxInternalErrorRate} of them (default 1 %) failed after {@code internalErrorRateAfter}
- * (default 1,000); {@link #checkRun} applies the same rate to the whole run at its end, for
- * storms spread thin over many workers.
+ * stage's worker counts its images and fails with {@link SystemicFailure} once more than {@code
+ * maxInternalErrorRate} of them (default 1 %) failed after {@code internalErrorRateAfter} (default
+ * 1,000); {@link #checkRun} applies the same rate to the whole run at its end, for storms spread
+ * thin over many workers.
  *
  * <p>One instance per DoFn (the counts are per worker thread, not shared); created when the
  * pipeline is built, from its options.
  */
 public final class ErrorBudget implements Serializable {
-  /** The budget's pipeline options ({@code --maxInternalErrorRate}, the CLI's {@code --max-error-rate}). */
+  /**
+   * The budget's pipeline options ({@code --maxInternalErrorRate}, the CLI's {@code
+   * --max-error-rate}).
+   */
   public interface Options extends PipelineOptions {
-    @Description("Fail the job when more than this share of a stage's images end as internal "
-        + "errors")
+    @Description(
+        "Fail the job when more than this share of a stage's images end as internal " + "errors")
     @Default.Double(0.01)
     double getMaxInternalErrorRate();
 
@@ -46,8 +49,12 @@ public final class ErrorBudget implements Serializable {
 
   private ErrorBudget(String stage, double maxRate, long after) {
     if (!(maxRate >= 0 && maxRate <= 1) || after < 1) {
-      throw new IllegalArgumentException("the internal-error rate must be within [0, 1] and "
-          + "apply after at least 1 image; got " + maxRate + " after " + after);
+      throw new IllegalArgumentException(
+          "the internal-error rate must be within [0, 1] and "
+              + "apply after at least 1 image; got "
+              + maxRate
+              + " after "
+              + after);
     }
     this.stage = stage;
     this.maxRate = maxRate;
@@ -56,8 +63,8 @@ public final class ErrorBudget implements Serializable {
 
   public static ErrorBudget of(String stage, PipelineOptions options) {
     Options budget = options.as(Options.class);
-    return new ErrorBudget(stage, budget.getMaxInternalErrorRate(),
-        budget.getInternalErrorRateAfter());
+    return new ErrorBudget(
+        stage, budget.getMaxInternalErrorRate(), budget.getInternalErrorRateAfter());
   }
 
   /** An image the stage handled: kept, or rejected for what it is. */
@@ -92,11 +99,20 @@ public final class ErrorBudget implements Serializable {
   private void check() {
     if (failed > maxRate * seen) {
       String trace = first.stackTrace();
-      throw new SystemicFailure(String.format(Locale.ROOT, "%s: %,d of %,d images on one worker "
-          + "failed with an internal error (%.1f %%, more than the %.1f %% allowed): the stage "
-          + "is broken, not the images. The first (%s): %s", stage, failed, seen,
-          100.0 * failed / seen, 100 * maxRate, first.url(),
-          trace.lines().limit(12).collect(java.util.stream.Collectors.joining("\n"))), null);
+      throw new SystemicFailure(
+          String.format(
+              Locale.ROOT,
+              "%s: %,d of %,d images on one worker "
+                  + "failed with an internal error (%.1f %%, more than the %.1f %% allowed): the stage "
+                  + "is broken, not the images. The first (%s): %s",
+              stage,
+              failed,
+              seen,
+              100.0 * failed / seen,
+              100 * maxRate,
+              first.url(),
+              trace.lines().limit(12).collect(java.util.stream.Collectors.joining("\n"))),
+          null);
     }
   }
 
@@ -106,8 +122,8 @@ public final class ErrorBudget implements Serializable {
    * @param rejectedByReason stage → reason → count, as {@link RunSummary} has them
    * @throws SystemicFailure when the run's rate passes the budget
    */
-  public static void checkRun(long input, Map<String, Map<String, Long>> rejectedByReason,
-      PipelineOptions options) {
+  public static void checkRun(
+      long input, Map<String, Map<String, Long>> rejectedByReason, PipelineOptions options) {
     Options budget = options.as(Options.class);
     long errors = 0;
     StringBuilder where = new StringBuilder();
@@ -120,10 +136,18 @@ public final class ErrorBudget implements Serializable {
     }
     if (input >= budget.getInternalErrorRateAfter()
         && errors > budget.getMaxInternalErrorRate() * input) {
-      throw new SystemicFailure(String.format(Locale.ROOT, "%,d of %,d images ended as internal "
-          + "errors (%s; %.1f %%, more than the %.1f %% allowed): see rejections/ for their stack "
-          + "traces", errors, input, where, 100.0 * errors / input,
-          100 * budget.getMaxInternalErrorRate()), null);
+      throw new SystemicFailure(
+          String.format(
+              Locale.ROOT,
+              "%,d of %,d images ended as internal "
+                  + "errors (%s; %.1f %%, more than the %.1f %% allowed): see rejections/ for their stack "
+                  + "traces",
+              errors,
+              input,
+              where,
+              100.0 * errors / input,
+              100 * budget.getMaxInternalErrorRate()),
+          null);
     }
   }
 

@@ -45,10 +45,10 @@ import org.apache.beam.sdk.values.PCollection;
  * shuffle, so every value of a key that a worker sees in a bundle (up to 10 s or a million
  * elements) travels as one record, and a record larger than Flink's sort buffer (about 18 MB on a
  * TaskManager of 1.6 GB) fails the job. Here each bundle's values are spooled to a local file as
- * they come; when the bundle ends they are copied, grouped by key, into one fragment file in
- * {@code tempDir} (which every worker must see: a shared file system on a cluster), and one
- * {@link Segment} per key is emitted. After the GroupByKey of segments, each key's values are read
- * lazily from its segments, one at a time; iterating again reads them again.
+ * they come; when the bundle ends they are copied, grouped by key, into one fragment file in {@code
+ * tempDir} (which every worker must see: a shared file system on a cluster), and one {@link
+ * Segment} per key is emitted. After the GroupByKey of segments, each key's values are read lazily
+ * from its segments, one at a time; iterating again reads them again.
  *
  * <p>The fragments stay until the caller deletes {@code tempDir} after the job (RunWinnow does).
  * Keys are compared by their encoding, as a GroupByKey does, so the key coder must be
@@ -76,8 +76,7 @@ public final class GroupThroughFiles<K, V>
    */
   public static String tempDirOf(org.apache.beam.sdk.options.PipelineOptions options) {
     String location = options.getTempLocation();
-    return location == null || location.isBlank() ? System.getProperty("java.io.tmpdir")
-        : location;
+    return location == null || location.isBlank() ? System.getProperty("java.io.tmpdir") : location;
   }
 
   @Override
@@ -90,8 +89,8 @@ public final class GroupThroughFiles<K, V>
   }
 
   /**
-   * The grouping without reading the values back: each key's segments, for callers that read
-   * frames themselves ({@link #frames}), such as a shard writer that sorts by a key in the value.
+   * The grouping without reading the values back: each key's segments, for callers that read frames
+   * themselves ({@link #frames}), such as a shard writer that sorts by a key in the value.
    */
   public PTransform<PCollection<KV<K, V>>, PCollection<KV<K, Iterable<Segment>>>> segments() {
     return new PTransform<>() {
@@ -101,8 +100,8 @@ public final class GroupThroughFiles<K, V>
         try {
           coder.getKeyCoder().verifyDeterministic();
         } catch (Coder.NonDeterministicException e) {
-          throw new IllegalArgumentException("GroupThroughFiles needs a deterministic key coder",
-              e);
+          throw new IllegalArgumentException(
+              "GroupThroughFiles needs a deterministic key coder", e);
         }
         // One folder per use in a built pipeline: a restarted job writes beside its leftovers.
         String folder = Path.of(tempDir).resolve("group-" + UUID.randomUUID()).toString();
@@ -123,24 +122,29 @@ public final class GroupThroughFiles<K, V>
   }
 
   /**
-   * Walks a segment's frames. The visitor may read a prefix of each value (a key, say); the
-   * rest is skipped without being read into memory.
+   * Walks a segment's frames. The visitor may read a prefix of each value (a key, say); the rest is
+   * skipped without being read into memory.
    */
   public static void frames(Segment segment, FrameVisitor visitor) throws IOException {
-    try (FileChannel channel = FileChannel.open(Path.of(segment.file()),
-        StandardOpenOption.READ)) {
+    try (FileChannel channel = FileChannel.open(Path.of(segment.file()), StandardOpenOption.READ)) {
       long position = segment.offset();
       for (int i = 0; i < segment.count(); i++) {
         channel.position(position);
-        DataInputStream in = new DataInputStream(new BufferedInputStream(
-            Channels.newInputStream(channel), 512));
+        DataInputStream in =
+            new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 512));
         int length = in.readInt();
         visitor.visit(new Frame(segment.file(), position + 4, length), in);
         position += 4L + length;
       }
       if (position != segment.offset() + segment.length()) {
-        throw new IOException("fragment " + segment.file() + " does not hold the "
-            + segment.count() + " values its segment at " + segment.offset() + " announces");
+        throw new IOException(
+            "fragment "
+                + segment.file()
+                + " does not hold the "
+                + segment.count()
+                + " values its segment at "
+                + segment.offset()
+                + " announces");
       }
     }
   }
@@ -159,8 +163,11 @@ public final class GroupThroughFiles<K, V>
 
     @Override
     public Segment decode(InputStream in) throws IOException {
-      return new Segment(StringUtf8Coder.of().decode(in), VarLongCoder.of().decode(in),
-          VarLongCoder.of().decode(in), VarIntCoder.of().decode(in));
+      return new Segment(
+          StringUtf8Coder.of().decode(in),
+          VarLongCoder.of().decode(in),
+          VarLongCoder.of().decode(in),
+          VarIntCoder.of().decode(in));
     }
 
     @Override
@@ -204,10 +211,11 @@ public final class GroupThroughFiles<K, V>
       Path fragment = dir.resolve(UUID.randomUUID() + ".fragment");
       List<KV<K, Segment>> segments = new ArrayList<>();
       try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r");
-          FileChannel channel = FileChannel.open(fragment, StandardOpenOption.CREATE_NEW,
-              StandardOpenOption.WRITE);
-          DataOutputStream frames = new DataOutputStream(
-              new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20))) {
+          FileChannel channel =
+              FileChannel.open(fragment, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+          DataOutputStream frames =
+              new DataOutputStream(
+                  new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20))) {
         byte[] buffer = new byte[0];
         long position = 0;
         for (Map.Entry<String, List<Entry>> key : entries.entrySet()) {
@@ -222,8 +230,11 @@ public final class GroupThroughFiles<K, V>
             frames.write(buffer, 0, entry.length());
             position += 4L + entry.length();
           }
-          segments.add(KV.of(keys.get(key.getKey()), new Segment(fragment.toString(), start,
-              position - start, key.getValue().size())));
+          segments.add(
+              KV.of(
+                  keys.get(key.getKey()),
+                  new Segment(
+                      fragment.toString(), start, position - start, key.getValue().size())));
         }
       }
       return segments;
@@ -241,55 +252,57 @@ public final class GroupThroughFiles<K, V>
 
   /** The values of some segments, read lazily in segment order; re-iterable. */
   public static <V> Iterable<V> values(Iterable<Segment> segments, Coder<V> coder) {
-    return () -> new Iterator<V>() {
-      private final Iterator<Segment> remaining = segments.iterator();
-      private DataInputStream in;
-      private int left;
+    return () ->
+        new Iterator<V>() {
+          private final Iterator<Segment> remaining = segments.iterator();
+          private DataInputStream in;
+          private int left;
 
-      @Override
-      public boolean hasNext() {
-        try {
-          while (left == 0) {
-            if (in != null) {
-              in.close();
-              in = null;
+          @Override
+          public boolean hasNext() {
+            try {
+              while (left == 0) {
+                if (in != null) {
+                  in.close();
+                  in = null;
+                }
+                if (!remaining.hasNext()) {
+                  return false;
+                }
+                Segment segment = remaining.next();
+                FileChannel channel =
+                    FileChannel.open(Path.of(segment.file()), StandardOpenOption.READ);
+                channel.position(segment.offset());
+                in =
+                    new DataInputStream(
+                        new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
+                left = segment.count();
+              }
+              return true;
+            } catch (IOException e) {
+              throw new UncheckedIOException("could not read a grouped fragment", e);
             }
-            if (!remaining.hasNext()) {
-              return false;
-            }
-            Segment segment = remaining.next();
-            FileChannel channel = FileChannel.open(Path.of(segment.file()),
-                StandardOpenOption.READ);
-            channel.position(segment.offset());
-            in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel),
-                1 << 16));
-            left = segment.count();
           }
-          return true;
-        } catch (IOException e) {
-          throw new UncheckedIOException("could not read a grouped fragment", e);
-        }
-      }
 
-      @Override
-      public V next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        try {
-          byte[] bytes = new byte[in.readInt()];
-          in.readFully(bytes);
-          left--;
-          if (left == 0) {
-            in.close();
-            in = null;
+          @Override
+          public V next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            try {
+              byte[] bytes = new byte[in.readInt()];
+              in.readFully(bytes);
+              left--;
+              if (left == 0) {
+                in.close();
+                in = null;
+              }
+              return coder.decode(new java.io.ByteArrayInputStream(bytes), Coder.Context.OUTER);
+            } catch (IOException e) {
+              throw new UncheckedIOException("could not read a grouped fragment", e);
+            }
           }
-          return coder.decode(new java.io.ByteArrayInputStream(bytes), Coder.Context.OUTER);
-        } catch (IOException e) {
-          throw new UncheckedIOException("could not read a grouped fragment", e);
-        }
-      }
-    };
+        };
   }
 
   static final class SpoolFn<K, V> extends DoFn<KV<K, V>, KV<K, Segment>> {
@@ -348,8 +361,8 @@ public final class GroupThroughFiles<K, V>
     }
 
     @ProcessElement
-    public void process(@Element KV<K, Iterable<Segment>> group,
-        OutputReceiver<KV<K, Iterable<V>>> out) {
+    public void process(
+        @Element KV<K, Iterable<Segment>> group, OutputReceiver<KV<K, Iterable<V>>> out) {
       List<Segment> segments = new ArrayList<>();
       group.getValue().forEach(segments::add);
       out.output(KV.of(group.getKey(), values(segments, valueCoder)));

@@ -26,7 +26,8 @@ public class JsonCoder<T> extends CustomCoder<T> {
   }
 
   /** What a coder class names in {@code @DefaultCoder} must offer Beam. */
-  public static <T> CoderProvider providerFor(Class<T> type, org.apache.beam.sdk.coders.Coder<T> coder) {
+  public static <T> CoderProvider providerFor(
+      Class<T> type, org.apache.beam.sdk.coders.Coder<T> coder) {
     return CoderProviders.forCoder(TypeDescriptor.of(type), coder);
   }
 

@@ -8,16 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What Winnow needs to know to run an ONNX image model: where its file is and its checksum, how
- * to turn an image into its input tensor, which outputs to read, and the similarity thresholds
- * that suit it. Stored as {@code model.json} next to the model; written by
- * {@code models/export/export_onnx.py} and by the nsfwjs converter.
+ * What Winnow needs to know to run an ONNX image model: where its file is and its checksum, how to
+ * turn an image into its input tensor, which outputs to read, and the similarity thresholds that
+ * suit it. Stored as {@code model.json} next to the model; written by {@code
+ * models/export/export_onnx.py} and by the nsfwjs converter.
  *
  * <p>Preprocessing is: decode to RGB 8-bit; {@link Resize#SHORT_SIDE_THEN_CENTER_CROP} scales the
  * shorter side to {@code resize_short_side} and cuts the centre {@code input_size} square
- * (torchvision's {@code Resize + CenterCrop}), {@link Resize#STRETCH} scales straight to
- * {@code input_size} squared; then {@code (pixel / 255 - mean) / std} per channel, in
- * {@code channel_order}, laid out as {@code layout}.
+ * (torchvision's {@code Resize + CenterCrop}), {@link Resize#STRETCH} scales straight to {@code
+ * input_size} squared; then {@code (pixel / 255 - mean) / std} per channel, in {@code
+ * channel_order}, laid out as {@code layout}.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -48,8 +48,10 @@ public record ModelDescriptor(
 
   /** How the image is brought to the model's input size. */
   public enum Resize {
-    @JsonProperty("short-side-then-center-crop") SHORT_SIDE_THEN_CENTER_CROP,
-    @JsonProperty("stretch") STRETCH
+    @JsonProperty("short-side-then-center-crop")
+    SHORT_SIDE_THEN_CENTER_CROP,
+    @JsonProperty("stretch")
+    STRETCH
   }
 
   /** Inputs and outputs saved where the model was made, to check another runtime against. */
@@ -115,8 +117,28 @@ public record ModelDescriptor(
 
   /** A copy with measured thresholds, as the copy-detection check writes them. */
   public ModelDescriptor withThresholds(double duplicate, double eval, String source) {
-    return new ModelDescriptor(name, file, sha256, inputName, inputSize, resize, resizeShortSide,
-        mean, std, channelOrder, layout, embeddingOutput, dimension, classesOutput, classes,
-        unsafeClasses, duplicate, eval, source, this.source, license, reference);
+    return new ModelDescriptor(
+        name,
+        file,
+        sha256,
+        inputName,
+        inputSize,
+        resize,
+        resizeShortSide,
+        mean,
+        std,
+        channelOrder,
+        layout,
+        embeddingOutput,
+        dimension,
+        classesOutput,
+        classes,
+        unsafeClasses,
+        duplicate,
+        eval,
+        source,
+        this.source,
+        license,
+        reference);
   }
 }

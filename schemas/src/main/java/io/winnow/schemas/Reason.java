@@ -14,8 +14,10 @@ public enum Reason {
   INVALID_URL(Stage.READ),
   UNSUPPORTED_SCHEME(Stage.READ),
   DUPLICATE_URL(Stage.READ),
-  /** A refresh skipped the URL without a request: an earlier version accepted or rejected it
-   * (a transient failure is retried once it is old enough), or it was taken down. */
+  /**
+   * A refresh skipped the URL without a request: an earlier version accepted or rejected it (a
+   * transient failure is retried once it is old enough), or it was taken down.
+   */
   ALREADY_SEEN(Stage.READ),
   // fetch
   BLOCKED_ADDRESS(Stage.FETCH),
@@ -73,8 +75,10 @@ public enum Reason {
   /** No embedding, or one of another dimension than the model's. */
   BAD_EMBEDDING(Stage.DEDUP),
   // retrieve
-  /** Not selected by any seed set (not a nearest neighbour of a seed, nor sampled from a
-   * cluster holding seeds). */
+  /**
+   * Not selected by any seed set (not a nearest neighbour of a seed, nor sampled from a cluster
+   * holding seeds).
+   */
   NOT_RETRIEVED(Stage.RETRIEVE),
   // any stage: a bug or an unexpected exception, always with a stack trace
   INTERNAL_ERROR(null);
@@ -93,8 +97,13 @@ public enum Reason {
   /** Failures that may pass if tried again later (network, rate limits, server errors). */
   public boolean transientFailure() {
     return switch (this) {
-      case DNS_FAILURE, CONNECTION_FAILED, TIMEOUT, HTTP_TOO_MANY_REQUESTS, HTTP_SERVER_ERROR,
-          INTERNAL_ERROR -> true;
+      case DNS_FAILURE,
+          CONNECTION_FAILED,
+          TIMEOUT,
+          HTTP_TOO_MANY_REQUESTS,
+          HTTP_SERVER_ERROR,
+          INTERNAL_ERROR ->
+          true;
       default -> false;
     };
   }

@@ -28,7 +28,8 @@ public record Rejection(
     Objects.requireNonNull(stage, "stage");
     Objects.requireNonNull(reason, "reason");
     if (reason.stage() != null && reason.stage() != stage) {
-      throw new IllegalArgumentException("reason " + reason + " belongs to stage " + reason.stage());
+      throw new IllegalArgumentException(
+          "reason " + reason + " belongs to stage " + reason.stage());
     }
     detail = detail == null ? "" : detail;
   }
@@ -39,13 +40,13 @@ public record Rejection(
 
   /** An unexpected failure at {@code stage}, kept with its stack trace. */
   public static Rejection ofError(String key, String url, Stage stage, Throwable error) {
-    return new Rejection(key, url, stage, Reason.INTERNAL_ERROR, String.valueOf(error),
-        traceOf(error));
+    return new Rejection(
+        key, url, stage, Reason.INTERNAL_ERROR, String.valueOf(error), traceOf(error));
   }
 
   /**
-   * An exception that has a reason of its own (an image the face check could not check), kept
-   * with its stack trace: it counts as an internal error in the stage's {@link ErrorBudget}.
+   * An exception that has a reason of its own (an image the face check could not check), kept with
+   * its stack trace: it counts as an internal error in the stage's {@link ErrorBudget}.
    */
   public static Rejection ofFailure(String key, String url, Reason reason, Throwable error) {
     return new Rejection(key, url, reason.stage(), reason, String.valueOf(error), traceOf(error));

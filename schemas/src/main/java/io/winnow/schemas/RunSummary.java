@@ -7,8 +7,8 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
- * {@code summary.json}: what a run did with every input URL. The invariant
- * {@code input == accepted + rejected} is checked by the run itself; a run that breaks it fails.
+ * {@code summary.json}: what a run did with every input URL. The invariant {@code input == accepted
+ * + rejected} is checked by the run itself; a run that breaks it fails.
  *
  * @param input URL entries read (rows of the URL lists, malformed ones included)
  * @param accepted samples written to shards
@@ -37,6 +37,7 @@ public record RunSummary(
 
   /** Metric names under which stages report their counts to the summary. */
   public static final String INPUT = "input";
+
   public static final String ACCEPTED = "accepted";
   public static final String SHARDS = "shards";
   public static final String BYTES_DOWNLOADED = "bytes_downloaded";
@@ -55,16 +56,28 @@ public record RunSummary(
       }
       String[] stageReason = metric.getKey().substring(REJECTED_PREFIX.length()).split("/", 2);
       byStage.merge(stageReason[0], metric.getValue(), Long::sum);
-      byReason.computeIfAbsent(stageReason[0], s -> new TreeMap<>())
+      byReason
+          .computeIfAbsent(stageReason[0], s -> new TreeMap<>())
           .merge(stageReason[1], metric.getValue(), Long::sum);
       rejected += metric.getValue();
     }
     long input = metrics.getOrDefault(INPUT, 0L);
     long accepted = metrics.getOrDefault(ACCEPTED, 0L);
-    return new RunSummary(input, accepted, rejected, input == accepted + rejected, byStage,
-        byReason, metrics.getOrDefault(SHARDS, 0L), metrics.getOrDefault(BYTES_DOWNLOADED, 0L),
-        metrics.getOrDefault(BYTES_WRITTEN, 0L), metrics.getOrDefault(FETCH_MILLIS, 0L) / 1000.0,
-        0, null, null, null);
+    return new RunSummary(
+        input,
+        accepted,
+        rejected,
+        input == accepted + rejected,
+        byStage,
+        byReason,
+        metrics.getOrDefault(SHARDS, 0L),
+        metrics.getOrDefault(BYTES_DOWNLOADED, 0L),
+        metrics.getOrDefault(BYTES_WRITTEN, 0L),
+        metrics.getOrDefault(FETCH_MILLIS, 0L) / 1000.0,
+        0,
+        null,
+        null,
+        null);
   }
 
   public static String rejectedKey(Rejection rejection) {
@@ -74,8 +87,20 @@ public record RunSummary(
   /** The same summary with the launcher's timing added. */
   public RunSummary withTiming(String startedAt, String finishedAt, double wallSeconds) {
     Double rate = wallSeconds > 0 ? Math.round(accepted / wallSeconds * 10) / 10.0 : null;
-    return new RunSummary(input, accepted, rejected, balanced, rejectedByStage, rejectedByReason,
-        shards, bytesDownloaded, bytesWritten, fetchSecondsTotal, wallSeconds, rate, startedAt,
+    return new RunSummary(
+        input,
+        accepted,
+        rejected,
+        balanced,
+        rejectedByStage,
+        rejectedByReason,
+        shards,
+        bytesDownloaded,
+        bytesWritten,
+        fetchSecondsTotal,
+        wallSeconds,
+        rate,
+        startedAt,
         finishedAt);
   }
 

@@ -28,31 +28,81 @@ import org.apache.beam.sdk.coders.DefaultCoder;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = false)
 public final class Sample implements Serializable {
-  @JsonProperty("key") private final String key;
-  @JsonProperty("url") private final String url;
-  @JsonProperty("caption") private final String caption;
-  @JsonProperty("source_file") private final String sourceFile;
-  @JsonProperty("source_line") private final long sourceLine;
-  @JsonProperty("status") private final String status;
-  @JsonProperty("http_status") private final int httpStatus;
-  @JsonProperty("final_url") private final String finalUrl;
-  @JsonProperty("mime_type") private final String mimeType;
-  @JsonProperty("sha256") private final String sha256;
-  @JsonProperty("md5") private final String md5;
-  @JsonProperty("byte_size") private final long byteSize;
-  @JsonProperty("original_width") private final Integer originalWidth;
-  @JsonProperty("original_height") private final Integer originalHeight;
-  @JsonProperty("width") private final Integer width;
-  @JsonProperty("height") private final Integer height;
-  @JsonProperty("stored_byte_size") private final Long storedByteSize;
-  @JsonProperty("fetched_at") private final String fetchedAt;
-  @JsonProperty("fetch_millis") private final long fetchMillis;
-  @JsonProperty("nsfw_scores") private final Map<String, Float> nsfwScores;
-  @JsonProperty("faces") private final List<FaceBox> faces;
-  @JsonProperty("duplicate_of") private final String duplicateOf;
-  @JsonProperty("seed_match") private final List<SeedMatch> seedMatch;
-  @JsonProperty("pdq") private final String pdq;
-  @JsonProperty("pdq_quality") private final Integer pdqQuality;
+  @JsonProperty("key")
+  private final String key;
+
+  @JsonProperty("url")
+  private final String url;
+
+  @JsonProperty("caption")
+  private final String caption;
+
+  @JsonProperty("source_file")
+  private final String sourceFile;
+
+  @JsonProperty("source_line")
+  private final long sourceLine;
+
+  @JsonProperty("status")
+  private final String status;
+
+  @JsonProperty("http_status")
+  private final int httpStatus;
+
+  @JsonProperty("final_url")
+  private final String finalUrl;
+
+  @JsonProperty("mime_type")
+  private final String mimeType;
+
+  @JsonProperty("sha256")
+  private final String sha256;
+
+  @JsonProperty("md5")
+  private final String md5;
+
+  @JsonProperty("byte_size")
+  private final long byteSize;
+
+  @JsonProperty("original_width")
+  private final Integer originalWidth;
+
+  @JsonProperty("original_height")
+  private final Integer originalHeight;
+
+  @JsonProperty("width")
+  private final Integer width;
+
+  @JsonProperty("height")
+  private final Integer height;
+
+  @JsonProperty("stored_byte_size")
+  private final Long storedByteSize;
+
+  @JsonProperty("fetched_at")
+  private final String fetchedAt;
+
+  @JsonProperty("fetch_millis")
+  private final long fetchMillis;
+
+  @JsonProperty("nsfw_scores")
+  private final Map<String, Float> nsfwScores;
+
+  @JsonProperty("faces")
+  private final List<FaceBox> faces;
+
+  @JsonProperty("duplicate_of")
+  private final String duplicateOf;
+
+  @JsonProperty("seed_match")
+  private final List<SeedMatch> seedMatch;
+
+  @JsonProperty("pdq")
+  private final String pdq;
+
+  @JsonProperty("pdq_quality")
+  private final Integer pdqQuality;
+
   @JsonIgnore private final byte[] image;
   @JsonIgnore private final float[] embedding;
   @JsonIgnore private final byte[] fingerprint;
@@ -183,40 +233,123 @@ public final class Sample implements Serializable {
     return b;
   }
 
-  public String key() { return key; }
-  public String url() { return url; }
-  public String caption() { return caption; }
-  public String sourceFile() { return sourceFile; }
-  public long sourceLine() { return sourceLine; }
-  public String status() { return status; }
-  public int httpStatus() { return httpStatus; }
-  public String finalUrl() { return finalUrl; }
-  public String mimeType() { return mimeType; }
-  public String sha256() { return sha256; }
+  public String key() {
+    return key;
+  }
+
+  public String url() {
+    return url;
+  }
+
+  public String caption() {
+    return caption;
+  }
+
+  public String sourceFile() {
+    return sourceFile;
+  }
+
+  public long sourceLine() {
+    return sourceLine;
+  }
+
+  public String status() {
+    return status;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  public String finalUrl() {
+    return finalUrl;
+  }
+
+  public String mimeType() {
+    return mimeType;
+  }
+
+  public String sha256() {
+    return sha256;
+  }
+
   /** MD5 of the downloaded bytes (hotlines publish MD5 lists), 32 hex digits, or null. */
-  public String md5() { return md5; }
-  public long byteSize() { return byteSize; }
-  public Integer originalWidth() { return originalWidth; }
-  public Integer originalHeight() { return originalHeight; }
-  public Integer width() { return width; }
-  public Integer height() { return height; }
-  public Long storedByteSize() { return storedByteSize; }
-  public String fetchedAt() { return fetchedAt; }
-  public long fetchMillis() { return fetchMillis; }
-  public Map<String, Float> nsfwScores() { return nsfwScores; }
-  public List<FaceBox> faces() { return faces; }
-  public String duplicateOf() { return duplicateOf; }
-  public List<SeedMatch> seedMatch() { return seedMatch; }
+  public String md5() {
+    return md5;
+  }
+
+  public long byteSize() {
+    return byteSize;
+  }
+
+  public Integer originalWidth() {
+    return originalWidth;
+  }
+
+  public Integer originalHeight() {
+    return originalHeight;
+  }
+
+  public Integer width() {
+    return width;
+  }
+
+  public Integer height() {
+    return height;
+  }
+
+  public Long storedByteSize() {
+    return storedByteSize;
+  }
+
+  public String fetchedAt() {
+    return fetchedAt;
+  }
+
+  public long fetchMillis() {
+    return fetchMillis;
+  }
+
+  public Map<String, Float> nsfwScores() {
+    return nsfwScores;
+  }
+
+  public List<FaceBox> faces() {
+    return faces;
+  }
+
+  public String duplicateOf() {
+    return duplicateOf;
+  }
+
+  public List<SeedMatch> seedMatch() {
+    return seedMatch;
+  }
+
   /** PDQ hash (64 hex digits) of the stored picture inside its uniform borders, or null. */
-  public String pdq() { return pdq; }
+  public String pdq() {
+    return pdq;
+  }
+
   /** PDQ quality 0-100 of that picture; at most 49 means too featureless to trust. */
-  public Integer pdqQuality() { return pdqQuality; }
+  public Integer pdqQuality() {
+    return pdqQuality;
+  }
+
   /** Copy-detection fingerprint (io.winnow.copydetect.Fingerprint's wire form), or null. */
-  public byte[] fingerprint() { return fingerprint; }
+  public byte[] fingerprint() {
+    return fingerprint;
+  }
+
   /** The image bytes; callers must not modify the array. */
-  public byte[] image() { return image; }
+  public byte[] image() {
+    return image;
+  }
+
   /** The L2-normalised embedding, or null before the embedding stage. */
-  public float[] embedding() { return embedding; }
+  public float[] embedding() {
+    return embedding;
+  }
 
   /** The metadata as written to {@code key.json}. */
   public String toJson() {
@@ -278,29 +411,124 @@ public final class Sample implements Serializable {
     private Builder() {}
 
     /** Re-keys a derived sample (e.g. an eval or seed image named after its set). */
-    public Builder key(String v) { key = Objects.requireNonNull(v, "key"); return this; }
-    public Builder caption(String v) { caption = v; return this; }
-    public Builder source(String file, long line) { sourceFile = file; sourceLine = line; return this; }
-    public Builder status(String v) { status = v; return this; }
-    public Builder httpStatus(int v) { httpStatus = v; return this; }
-    public Builder finalUrl(String v) { finalUrl = v; return this; }
-    public Builder mimeType(String v) { mimeType = v; return this; }
-    public Builder sha256(String v) { sha256 = v; return this; }
-    public Builder md5(String v) { md5 = v; return this; }
-    public Builder byteSize(long v) { byteSize = v; return this; }
-    public Builder originalSize(int w, int h) { originalWidth = w; originalHeight = h; return this; }
-    public Builder storedSize(int w, int h) { width = w; height = h; return this; }
-    public Builder storedByteSize(long v) { storedByteSize = v; return this; }
-    public Builder fetchedAt(String v) { fetchedAt = v; return this; }
-    public Builder fetchMillis(long v) { fetchMillis = v; return this; }
-    public Builder nsfwScores(Map<String, Float> v) { nsfwScores = v; return this; }
-    public Builder faces(List<FaceBox> v) { faces = v; return this; }
-    public Builder duplicateOf(String v) { duplicateOf = v; return this; }
-    public Builder seedMatch(List<SeedMatch> v) { seedMatch = v; return this; }
-    public Builder image(byte[] v) { image = v; return this; }
-    public Builder embedding(float[] v) { embedding = v; return this; }
-    public Builder pdq(String hex, Integer quality) { pdq = hex; pdqQuality = quality; return this; }
-    public Builder fingerprint(byte[] v) { fingerprint = v; return this; }
+    public Builder key(String v) {
+      key = Objects.requireNonNull(v, "key");
+      return this;
+    }
+
+    public Builder caption(String v) {
+      caption = v;
+      return this;
+    }
+
+    public Builder source(String file, long line) {
+      sourceFile = file;
+      sourceLine = line;
+      return this;
+    }
+
+    public Builder status(String v) {
+      status = v;
+      return this;
+    }
+
+    public Builder httpStatus(int v) {
+      httpStatus = v;
+      return this;
+    }
+
+    public Builder finalUrl(String v) {
+      finalUrl = v;
+      return this;
+    }
+
+    public Builder mimeType(String v) {
+      mimeType = v;
+      return this;
+    }
+
+    public Builder sha256(String v) {
+      sha256 = v;
+      return this;
+    }
+
+    public Builder md5(String v) {
+      md5 = v;
+      return this;
+    }
+
+    public Builder byteSize(long v) {
+      byteSize = v;
+      return this;
+    }
+
+    public Builder originalSize(int w, int h) {
+      originalWidth = w;
+      originalHeight = h;
+      return this;
+    }
+
+    public Builder storedSize(int w, int h) {
+      width = w;
+      height = h;
+      return this;
+    }
+
+    public Builder storedByteSize(long v) {
+      storedByteSize = v;
+      return this;
+    }
+
+    public Builder fetchedAt(String v) {
+      fetchedAt = v;
+      return this;
+    }
+
+    public Builder fetchMillis(long v) {
+      fetchMillis = v;
+      return this;
+    }
+
+    public Builder nsfwScores(Map<String, Float> v) {
+      nsfwScores = v;
+      return this;
+    }
+
+    public Builder faces(List<FaceBox> v) {
+      faces = v;
+      return this;
+    }
+
+    public Builder duplicateOf(String v) {
+      duplicateOf = v;
+      return this;
+    }
+
+    public Builder seedMatch(List<SeedMatch> v) {
+      seedMatch = v;
+      return this;
+    }
+
+    public Builder image(byte[] v) {
+      image = v;
+      return this;
+    }
+
+    public Builder embedding(float[] v) {
+      embedding = v;
+      return this;
+    }
+
+    public Builder pdq(String hex, Integer quality) {
+      pdq = hex;
+      pdqQuality = quality;
+      return this;
+    }
+
+    public Builder fingerprint(byte[] v) {
+      fingerprint = v;
+      return this;
+    }
 
     public Sample build() {
       return new Sample(this);
@@ -349,8 +577,11 @@ public final class Sample implements Serializable {
         ByteBuffer.wrap(floats).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(embedding);
       }
       byte[] fingerprint = BYTES.decode(in);
-      return meta.toBuilder().image(image.length == 0 ? null : image).embedding(embedding)
-          .fingerprint(fingerprint.length == 0 ? null : fingerprint).build();
+      return meta.toBuilder()
+          .image(image.length == 0 ? null : image)
+          .embedding(embedding)
+          .fingerprint(fingerprint.length == 0 ? null : fingerprint)
+          .build();
     }
 
     @Override

@@ -8,9 +8,9 @@ import org.apache.beam.sdk.metrics.Metrics;
  * Time a stage spends on its own work, as Beam counters the run report reads back: {@code
  * STAGE.micros} and {@code STAGE.items} in the {@link #NAMESPACE} namespace.
  *
- * <p>Stages time only their own work, never the call that emits a result: on Flink, chained
- * stages run inside that call, so timing around it would count the next stage too. Record on the
- * DoFn's thread (Beam metrics updated elsewhere may be lost).
+ * <p>Stages time only their own work, never the call that emits a result: on Flink, chained stages
+ * run inside that call, so timing around it would count the next stage too. Record on the DoFn's
+ * thread (Beam metrics updated elsewhere may be lost).
  */
 public final class StageTimer implements Serializable {
   public static final String NAMESPACE = "winnow-stage";

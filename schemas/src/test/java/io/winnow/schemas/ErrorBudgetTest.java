@@ -10,10 +10,11 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 
 class ErrorBudgetTest {
-  private static final Rejection ERROR = Rejection.ofError("k", "http://x/broken.jpg",
-      Stage.DECODE, new IllegalStateException("the codec broke"));
-  private static final Rejection BAD_IMAGE = Rejection.of("k", "http://x/bad.jpg",
-      Reason.CORRUPT_IMAGE, "not a JPEG");
+  private static final Rejection ERROR =
+      Rejection.ofError(
+          "k", "http://x/broken.jpg", Stage.DECODE, new IllegalStateException("the codec broke"));
+  private static final Rejection BAD_IMAGE =
+      Rejection.of("k", "http://x/bad.jpg", Reason.CORRUPT_IMAGE, "not a JPEG");
 
   private static PipelineOptions options(double rate, long after) {
     ErrorBudget.Options options = PipelineOptionsFactory.as(ErrorBudget.Options.class);
@@ -39,10 +40,12 @@ class ErrorBudgetTest {
       budget.passed();
     }
     assertThatCode(budget::passed).as("10 of 1,000").doesNotThrowAnyException();
-    assertThatThrownBy(() -> budget.rejected(ERROR)).as("11 of 1,001")
+    assertThatThrownBy(() -> budget.rejected(ERROR))
+        .as("11 of 1,001")
         .isInstanceOf(ErrorBudget.SystemicFailure.class)
-        .hasMessageContaining("decode: 11 of 1,001 images on one worker failed with an internal "
-            + "error (1.1 %, more than the 1.0 % allowed)")
+        .hasMessageContaining(
+            "decode: 11 of 1,001 images on one worker failed with an internal "
+                + "error (1.1 %, more than the 1.0 % allowed)")
         .hasMessageContaining("http://x/broken.jpg")
         .hasMessageContaining("java.lang.IllegalStateException: the codec broke")
         .hasMessageContaining("at io.winnow.schemas.ErrorBudgetTest");
@@ -55,7 +58,8 @@ class ErrorBudgetTest {
       budget.rejected(ERROR);
     }
     assertThatThrownBy(() -> budget.rejected(ERROR))
-        .isInstanceOf(ErrorBudget.SystemicFailure.class).hasMessageContaining("100 of 100");
+        .isInstanceOf(ErrorBudget.SystemicFailure.class)
+        .hasMessageContaining("100 of 100");
   }
 
   @Test
@@ -64,8 +68,9 @@ class ErrorBudgetTest {
     for (int i = 0; i < 1_000; i++) {
       budget.rejected(BAD_IMAGE);
     }
-    Rejection faceCheck = Rejection.ofFailure("k", "u", Reason.FACE_CHECK_FAILED,
-        new RuntimeException("detector crashed"));
+    Rejection faceCheck =
+        Rejection.ofFailure(
+            "k", "u", Reason.FACE_CHECK_FAILED, new RuntimeException("detector crashed"));
     assertThat(faceCheck.stackTrace()).contains("detector crashed");
     assertThatThrownBy(() -> budget.rejected(faceCheck))
         .isInstanceOf(ErrorBudget.SystemicFailure.class);
@@ -73,17 +78,21 @@ class ErrorBudgetTest {
 
   @Test
   void theRunAsAWholeIsHeldToTheSameRate() {
-    Map<String, Map<String, Long>> spread = Map.of(
-        "decode", Map.of("internal-error", 6L, "corrupt-image", 500L),
-        "embed", Map.of("internal-error", 5L));
+    Map<String, Map<String, Long>> spread =
+        Map.of(
+            "decode", Map.of("internal-error", 6L, "corrupt-image", 500L),
+            "embed", Map.of("internal-error", 5L));
     assertThatThrownBy(() -> ErrorBudget.checkRun(1_000, spread, options(0.01, 1_000)))
         .isInstanceOf(ErrorBudget.SystemicFailure.class)
         .hasMessageContaining("11 of 1,000 images ended as internal errors")
-        .hasMessageContaining("decode 6").hasMessageContaining("embed 5");
+        .hasMessageContaining("decode 6")
+        .hasMessageContaining("embed 5");
     assertThatCode(() -> ErrorBudget.checkRun(1_100, spread, options(0.01, 1_000)))
-        .as("11 of 1,100").doesNotThrowAnyException();
+        .as("11 of 1,100")
+        .doesNotThrowAnyException();
     assertThatCode(() -> ErrorBudget.checkRun(999, spread, options(0.01, 1_000)))
-        .as("a run smaller than the minimum").doesNotThrowAnyException();
+        .as("a run smaller than the minimum")
+        .doesNotThrowAnyException();
   }
 
   @Test

@@ -71,9 +71,9 @@ class GroupThroughFilesTest {
     }
     expected.values().forEach(values -> values.sort(null));
     Pipeline p = pipeline();
-    PCollection<KV<Integer, Iterable<String>>> grouped = p
-        .apply(Create.of(input).withCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
-        .apply(GroupThroughFiles.in(dir.toString()));
+    PCollection<KV<Integer, Iterable<String>>> grouped =
+        p.apply(Create.of(input).withCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
+            .apply(GroupThroughFiles.in(dir.toString()));
     PAssert.that(grouped).satisfies(new Describe(expected));
     p.run().waitUntilFinish();
 
@@ -92,9 +92,9 @@ class GroupThroughFilesTest {
   @Test
   void anEmptyInputGivesNoGroups() {
     Pipeline p = pipeline();
-    PCollection<KV<Integer, Iterable<String>>> grouped = p
-        .apply(Create.empty(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
-        .apply(GroupThroughFiles.in(dir.toString()));
+    PCollection<KV<Integer, Iterable<String>>> grouped =
+        p.apply(Create.empty(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
+            .apply(GroupThroughFiles.in(dir.toString()));
     PAssert.that(grouped).empty();
     p.run().waitUntilFinish();
   }
@@ -118,24 +118,28 @@ class GroupThroughFilesTest {
     GroupThroughFiles.values(List.of(a), ByteArrayCoder.of()).forEach(values::add);
     assertThat(values).containsExactly(new byte[] {1, 2, 3}, new byte[] {5, 6});
 
-    GroupThroughFiles.Segment damaged = new GroupThroughFiles.Segment(a.file(), a.offset(),
-        a.length() + 1, a.count());
-    assertThatThrownBy(() -> GroupThroughFiles.frames(damaged, (frame, in) -> { }))
-        .isInstanceOf(IOException.class).hasMessageContaining("does not hold");
+    GroupThroughFiles.Segment damaged =
+        new GroupThroughFiles.Segment(a.file(), a.offset(), a.length() + 1, a.count());
+    assertThatThrownBy(() -> GroupThroughFiles.frames(damaged, (frame, in) -> {}))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("does not hold");
   }
 
   @Test
   void aKeyWithoutADeterministicEncodingIsRefused() {
     Pipeline p = pipeline();
-    PCollection<KV<Double, String>> input = p.apply(Create.of(KV.of(1.5, "x"))
-        .withCoder(KvCoder.of(DoubleCoder.of(), StringUtf8Coder.of())));
+    PCollection<KV<Double, String>> input =
+        p.apply(
+            Create.of(KV.of(1.5, "x"))
+                .withCoder(KvCoder.of(DoubleCoder.of(), StringUtf8Coder.of())));
     assertThatThrownBy(() -> input.apply(GroupThroughFiles.in(dir.toString())))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deterministic");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("deterministic");
   }
 
   @Test
   void aFolderIsRequired() {
-    assertThatThrownBy(() -> GroupThroughFiles.in(" ")).isInstanceOf(
-        IllegalArgumentException.class);
+    assertThatThrownBy(() -> GroupThroughFiles.in(" "))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

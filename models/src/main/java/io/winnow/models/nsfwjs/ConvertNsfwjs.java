@@ -19,8 +19,8 @@ import java.util.Map;
  * java ... io.winnow.models.nsfwjs.ConvertNsfwjs NODE_MODULES_DIR OUT_DIR
  * </pre>
  *
- * <p>The result is byte-for-byte deterministic for the same package. Thresholds already measured
- * in {@code OUT_DIR/model.json} by the copy-detection check are kept; see models/README.md.
+ * <p>The result is byte-for-byte deterministic for the same package. Thresholds already measured in
+ * {@code OUT_DIR/model.json} by the copy-detection check are kept; see models/README.md.
  */
 public final class ConvertNsfwjs {
   public static final String NAME = "nsfwjs-mobilenet-v2";
@@ -37,7 +37,8 @@ public final class ConvertNsfwjs {
       System.exit(2);
     }
     ModelDescriptor d = convert(Path.of(args[0]), Path.of(args[1]));
-    System.out.printf("wrote %s (%s, sha256 %s)%n", Path.of(args[1], d.file()), d.name(), d.sha256());
+    System.out.printf(
+        "wrote %s (%s, sha256 %s)%n", Path.of(args[1], d.file()), d.name(), d.sha256());
   }
 
   /** Converts the package found under {@code nodeModules} and writes model, descriptor, license. */
@@ -46,13 +47,20 @@ public final class ConvertNsfwjs {
     JsonNode packageJson = Json.mapper().readTree(pkg.resolve("package.json").toFile());
     String version = packageJson.path("version").asText();
     if (!PACKAGE_VERSION.equals(version)) {
-      throw new IllegalArgumentException("expected nsfwjs " + PACKAGE_VERSION + " under "
-          + nodeModules + ", found " + version + " (models/nsfwjs/fetch.sh installs it)");
+      throw new IllegalArgumentException(
+          "expected nsfwjs "
+              + PACKAGE_VERSION
+              + " under "
+              + nodeModules
+              + ", found "
+              + version
+              + " (models/nsfwjs/fetch.sh installs it)");
     }
     Path dir = pkg.resolve("dist/models/mobilenet_v2");
     JsonNode model = TfjsModules.exportedObject(Files.readString(dir.resolve("model.min.js")));
-    byte[] weights = TfjsModules.exportedBase64(
-        Files.readString(dir.resolve("group1-shard1of1.min.js"), StandardCharsets.US_ASCII));
+    byte[] weights =
+        TfjsModules.exportedBase64(
+            Files.readString(dir.resolve("group1-shard1of1.min.js"), StandardCharsets.US_ASCII));
 
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("source", "npm nsfwjs@" + version + " dist/models/mobilenet_v2 (Infinite Red)");
@@ -62,7 +70,9 @@ public final class ConvertNsfwjs {
 
     Files.createDirectories(outDir);
     Files.write(outDir.resolve("model.onnx"), onnx);
-    Files.copy(pkg.resolve("LICENSE"), outDir.resolve("LICENSE-nsfwjs"),
+    Files.copy(
+        pkg.resolve("LICENSE"),
+        outDir.resolve("LICENSE-nsfwjs"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
     double duplicate = 0.9;
@@ -70,23 +80,44 @@ public final class ConvertNsfwjs {
     String thresholdSource = "placeholder until measured by bench/copy-detection.sh";
     Path descriptorFile = outDir.resolve("model.json");
     if (Files.exists(descriptorFile)) {
-      ModelDescriptor previous = Json.mapper().readValue(descriptorFile.toFile(),
-          ModelDescriptor.class);
+      ModelDescriptor previous =
+          Json.mapper().readValue(descriptorFile.toFile(), ModelDescriptor.class);
       duplicate = previous.duplicateThreshold();
       eval = previous.evalThreshold();
       thresholdSource = previous.thresholdSource();
     }
-    ModelDescriptor descriptor = new ModelDescriptor(NAME, "model.onnx", sha256(onnx),
-        KerasToOnnx.INPUT, 224, ModelDescriptor.Resize.STRETCH, null,
-        new float[] {0, 0, 0}, new float[] {1, 1, 1}, "RGB", "NCHW",
-        KerasToOnnx.EMBEDDING, 1280, KerasToOnnx.CLASSES, CLASSES, UNSAFE,
-        duplicate, eval, thresholdSource,
-        "npm nsfwjs@" + version + " (MobileNetV2, TF.js layers, uint8-quantised), converted by "
-            + "models/nsfwjs/convert.sh; an ImageNet-pretrained CNN fine-tuned for NSFW "
-            + "classes, not a self-supervised ViT",
-        "MIT (Copyright (c) 2019 Infinite Red, Inc.; see LICENSE-nsfwjs)",
-        new ModelDescriptor.Reference("reference-input.u8", "reference-output.json", null,
-            "TensorFlow.js 4.22.0 CPU backend, models/nsfwjs/reference.js"));
+    ModelDescriptor descriptor =
+        new ModelDescriptor(
+            NAME,
+            "model.onnx",
+            sha256(onnx),
+            KerasToOnnx.INPUT,
+            224,
+            ModelDescriptor.Resize.STRETCH,
+            null,
+            new float[] {0, 0, 0},
+            new float[] {1, 1, 1},
+            "RGB",
+            "NCHW",
+            KerasToOnnx.EMBEDDING,
+            1280,
+            KerasToOnnx.CLASSES,
+            CLASSES,
+            UNSAFE,
+            duplicate,
+            eval,
+            thresholdSource,
+            "npm nsfwjs@"
+                + version
+                + " (MobileNetV2, TF.js layers, uint8-quantised), converted by "
+                + "models/nsfwjs/convert.sh; an ImageNet-pretrained CNN fine-tuned for NSFW "
+                + "classes, not a self-supervised ViT",
+            "MIT (Copyright (c) 2019 Infinite Red, Inc.; see LICENSE-nsfwjs)",
+            new ModelDescriptor.Reference(
+                "reference-input.u8",
+                "reference-output.json",
+                null,
+                "TensorFlow.js 4.22.0 CPU backend, models/nsfwjs/reference.js"));
     Files.writeString(descriptorFile, Json.writePretty(descriptor) + "\n");
     return descriptor;
   }

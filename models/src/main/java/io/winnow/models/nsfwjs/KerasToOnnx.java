@@ -13,9 +13,9 @@ import java.util.Map;
  * that runs channels-first. Covers the layers of nsfwjs' MobileNetV2 and the usual Keras image
  * heads; any other layer fails the conversion by name rather than being skipped.
  *
- * <p>uint8-quantised weights stay quantised in the file: each is stored as bytes plus its
- * {@code min} and {@code scale} and dequantised by three graph nodes ({@code q * scale + min},
- * as TF.js does on load), which ONNX Runtime folds into constants when the session opens.
+ * <p>uint8-quantised weights stay quantised in the file: each is stored as bytes plus its {@code
+ * min} and {@code scale} and dequantised by three graph nodes ({@code q * scale + min}, as TF.js
+ * does on load), which ONNX Runtime folds into constants when the session opens.
  */
 final class KerasToOnnx {
   static final String INPUT = "pixels";
@@ -32,7 +32,8 @@ final class KerasToOnnx {
   KerasToOnnx(JsonNode model, byte[] weightData, String name) {
     this.topology = model.path("modelTopology").path("model_config").path("config");
     if (!topology.has("layers")) {
-      throw new IllegalArgumentException("model.json has no modelTopology.model_config.config.layers");
+      throw new IllegalArgumentException(
+          "model.json has no modelTopology.model_config.config.layers");
     }
     this.graph = new OnnxGraph(name);
     readWeights(model.path("weightsManifest"), weightData);
@@ -49,31 +50,38 @@ final class KerasToOnnx {
         }
         JsonNode q = w.path("quantization");
         String dtype = q.isMissingNode() ? w.path("dtype").asText() : q.path("dtype").asText();
-        int bytes = switch (dtype) {
-          case "uint8" -> (int) count;
-          case "float32" -> (int) count * 4;
-          default -> throw new IllegalArgumentException(
-              "weight " + w.path("name").asText() + " has unsupported dtype " + dtype);
-        };
+        int bytes =
+            switch (dtype) {
+              case "uint8" -> (int) count;
+              case "float32" -> (int) count * 4;
+              default ->
+                  throw new IllegalArgumentException(
+                      "weight " + w.path("name").asText() + " has unsupported dtype " + dtype);
+            };
         if (offset + bytes > data.length) {
           throw new IllegalArgumentException("weight data ends before " + w.path("name").asText());
         }
         byte[] slice = java.util.Arrays.copyOfRange(data, offset, offset + bytes);
         offset += bytes;
-        weights.put(w.path("name").asText(), new Weight(shape, dtype, slice,
-            q.isMissingNode() ? null : (float) q.path("min").asDouble(),
-            q.isMissingNode() ? null : (float) q.path("scale").asDouble()));
+        weights.put(
+            w.path("name").asText(),
+            new Weight(
+                shape,
+                dtype,
+                slice,
+                q.isMissingNode() ? null : (float) q.path("min").asDouble(),
+                q.isMissingNode() ? null : (float) q.path("scale").asDouble()));
       }
     }
     if (offset != data.length) {
-      throw new IllegalArgumentException("weight data has " + (data.length - offset)
-          + " bytes the manifest does not describe");
+      throw new IllegalArgumentException(
+          "weight data has " + (data.length - offset) + " bytes the manifest does not describe");
     }
   }
 
   /**
-   * Builds the graph: input {@code pixels} (N x 3 x H x W, RGB in [0, 1]), outputs
-   * {@code probabilities} (the model's output layer) and {@code embedding} (the named layer).
+   * Builds the graph: input {@code pixels} (N x 3 x H x W, RGB in [0, 1]), outputs {@code
+   * probabilities} (the model's output layer) and {@code embedding} (the named layer).
    */
   byte[] convert(String embeddingLayer, Map<String, String> metadata) {
     String outputLayer = topology.path("output_layers").path(0).path(0).asText();
@@ -86,25 +94,42 @@ final class KerasToOnnx {
       for (JsonNode in : layer.path("inbound_nodes").path(0)) {
         inputs.add(tensor(in.path(0).asText()));
       }
-      String out = switch (type) {
-        case "InputLayer" -> input(name, config);
-        case "ZeroPadding2D" -> zeroPad(name, config, inputs.get(0));
-        case "Conv2D" -> activation(name, config, conv(name, config, inputs.get(0), false));
-        case "DepthwiseConv2D" -> activation(name, config, conv(name, config, inputs.get(0), true));
-        case "BatchNormalization" -> batchNorm(name, config, inputs.get(0));
-        case "ReLU" -> relu(name, config, inputs.get(0));
-        case "Activation" -> activation(name, config, inputs.get(0));
-        case "Add" -> graph.node("Sum", name, inputs.toArray(String[]::new));
-        case "AveragePooling2D" -> averagePool(name, config, inputs.get(0));
-        case "GlobalAveragePooling2D" -> graph.node("Flatten", name,
-            graph.node("GlobalAveragePool", name + ":pooled", inputs.get(0)));
-        case "Flatten" -> graph.node("Flatten", name, graph.node("Transpose", name + ":nhwc",
-            Map.of("perm", new long[] {0, 2, 3, 1}), inputs.get(0)));
-        case "Dense" -> activation(name, config, dense(name, config, inputs.get(0)));
-        case "Dropout" -> inputs.get(0); // inference: identity
-        default -> throw new IllegalArgumentException(
-            "layer " + name + " is a " + type + ", which this converter does not translate");
-      };
+      String out =
+          switch (type) {
+            case "InputLayer" -> input(name, config);
+            case "ZeroPadding2D" -> zeroPad(name, config, inputs.get(0));
+            case "Conv2D" -> activation(name, config, conv(name, config, inputs.get(0), false));
+            case "DepthwiseConv2D" ->
+                activation(name, config, conv(name, config, inputs.get(0), true));
+            case "BatchNormalization" -> batchNorm(name, config, inputs.get(0));
+            case "ReLU" -> relu(name, config, inputs.get(0));
+            case "Activation" -> activation(name, config, inputs.get(0));
+            case "Add" -> graph.node("Sum", name, inputs.toArray(String[]::new));
+            case "AveragePooling2D" -> averagePool(name, config, inputs.get(0));
+            case "GlobalAveragePooling2D" ->
+                graph.node(
+                    "Flatten",
+                    name,
+                    graph.node("GlobalAveragePool", name + ":pooled", inputs.get(0)));
+            case "Flatten" ->
+                graph.node(
+                    "Flatten",
+                    name,
+                    graph.node(
+                        "Transpose",
+                        name + ":nhwc",
+                        Map.of("perm", new long[] {0, 2, 3, 1}),
+                        inputs.get(0)));
+            case "Dense" -> activation(name, config, dense(name, config, inputs.get(0)));
+            case "Dropout" -> inputs.get(0); // inference: identity
+            default ->
+                throw new IllegalArgumentException(
+                    "layer "
+                        + name
+                        + " is a "
+                        + type
+                        + ", which this converter does not translate");
+          };
       tensorOf.put(name, out);
       if (name.equals(outputLayer)) {
         classes = config.path("units").asLong(-1);
@@ -139,8 +164,8 @@ final class KerasToOnnx {
     JsonNode p = config.path("padding");
     long top = p.path(0).path(0).asLong(), bottom = p.path(0).path(1).asLong();
     long left = p.path(1).path(0).asLong(), right = p.path(1).path(1).asLong();
-    return graph.node("Pad", name, x,
-        graph.int64s(name + ":pads", 0, 0, top, left, 0, 0, bottom, right));
+    return graph.node(
+        "Pad", name, x, graph.int64s(name + ":pads", 0, 0, top, left, 0, 0, bottom, right));
   }
 
   private String conv(String name, JsonNode config, String x, boolean depthwise) {
@@ -156,8 +181,9 @@ final class KerasToOnnx {
     if (depthwise) {
       // Keras [kh, kw, in, multiplier] -> ONNX grouped conv [in * multiplier, 1, kh, kw].
       String t = graph.node("Transpose", name + ":w_t", Map.of("perm", new long[] {2, 3, 0, 1}), w);
-      onnxWeight = graph.node("Reshape", name + ":w", t,
-          graph.int64s(name + ":w_shape", in * out, 1, kh, kw));
+      onnxWeight =
+          graph.node(
+              "Reshape", name + ":w", t, graph.int64s(name + ":w_shape", in * out, 1, kh, kw));
       attrs.put("group", in);
     } else {
       // Keras [kh, kw, in, out] -> ONNX [out, in, kh, kw].
@@ -165,7 +191,12 @@ final class KerasToOnnx {
     }
     boolean bias = config.path("use_bias").asBoolean(false);
     return bias
-        ? graph.node("Conv", name + ":conv", attrs, x, onnxWeight,
+        ? graph.node(
+            "Conv",
+            name + ":conv",
+            attrs,
+            x,
+            onnxWeight,
             dequantized(name + "/bias", weight(name + "/bias")))
         : graph.node("Conv", name + ":conv", attrs, x, onnxWeight);
   }
@@ -184,24 +215,37 @@ final class KerasToOnnx {
       throw new IllegalArgumentException(name + ": batch norm over axis " + axis);
     }
     long channels = weight(name + "/moving_mean").shape[0];
-    String gamma = config.path("scale").asBoolean(true)
-        ? dequantized(name + "/gamma", weight(name + "/gamma")) : ones(name + ":gamma", channels);
-    String beta = config.path("center").asBoolean(true)
-        ? dequantized(name + "/beta", weight(name + "/beta")) : zeros(name + ":beta", channels);
-    return graph.node("BatchNormalization", name,
+    String gamma =
+        config.path("scale").asBoolean(true)
+            ? dequantized(name + "/gamma", weight(name + "/gamma"))
+            : ones(name + ":gamma", channels);
+    String beta =
+        config.path("center").asBoolean(true)
+            ? dequantized(name + "/beta", weight(name + "/beta"))
+            : zeros(name + ":beta", channels);
+    return graph.node(
+        "BatchNormalization",
+        name,
         Map.of("epsilon", (float) config.path("epsilon").asDouble(1e-3)),
-        x, gamma, beta,
+        x,
+        gamma,
+        beta,
         dequantized(name + "/moving_mean", weight(name + "/moving_mean")),
         dequantized(name + "/moving_variance", weight(name + "/moving_variance")));
   }
 
   private String relu(String name, JsonNode config, String x) {
-    if (config.path("negative_slope").asDouble(0) != 0 || config.path("threshold").asDouble(0) != 0) {
+    if (config.path("negative_slope").asDouble(0) != 0
+        || config.path("threshold").asDouble(0) != 0) {
       throw new IllegalArgumentException(name + ": leaky or thresholded ReLU is not supported");
     }
     JsonNode max = config.path("max_value");
     return max.isNumber()
-        ? graph.node("Clip", name, x, graph.scalar(name + ":min", 0f),
+        ? graph.node(
+            "Clip",
+            name,
+            x,
+            graph.scalar(name + ":min", 0f),
             graph.scalar(name + ":max", (float) max.asDouble()))
         : graph.node("Relu", name, x);
   }
@@ -216,10 +260,11 @@ final class KerasToOnnx {
 
   private String dense(String name, JsonNode config, String x) {
     Weight kernel = weight(name + "/kernel");
-    String product = graph.node("MatMul", name + ":matmul", x,
-        dequantized(name + "/kernel", kernel));
+    String product =
+        graph.node("MatMul", name + ":matmul", x, dequantized(name + "/kernel", kernel));
     return config.path("use_bias").asBoolean(true)
-        ? graph.node("Add", name + ":dense", product, dequantized(name + "/bias", weight(name + "/bias")))
+        ? graph.node(
+            "Add", name + ":dense", product, dequantized(name + "/bias", weight(name + "/bias")))
         : product;
   }
 
@@ -227,12 +272,14 @@ final class KerasToOnnx {
     return switch (config.path("activation").asText("linear")) {
       case "linear" -> graph.node("Identity", name, x);
       case "relu" -> graph.node("Relu", name, x);
-      case "relu6" -> graph.node("Clip", name, x, graph.scalar(name + ":min", 0f),
-          graph.scalar(name + ":max", 6f));
+      case "relu6" ->
+          graph.node(
+              "Clip", name, x, graph.scalar(name + ":min", 0f), graph.scalar(name + ":max", 6f));
       case "sigmoid" -> graph.node("Sigmoid", name, x);
       case "softmax" -> graph.node("Softmax", name, Map.of("axis", -1L), x);
-      default -> throw new IllegalArgumentException(
-          name + ": activation " + config.path("activation").asText() + " is not supported");
+      default ->
+          throw new IllegalArgumentException(
+              name + ": activation " + config.path("activation").asText() + " is not supported");
     };
   }
 

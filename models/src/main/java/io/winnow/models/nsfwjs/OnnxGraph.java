@@ -19,8 +19,10 @@ import java.util.Map;
 /** A small builder over ONNX's protobuf classes: nodes, initializers, typed inputs/outputs. */
 public final class OnnxGraph {
   static final int OPSET = 17;
+
   /** Dimension markers for {@link #input}/{@link #output}: dynamic batch, unnamed feature size. */
   public static final long BATCH = -1;
+
   static final long FEATURES = -2;
   private static final long IR_VERSION = 8;
 
@@ -34,8 +36,8 @@ public final class OnnxGraph {
 
   /** Adds a node and returns the name of its (single) output. */
   public String node(String op, String output, Map<String, Object> attributes, String... inputs) {
-    NodeProto.Builder node = NodeProto.newBuilder()
-        .setOpType(op).setName(op + "_" + nodeCount++).addOutput(output);
+    NodeProto.Builder node =
+        NodeProto.newBuilder().setOpType(op).setName(op + "_" + nodeCount++).addOutput(output);
     for (String input : inputs) {
       node.addInput(input);
     }
@@ -61,8 +63,7 @@ public final class OnnxGraph {
   public String int64s(String name, long... values) {
     ByteBuffer bytes = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asLongBuffer().put(values);
-    return initializer(name, TensorProto.DataType.INT64, new long[] {values.length},
-        bytes.array());
+    return initializer(name, TensorProto.DataType.INT64, new long[] {values.length}, bytes.array());
   }
 
   public String uint8s(String name, long[] shape, byte[] values) {
@@ -70,8 +71,11 @@ public final class OnnxGraph {
   }
 
   private String initializer(String name, TensorProto.DataType type, long[] shape, byte[] raw) {
-    TensorProto.Builder tensor = TensorProto.newBuilder().setName(name)
-        .setDataType(type.getNumber()).setRawData(ByteString.copyFrom(raw));
+    TensorProto.Builder tensor =
+        TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(type.getNumber())
+            .setRawData(ByteString.copyFrom(raw));
     for (long d : shape) {
       tensor.addDims(d);
     }
@@ -93,27 +97,37 @@ public final class OnnxGraph {
   }
 
   public byte[] toBytes(String producer, String version) {
-    ModelProto.Builder model = ModelProto.newBuilder()
-        .setIrVersion(IR_VERSION)
-        .setProducerName(producer)
-        .setProducerVersion(version)
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-        .setGraph(graph);
-    metadata.forEach((k, v) ->
-        model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+    ModelProto.Builder model =
+        ModelProto.newBuilder()
+            .setIrVersion(IR_VERSION)
+            .setProducerName(producer)
+            .setProducerVersion(version)
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+            .setGraph(graph);
+    metadata.forEach(
+        (k, v) ->
+            model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     return model.build().toByteArray();
   }
 
   private static ValueInfoProto valueInfo(String name, long[] shape) {
     TensorShapeProto.Builder dims = TensorShapeProto.newBuilder();
     for (long d : shape) {
-      dims.addDim(d == BATCH ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
-          : d == FEATURES ? TensorShapeProto.Dimension.newBuilder().setDimParam("features")
-          : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+      dims.addDim(
+          d == BATCH
+              ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
+              : d == FEATURES
+                  ? TensorShapeProto.Dimension.newBuilder().setDimParam("features")
+                  : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
-    return ValueInfoProto.newBuilder().setName(name)
-        .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-            .setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(dims)))
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(
+                    TypeProto.Tensor.newBuilder()
+                        .setElemType(TensorProto.DataType.FLOAT.getNumber())
+                        .setShape(dims)))
         .build();
   }
 

@@ -7,17 +7,18 @@ import java.io.IOException;
 import java.util.Base64;
 
 /**
- * Reads the browserified JS modules nsfwjs ships its model in: {@code model.min.js} exports a
- * TF.js model.json as a JS object literal, {@code group1-shard1of1.min.js} exports the weights as
- * one base64 string. Only that shape is accepted; anything else fails with what was expected.
+ * Reads the browserified JS modules nsfwjs ships its model in: {@code model.min.js} exports a TF.js
+ * model.json as a JS object literal, {@code group1-shard1of1.min.js} exports the weights as one
+ * base64 string. Only that shape is accepted; anything else fails with what was expected.
  */
 final class TfjsModules {
-  private static final JsonMapper LENIENT = JsonMapper.builder()
-      .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
-      .enable(JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS)
-      .enable(JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS)
-      .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
-      .build();
+  private static final JsonMapper LENIENT =
+      JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
+          .enable(JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS)
+          .enable(JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS)
+          .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
+          .build();
   private static final String EXPORTS = ".exports=";
 
   private TfjsModules() {}
@@ -47,8 +48,12 @@ final class TfjsModules {
         return value;
       }
     }
-    throw new IllegalArgumentException("no '" + EXPORTS + opening + "' found: not an nsfwjs "
-        + "model module (expected a browserified module exporting the model)");
+    throw new IllegalArgumentException(
+        "no '"
+            + EXPORTS
+            + opening
+            + "' found: not an nsfwjs "
+            + "model module (expected a browserified module exporting the model)");
   }
 
   private static int matchingBrace(String text, int open) {
@@ -93,7 +98,8 @@ final class TfjsModules {
         inString = true;
         quote = c;
         out.append(c);
-      } else if (c == '!' && i + 1 < literal.length()
+      } else if (c == '!'
+          && i + 1 < literal.length()
           && (literal.charAt(i + 1) == '0' || literal.charAt(i + 1) == '1')) {
         out.append(literal.charAt(++i) == '0' ? "true" : "false");
       } else {

@@ -16,21 +16,24 @@ class FaceApiConversionTest {
 
   @Test
   void converterReproducesTheBundledModel(@TempDir Path out) throws Exception {
-    Path pkg = Path.of(System.getProperty("winnow.nsfwjs.modules", "target/npm/node_modules"))
-        .resolve("@vladmandic/face-api");
-    assumeTrue(Files.exists(pkg.resolve("package.json")),
+    Path pkg =
+        Path.of(System.getProperty("winnow.nsfwjs.modules", "target/npm/node_modules"))
+            .resolve("@vladmandic/face-api");
+    assumeTrue(
+        Files.exists(pkg.resolve("package.json")),
         "models/nsfwjs/fetch.sh installs @vladmandic/face-api (./winnow test runs it)");
     String sha = ConvertFaceApiSsd.convert(pkg, out);
-    assertThat(sha).isEqualTo(ConvertFaceApiSsd.sha256(Files.readAllBytes(
-        BUNDLED.resolve("model.onnx"))));
+    assertThat(sha)
+        .isEqualTo(ConvertFaceApiSsd.sha256(Files.readAllBytes(BUNDLED.resolve("model.onnx"))));
     assertThat(Files.readAllBytes(out.resolve("anchors.f32")))
         .isEqualTo(Files.readAllBytes(BUNDLED.resolve("anchors.f32")));
   }
 
   @Test
   void everyWeightOfTheManifestIsRead() throws Exception {
-    Path pkg = Path.of(System.getProperty("winnow.nsfwjs.modules", "target/npm/node_modules"))
-        .resolve("@vladmandic/face-api");
+    Path pkg =
+        Path.of(System.getProperty("winnow.nsfwjs.modules", "target/npm/node_modules"))
+            .resolve("@vladmandic/face-api");
     assumeTrue(Files.exists(pkg.resolve("package.json")), "face-api not installed");
     Map<String, ConvertFaceApiSsd.Weight> weights = ConvertFaceApiSsd.read(pkg.resolve("model"));
     long bytes = weights.values().stream().mapToLong(w -> w.data().length).sum();

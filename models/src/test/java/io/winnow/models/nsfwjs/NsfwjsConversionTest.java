@@ -26,7 +26,8 @@ class NsfwjsConversionTest {
 
   @Test
   void bundledModelMatchesTensorFlowJs() throws Exception {
-    JsonNode reference = Json.mapper().readTree(resource("/nsfwjs-reference/reference-output.json"));
+    JsonNode reference =
+        Json.mapper().readTree(resource("/nsfwjs-reference/reference-output.json"));
     byte[] pixels = resource("/nsfwjs-reference/reference-input.u8");
     int n = reference.path("results").size();
     assertThat(pixels).hasSize(n * 224 * 224 * 3);
@@ -40,9 +41,9 @@ class NsfwjsConversionTest {
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession session = env.createSession(resource(MODEL_DIR + "model.onnx"));
-         OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw),
-             new long[] {n, 3, 224, 224});
-         OrtSession.Result result = session.run(Map.of("pixels", input))) {
+        OnnxTensor input =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw), new long[] {n, 3, 224, 224});
+        OrtSession.Result result = session.run(Map.of("pixels", input))) {
       float[][] probabilities = (float[][]) result.get("probabilities").get().getValue();
       float[][] embedding = (float[][]) result.get("embedding").get().getValue();
       double maxProbabilityDelta = 0;
@@ -50,16 +51,22 @@ class NsfwjsConversionTest {
       for (int i = 0; i < n; i++) {
         JsonNode expected = reference.path("results").path(i);
         for (int k = 0; k < 5; k++) {
-          maxProbabilityDelta = Math.max(maxProbabilityDelta,
-              Math.abs(probabilities[i][k] - expected.path("probabilities").path(k).asDouble()));
+          maxProbabilityDelta =
+              Math.max(
+                  maxProbabilityDelta,
+                  Math.abs(
+                      probabilities[i][k] - expected.path("probabilities").path(k).asDouble()));
         }
         assertThat(embedding[i]).hasSize(1280);
         for (int k = 0; k < 1280; k++) {
-          maxEmbeddingDelta = Math.max(maxEmbeddingDelta,
-              Math.abs(embedding[i][k] - expected.path("embedding").path(k).asDouble()));
+          maxEmbeddingDelta =
+              Math.max(
+                  maxEmbeddingDelta,
+                  Math.abs(embedding[i][k] - expected.path("embedding").path(k).asDouble()));
         }
       }
-      System.out.printf("max |delta| vs TF.js: probabilities %.2e, embedding %.2e%n",
+      System.out.printf(
+          "max |delta| vs TF.js: probabilities %.2e, embedding %.2e%n",
           maxProbabilityDelta, maxEmbeddingDelta);
       assertThat(maxProbabilityDelta).isLessThanOrEqualTo(1e-4);
       assertThat(maxEmbeddingDelta).isLessThanOrEqualTo(1e-3);
@@ -68,8 +75,8 @@ class NsfwjsConversionTest {
 
   @Test
   void descriptorDescribesTheBundledFile() throws Exception {
-    ModelDescriptor d = Json.mapper().readValue(resource(MODEL_DIR + "model.json"),
-        ModelDescriptor.class);
+    ModelDescriptor d =
+        Json.mapper().readValue(resource(MODEL_DIR + "model.json"), ModelDescriptor.class);
     assertThat(d.problems()).isEmpty();
     assertThat(d.sha256()).isEqualTo(ConvertNsfwjs.sha256(resource(MODEL_DIR + "model.onnx")));
     assertThat(d.classes()).containsExactly("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
@@ -79,10 +86,12 @@ class NsfwjsConversionTest {
   @Test
   void converterReproducesTheBundledModel(@TempDir Path out) throws Exception {
     Path modules = Path.of(System.getProperty("winnow.nsfwjs.modules", "target/npm/node_modules"));
-    assumeTrue(Files.exists(modules.resolve("nsfwjs/package.json")),
+    assumeTrue(
+        Files.exists(modules.resolve("nsfwjs/package.json")),
         "nsfwjs npm package not installed; run models/nsfwjs/fetch.sh (CI does)");
     ModelDescriptor converted = ConvertNsfwjs.convert(modules, out);
-    assertThat(converted.sha256()).isEqualTo(ConvertNsfwjs.sha256(resource(MODEL_DIR + "model.onnx")));
+    assertThat(converted.sha256())
+        .isEqualTo(ConvertNsfwjs.sha256(resource(MODEL_DIR + "model.onnx")));
     assertThat(Files.readAllBytes(out.resolve("model.onnx")))
         .isEqualTo(resource(MODEL_DIR + "model.onnx"));
   }

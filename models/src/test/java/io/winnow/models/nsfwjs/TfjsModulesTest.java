@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 class TfjsModulesTest {
   @Test
   void readsMinifiedObjectLiteral() throws Exception {
-    String module = "!function(e){}({1:[function(e,a,n){a.exports={name:\"x!0\",sparse:!1,"
-        + "center:!0,momentum:.999,eps:1e-3,shape:[null,3],nested:{s:'a}b'}}},{}]});";
+    String module =
+        "!function(e){}({1:[function(e,a,n){a.exports={name:\"x!0\",sparse:!1,"
+            + "center:!0,momentum:.999,eps:1e-3,shape:[null,3],nested:{s:'a}b'}}},{}]});";
     JsonNode node = TfjsModules.exportedObject(module);
     assertThat(node.path("name").asText()).isEqualTo("x!0");
     assertThat(node.path("sparse").asBoolean(true)).isFalse();

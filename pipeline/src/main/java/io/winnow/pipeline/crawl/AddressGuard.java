@@ -12,9 +12,9 @@ import java.util.Set;
  * The crawler's SSRF guard: decides whether an address may be connected to. On by default, it
  * refuses loopback, private (RFC 1918, carrier-grade NAT, IPv6 unique-local), link-local (cloud
  * metadata services live there), multicast, unspecified, broadcast and reserved addresses,
- * including IPv4 addresses hidden inside IPv6 (mapped, compatible, NAT64, 6to4, Teredo) and
- * IPv4 written in decimal, octal or hex ({@code 2130706433}, {@code 0177.0.0.1}, {@code 0x7f.1}),
- * which many URL parsers accept. It is applied to every resolved address of every hop.
+ * including IPv4 addresses hidden inside IPv6 (mapped, compatible, NAT64, 6to4, Teredo) and IPv4
+ * written in decimal, octal or hex ({@code 2130706433}, {@code 0177.0.0.1}, {@code 0x7f.1}), which
+ * many URL parsers accept. It is applied to every resolved address of every hop.
  */
 public final class AddressGuard implements Serializable {
   private static final Set<String> METADATA_HOSTS =
@@ -72,8 +72,8 @@ public final class AddressGuard implements Serializable {
   }
 
   /**
-   * Checks a URL's host before any lookup: metadata host names, and hosts that some parsers read
-   * as numeric IPv4 in legacy forms. Returns why it is refused, or null.
+   * Checks a URL's host before any lookup: metadata host names, and hosts that some parsers read as
+   * numeric IPv4 in legacy forms. Returns why it is refused, or null.
    */
   public String hostRefusal(String host, int port) {
     String lower = host.toLowerCase(Locale.ROOT);
@@ -121,7 +121,9 @@ public final class AddressGuard implements Serializable {
         return "multicast";
       } else if ((b[0] & 0xfe) == 0xfc) {
         return "private"; // fc00::/7 unique-local, fd00:ec2::254 (a metadata service) among them
-      } else if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xff) == 0x0d
+      } else if ((b[0] & 0xff) == 0x20
+          && (b[1] & 0xff) == 0x01
+          && (b[2] & 0xff) == 0x0d
           && (b[3] & 0xff) == 0xb8) {
         return "reserved (documentation)";
       }
@@ -162,11 +164,17 @@ public final class AddressGuard implements Serializable {
       zero80 &= v6[i] == 0;
     }
     byte[] v4 = null;
-    if (zero80 && ((v6[10] == (byte) 0xff && v6[11] == (byte) 0xff)
-        || (v6[10] == 0 && v6[11] == 0 && !(isZero(v6, 12, 15) && (v6[15] == 0 || v6[15] == 1))))) {
+    if (zero80
+        && ((v6[10] == (byte) 0xff && v6[11] == (byte) 0xff)
+            || (v6[10] == 0
+                && v6[11] == 0
+                && !(isZero(v6, 12, 15) && (v6[15] == 0 || v6[15] == 1))))) {
       v4 = java.util.Arrays.copyOfRange(v6, 12, 16); // ::ffff:a.b.c.d and ::a.b.c.d
-    } else if ((v6[0] & 0xff) == 0x00 && (v6[1] & 0xff) == 0x64 && (v6[2] & 0xff) == 0xff
-        && (v6[3] & 0xff) == 0x9b && isZero(v6, 4, 12)) {
+    } else if ((v6[0] & 0xff) == 0x00
+        && (v6[1] & 0xff) == 0x64
+        && (v6[2] & 0xff) == 0xff
+        && (v6[3] & 0xff) == 0x9b
+        && isZero(v6, 4, 12)) {
       v4 = java.util.Arrays.copyOfRange(v6, 12, 16); // 64:ff9b::/96 NAT64
     } else if ((v6[0] & 0xff) == 0x20 && (v6[1] & 0xff) == 0x02) {
       v4 = java.util.Arrays.copyOfRange(v6, 2, 6); // 2002::/16 6to4
@@ -197,8 +205,8 @@ public final class AddressGuard implements Serializable {
 
   /**
    * Reads {@code host} as inet_aton(3) and WHATWG URL parsers do: one to four parts, each decimal,
-   * octal (leading 0) or hex (0x), the last filling the remaining bytes. Returns null when the
-   * host is not such a number.
+   * octal (leading 0) or hex (0x), the last filling the remaining bytes. Returns null when the host
+   * is not such a number.
    */
   static InetAddress parseLegacyIpv4(String host) {
     if (host.isEmpty() || !host.matches("[0-9a-fx.]+") || !Character.isDigit(host.charAt(0))) {
@@ -235,8 +243,9 @@ public final class AddressGuard implements Serializable {
       return null;
     }
     result |= last;
-    byte[] bytes = {(byte) (result >>> 24), (byte) (result >>> 16), (byte) (result >>> 8),
-        (byte) result};
+    byte[] bytes = {
+      (byte) (result >>> 24), (byte) (result >>> 16), (byte) (result >>> 8), (byte) result
+    };
     try {
       return InetAddress.getByAddress(bytes);
     } catch (UnknownHostException e) {

@@ -26,9 +26,9 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Downloads each URL with {@link HttpFetcher}, many at a time: up to
- * {@link FetchSettings#concurrency()} requests in flight per worker JVM and
- * {@link FetchSettings#perHostConcurrency()} per host.
+ * Downloads each URL with {@link HttpFetcher}, many at a time: up to {@link
+ * FetchSettings#concurrency()} requests in flight per worker JVM and {@link
+ * FetchSettings#perHostConcurrency()} per host.
  *
  * <p>Output: on {@link #FETCHED}, a {@link Sample} holding the downloaded bytes (checked to start
  * like an image) and fetch metadata; on {@link #REJECTIONS}, one rejection per URL that failed,
@@ -50,9 +50,10 @@ public final class FetchImages extends PTransform<PCollection<UrlRecord>, PColle
 
   @Override
   public PCollectionTuple expand(PCollection<UrlRecord> urls) {
-    return urls.apply("Download", ParDo.of(new FetchFn(settings,
-        ErrorBudget.of("fetch", urls.getPipeline().getOptions())))
-        .withOutputTags(FETCHED, TupleTagList.of(REJECTIONS)));
+    return urls.apply(
+        "Download",
+        ParDo.of(new FetchFn(settings, ErrorBudget.of("fetch", urls.getPipeline().getOptions())))
+            .withOutputTags(FETCHED, TupleTagList.of(REJECTIONS)));
   }
 
   /**
@@ -107,10 +108,13 @@ public final class FetchImages extends PTransform<PCollection<UrlRecord>, PColle
       while (inFlight > 0) {
         Outcome outcome = get(completions.take());
         if (outcome.sample() != null) {
-          context.output(FETCHED, outcome.sample(), BoundedWindow.TIMESTAMP_MIN_VALUE,
-              GlobalWindow.INSTANCE);
+          context.output(
+              FETCHED, outcome.sample(), BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
         } else {
-          context.output(REJECTIONS, outcome.rejection(), BoundedWindow.TIMESTAMP_MIN_VALUE,
+          context.output(
+              REJECTIONS,
+              outcome.rejection(),
+              BoundedWindow.TIMESTAMP_MIN_VALUE,
               GlobalWindow.INSTANCE);
         }
       }
@@ -164,24 +168,27 @@ public final class FetchImages extends PTransform<PCollection<UrlRecord>, PColle
         return new Outcome(null, Rejection.ofError(url.key(), url.url(), Stage.FETCH, e), 0);
       }
       if (result instanceof FetchResult.Failure failure) {
-        return new Outcome(null, Rejection.of(url.key(), url.url(), failure.reason(),
-            failure.detail()), result.millis());
+        return new Outcome(
+            null,
+            Rejection.of(url.key(), url.url(), failure.reason(), failure.detail()),
+            result.millis());
       }
       FetchResult.Success success = (FetchResult.Success) result;
       Progress.global().fetched(1);
-      Sample sample = Sample.builder(url.key(), url.url())
-          .caption(url.caption())
-          .source(url.sourceFile(), url.sourceLine())
-          .httpStatus(success.httpStatus())
-          .finalUrl(success.finalUrl().equals(url.normalizedUrl()) ? null : success.finalUrl())
-          .mimeType(success.format().mimeType())
-          .sha256(Digests.sha256Hex(success.body()))
-          .md5(Digests.md5Hex(success.body()))
-          .byteSize(success.body().length)
-          .fetchedAt(Instant.now().toString())
-          .fetchMillis(result.millis())
-          .image(success.body())
-          .build();
+      Sample sample =
+          Sample.builder(url.key(), url.url())
+              .caption(url.caption())
+              .source(url.sourceFile(), url.sourceLine())
+              .httpStatus(success.httpStatus())
+              .finalUrl(success.finalUrl().equals(url.normalizedUrl()) ? null : success.finalUrl())
+              .mimeType(success.format().mimeType())
+              .sha256(Digests.sha256Hex(success.body()))
+              .md5(Digests.md5Hex(success.body()))
+              .byteSize(success.body().length)
+              .fetchedAt(Instant.now().toString())
+              .fetchMillis(result.millis())
+              .image(success.body())
+              .build();
       return new Outcome(sample, null, result.millis());
     }
   }

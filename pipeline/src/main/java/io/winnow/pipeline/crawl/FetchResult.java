@@ -10,9 +10,15 @@ public sealed interface FetchResult {
 
   long millis();
 
-  record Success(byte[] body, ImageFormat format, int httpStatus, String contentType,
-      String finalUrl, int requests, long millis) implements FetchResult {}
-
-  record Failure(Reason reason, String detail, int requests, long millis)
+  record Success(
+      byte[] body,
+      ImageFormat format,
+      int httpStatus,
+      String contentType,
+      String finalUrl,
+      int requests,
+      long millis)
       implements FetchResult {}
+
+  record Failure(Reason reason, String detail, int requests, long millis) implements FetchResult {}
 }

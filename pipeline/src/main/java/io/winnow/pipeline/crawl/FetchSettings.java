@@ -39,25 +39,32 @@ public record FetchSettings(
   /**
    * Opt-outs honoured while fetching.
    *
-   * @param robotsTxt read each host's robots.txt once per worker JVM and skip what it disallows
-   *     to {@code userAgentToken}; honour its Crawl-delay up to {@code maxCrawlDelay}
+   * @param robotsTxt read each host's robots.txt once per worker JVM and skip what it disallows to
+   *     {@code userAgentToken}; honour its Crawl-delay up to {@code maxCrawlDelay}
    * @param userAgentToken the product token robots.txt groups and X-Robots-Tag prefixes name
    * @param headerDirectives X-Robots-Tag directives that refuse an image; empty: ignore the header
    * @param maxCrawlDelay longer Crawl-delays refuse the host's URLs rather than stall the crawl
    */
-  public record Consent(boolean robotsTxt, String userAgentToken, Set<String> headerDirectives,
-      Duration maxCrawlDelay) implements Serializable {
+  public record Consent(
+      boolean robotsTxt,
+      String userAgentToken,
+      Set<String> headerDirectives,
+      Duration maxCrawlDelay)
+      implements Serializable {
     public Consent {
       headerDirectives = Set.copyOf(headerDirectives);
       if (userAgentToken == null || !userAgentToken.matches("[A-Za-z0-9_-]+")) {
-        throw new IllegalArgumentException("the user-agent token is letters, digits, '_' and '-'"
-            + " (RFC 9309), got '" + userAgentToken + "'");
+        throw new IllegalArgumentException(
+            "the user-agent token is letters, digits, '_' and '-'"
+                + " (RFC 9309), got '"
+                + userAgentToken
+                + "'");
       }
     }
 
     public static Consent defaults() {
-      return new Consent(true, DEFAULT_TOKEN, OptOutHeaders.DEFAULT_DIRECTIVES,
-          Duration.ofSeconds(10));
+      return new Consent(
+          true, DEFAULT_TOKEN, OptOutHeaders.DEFAULT_DIRECTIVES, Duration.ofSeconds(10));
     }
 
     /** Nothing honoured: for benchmarks of the raw fetch path only. */
@@ -83,9 +90,22 @@ public record FetchSettings(
   }
 
   public static FetchSettings defaults() {
-    return new FetchSettings(64, 8, Duration.ofSeconds(10), Duration.ofSeconds(20),
-        Duration.ofSeconds(60), 3, Duration.ofMillis(500), Duration.ofSeconds(30), 5,
-        20L << 20, DEFAULT_USER_AGENT, false, false, Set.of(), Consent.defaults(),
+    return new FetchSettings(
+        64,
+        8,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(20),
+        Duration.ofSeconds(60),
+        3,
+        Duration.ofMillis(500),
+        Duration.ofSeconds(30),
+        5,
+        20L << 20,
+        DEFAULT_USER_AGENT,
+        false,
+        false,
+        Set.of(),
+        Consent.defaults(),
         DomainPolicy.none());
   }
 
@@ -94,44 +114,142 @@ public record FetchSettings(
   }
 
   public FetchSettings withAllowedEndpoints(Set<String> endpoints) {
-    return new FetchSettings(concurrency, perHostConcurrency, connectTimeout, readTimeout,
-        totalTimeout, maxRetries, retryBase, maxRetryWait, maxRedirects, maxBodyBytes, userAgent,
-        allowLoopback, allowPrivate, endpoints, consent, domains);
+    return new FetchSettings(
+        concurrency,
+        perHostConcurrency,
+        connectTimeout,
+        readTimeout,
+        totalTimeout,
+        maxRetries,
+        retryBase,
+        maxRetryWait,
+        maxRedirects,
+        maxBodyBytes,
+        userAgent,
+        allowLoopback,
+        allowPrivate,
+        endpoints,
+        consent,
+        domains);
   }
 
   public FetchSettings withTimeouts(Duration connect, Duration read, Duration total) {
-    return new FetchSettings(concurrency, perHostConcurrency, connect, read, total, maxRetries,
-        retryBase, maxRetryWait, maxRedirects, maxBodyBytes, userAgent, allowLoopback,
-        allowPrivate, allowedEndpoints, consent, domains);
+    return new FetchSettings(
+        concurrency,
+        perHostConcurrency,
+        connect,
+        read,
+        total,
+        maxRetries,
+        retryBase,
+        maxRetryWait,
+        maxRedirects,
+        maxBodyBytes,
+        userAgent,
+        allowLoopback,
+        allowPrivate,
+        allowedEndpoints,
+        consent,
+        domains);
   }
 
   public FetchSettings withRetries(int retries, Duration base, Duration maxWait) {
-    return new FetchSettings(concurrency, perHostConcurrency, connectTimeout, readTimeout,
-        totalTimeout, retries, base, maxWait, maxRedirects, maxBodyBytes, userAgent,
-        allowLoopback, allowPrivate, allowedEndpoints, consent, domains);
+    return new FetchSettings(
+        concurrency,
+        perHostConcurrency,
+        connectTimeout,
+        readTimeout,
+        totalTimeout,
+        retries,
+        base,
+        maxWait,
+        maxRedirects,
+        maxBodyBytes,
+        userAgent,
+        allowLoopback,
+        allowPrivate,
+        allowedEndpoints,
+        consent,
+        domains);
   }
 
   public FetchSettings withMaxBodyBytes(long bytes) {
-    return new FetchSettings(concurrency, perHostConcurrency, connectTimeout, readTimeout,
-        totalTimeout, maxRetries, retryBase, maxRetryWait, maxRedirects, bytes, userAgent,
-        allowLoopback, allowPrivate, allowedEndpoints, consent, domains);
+    return new FetchSettings(
+        concurrency,
+        perHostConcurrency,
+        connectTimeout,
+        readTimeout,
+        totalTimeout,
+        maxRetries,
+        retryBase,
+        maxRetryWait,
+        maxRedirects,
+        bytes,
+        userAgent,
+        allowLoopback,
+        allowPrivate,
+        allowedEndpoints,
+        consent,
+        domains);
   }
 
   public FetchSettings withConcurrency(int total, int perHost) {
-    return new FetchSettings(total, perHost, connectTimeout, readTimeout, totalTimeout,
-        maxRetries, retryBase, maxRetryWait, maxRedirects, maxBodyBytes, userAgent, allowLoopback,
-        allowPrivate, allowedEndpoints, consent, domains);
+    return new FetchSettings(
+        total,
+        perHost,
+        connectTimeout,
+        readTimeout,
+        totalTimeout,
+        maxRetries,
+        retryBase,
+        maxRetryWait,
+        maxRedirects,
+        maxBodyBytes,
+        userAgent,
+        allowLoopback,
+        allowPrivate,
+        allowedEndpoints,
+        consent,
+        domains);
   }
 
   public FetchSettings withConsent(Consent c) {
-    return new FetchSettings(concurrency, perHostConcurrency, connectTimeout, readTimeout,
-        totalTimeout, maxRetries, retryBase, maxRetryWait, maxRedirects, maxBodyBytes, userAgent,
-        allowLoopback, allowPrivate, allowedEndpoints, c, domains);
+    return new FetchSettings(
+        concurrency,
+        perHostConcurrency,
+        connectTimeout,
+        readTimeout,
+        totalTimeout,
+        maxRetries,
+        retryBase,
+        maxRetryWait,
+        maxRedirects,
+        maxBodyBytes,
+        userAgent,
+        allowLoopback,
+        allowPrivate,
+        allowedEndpoints,
+        c,
+        domains);
   }
 
   public FetchSettings withDomains(DomainPolicy policy) {
-    return new FetchSettings(concurrency, perHostConcurrency, connectTimeout, readTimeout,
-        totalTimeout, maxRetries, retryBase, maxRetryWait, maxRedirects, maxBodyBytes, userAgent,
-        allowLoopback, allowPrivate, allowedEndpoints, consent, policy);
+    return new FetchSettings(
+        concurrency,
+        perHostConcurrency,
+        connectTimeout,
+        readTimeout,
+        totalTimeout,
+        maxRetries,
+        retryBase,
+        maxRetryWait,
+        maxRedirects,
+        maxBodyBytes,
+        userAgent,
+        allowLoopback,
+        allowPrivate,
+        allowedEndpoints,
+        consent,
+        policy);
   }
 }

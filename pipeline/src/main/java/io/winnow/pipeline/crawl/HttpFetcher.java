@@ -39,10 +39,10 @@ import okio.Buffer;
 import okio.BufferedSource;
 
 /**
- * Fetches one image URL, blocking: redirects followed by hand so every hop passes the
- * {@link AddressGuard}; retries with exponential backoff and jitter on connection errors, 429 and
- * 5xx, honouring Retry-After; per-host concurrency limit; body size cap; content-type and
- * magic-byte checks. Thread-safe: one instance serves all threads of a worker.
+ * Fetches one image URL, blocking: redirects followed by hand so every hop passes the {@link
+ * AddressGuard}; retries with exponential backoff and jitter on connection errors, 429 and 5xx,
+ * honouring Retry-After; per-host concurrency limit; body size cap; content-type and magic-byte
+ * checks. Thread-safe: one instance serves all threads of a worker.
  */
 public final class HttpFetcher implements AutoCloseable {
   private static final String ACCEPT =
@@ -53,6 +53,7 @@ public final class HttpFetcher implements AutoCloseable {
   private final OkHttpClient client;
   private static final int MAX_ROBOTS_BYTES = 500 * 1024; // RFC 9309: parse at least 500 KiB
   private final ConcurrentHashMap<String, Semaphore> hostPermits = new ConcurrentHashMap<>();
+
   /** robots.txt per origin, fetched once per worker JVM; concurrent callers wait for it. */
   private final ConcurrentHashMap<String, CompletableFuture<Robots>> robots =
       new ConcurrentHashMap<>();
@@ -62,41 +63,46 @@ public final class HttpFetcher implements AutoCloseable {
    * 9309 asks, nothing is fetched from the host, and URLs report the network failure itself).
    */
   record Robots(RobotsRules rules, Reason unreachable, String detail) {}
+
   /** The earliest next request per host, for Crawl-delay. */
   private final ConcurrentHashMap<String, long[]> nextSlot = new ConcurrentHashMap<>();
 
   public HttpFetcher(FetchSettings settings) {
     this.settings = settings;
     this.guard = settings.guard();
-    this.client = new OkHttpClient.Builder()
-        .followRedirects(false)
-        .followSslRedirects(false)
-        // Servers that close a connection after each response without saying so (HTTP/1.0
-        // style) leave dead connections in the pool; OkHttp retries a request that fails on a
-        // reused connection on a fresh one, before it counts as one of our tries.
-        .retryOnConnectionFailure(true)
-        .connectTimeout(settings.connectTimeout())
-        .readTimeout(settings.readTimeout())
-        .callTimeout(settings.totalTimeout())
-        .connectionPool(new ConnectionPool(settings.concurrency(), 2, TimeUnit.MINUTES))
-        .dns(new GuardedDns())
-        .addNetworkInterceptor(chain -> {
-          // IP-literal hosts skip DNS, so the connected socket is checked too, before any byte
-          // of the request is sent.
-          InetSocketAddress remote = chain.connection().route().socketAddress();
-          String refusal = guard.refusal(remote.getAddress(), remote.getPort());
-          if (refusal != null) {
-            throw new BlockedAddressException(refusal);
-          }
-          okhttp3.Response response = chain.proceed(chain.request());
-          if (response.code() == 408 && response.header("Retry-After") == null) {
-            // OkHttp sends a 408's request again by itself unless the server asks for a wait;
-            // here a 408 is a client error, tried once like every 4xx but 429.
-            return response.newBuilder().header("Retry-After", "1").build();
-          }
-          return response;
-        })
-        .build();
+    this.client =
+        new OkHttpClient.Builder()
+            .followRedirects(false)
+            .followSslRedirects(false)
+            // Servers that close a connection after each response without saying so (HTTP/1.0
+            // style) leave dead connections in the pool; OkHttp retries a request that fails on a
+            // reused connection on a fresh one, before it counts as one of our tries.
+            .retryOnConnectionFailure(true)
+            .connectTimeout(settings.connectTimeout())
+            .readTimeout(settings.readTimeout())
+            .callTimeout(settings.totalTimeout())
+            .connectionPool(new ConnectionPool(settings.concurrency(), 2, TimeUnit.MINUTES))
+            .dns(new GuardedDns())
+            .addNetworkInterceptor(
+                chain -> {
+                  // IP-literal hosts skip DNS, so the connected socket is checked too, before any
+                  // byte
+                  // of the request is sent.
+                  InetSocketAddress remote = chain.connection().route().socketAddress();
+                  String refusal = guard.refusal(remote.getAddress(), remote.getPort());
+                  if (refusal != null) {
+                    throw new BlockedAddressException(refusal);
+                  }
+                  okhttp3.Response response = chain.proceed(chain.request());
+                  if (response.code() == 408 && response.header("Retry-After") == null) {
+                    // OkHttp sends a 408's request again by itself unless the server asks for a
+                    // wait;
+                    // here a 408 is a client error, tried once like every 4xx but 429.
+                    return response.newBuilder().header("Retry-After", "1").build();
+                  }
+                  return response;
+                })
+            .build();
   }
 
   /** A refused address; an UnknownHostException so OkHttp passes it through unchanged. */
@@ -136,8 +142,9 @@ public final class HttpFetcher implements AutoCloseable {
       return followRedirects(url, start, requests);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      failure = new FetchResult.Failure(Reason.TIMEOUT, "interrupted while waiting to retry",
-          requests.n, millisSince(start));
+      failure =
+          new FetchResult.Failure(
+              Reason.TIMEOUT, "interrupted while waiting to retry", requests.n, millisSince(start));
     }
     return failure;
   }
@@ -153,8 +160,8 @@ public final class HttpFetcher implements AutoCloseable {
     for (int hop = 0; ; hop++) {
       String hostRefusal = guard.hostRefusal(current.host(), current.port());
       if (hostRefusal != null) {
-        return failure(Reason.BLOCKED_ADDRESS, hostRefusal + hopNote(hop, current), requests,
-            start);
+        return failure(
+            Reason.BLOCKED_ADDRESS, hostRefusal + hopNote(hop, current), requests, start);
       }
       DomainPolicy.Refusal refused = settings.domains().check(current.toString());
       if (refused != null) {
@@ -164,19 +171,30 @@ public final class HttpFetcher implements AutoCloseable {
       if (settings.consent().robotsTxt()) {
         Robots robotsTxt = robotsFor(current);
         if (robotsTxt.unreachable() != null) {
-          return failure(robotsTxt.unreachable(), robotsTxt.detail() + hopNote(hop, current),
-              requests, start);
+          return failure(
+              robotsTxt.unreachable(), robotsTxt.detail() + hopNote(hop, current), requests, start);
         }
         RobotsRules rules = robotsTxt.rules();
         if (!rules.allows(current.toString())) {
-          return failure(Reason.ROBOTS_DISALLOWED, "disallowed by " + rules.origin()
-              + hopNote(hop, current), requests, start);
+          return failure(
+              Reason.ROBOTS_DISALLOWED,
+              "disallowed by " + rules.origin() + hopNote(hop, current),
+              requests,
+              start);
         }
         crawlDelay = rules.crawlDelayMillis();
         if (crawlDelay > settings.consent().maxCrawlDelay().toMillis()) {
-          return failure(Reason.ROBOTS_DISALLOWED, rules.origin() + " asks a Crawl-delay of "
-              + crawlDelay / 1000.0 + " s, longer than the " + settings.consent().maxCrawlDelay()
-              .toMillis() / 1000.0 + " s this run waits" + hopNote(hop, current), requests, start);
+          return failure(
+              Reason.ROBOTS_DISALLOWED,
+              rules.origin()
+                  + " asks a Crawl-delay of "
+                  + crawlDelay / 1000.0
+                  + " s, longer than the "
+                  + settings.consent().maxCrawlDelay().toMillis() / 1000.0
+                  + " s this run waits"
+                  + hopNote(hop, current),
+              requests,
+              start);
         }
       }
       Attempt attempt = fetchWithRetries(current, requests, crawlDelay);
@@ -186,34 +204,50 @@ public final class HttpFetcher implements AutoCloseable {
       }
       if (attempt.redirectTo == null) {
         FetchResult.Success s = attempt.success;
-        return new FetchResult.Success(s.body(), s.format(), s.httpStatus(), s.contentType(),
-            current.toString(), requests.n, millisSince(start));
+        return new FetchResult.Success(
+            s.body(),
+            s.format(),
+            s.httpStatus(),
+            s.contentType(),
+            current.toString(),
+            requests.n,
+            millisSince(start));
       }
       HttpUrl next = current.resolve(attempt.redirectTo);
       if (next == null) {
-        return failure(Reason.INVALID_REDIRECT, "redirect to '" + attempt.redirectTo
-            + "', which is not an http(s) URL", requests, start);
+        return failure(
+            Reason.INVALID_REDIRECT,
+            "redirect to '" + attempt.redirectTo + "', which is not an http(s) URL",
+            requests,
+            start);
       }
       next = next.newBuilder().fragment(null).build();
       if (!visited.add(next.toString())) {
-        return failure(Reason.REDIRECT_LOOP, "redirect loop: " + String.join(" → ", visited)
-            + " → " + next, requests, start);
+        return failure(
+            Reason.REDIRECT_LOOP,
+            "redirect loop: " + String.join(" → ", visited) + " → " + next,
+            requests,
+            start);
       }
       if (hop + 1 > settings.maxRedirects()) {
-        return failure(Reason.TOO_MANY_REDIRECTS, "more than " + settings.maxRedirects()
-            + " redirects, last to " + next, requests, start);
+        return failure(
+            Reason.TOO_MANY_REDIRECTS,
+            "more than " + settings.maxRedirects() + " redirects, last to " + next,
+            requests,
+            start);
       }
       current = next;
     }
   }
 
   private static String hopNote(int hop, HttpUrl url) {
-    return hop == 0 ? "" : " (at " + url + ", after " + hop + " redirect" + (hop > 1 ? "s" : "")
-        + ")";
+    return hop == 0
+        ? ""
+        : " (at " + url + ", after " + hop + " redirect" + (hop > 1 ? "s" : "") + ")";
   }
 
-  private static FetchResult.Failure failure(Reason reason, String detail, Counter requests,
-      long start) {
+  private static FetchResult.Failure failure(
+      Reason reason, String detail, Counter requests, long start) {
     return new FetchResult.Failure(reason, detail, requests.n, millisSince(start));
   }
 
@@ -238,19 +272,25 @@ public final class HttpFetcher implements AutoCloseable {
       }
       Duration wait = attempt.retryAfter != null ? attempt.retryAfter : backoff(tryNumber);
       if (wait.compareTo(settings.maxRetryWait()) > 0) {
-        return Attempt.failed(attempt.failure.reason(), attempt.failure.detail() + "; Retry-After "
-            + wait.toSeconds() + "s exceeds the " + settings.maxRetryWait().toSeconds()
-            + "s limit");
+        return Attempt.failed(
+            attempt.failure.reason(),
+            attempt.failure.detail()
+                + "; Retry-After "
+                + wait.toSeconds()
+                + "s exceeds the "
+                + settings.maxRetryWait().toSeconds()
+                + "s limit");
       }
       Thread.sleep(wait.toMillis()); // the host permit is released while we wait
     }
-    return Attempt.failed(attempt.failure.reason(), attempt.failure.detail() + " (after "
-        + (settings.maxRetries() + 1) + " tries)");
+    return Attempt.failed(
+        attempt.failure.reason(),
+        attempt.failure.detail() + " (after " + (settings.maxRetries() + 1) + " tries)");
   }
 
   private Semaphore permitsOf(HttpUrl url) {
-    return hostPermits.computeIfAbsent(url.host() + ":" + url.port(),
-        host -> new Semaphore(settings.perHostConcurrency(), true));
+    return hostPermits.computeIfAbsent(
+        url.host() + ":" + url.port(), host -> new Semaphore(settings.perHostConcurrency(), true));
   }
 
   /** Waits for this host's next request slot: one request per Crawl-delay, in arrival order. */
@@ -284,8 +324,16 @@ public final class HttpFetcher implements AutoCloseable {
     try {
       outcome = fetchRobots(robotsUrl);
     } catch (RuntimeException e) {
-      outcome = new Robots(null, Reason.CONNECTION_FAILED, "robots.txt " + robotsUrl + ": "
-          + e.getClass().getSimpleName() + ": " + e.getMessage());
+      outcome =
+          new Robots(
+              null,
+              Reason.CONNECTION_FAILED,
+              "robots.txt "
+                  + robotsUrl
+                  + ": "
+                  + e.getClass().getSimpleName()
+                  + ": "
+                  + e.getMessage());
     }
     mine.complete(outcome);
     return outcome;
@@ -300,10 +348,12 @@ public final class HttpFetcher implements AutoCloseable {
       if (refusal != null) {
         return new Robots(null, Reason.BLOCKED_ADDRESS, unreachable + refusal);
       }
-      Request request = new Request.Builder().url(current)
-          .header("User-Agent", settings.userAgent())
-          .header("Accept", "text/plain,*/*;q=0.5")
-          .build();
+      Request request =
+          new Request.Builder()
+              .url(current)
+              .header("User-Agent", settings.userAgent())
+              .header("Accept", "text/plain,*/*;q=0.5")
+              .build();
       Semaphore permits = permitsOf(current);
       try {
         permits.acquire();
@@ -329,18 +379,26 @@ public final class HttpFetcher implements AutoCloseable {
         Buffer buffer = source.getBuffer();
         byte[] body = buffer.readByteArray(Math.min(buffer.size(), MAX_ROBOTS_BYTES));
         MediaType type = response.body().contentType();
-        return new Robots(RobotsRules.parse(robotsUrl.toString(), body,
-            type == null ? null : type.toString(), settings.consent().userAgentToken()), null, null);
+        return new Robots(
+            RobotsRules.parse(
+                robotsUrl.toString(),
+                body,
+                type == null ? null : type.toString(),
+                settings.consent().userAgentToken()),
+            null,
+            null);
       } catch (BlockedAddressException e) {
         return new Robots(null, Reason.BLOCKED_ADDRESS, unreachable + e.getMessage());
       } catch (UnknownHostException e) {
-        return new Robots(null, Reason.DNS_FAILURE, unreachable + "cannot resolve "
-            + current.host());
+        return new Robots(
+            null, Reason.DNS_FAILURE, unreachable + "cannot resolve " + current.host());
       } catch (InterruptedIOException e) {
         return new Robots(null, Reason.TIMEOUT, unreachable + "timed out");
       } catch (IOException e) {
-        return new Robots(null, Reason.CONNECTION_FAILED, unreachable
-            + e.getClass().getSimpleName() + ": " + e.getMessage());
+        return new Robots(
+            null,
+            Reason.CONNECTION_FAILED,
+            unreachable + e.getClass().getSimpleName() + ": " + e.getMessage());
       } finally {
         permits.release();
       }
@@ -350,8 +408,8 @@ public final class HttpFetcher implements AutoCloseable {
   }
 
   /**
-   * A text resource (a block or opt-out list) through the same guarded client, following
-   * redirects; for lists read when a run starts.
+   * A text resource (a block or opt-out list) through the same guarded client, following redirects;
+   * for lists read when a run starts.
    *
    * @throws IOException naming the URL and what went wrong
    */
@@ -365,8 +423,8 @@ public final class HttpFetcher implements AutoCloseable {
       if (refusal != null) {
         throw new IOException(url + ": " + refusal);
       }
-      Request request = new Request.Builder().url(current)
-          .header("User-Agent", settings.userAgent()).build();
+      Request request =
+          new Request.Builder().url(current).header("User-Agent", settings.userAgent()).build();
       try (Response response = client.newCall(request).execute()) {
         int code = response.code();
         if (code >= 300 && code < 400 && response.header("Location") != null) {
@@ -397,15 +455,20 @@ public final class HttpFetcher implements AutoCloseable {
   }
 
   private Attempt fetchOnce(HttpUrl url) {
-    Request request = new Request.Builder().url(url)
-        .header("User-Agent", settings.userAgent())
-        .header("Accept", ACCEPT)
-        .build();
+    Request request =
+        new Request.Builder()
+            .url(url)
+            .header("User-Agent", settings.userAgent())
+            .header("Accept", ACCEPT)
+            .build();
     try (Response response = client.newCall(request).execute()) {
       int code = response.code();
       if (code >= 200 && code < 300) {
-        String optOut = OptOutHeaders.optOut(response.headers("X-Robots-Tag"),
-            settings.consent().headerDirectives(), settings.consent().userAgentToken());
+        String optOut =
+            OptOutHeaders.optOut(
+                response.headers("X-Robots-Tag"),
+                settings.consent().headerDirectives(),
+                settings.consent().userAgentToken());
         if (optOut != null) {
           return Attempt.failed(Reason.OPT_OUT_HEADER, "X-Robots-Tag: " + optOut);
         }
@@ -419,11 +482,11 @@ public final class HttpFetcher implements AutoCloseable {
       } else if (code == 404 || code == 410) {
         return Attempt.failed(Reason.HTTP_NOT_FOUND, "HTTP " + code);
       } else if (code == 429) {
-        return Attempt.retry(Reason.HTTP_TOO_MANY_REQUESTS, "HTTP 429",
-            retryAfter(response.header("Retry-After")));
+        return Attempt.retry(
+            Reason.HTTP_TOO_MANY_REQUESTS, "HTTP 429", retryAfter(response.header("Retry-After")));
       } else if (code >= 500) {
-        return Attempt.retry(Reason.HTTP_SERVER_ERROR, "HTTP " + code,
-            retryAfter(response.header("Retry-After")));
+        return Attempt.retry(
+            Reason.HTTP_SERVER_ERROR, "HTTP " + code, retryAfter(response.header("Retry-After")));
       }
       return Attempt.failed(Reason.HTTP_CLIENT_ERROR, "HTTP " + code);
     } catch (BlockedAddressException e) {
@@ -435,11 +498,11 @@ public final class HttpFetcher implements AutoCloseable {
       boolean connecting = String.valueOf(e.getMessage()).contains("connect");
       return connecting
           ? Attempt.retry(Reason.TIMEOUT, "connect timed out", null)
-          : Attempt.failed(Reason.TIMEOUT, "read timed out after "
-              + settings.readTimeout().toMillis() + " ms");
+          : Attempt.failed(
+              Reason.TIMEOUT, "read timed out after " + settings.readTimeout().toMillis() + " ms");
     } catch (InterruptedIOException e) {
-      return Attempt.failed(Reason.TIMEOUT, "took longer than "
-          + settings.totalTimeout().toMillis() + " ms in all");
+      return Attempt.failed(
+          Reason.TIMEOUT, "took longer than " + settings.totalTimeout().toMillis() + " ms in all");
     } catch (ConnectException e) {
       return Attempt.retry(Reason.CONNECTION_FAILED, "connection refused or unreachable", null);
     } catch (java.net.ProtocolException e) {
@@ -447,12 +510,13 @@ public final class HttpFetcher implements AutoCloseable {
       // client-side error another try will not change.
       String message = String.valueOf(e.getMessage());
       return message.contains("407")
-          ? Attempt.failed(Reason.HTTP_CLIENT_ERROR, "HTTP 407 (proxy authentication required) "
-              + "from the origin, which is no proxy")
+          ? Attempt.failed(
+              Reason.HTTP_CLIENT_ERROR,
+              "HTTP 407 (proxy authentication required) " + "from the origin, which is no proxy")
           : Attempt.failed(Reason.CONNECTION_FAILED, "protocol error: " + message);
     } catch (IOException e) {
-      return Attempt.retry(Reason.CONNECTION_FAILED, e.getClass().getSimpleName() + ": "
-          + e.getMessage(), null);
+      return Attempt.retry(
+          Reason.CONNECTION_FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
     }
   }
 
@@ -465,15 +529,16 @@ public final class HttpFetcher implements AutoCloseable {
     }
     long declared = body.contentLength();
     if (declared > settings.maxBodyBytes()) {
-      return Attempt.failed(Reason.BODY_TOO_LARGE, "Content-Length " + declared + " exceeds "
-          + settings.maxBodyBytes() + " bytes");
+      return Attempt.failed(
+          Reason.BODY_TOO_LARGE,
+          "Content-Length " + declared + " exceeds " + settings.maxBodyBytes() + " bytes");
     }
     Buffer buffer = new Buffer();
     BufferedSource source = body.source();
     while (source.read(buffer, 64 * 1024) != -1) {
       if (buffer.size() > settings.maxBodyBytes()) {
-        return Attempt.failed(Reason.BODY_TOO_LARGE, "body exceeds " + settings.maxBodyBytes()
-            + " bytes");
+        return Attempt.failed(
+            Reason.BODY_TOO_LARGE, "body exceeds " + settings.maxBodyBytes() + " bytes");
       }
     }
     byte[] bytes = buffer.readByteArray();
@@ -482,23 +547,25 @@ public final class HttpFetcher implements AutoCloseable {
     }
     ImageFormat format = ImageFormat.sniff(bytes);
     if (format == null) {
-      return Attempt.failed(Reason.NOT_AN_IMAGE, "served as " + mime + " but starts with "
-          + describeStart(bytes));
+      return Attempt.failed(
+          Reason.NOT_AN_IMAGE, "served as " + mime + " but starts with " + describeStart(bytes));
     }
     return Attempt.ok(new FetchResult.Success(bytes, format, response.code(), mime, null, 0, 0));
   }
 
   private static boolean isImageLike(String mime) {
-    return mime.startsWith("image/") || mime.equals("application/octet-stream")
+    return mime.startsWith("image/")
+        || mime.equals("application/octet-stream")
         || mime.equals("binary/octet-stream");
   }
 
   static String describeStart(byte[] bytes) {
     int n = Math.min(bytes.length, 16);
     String text = new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
-    boolean printable = text.chars().allMatch(c -> c >= 0x20 && c < 0x7f || c == '\n' || c == '\r'
-        || c == '\t');
-    return printable ? "'" + text.replaceAll("\\s+", " ") + "'"
+    boolean printable =
+        text.chars().allMatch(c -> c >= 0x20 && c < 0x7f || c == '\n' || c == '\r' || c == '\t');
+    return printable
+        ? "'" + text.replaceAll("\\s+", " ") + "'"
         : "0x" + HexFormat.of().formatHex(bytes, 0, n);
   }
 

@@ -7,9 +7,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One {@link HttpFetcher} and one thread pool per settings per worker JVM, shared by every
- * instance of the fetch DoFn there, so the concurrency limits hold per JVM however many DoFn
- * instances the runner makes. Reference-counted: closed when the last user tears down.
+ * One {@link HttpFetcher} and one thread pool per settings per worker JVM, shared by every instance
+ * of the fetch DoFn there, so the concurrency limits hold per JVM however many DoFn instances the
+ * runner makes. Reference-counted: closed when the last user tears down.
  */
 final class SharedFetchers {
   record Lease(HttpFetcher fetcher, ExecutorService pool, FetchSettings settings) {}
@@ -23,11 +23,15 @@ final class SharedFetchers {
     Lease lease = LEASES.get(settings);
     if (lease == null) {
       AtomicInteger threadNumber = new AtomicInteger();
-      ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency(), runnable -> {
-        Thread thread = new Thread(runnable, "winnow-fetch-" + threadNumber.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      });
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              settings.concurrency(),
+              runnable -> {
+                Thread thread =
+                    new Thread(runnable, "winnow-fetch-" + threadNumber.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+              });
       lease = new Lease(new HttpFetcher(settings), pool, settings);
       LEASES.put(settings, lease);
     }

@@ -19,12 +19,11 @@ import org.apache.beam.sdk.values.TupleTagList;
  * Validates, decodes, resizes and re-encodes fetched images (see {@link ImageProcessor}).
  *
  * <p>Output: on {@link #DECODED}, the sample with its image replaced by the stored JPEG and its
- * original and stored sizes set ({@code sha256} and {@code mime_type} stay those of the
- * downloaded bytes); on
- * {@link #REJECTIONS}, corrupt, truncated, unsupported, too small or too large images. One output
- * per input; deterministic for the same bytes and settings. Exceptions become {@code
- * internal-error} rejections within the run's {@link ErrorBudget}; OpenCV's natives failing to
- * load fails the job.
+ * original and stored sizes set ({@code sha256} and {@code mime_type} stay those of the downloaded
+ * bytes); on {@link #REJECTIONS}, corrupt, truncated, unsupported, too small or too large images.
+ * One output per input; deterministic for the same bytes and settings. Exceptions become {@code
+ * internal-error} rejections within the run's {@link ErrorBudget}; OpenCV's natives failing to load
+ * fails the job.
  */
 public final class DecodeImages extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> DECODED = new TupleTag<>() {};
@@ -43,8 +42,10 @@ public final class DecodeImages extends PTransform<PCollection<Sample>, PCollect
   @Override
   public PCollectionTuple expand(PCollection<Sample> fetched) {
     ErrorBudget errors = ErrorBudget.of("decode", fetched.getPipeline().getOptions());
-    return fetched.apply("DecodeResizeEncode", ParDo.of(new DecodeFn(settings, errors))
-        .withOutputTags(DECODED, TupleTagList.of(REJECTIONS)));
+    return fetched.apply(
+        "DecodeResizeEncode",
+        ParDo.of(new DecodeFn(settings, errors))
+            .withOutputTags(DECODED, TupleTagList.of(REJECTIONS)));
   }
 
   static final class DecodeFn extends DoFn<Sample, Sample> {
@@ -90,12 +91,14 @@ public final class DecodeImages extends PTransform<PCollection<Sample>, PCollect
       errors.passed();
       ImageProcessor.Processed image = result.image();
       decoded.inc();
-      out.get(DECODED).output(sample.toBuilder()
-          .image(image.jpeg())
-          .originalSize(image.originalWidth(), image.originalHeight())
-          .storedSize(image.width(), image.height())
-          .storedByteSize(image.jpeg().length)
-          .build());
+      out.get(DECODED)
+          .output(
+              sample.toBuilder()
+                  .image(image.jpeg())
+                  .originalSize(image.originalWidth(), image.originalHeight())
+                  .storedSize(image.width(), image.height())
+                  .storedByteSize(image.jpeg().length)
+                  .build());
     }
 
     private void reject(Rejection rejection, MultiOutputReceiver out) {

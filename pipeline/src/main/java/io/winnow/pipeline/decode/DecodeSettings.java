@@ -42,23 +42,44 @@ public record DecodeSettings(
   }
 
   public static DecodeSettings defaults() {
-    return new DecodeSettings(256, ResizeMode.BORDER, false, 64, 100_000_000L,
-        Double.POSITIVE_INFINITY, 95, WHITE);
+    return new DecodeSettings(
+        256, ResizeMode.BORDER, false, 64, 100_000_000L, Double.POSITIVE_INFINITY, 95, WHITE);
   }
 
   public DecodeSettings withResize(int size, ResizeMode mode) {
-    return new DecodeSettings(size, mode, resizeOnlyIfBigger, minImageSize, maxPixels,
-        maxAspectRatio, jpegQuality, borderColor);
+    return new DecodeSettings(
+        size,
+        mode,
+        resizeOnlyIfBigger,
+        minImageSize,
+        maxPixels,
+        maxAspectRatio,
+        jpegQuality,
+        borderColor);
   }
 
   public DecodeSettings withLimits(int minSize, long maxPixels) {
-    return new DecodeSettings(imageSize, resizeMode, resizeOnlyIfBigger, minSize, maxPixels,
-        maxAspectRatio, jpegQuality, borderColor);
+    return new DecodeSettings(
+        imageSize,
+        resizeMode,
+        resizeOnlyIfBigger,
+        minSize,
+        maxPixels,
+        maxAspectRatio,
+        jpegQuality,
+        borderColor);
   }
 
   public DecodeSettings withBorderColor(int rgb) {
-    return new DecodeSettings(imageSize, resizeMode, resizeOnlyIfBigger, minImageSize, maxPixels,
-        maxAspectRatio, jpegQuality, rgb);
+    return new DecodeSettings(
+        imageSize,
+        resizeMode,
+        resizeOnlyIfBigger,
+        minImageSize,
+        maxPixels,
+        maxAspectRatio,
+        jpegQuality,
+        rgb);
   }
 
   /** Parses {@code white}, {@code black}, {@code #RRGGBB} or {@code R,G,B} (0-255 each). */
@@ -89,7 +110,7 @@ public record DecodeSettings(
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("a border colour is white, black, #RRGGBB or R,G,B, not '"
-        + text + "'");
+    throw new IllegalArgumentException(
+        "a border colour is white, black, #RRGGBB or R,G,B, not '" + text + "'");
   }
 }

@@ -46,8 +46,8 @@ public enum ImageFormat {
     } else if (startsWith(b, 0, 'I', 'I', 42, 0) || startsWith(b, 0, 'M', 'M', 0, 42)) {
       return TIFF;
     } else if (startsWith(b, 4, 'f', 't', 'y', 'p')) {
-      String brand = b.length >= 12 ? new String(b, 8, 4, java.nio.charset.StandardCharsets.US_ASCII)
-          : "";
+      String brand =
+          b.length >= 12 ? new String(b, 8, 4, java.nio.charset.StandardCharsets.US_ASCII) : "";
       if (brand.startsWith("avi")) {
         return AVIF;
       } else if (brand.startsWith("hei") || brand.startsWith("mif") || brand.startsWith("hev")) {
@@ -62,8 +62,9 @@ public enum ImageFormat {
   }
 
   private static boolean looksLikeSvg(byte[] b) {
-    String head = new String(b, 0, Math.min(b.length, 256),
-        java.nio.charset.StandardCharsets.ISO_8859_1).stripLeading();
+    String head =
+        new String(b, 0, Math.min(b.length, 256), java.nio.charset.StandardCharsets.ISO_8859_1)
+            .stripLeading();
     return head.startsWith("<svg") || (head.startsWith("<?xml") && head.contains("<svg"));
   }
 

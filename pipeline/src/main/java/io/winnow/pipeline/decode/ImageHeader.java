@@ -1,9 +1,9 @@
 package io.winnow.pipeline.decode;
 
 /**
- * Reads an image's size from its header without decoding it, so the pixel cap is enforced before
- * a decoder allocates anything (a "decompression bomb" is a small file with a huge header size),
- * and tells whether a JPEG or PNG stream is complete.
+ * Reads an image's size from its header without decoding it, so the pixel cap is enforced before a
+ * decoder allocates anything (a "decompression bomb" is a small file with a huge header size), and
+ * tells whether a JPEG or PNG stream is complete.
  */
 public final class ImageHeader {
   /** Width and height in pixels. */
@@ -57,9 +57,9 @@ public final class ImageHeader {
 
   /**
    * What is wrong with a JPEG's structure, or null: its markers are walked from the start, over
-   * each segment and each scan's entropy-coded data, to the end-of-image marker. Bytes after it
-   * (a phone's "motion photo" video, a trailer) are not part of the image and are fine; a stream
-   * that ends before it, or reaches it without any scan data, is not.
+   * each segment and each scan's entropy-coded data, to the end-of-image marker. Bytes after it (a
+   * phone's "motion photo" video, a trailer) are not part of the image and are fine; a stream that
+   * ends before it, or reaches it without any scan data, is not.
    */
   public static String jpegProblem(byte[] b) {
     int i = 2;
@@ -123,8 +123,8 @@ public final class ImageHeader {
         continue;
       }
       int length = be16(b, i + 2);
-      boolean startOfFrame = marker >= 0xC0 && marker <= 0xCF
-          && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+      boolean startOfFrame =
+          marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
       if (startOfFrame) {
         return new Size(be16(b, i + 7), be16(b, i + 5));
       }
@@ -165,8 +165,10 @@ public final class ImageHeader {
       }
       int tag = tiff16(b, at, little);
       int type = tiff16(b, at + 2, little);
-      long value = type == 3 ? tiff16(b, at + 8, little)
-          : type == 4 ? tiff32(b, at + 8, little) & 0xffffffffL : -1;
+      long value =
+          type == 3
+              ? tiff16(b, at + 8, little)
+              : type == 4 ? tiff32(b, at + 8, little) & 0xffffffffL : -1;
       if (tag == 256) {
         width = value;
       } else if (tag == 257) {

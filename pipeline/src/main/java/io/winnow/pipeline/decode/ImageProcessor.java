@@ -42,8 +42,8 @@ public final class ImageProcessor {
   }
 
   /** A processed image: the stored JPEG and the original and stored sizes. */
-  public record Processed(byte[] jpeg, int originalWidth, int originalHeight, int width,
-      int height) {}
+  public record Processed(
+      byte[] jpeg, int originalWidth, int originalHeight, int width, int height) {}
 
   /** The outcome: a processed image, or the reason there is none. */
   public record Result(Processed image, Reason reason, String detail) {
@@ -57,17 +57,20 @@ public final class ImageProcessor {
 
   /**
    * Whether the image's bottom {@link #FILL_ROWS} rows are exactly mid-grey in every channel:
-   * libjpeg decodes the blocks of a scan that stops early (a file cut off, with or without an
-   * end marker appended) as 128 grey and reports success. A photo does not end in eight rows
-   * of one exact grey; a flat grey border would, and is rejected with it (rare, and a border
-   * is no loss).
+   * libjpeg decodes the blocks of a scan that stops early (a file cut off, with or without an end
+   * marker appended) as 128 grey and reports success. A photo does not end in eight rows of one
+   * exact grey; a flat grey border would, and is rejected with it (rare, and a border is no loss).
    */
   static boolean endsInDecoderFill(Mat image) {
-    if (image.rows() < 2 * FILL_ROWS || image.depth() != org.bytedeco.opencv.global.opencv_core.CV_8U) {
+    if (image.rows() < 2 * FILL_ROWS
+        || image.depth() != org.bytedeco.opencv.global.opencv_core.CV_8U) {
       return false;
     }
-    Mat bottom = new Mat(image, new org.bytedeco.opencv.opencv_core.Rect(0,
-        image.rows() - FILL_ROWS, image.cols(), FILL_ROWS));
+    Mat bottom =
+        new Mat(
+            image,
+            new org.bytedeco.opencv.opencv_core.Rect(
+                0, image.rows() - FILL_ROWS, image.cols(), FILL_ROWS));
     Mat flat = bottom.isContinuous() ? bottom : bottom.clone();
     byte[] pixels = new byte[(int) (flat.total() * flat.channels())];
     flat.data().get(pixels);
@@ -82,69 +85,84 @@ public final class ImageProcessor {
   public Result process(byte[] bytes) {
     ImageFormat format = ImageFormat.sniff(bytes);
     if (format == null || !format.decodable()) {
-      return Result.failed(Reason.UNSUPPORTED_FORMAT, format == null
-          ? "unknown image format" : format.mimeType() + " is not supported");
+      return Result.failed(
+          Reason.UNSUPPORTED_FORMAT,
+          format == null ? "unknown image format" : format.mimeType() + " is not supported");
     }
     ImageHeader.Size declared = ImageHeader.size(bytes, format);
     if (declared == null && format != ImageFormat.TIFF) {
-      return Result.failed(Reason.CORRUPT_IMAGE, "no readable size in the "
-          + format.mimeType() + " header");
+      return Result.failed(
+          Reason.CORRUPT_IMAGE, "no readable size in the " + format.mimeType() + " header");
     }
     if (declared != null && declared.pixels() > settings.maxPixels()) {
-      return Result.failed(Reason.IMAGE_TOO_LARGE, declared.width() + "×" + declared.height()
-          + " exceeds the cap of " + settings.maxPixels() + " pixels");
+      return Result.failed(
+          Reason.IMAGE_TOO_LARGE,
+          declared.width()
+              + "×"
+              + declared.height()
+              + " exceeds the cap of "
+              + settings.maxPixels()
+              + " pixels");
     }
     String jpegProblem = format == ImageFormat.JPEG ? ImageHeader.jpegProblem(bytes) : null;
     if (jpegProblem != null) {
       return Result.failed(Reason.TRUNCATED_IMAGE, "image/jpeg: " + jpegProblem);
     }
     if (!ImageHeader.isComplete(bytes, format)) {
-      return Result.failed(Reason.TRUNCATED_IMAGE, format.mimeType() + " stream ends early ("
-          + bytes.length + " bytes, no end marker)");
+      return Result.failed(
+          Reason.TRUNCATED_IMAGE,
+          format.mimeType() + " stream ends early (" + bytes.length + " bytes, no end marker)");
     }
     try (PointerScope scope = new PointerScope()) {
       int reduction = format == ImageFormat.JPEG ? jpegReduction(declared) : 1;
       Mat image = decode(bytes, format, reduction);
       if (image == null || image.empty()) {
-        return Result.failed(Reason.CORRUPT_IMAGE, "OpenCV could not decode the "
-            + format.mimeType() + " data");
+        return Result.failed(
+            Reason.CORRUPT_IMAGE, "OpenCV could not decode the " + format.mimeType() + " data");
       }
       if (format == ImageFormat.JPEG && endsInDecoderFill(image)) {
-        return Result.failed(Reason.TRUNCATED_IMAGE, "image/jpeg: its last rows are the decoder's "
-            + "grey fill of missing data (the scan data stops early)");
+        return Result.failed(
+            Reason.TRUNCATED_IMAGE,
+            "image/jpeg: its last rows are the decoder's "
+                + "grey fill of missing data (the scan data stops early)");
       }
       int width = image.cols();
       int height = image.rows();
       if (reduction > 1) {
         // Report the original size: the header's, turned as EXIF orientation turned the pixels.
-        boolean turned = (width >= height) != (declared.width() >= declared.height())
-            && declared.width() != declared.height();
+        boolean turned =
+            (width >= height) != (declared.width() >= declared.height())
+                && declared.width() != declared.height();
         width = turned ? declared.height() : declared.width();
         height = turned ? declared.width() : declared.height();
       }
       if ((long) width * height > settings.maxPixels()) {
-        return Result.failed(Reason.IMAGE_TOO_LARGE, width + "×" + height
-            + " exceeds the cap of " + settings.maxPixels() + " pixels");
+        return Result.failed(
+            Reason.IMAGE_TOO_LARGE,
+            width + "×" + height + " exceeds the cap of " + settings.maxPixels() + " pixels");
       }
       if (Math.min(width, height) < settings.minImageSize()) {
-        return Result.failed(Reason.IMAGE_TOO_SMALL, width + "×" + height
-            + " is under the minimum side of " + settings.minImageSize());
+        return Result.failed(
+            Reason.IMAGE_TOO_SMALL,
+            width + "×" + height + " is under the minimum side of " + settings.minImageSize());
       }
       double aspect = (double) Math.max(width, height) / Math.min(width, height);
       if (aspect > settings.maxAspectRatio()) {
-        return Result.failed(Reason.BAD_ASPECT_RATIO, String.format(Locale.ROOT,
-            "aspect ratio %.2f exceeds %.2f", aspect, settings.maxAspectRatio()));
+        return Result.failed(
+            Reason.BAD_ASPECT_RATIO,
+            String.format(
+                Locale.ROOT, "aspect ratio %.2f exceeds %.2f", aspect, settings.maxAspectRatio()));
       }
       Mat resized = resizeImage(image);
       BytePointer encoded = new BytePointer();
-      if (!imencode(".jpg", resized, encoded, new IntPointer(IMWRITE_JPEG_QUALITY,
-          settings.jpegQuality()))) {
+      if (!imencode(
+          ".jpg", resized, encoded, new IntPointer(IMWRITE_JPEG_QUALITY, settings.jpegQuality()))) {
         return Result.failed(Reason.ENCODE_FAILED, "JPEG encoding failed");
       }
       byte[] jpeg = new byte[(int) encoded.limit()];
       encoded.get(jpeg);
-      return new Result(new Processed(jpeg, width, height, resized.cols(), resized.rows()), null,
-          null);
+      return new Result(
+          new Processed(jpeg, width, height, resized.cols(), resized.rows()), null, null);
     } catch (RuntimeException e) {
       // OpenCV reports codec errors as exceptions: the data is bad, not the pipeline.
       return Result.failed(Reason.CORRUPT_IMAGE, "decoder error: " + e.getMessage());
@@ -153,18 +171,19 @@ public final class ImageProcessor {
 
   /**
    * How much smaller a JPEG may be decoded (1, 2, 4 or 8) and still be at least as large as the
-   * stored image will be. libjpeg scales in the DCT domain, so a 4000-pixel photo headed for
-   * 256 pixels is decoded at an eighth of the work, as PIL's draft mode does.
+   * stored image will be. libjpeg scales in the DCT domain, so a 4000-pixel photo headed for 256
+   * pixels is decoded at an eighth of the work, as PIL's draft mode does.
    */
   int jpegReduction(ImageHeader.Size original) {
     ResizeMode mode = settings.resizeMode();
     if (mode == ResizeMode.NO) {
       return 1;
     }
-    double side = switch (mode) {
-      case KEEP_RATIO, CENTER_CROP -> Math.min(original.width(), original.height());
-      default -> Math.max(original.width(), original.height());
-    };
+    double side =
+        switch (mode) {
+          case KEEP_RATIO, CENTER_CROP -> Math.min(original.width(), original.height());
+          default -> Math.max(original.width(), original.height());
+        };
     double shrink = side / settings.imageSize();
     int reduction = 1;
     while (reduction < 8 && reduction * 2 <= shrink) {
@@ -177,12 +196,14 @@ public final class ImageProcessor {
   private static Mat decode(byte[] bytes, ImageFormat format, int reduction) {
     Mat buffer = new Mat(1, bytes.length, CV_8UC1, new BytePointer(bytes));
     if (format == ImageFormat.JPEG) {
-      return imdecode(buffer, switch (reduction) {
-        case 2 -> IMREAD_REDUCED_COLOR_2;
-        case 4 -> IMREAD_REDUCED_COLOR_4;
-        case 8 -> IMREAD_REDUCED_COLOR_8;
-        default -> IMREAD_COLOR;
-      });
+      return imdecode(
+          buffer,
+          switch (reduction) {
+            case 2 -> IMREAD_REDUCED_COLOR_2;
+            case 4 -> IMREAD_REDUCED_COLOR_4;
+            case 8 -> IMREAD_REDUCED_COLOR_8;
+            default -> IMREAD_COLOR;
+          });
     }
     if (format == ImageFormat.GIF) {
       return firstGifFrame(bytes);
@@ -210,13 +231,13 @@ public final class ImageProcessor {
 
   /**
    * The first frame of a GIF (static or animated), as BGR on white where it is transparent:
-   * OpenCV's build has no GIF decoder, the JDK's has. Null when the JDK cannot read it. The
-   * pixel cap was checked against the header's screen size before this.
+   * OpenCV's build has no GIF decoder, the JDK's has. Null when the JDK cannot read it. The pixel
+   * cap was checked against the header's screen size before this.
    */
   static Mat firstGifFrame(byte[] bytes) {
     java.awt.image.BufferedImage frame;
-    try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(
-        new java.io.ByteArrayInputStream(bytes))) {
+    try (javax.imageio.stream.ImageInputStream in =
+        javax.imageio.ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
       java.util.Iterator<javax.imageio.ImageReader> readers =
           javax.imageio.ImageIO.getImageReadersByFormatName("gif");
       if (!readers.hasNext()) {
@@ -274,10 +295,11 @@ public final class ImageProcessor {
     int size = settings.imageSize();
     int width = image.cols();
     int height = image.rows();
-    double scale = switch (mode) {
-      case KEEP_RATIO, CENTER_CROP -> (double) size / Math.min(width, height);
-      default -> (double) size / Math.max(width, height);
-    };
+    double scale =
+        switch (mode) {
+          case KEEP_RATIO, CENTER_CROP -> (double) size / Math.min(width, height);
+          default -> (double) size / Math.max(width, height);
+        };
     if (settings.resizeOnlyIfBigger() && scale > 1) {
       scale = 1;
     }
@@ -286,7 +308,12 @@ public final class ImageProcessor {
       int newWidth = Math.max(1, (int) Math.round(width * scale));
       int newHeight = Math.max(1, (int) Math.round(height * scale));
       scaled = new Mat();
-      resize(image, scaled, new Size(newWidth, newHeight), 0, 0,
+      resize(
+          image,
+          scaled,
+          new Size(newWidth, newHeight),
+          0,
+          0,
           scale < 1 ? INTER_AREA : INTER_LANCZOS4);
     }
     if (mode == ResizeMode.CENTER_CROP) {
@@ -299,8 +326,15 @@ public final class ImageProcessor {
       int padX = Math.max(0, size - scaled.cols());
       int padY = Math.max(0, size - scaled.rows());
       Mat padded = new Mat();
-      copyMakeBorder(scaled, padded, padY / 2, padY - padY / 2, padX / 2, padX - padX / 2,
-          BORDER_CONSTANT, new Scalar(color & 0xff, color >> 8 & 0xff, color >> 16 & 0xff, 0));
+      copyMakeBorder(
+          scaled,
+          padded,
+          padY / 2,
+          padY - padY / 2,
+          padX / 2,
+          padX - padX / 2,
+          BORDER_CONSTANT,
+          new Scalar(color & 0xff, color >> 8 & 0xff, color >> 16 & 0xff, 0));
       return padded;
     }
     return scaled;

@@ -1,2 +1,5 @@
-/** Decoding: header checks, decode, resize and re-encode of every fetched image ({@link io.winnow.pipeline.decode.DecodeImages}). */
+/**
+ * Decoding: header checks, decode, resize and re-encode of every fetched image ({@link
+ * io.winnow.pipeline.decode.DecodeImages}).
+ */
 package io.winnow.pipeline.decode;

@@ -28,15 +28,18 @@ public final class DemoServer implements AutoCloseable {
   }
 
   public static DemoServer start() throws IOException {
-    HttpServer server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     DemoServer demo = new DemoServer(server);
     server.createContext("/", demo::handle);
-    server.setExecutor(Executors.newFixedThreadPool(8, runnable -> {
-      Thread thread = new Thread(runnable, "winnow-demo-server");
-      thread.setDaemon(true);
-      return thread;
-    }));
+    server.setExecutor(
+        Executors.newFixedThreadPool(
+            8,
+            runnable -> {
+              Thread thread = new Thread(runnable, "winnow-demo-server");
+              thread.setDaemon(true);
+              return thread;
+            }));
     server.start();
     return demo;
   }
@@ -57,8 +60,11 @@ public final class DemoServer implements AutoCloseable {
       if (path.startsWith("/images/")) {
         serveImage(exchange, path.substring("/images/".length()));
       } else if (path.equals("/robots.txt")) {
-        send(exchange, 200, "text/plain", ("User-agent: *\nDisallow: /private/\n")
-            .getBytes(StandardCharsets.UTF_8));
+        send(
+            exchange,
+            200,
+            "text/plain",
+            ("User-agent: *\nDisallow: /private/\n").getBytes(StandardCharsets.UTF_8));
       } else if (path.startsWith("/private/")) {
         serveImage(exchange, path.substring("/private/".length()));
       } else if (path.startsWith("/noai/")) {
@@ -81,8 +87,12 @@ public final class DemoServer implements AutoCloseable {
           serveImage(exchange, path.substring("/flaky/".length()));
         }
       } else if (path.equals("/page.jpg")) {
-        send(exchange, 200, "image/jpeg",
-            "<!doctype html><html><body>Not an image</body></html>".getBytes(StandardCharsets.UTF_8));
+        send(
+            exchange,
+            200,
+            "image/jpeg",
+            "<!doctype html><html><body>Not an image</body></html>"
+                .getBytes(StandardCharsets.UTF_8));
       } else {
         send(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
       }

@@ -34,9 +34,9 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * A corpus of any size made on request: {@code /img/N.jpg} is picture N of {@link #scene}, the
- * same bytes every time; anything else (robots.txt) is 404, so every image may be fetched. For
- * real-size runs (benches, cluster tests) without storing gigabytes of images.
+ * A corpus of any size made on request: {@code /img/N.jpg} is picture N of {@link #scene}, the same
+ * bytes every time; anything else (robots.txt) is 404, so every image may be fetched. For real-size
+ * runs (benches, cluster tests) without storing gigabytes of images.
  */
 public final class SceneServer implements AutoCloseable {
   private final HttpServer server;
@@ -52,15 +52,18 @@ public final class SceneServer implements AutoCloseable {
 
   /** Serves {@code width x height} scenes on 127.0.0.1. */
   public static SceneServer start(int width, int height) throws IOException {
-    HttpServer http = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+    HttpServer http =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
     SceneServer scenes = new SceneServer(http, width, height);
     http.createContext("/", scenes::handle);
-    http.setExecutor(Executors.newFixedThreadPool(8, runnable -> {
-      Thread thread = new Thread(runnable, "winnow-scene-server");
-      thread.setDaemon(true);
-      return thread;
-    }));
+    http.setExecutor(
+        Executors.newFixedThreadPool(
+            8,
+            runnable -> {
+              Thread thread = new Thread(runnable, "winnow-scene-server");
+              thread.setDaemon(true);
+              return thread;
+            }));
     http.start();
     return scenes;
   }
@@ -135,25 +138,54 @@ public final class SceneServer implements AutoCloseable {
       mat.data().put(pixels);
       int shapes = 8 + random.nextInt(8);
       for (int k = 0; k < shapes; k++) {
-        Scalar colour = new Scalar(random.nextInt(256), random.nextInt(256),
-            random.nextInt(256), 0);
+        Scalar colour =
+            new Scalar(random.nextInt(256), random.nextInt(256), random.nextInt(256), 0);
         int thickness = random.nextBoolean() ? -1 : 1 + random.nextInt(6);
         Point a = new Point(random.nextInt(width), random.nextInt(height));
         switch (random.nextInt(4)) {
           case 0 -> circle(mat, a, 5 + random.nextInt(height / 4), colour, thickness, LINE_AA, 0);
-          case 1 -> rectangle(mat, a, new Point(random.nextInt(width), random.nextInt(height)),
-              colour, thickness, LINE_8, 0);
-          case 2 -> ellipse(mat, a, new Size(10 + random.nextInt(width / 4),
-                  10 + random.nextInt(height / 4)), random.nextInt(180), 0, 360, colour,
-              thickness, LINE_AA, 0);
-          default -> line(mat, a, new Point(random.nextInt(width), random.nextInt(height)),
-              colour, 1 + random.nextInt(8), LINE_AA, 0);
+          case 1 ->
+              rectangle(
+                  mat,
+                  a,
+                  new Point(random.nextInt(width), random.nextInt(height)),
+                  colour,
+                  thickness,
+                  LINE_8,
+                  0);
+          case 2 ->
+              ellipse(
+                  mat,
+                  a,
+                  new Size(10 + random.nextInt(width / 4), 10 + random.nextInt(height / 4)),
+                  random.nextInt(180),
+                  0,
+                  360,
+                  colour,
+                  thickness,
+                  LINE_AA,
+                  0);
+          default ->
+              line(
+                  mat,
+                  a,
+                  new Point(random.nextInt(width), random.nextInt(height)),
+                  colour,
+                  1 + random.nextInt(8),
+                  LINE_AA,
+                  0);
         }
       }
-      putText(mat, "scene " + index + " " + Long.toHexString(random.nextLong()),
+      putText(
+          mat,
+          "scene " + index + " " + Long.toHexString(random.nextLong()),
           new Point(10 + random.nextInt(width / 3), 30 + random.nextInt(height - 40)),
-          FONT_HERSHEY_SIMPLEX, 0.6 + random.nextDouble(), new Scalar(random.nextInt(256),
-              random.nextInt(256), random.nextInt(256), 0), 2, LINE_AA, false);
+          FONT_HERSHEY_SIMPLEX,
+          0.6 + random.nextDouble(),
+          new Scalar(random.nextInt(256), random.nextInt(256), random.nextInt(256), 0),
+          2,
+          LINE_AA,
+          false);
       BytePointer encoded = new BytePointer();
       imencode(".jpg", mat, encoded, new IntPointer(IMWRITE_JPEG_QUALITY, 90));
       byte[] bytes = new byte[(int) encoded.limit()];

@@ -41,21 +41,21 @@ import org.joda.time.Instant;
  *
  * <p>Images are grouped into batches ({@link GroupIntoBatches} on a few keys per task, spread by
  * sample key, so every worker gets a share: {@link KeyForBatchingFn}), preprocessed on a per-JVM
- * pool and run through one shared ONNX Runtime session per worker JVM. On GPU workers (or when
- * the thread settings leave cores free) the next batch is decoded and resized while the model
- * runs the current one; when ONNX Runtime has every core, the batch is preprocessed on all cores
- * and then run (faster there, measured). The model is checked (descriptor, file, SHA-256) when
- * the transform is created, so a bad model fails the job before any URL is fetched.
+ * pool and run through one shared ONNX Runtime session per worker JVM. On GPU workers (or when the
+ * thread settings leave cores free) the next batch is decoded and resized while the model runs the
+ * current one; when ONNX Runtime has every core, the batch is preprocessed on all cores and then
+ * run (faster there, measured). The model is checked (descriptor, file, SHA-256) when the transform
+ * is created, so a bad model fails the job before any URL is fetched.
  *
- * <p>Output: on {@link #EMBEDDED}, each sample with its L2-normalised float32 embedding (and, for
- * a model with unsafe classes, its class scores as {@code nsfw_scores}); on {@link #REJECTIONS},
+ * <p>Output: on {@link #EMBEDDED}, each sample with its L2-normalised float32 embedding (and, for a
+ * model with unsafe classes, its class scores as {@code nsfw_scores}); on {@link #REJECTIONS},
  * images that do not preprocess ({@code preprocess-failed}) or whose embedding is not finite or
  * zero ({@code invalid-embedding}). One output per input. An image's embedding does not depend on
  * the batch it ran in beyond float rounding (about 1e-6). Expects the global window (batch jobs).
  *
- * <p>Failures: an image the model fails on alone is an {@code internal-error} with its stack
- * trace, within the run's {@link ErrorBudget}; a batch no image of which runs, even alone, fails
- * the job (a broken model, runtime or GPU), as does a storm of per-image errors.
+ * <p>Failures: an image the model fails on alone is an {@code internal-error} with its stack trace,
+ * within the run's {@link ErrorBudget}; a batch no image of which runs, even alone, fails the job
+ * (a broken model, runtime or GPU), as does a storm of per-image errors.
  */
 public final class EmbedImages extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> EMBEDDED = new TupleTag<>() {};
@@ -67,8 +67,8 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
 
   private final String timedAs;
 
-  private EmbedImages(EmbeddingModel model, EmbedSettings settings, DecodeSettings decode,
-      String timedAs) {
+  private EmbedImages(
+      EmbeddingModel model, EmbedSettings settings, DecodeSettings decode, String timedAs) {
     this.model = model;
     this.settings = settings;
     this.decode = decode;
@@ -101,17 +101,30 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
     }
     // Samples that already carry this model's embedding of the picture they will be stored
     // with (the NSFW pass's, when nothing was blurred or trimmed since) are not embedded again.
-    PCollectionList<Sample> parts = images.apply("HasEmbedding",
-        Partition.of(2, (Sample s, int n) -> s.embedding() != null ? 0 : 1));
-    PCollectionTuple ran = parts.get(1)
-        .apply("KeyForBatching", ParDo.of(new KeyForBatchingFn()))
-        .setCoder(KvCoder.of(VarIntCoder.of(), images.getCoder()))
-        .apply("Batch", GroupIntoBatches.<Integer, Sample>ofSize(settings.batchSize()))
-        .apply("PreprocessAndRun", ParDo.of(new EmbedBatchFn(model, settings, decode,
-            timedAs, ErrorBudget.of(timedAs, images.getPipeline().getOptions())))
-            .withOutputTags(EMBEDDED, TupleTagList.of(REJECTIONS)));
-    PCollection<Sample> embedded = PCollectionList.of(parts.get(0)).and(ran.get(EMBEDDED))
-        .apply("AllEmbedded", Flatten.pCollections()).setCoder(images.getCoder());
+    PCollectionList<Sample> parts =
+        images.apply(
+            "HasEmbedding", Partition.of(2, (Sample s, int n) -> s.embedding() != null ? 0 : 1));
+    PCollectionTuple ran =
+        parts
+            .get(1)
+            .apply("KeyForBatching", ParDo.of(new KeyForBatchingFn()))
+            .setCoder(KvCoder.of(VarIntCoder.of(), images.getCoder()))
+            .apply("Batch", GroupIntoBatches.<Integer, Sample>ofSize(settings.batchSize()))
+            .apply(
+                "PreprocessAndRun",
+                ParDo.of(
+                        new EmbedBatchFn(
+                            model,
+                            settings,
+                            decode,
+                            timedAs,
+                            ErrorBudget.of(timedAs, images.getPipeline().getOptions())))
+                    .withOutputTags(EMBEDDED, TupleTagList.of(REJECTIONS)));
+    PCollection<Sample> embedded =
+        PCollectionList.of(parts.get(0))
+            .and(ran.get(EMBEDDED))
+            .apply("AllEmbedded", Flatten.pCollections())
+            .setCoder(images.getCoder());
     return PCollectionTuple.of(EMBEDDED, embedded).and(REJECTIONS, ran.get(REJECTIONS));
   }
 
@@ -137,8 +150,10 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
 
     static int keys(PipelineOptions options) {
       Integer parallelism = options.as(FlinkPipelineOptions.class).getParallelism();
-      int tasks = parallelism != null && parallelism > 0 ? parallelism
-          : Runtime.getRuntime().availableProcessors();
+      int tasks =
+          parallelism != null && parallelism > 0
+              ? parallelism
+              : Runtime.getRuntime().availableProcessors();
       return Math.min(4096, KEYS_PER_TASK * tasks);
     }
   }
@@ -148,8 +163,7 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
 
   private record Prepared(List<Sample> samples, float[] pixels) {}
 
-  static final class EmbedBatchFn
-      extends DoFn<KV<Integer, Iterable<Sample>>, Sample> {
+  static final class EmbedBatchFn extends DoFn<KV<Integer, Iterable<Sample>>, Sample> {
     private final EmbeddingModel model;
     private final EmbedSettings settings;
     private final DecodeSettings decode;
@@ -163,14 +177,20 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
     private transient ExecutorService inference;
     private transient Future<Results> pending;
     private transient BoundedWindow pendingWindow;
+
     /** Two tensor buffers: one for the batch in the model, one for the batch being prepared. */
     private transient float[][] buffers;
+
     private transient int nextBuffer;
     private transient boolean overlap;
     private transient Instant pendingTimestamp;
 
-    EmbedBatchFn(EmbeddingModel model, EmbedSettings settings, DecodeSettings decode,
-        String stage, ErrorBudget errors) {
+    EmbedBatchFn(
+        EmbeddingModel model,
+        EmbedSettings settings,
+        DecodeSettings decode,
+        String stage,
+        ErrorBudget errors) {
       this.model = model;
       this.settings = settings;
       this.decode = decode;
@@ -185,16 +205,21 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
       preprocessor = new Preprocessor(model.descriptor());
       buffers = new float[2][];
       overlap = settings.overlapsPreprocessing(Runtime.getRuntime().availableProcessors());
-      inference = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "winnow-inference");
-        thread.setDaemon(true);
-        return thread;
-      });
+      inference =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread thread = new Thread(r, "winnow-inference");
+                thread.setDaemon(true);
+                return thread;
+              });
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<Sample>> batch,
-        BoundedWindow window, @Timestamp Instant timestamp, MultiOutputReceiver out)
+    public void process(
+        @Element KV<Integer, Iterable<Sample>> batch,
+        BoundedWindow window,
+        @Timestamp Instant timestamp,
+        MultiOutputReceiver out)
         throws Exception {
       // Preprocess this batch while the previous one is still in the model.
       List<Rejection> failed = new ArrayList<>();
@@ -283,14 +308,18 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
       for (int i = 0; i < samples.size(); i++) {
         Sample sample = samples.get(i);
         int at = i * size;
-        outcomes.add(lease.preprocessing().submit(() -> {
-          try {
-            preprocessor.fill(sample, decode, pixels, at);
-            return null;
-          } catch (RuntimeException e) {
-            return e;
-          }
-        }));
+        outcomes.add(
+            lease
+                .preprocessing()
+                .submit(
+                    () -> {
+                      try {
+                        preprocessor.fill(sample, decode, pixels, at);
+                        return null;
+                      } catch (RuntimeException e) {
+                        return e;
+                      }
+                    }));
       }
       List<Sample> ok = new ArrayList<>(samples.size());
       for (int i = 0; i < samples.size(); i++) {
@@ -302,17 +331,17 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
           }
           ok.add(sample);
         } else {
-          failed.add(Rejection.ofFailure(sample.key(), sample.url(), Reason.PREPROCESS_FAILED,
-              error));
+          failed.add(
+              Rejection.ofFailure(sample.key(), sample.url(), Reason.PREPROCESS_FAILED, error));
         }
       }
       return new Prepared(ok, pixels);
     }
 
     /**
-     * Runs on the inference thread. A failing batch is retried image by image; when no image of
-     * it runs alone either, the model is broken (or its runtime, or the GPU), not the images, and
-     * the job fails.
+     * Runs on the inference thread. A failing batch is retried image by image; when no image of it
+     * runs alone either, the model is broken (or its runtime, or the GPU), not the images, and the
+     * job fails.
      */
     private Results run(Prepared prepared) {
       long start = System.nanoTime();
@@ -332,14 +361,22 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
             anyRan = true;
           } catch (Exception e) {
             outputs.add(null);
-            rejected.add(Rejection.ofError(samples.get(i).key(), samples.get(i).url(),
-                Stage.EMBED, e));
+            rejected.add(
+                Rejection.ofError(samples.get(i).key(), samples.get(i).url(), Stage.EMBED, e));
           }
         }
         if (!anyRan) {
-          throw new ErrorBudget.SystemicFailure(stage + ": the model "
-              + model.descriptor().name() + " (" + model.location() + ") failed on a batch of "
-              + samples.size() + " images and on each of them alone: " + batchError, batchError);
+          throw new ErrorBudget.SystemicFailure(
+              stage
+                  + ": the model "
+                  + model.descriptor().name()
+                  + " ("
+                  + model.location()
+                  + ") failed on a batch of "
+                  + samples.size()
+                  + " images and on each of them alone: "
+                  + batchError,
+              batchError);
         }
       }
       batches.inc();
@@ -351,13 +388,18 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
           continue;
         }
         if (output.embedding() == null) {
-          rejected.add(Rejection.of(sample.key(), sample.url(), Reason.INVALID_EMBEDDING,
-              "the model's output is not finite or is all zeros"));
+          rejected.add(
+              Rejection.of(
+                  sample.key(),
+                  sample.url(),
+                  Reason.INVALID_EMBEDDING,
+                  "the model's output is not finite or is all zeros"));
           continue;
         }
         Sample.Builder b = sample.toBuilder().embedding(output.embedding());
         // Scores the NSFW stage set (on the image before faces were blurred) are kept.
-        if (output.classes() != null && model.descriptor().unsafeClasses() != null
+        if (output.classes() != null
+            && model.descriptor().unsafeClasses() != null
             && sample.nsfwScores() == null) {
           Map<String, Float> scores = new LinkedHashMap<>();
           List<String> names = model.descriptor().classes();

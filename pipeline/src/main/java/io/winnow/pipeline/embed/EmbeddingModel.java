@@ -16,43 +16,60 @@ import java.util.List;
 /**
  * A model descriptor and where its ONNX file is, checked: the descriptor is complete and the file
  * exists and has the descriptor's SHA-256. {@link #load} runs when the pipeline is built (so a bad
- * model fails the job before any URL is fetched) and again on each worker before its session
- * opens (so a worker never runs a different file than the one checked).
+ * model fails the job before any URL is fetched) and again on each worker before its session opens
+ * (so a worker never runs a different file than the one checked).
  *
- * <p>A location is {@code builtin:NAME} for a model bundled in the jar, or the path of a
- * {@code model.json} (or of the folder holding it); the descriptor's {@code file} is relative to
- * the descriptor. Paths must be readable from every worker, as for the input files.
+ * <p>A location is {@code builtin:NAME} for a model bundled in the jar, or the path of a {@code
+ * model.json} (or of the folder holding it); the descriptor's {@code file} is relative to the
+ * descriptor. Paths must be readable from every worker, as for the input files.
  */
 public record EmbeddingModel(String location, ModelDescriptor descriptor) implements Serializable {
   public static final String BUILTIN_PREFIX = "builtin:";
+
   /** The default: nsfwjs' MobileNetV2 converted to ONNX (models/README.md). */
   public static final String DEFAULT = BUILTIN_PREFIX + "nsfwjs-mobilenet-v2";
+
   private static final String BUILTIN_ROOT = "/io/winnow/models/";
 
   /** Reads and checks the descriptor and the model file's checksum. */
   public static EmbeddingModel load(String location) {
-    if (!location.startsWith(BUILTIN_PREFIX) && !Files.isRegularFile(Path.of(descriptorPath(location)))) {
-      throw new ModelException("model descriptor " + Path.of(descriptorPath(location)).toAbsolutePath()
-          + " does not exist (a model is a model.json, its folder, or builtin:NAME)");
+    if (!location.startsWith(BUILTIN_PREFIX)
+        && !Files.isRegularFile(Path.of(descriptorPath(location)))) {
+      throw new ModelException(
+          "model descriptor "
+              + Path.of(descriptorPath(location)).toAbsolutePath()
+              + " does not exist (a model is a model.json, its folder, or builtin:NAME)");
     }
     ModelDescriptor descriptor;
     try (InputStream in = open(descriptorPath(location), location)) {
       descriptor = Json.mapper().readValue(in, ModelDescriptor.class);
     } catch (IOException e) {
-      throw new ModelException("cannot read the model descriptor " + descriptorPath(location)
-          + ": " + e.getMessage(), e);
+      throw new ModelException(
+          "cannot read the model descriptor " + descriptorPath(location) + ": " + e.getMessage(),
+          e);
     }
     List<String> problems = descriptor.problems();
     if (!problems.isEmpty()) {
-      throw new ModelException("model descriptor " + descriptorPath(location) + " is invalid: "
-          + String.join("; ", problems));
+      throw new ModelException(
+          "model descriptor "
+              + descriptorPath(location)
+              + " is invalid: "
+              + String.join("; ", problems));
     }
     EmbeddingModel model = new EmbeddingModel(location, descriptor);
     String actual = model.checksum();
     if (!actual.equals(descriptor.sha256())) {
-      throw new ModelException("model file " + model.filePath() + " does not match its descriptor: "
-          + "sha256 is " + actual + ", " + descriptorPath(location) + " says " + descriptor.sha256()
-          + " (a changed or partly copied file; re-export it or fix the descriptor)");
+      throw new ModelException(
+          "model file "
+              + model.filePath()
+              + " does not match its descriptor: "
+              + "sha256 is "
+              + actual
+              + ", "
+              + descriptorPath(location)
+              + " says "
+              + descriptor.sha256()
+              + " (a changed or partly copied file; re-export it or fix the descriptor)");
     }
     return model;
   }
@@ -82,8 +99,14 @@ public record EmbeddingModel(String location, ModelDescriptor descriptor) implem
       in.transferTo(java.io.OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
     } catch (IOException e) {
-      throw new ModelException("cannot read model file " + filePath() + " named by "
-          + descriptorPath(location) + ": " + e.getMessage(), e);
+      throw new ModelException(
+          "cannot read model file "
+              + filePath()
+              + " named by "
+              + descriptorPath(location)
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -99,8 +122,13 @@ public record EmbeddingModel(String location, ModelDescriptor descriptor) implem
     if (location.startsWith(BUILTIN_PREFIX)) {
       InputStream in = EmbeddingModel.class.getResourceAsStream(path);
       if (in == null) {
-        throw new ModelException("no built-in model " + location + " (resource " + path
-            + " is not on the classpath); the built-in one is " + DEFAULT);
+        throw new ModelException(
+            "no built-in model "
+                + location
+                + " (resource "
+                + path
+                + " is not on the classpath); the built-in one is "
+                + DEFAULT);
       }
       return in;
     }

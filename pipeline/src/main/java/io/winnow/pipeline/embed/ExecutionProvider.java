@@ -16,8 +16,8 @@ public enum ExecutionProvider {
     try {
       return valueOf(name.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown execution provider '" + name
-          + "': one of cpu, cuda, tensorrt");
+      throw new IllegalArgumentException(
+          "unknown execution provider '" + name + "': one of cpu, cuda, tensorrt");
     }
   }
 

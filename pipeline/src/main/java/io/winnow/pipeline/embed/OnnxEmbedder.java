@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One ONNX Runtime session over a checked {@link EmbeddingModel}. {@link #run} is thread-safe
- * (ONNX Runtime sessions are), so one instance serves every thread of a worker JVM; see
- * {@link SharedEmbedders}. Embeddings come back L2-normalised.
+ * One ONNX Runtime session over a checked {@link EmbeddingModel}. {@link #run} is thread-safe (ONNX
+ * Runtime sessions are), so one instance serves every thread of a worker JVM; see {@link
+ * SharedEmbedders}. Embeddings come back L2-normalised.
  */
 public final class OnnxEmbedder implements AutoCloseable {
   /** Per image of a batch: the normalised embedding (null if invalid) and the class scores. */
@@ -39,8 +39,8 @@ public final class OnnxEmbedder implements AutoCloseable {
    * @param sharesCores other threads work while the model runs: idle ONNX Runtime threads then
    *     sleep instead of spinning, which would take the cores those threads need
    */
-  public OnnxEmbedder(EmbeddingModel checked, ExecutionProvider provider, int threads,
-      boolean sharesCores) {
+  public OnnxEmbedder(
+      EmbeddingModel checked, ExecutionProvider provider, int threads, boolean sharesCores) {
     this.model = checked.descriptor();
     this.provider = provider;
     this.tensorSize = 3 * model.inputSize() * model.inputSize();
@@ -55,12 +55,13 @@ public final class OnnxEmbedder implements AutoCloseable {
         options.addConfigEntry("session.intra_op.allow_spinning", "0");
       }
       addProvider(options, provider);
-      this.session = checked.builtin()
-          ? env.createSession(checked.builtinBytes(), options)
-          : env.createSession(checked.filePath(), options);
+      this.session =
+          checked.builtin()
+              ? env.createSession(checked.builtinBytes(), options)
+              : env.createSession(checked.filePath(), options);
     } catch (OrtException e) {
-      throw new ModelException("ONNX Runtime cannot open " + checked.filePath() + ": "
-          + e.getMessage(), e);
+      throw new ModelException(
+          "ONNX Runtime cannot open " + checked.filePath() + ": " + e.getMessage(), e);
     }
     outputs.add(model.embeddingOutput());
     if (model.classesOutput() != null) {
@@ -73,7 +74,7 @@ public final class OnnxEmbedder implements AutoCloseable {
       throws OrtException {
     try {
       switch (provider) {
-        case CPU -> { }
+        case CPU -> {}
         case CUDA -> options.addCUDA(0);
         case TENSORRT -> {
           options.addTensorrt(0);
@@ -81,9 +82,15 @@ public final class OnnxEmbedder implements AutoCloseable {
         }
       }
     } catch (OrtException | UnsatisfiedLinkError e) {
-      throw new ModelException("execution provider " + provider.wireName() + " is not available "
-          + "in this ONNX Runtime (" + e.getMessage() + "); GPU workers need the build made with "
-          + "'mvn -Pgpu package' and CUDA 12 with cuDNN 9", e);
+      throw new ModelException(
+          "execution provider "
+              + provider.wireName()
+              + " is not available "
+              + "in this ONNX Runtime ("
+              + e.getMessage()
+              + "); GPU workers need the build made with "
+              + "'mvn -Pgpu package' and CUDA 12 with cuDNN 9",
+          e);
     }
   }
 
@@ -92,22 +99,39 @@ public final class OnnxEmbedder implements AutoCloseable {
     try {
       Map<String, NodeInfo> inputs = session.getInputInfo();
       if (!inputs.containsKey(model.inputName())) {
-        throw new ModelException("model " + model.name() + " has no input '" + model.inputName()
-            + "'; its inputs are " + inputs.keySet());
+        throw new ModelException(
+            "model "
+                + model.name()
+                + " has no input '"
+                + model.inputName()
+                + "'; its inputs are "
+                + inputs.keySet());
       }
       Map<String, NodeInfo> outs = session.getOutputInfo();
       for (String name : outputs) {
         if (!outs.containsKey(name)) {
-          throw new ModelException("model " + model.name() + " has no output '" + name
-              + "'; its outputs are " + outs.keySet());
+          throw new ModelException(
+              "model "
+                  + model.name()
+                  + " has no output '"
+                  + name
+                  + "'; its outputs are "
+                  + outs.keySet());
         }
       }
       long[] shape = ((TensorInfo) outs.get(model.embeddingOutput()).getInfo()).getShape();
       long last = shape[shape.length - 1];
       if (shape.length != 2 || (last > 0 && last != model.dimension())) {
-        throw new ModelException("model " + model.name() + " output '" + model.embeddingOutput()
-            + "' has shape " + java.util.Arrays.toString(shape) + ", the descriptor says [batch, "
-            + model.dimension() + "]");
+        throw new ModelException(
+            "model "
+                + model.name()
+                + " output '"
+                + model.embeddingOutput()
+                + "' has shape "
+                + java.util.Arrays.toString(shape)
+                + ", the descriptor says [batch, "
+                + model.dimension()
+                + "]");
       }
     } catch (OrtException e) {
       throw new ModelException("cannot read the signature of " + model.name(), e);
@@ -124,17 +148,18 @@ public final class OnnxEmbedder implements AutoCloseable {
 
   /** Runs {@code count} images laid out one after another in {@code pixels}. */
   public List<Output> run(float[] pixels, int count) throws OrtException {
-    long[] shape = model.channelsFirst()
-        ? new long[] {count, 3, model.inputSize(), model.inputSize()}
-        : new long[] {count, model.inputSize(), model.inputSize(), 3};
+    long[] shape =
+        model.channelsFirst()
+            ? new long[] {count, 3, model.inputSize(), model.inputSize()}
+            : new long[] {count, model.inputSize(), model.inputSize(), 3};
     FloatBuffer direct = inputBuffer(count * tensorSize);
     direct.put(pixels, 0, count * tensorSize).flip();
     try (OnnxTensor input = OnnxTensor.createTensor(env, direct, shape);
-         OrtSession.Result result = session.run(Map.of(model.inputName(), input),
-             new java.util.HashSet<>(outputs))) {
+        OrtSession.Result result =
+            session.run(Map.of(model.inputName(), input), new java.util.HashSet<>(outputs))) {
       float[][] embeddings = rows(result, model.embeddingOutput(), count);
-      float[][] classes = model.classesOutput() == null ? null
-          : rows(result, model.classesOutput(), count);
+      float[][] classes =
+          model.classesOutput() == null ? null : rows(result, model.classesOutput(), count);
       List<Output> out = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
         out.add(new Output(normalised(embeddings[i]), classes == null ? null : classes[i]));
@@ -163,8 +188,8 @@ public final class OnnxEmbedder implements AutoCloseable {
     long[] shape = tensor.getInfo().getShape();
     int width = (int) (tensor.getInfo().getNumElements() / count);
     if (shape[0] != count) {
-      throw new OrtException("output " + name + " has " + shape[0] + " rows for " + count
-          + " images");
+      throw new OrtException(
+          "output " + name + " has " + shape[0] + " rows for " + count + " images");
     }
     FloatBuffer values = tensor.getFloatBuffer();
     float[][] rows = new float[count][width];

@@ -17,11 +17,11 @@ import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Turns an image into a model's input tensor as its descriptor says (see
- * {@link ModelDescriptor}): resize (shorter side then centre crop, as torchvision's
- * {@code Resize(r) + CenterCrop(s)}, or a plain stretch), then {@code (pixel / 255 - mean) / std}
- * per channel in the model's channel order and layout. Shrinking uses area averaging, close to
- * the antialiased resize of PIL/torchvision; enlarging is bilinear. Thread-safe.
+ * Turns an image into a model's input tensor as its descriptor says (see {@link ModelDescriptor}):
+ * resize (shorter side then centre crop, as torchvision's {@code Resize(r) + CenterCrop(s)}, or a
+ * plain stretch), then {@code (pixel / 255 - mean) / std} per channel in the model's channel order
+ * and layout. Shrinking uses area averaging, close to the antialiased resize of PIL/torchvision;
+ * enlarging is bilinear. Thread-safe.
  */
 public final class Preprocessor {
   private final ModelDescriptor model;
@@ -44,8 +44,8 @@ public final class Preprocessor {
   }
 
   /**
-   * Decodes an encoded image, keeps only {@code content} (the picture without the padding that
-   * the border resize mode added; null for all of it) and writes its tensor at {@code offset}.
+   * Decodes an encoded image, keeps only {@code content} (the picture without the padding that the
+   * border resize mode added; null for all of it) and writes its tensor at {@code offset}.
    */
   public void fill(byte[] encoded, Rect content, float[] dest, int at) {
     Mat buffer = new Mat(1, encoded.length, CV_8UC1, new BytePointer(encoded));
@@ -53,14 +53,16 @@ public final class Preprocessor {
     if (bgr == null || bgr.empty()) {
       throw new IllegalArgumentException("the stored image does not decode");
     }
-    Mat picture = content == null || (content.width() == bgr.cols() && content.height() == bgr.rows())
-        ? bgr : new Mat(bgr, content);
+    Mat picture =
+        content == null || (content.width() == bgr.cols() && content.height() == bgr.rows())
+            ? bgr
+            : new Mat(bgr, content);
     fill(picture, dest, at);
   }
 
   /**
-   * Writes the tensor of a stored sample's image, without the padding that {@code decode}'s
-   * resize mode added: what the embedding stage feeds the model.
+   * Writes the tensor of a stored sample's image, without the padding that {@code decode}'s resize
+   * mode added: what the embedding stage feeds the model.
    */
   public void fill(Sample stored, DecodeSettings decode, float[] dest, int at) {
     fill(stored.image(), contentBox(stored, decode), dest, at);
@@ -68,8 +70,8 @@ public final class Preprocessor {
 
   /**
    * The part of a stored image the model sees: the picture inside its uniform borders when the
-   * sample has been fingerprinted (a framed copy then embeds like its original), else the
-   * picture without decode's padding; null for all of it.
+   * sample has been fingerprinted (a framed copy then embeds like its original), else the picture
+   * without decode's padding; null for all of it.
    */
   public static Rect contentBox(Sample stored, DecodeSettings decode) {
     if (stored.fingerprint() != null) {
@@ -77,8 +79,13 @@ public final class Preprocessor {
           io.winnow.copydetect.Fingerprint.contentOf(stored.fingerprint());
       return new Rect(c.x(), c.y(), c.width(), c.height());
     }
-    return stored.originalWidth() == null || stored.width() == null ? null
-        : pictureBox(decode, stored.originalWidth(), stored.originalHeight(), stored.width(),
+    return stored.originalWidth() == null || stored.width() == null
+        ? null
+        : pictureBox(
+            decode,
+            stored.originalWidth(),
+            stored.originalHeight(),
+            stored.width(),
             stored.height());
   }
 
@@ -150,8 +157,12 @@ public final class Preprocessor {
    * scales the image to fit a square and pads it with black, and the padding must not reach the
    * model. Mirrors {@code ImageProcessor}'s arithmetic (to a pixel: it may scale a reduced decode).
    */
-  public static Rect pictureBox(DecodeSettings decode, int originalWidth, int originalHeight,
-      int storedWidth, int storedHeight) {
+  public static Rect pictureBox(
+      DecodeSettings decode,
+      int originalWidth,
+      int originalHeight,
+      int storedWidth,
+      int storedHeight) {
     if (decode.resizeMode() != ResizeMode.BORDER) {
       return null;
     }

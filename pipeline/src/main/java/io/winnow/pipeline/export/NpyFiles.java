@@ -32,8 +32,8 @@ public final class NpyFiles {
 
   /** Writes the header of a {@code rows x columns} float32 array; rows follow with {@link #row}. */
   public static void header(OutputStream out, long rows, int columns) throws IOException {
-    String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + columns
-        + "), }";
+    String dict =
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + columns + "), }";
     int unpadded = MAGIC.length + 2 + dict.length() + 1;
     String header = dict + " ".repeat((64 - unpadded % 64) % 64) + "\n";
     out.write(MAGIC);
@@ -66,8 +66,12 @@ public final class NpyFiles {
     if (!m.find()) {
       throw new IOException("no shape in .npy header: " + dict.trim());
     }
-    long[] shape = Arrays.stream(m.group(1).split(",")).map(String::trim)
-        .filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
+    long[] shape =
+        Arrays.stream(m.group(1).split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .mapToLong(Long::parseLong)
+            .toArray();
     long count = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
     byte[] data = new byte[Math.toIntExact(count * 4)];
     in.readFully(data);

@@ -25,53 +25,95 @@ import org.apache.parquet.schema.Types;
  * fetched_at). Rows are in the order written, which is the shard's key order.
  */
 public final class ParquetMetadataWriter implements AutoCloseable {
-  public static final MessageType SCHEMA = Types.buildMessage()
-      .required(BINARY).as(stringType()).named("key")
-      .required(BINARY).as(stringType()).named("url")
-      .optional(BINARY).as(stringType()).named("caption")
-      .required(BINARY).as(stringType()).named("status")
-      .optional(BINARY).as(stringType()).named("error_message")
-      .optional(INT32).named("width")
-      .optional(INT32).named("height")
-      .optional(INT32).named("original_width")
-      .optional(INT32).named("original_height")
-      .optional(BINARY).as(stringType()).named("sha256")
-      .optional(BINARY).as(stringType()).named("mime_type")
-      .required(INT64).named("byte_size")
-      .optional(INT64).named("stored_byte_size")
-      .required(INT32).named("http_status")
-      .optional(BINARY).as(stringType()).named("final_url")
-      .optional(BINARY).as(stringType()).named("source_file")
-      .required(INT64).named("source_line")
-      .optional(BINARY).as(stringType()).named("fetched_at")
-      // Filter and retrieval provenance: counts as columns, details as JSON text (as in KEY.json).
-      .optional(INT32).named("face_count")
-      .optional(BINARY).as(stringType()).named("faces")
-      .optional(BINARY).as(stringType()).named("nsfw_scores")
-      .optional(BINARY).as(stringType()).named("seed_match")
-      // Perceptual hash of the stored picture (LAION-style metadata for cleaning copies).
-      .optional(BINARY).as(stringType()).named("pdq")
-      .optional(INT32).named("pdq_quality")
-      // MD5 of the downloaded bytes: hotlines publish known-bad lists as MD5 (takedown matches it).
-      .optional(BINARY).as(stringType()).named("md5")
-      .named("winnow_sample");
+  public static final MessageType SCHEMA =
+      Types.buildMessage()
+          .required(BINARY)
+          .as(stringType())
+          .named("key")
+          .required(BINARY)
+          .as(stringType())
+          .named("url")
+          .optional(BINARY)
+          .as(stringType())
+          .named("caption")
+          .required(BINARY)
+          .as(stringType())
+          .named("status")
+          .optional(BINARY)
+          .as(stringType())
+          .named("error_message")
+          .optional(INT32)
+          .named("width")
+          .optional(INT32)
+          .named("height")
+          .optional(INT32)
+          .named("original_width")
+          .optional(INT32)
+          .named("original_height")
+          .optional(BINARY)
+          .as(stringType())
+          .named("sha256")
+          .optional(BINARY)
+          .as(stringType())
+          .named("mime_type")
+          .required(INT64)
+          .named("byte_size")
+          .optional(INT64)
+          .named("stored_byte_size")
+          .required(INT32)
+          .named("http_status")
+          .optional(BINARY)
+          .as(stringType())
+          .named("final_url")
+          .optional(BINARY)
+          .as(stringType())
+          .named("source_file")
+          .required(INT64)
+          .named("source_line")
+          .optional(BINARY)
+          .as(stringType())
+          .named("fetched_at")
+          // Filter and retrieval provenance: counts as columns, details as JSON text (as in
+          // KEY.json).
+          .optional(INT32)
+          .named("face_count")
+          .optional(BINARY)
+          .as(stringType())
+          .named("faces")
+          .optional(BINARY)
+          .as(stringType())
+          .named("nsfw_scores")
+          .optional(BINARY)
+          .as(stringType())
+          .named("seed_match")
+          // Perceptual hash of the stored picture (LAION-style metadata for cleaning copies).
+          .optional(BINARY)
+          .as(stringType())
+          .named("pdq")
+          .optional(INT32)
+          .named("pdq_quality")
+          // MD5 of the downloaded bytes: hotlines publish known-bad lists as MD5 (takedown matches
+          // it).
+          .optional(BINARY)
+          .as(stringType())
+          .named("md5")
+          .named("winnow_sample");
 
   private final ParquetWriter<Group> writer;
   private final SimpleGroupFactory rows = new SimpleGroupFactory(SCHEMA);
 
   public ParquetMetadataWriter(Path file) throws IOException {
-    this.writer = ExampleParquetWriter.builder(new LocalOutputFile(file))
-        .withType(SCHEMA)
-        .withCompressionCodec(CompressionCodecName.SNAPPY)
-        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-        .build();
+    this.writer =
+        ExampleParquetWriter.builder(new LocalOutputFile(file))
+            .withType(SCHEMA)
+            .withCompressionCodec(CompressionCodecName.SNAPPY)
+            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+            .build();
   }
 
   public void write(Sample s) throws IOException {
-    Group row = rows.newGroup()
-        .append("key", s.key())
-        .append("url", s.url())
-        .append("status", s.status());
+    Group row =
+        rows.newGroup().append("key", s.key()).append("url", s.url()).append("status", s.status());
     appendIfSet(row, "caption", s.caption());
     appendIfSet(row, "width", s.width());
     appendIfSet(row, "height", s.height());
@@ -93,7 +135,8 @@ public final class ParquetMetadataWriter implements AutoCloseable {
       row.append("faces", io.winnow.schemas.Json.write(s.faces()));
     }
     if (s.nsfwScores() != null) {
-      row.append("nsfw_scores", io.winnow.schemas.Json.write(new java.util.TreeMap<>(s.nsfwScores())));
+      row.append(
+          "nsfw_scores", io.winnow.schemas.Json.write(new java.util.TreeMap<>(s.nsfwScores())));
     }
     if (s.seedMatch() != null) {
       row.append("seed_match", io.winnow.schemas.Json.write(s.seedMatch()));

@@ -18,8 +18,8 @@ public final class ShardFiles {
 
   /** A hidden name in the same folder, so the final rename stays on one file system. */
   public static Path temporary(Path finalPath) {
-    return finalPath.resolveSibling("." + finalPath.getFileName() + ".inprogress-"
-        + UUID.randomUUID());
+    return finalPath.resolveSibling(
+        "." + finalPath.getFileName() + ".inprogress-" + UUID.randomUUID());
   }
 
   /**
@@ -28,8 +28,8 @@ public final class ShardFiles {
    */
   public static void publish(Path temporary, Path target) throws IOException {
     try {
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       throw new IOException("the output file system cannot rename atomically: " + target, e);
     }

@@ -46,12 +46,14 @@ public final class ShardFragments {
   public static long readShard(Iterable<Segment> segments, SampleSink sink) throws IOException {
     List<Keyed> keyed = new ArrayList<>();
     for (Segment segment : segments) {
-      GroupThroughFiles.frames(segment, (frame, in) ->
-          keyed.add(new Keyed(StringUtf8Coder.of().decode(in), frame)));
+      GroupThroughFiles.frames(
+          segment, (frame, in) -> keyed.add(new Keyed(StringUtf8Coder.of().decode(in), frame)));
     }
     // Keys are unique in a dataset; file and offset only make the order total.
-    keyed.sort(Comparator.comparing(Keyed::key).thenComparing(k -> k.frame().file())
-        .thenComparingLong(k -> k.frame().offset()));
+    keyed.sort(
+        Comparator.comparing(Keyed::key)
+            .thenComparing(k -> k.frame().file())
+            .thenComparingLong(k -> k.frame().offset()));
     try (OpenFiles files = new OpenFiles()) {
       for (Keyed entry : keyed) {
         Frame frame = entry.frame();
@@ -59,8 +61,9 @@ public final class ShardFragments {
         byte[] bytes = new byte[frame.length()];
         in.seek(frame.offset());
         in.readFully(bytes);
-        KV<String, Sample> value = VALUE_CODER.decode(new ByteArrayInputStream(bytes),
-            org.apache.beam.sdk.coders.Coder.Context.OUTER);
+        KV<String, Sample> value =
+            VALUE_CODER.decode(
+                new ByteArrayInputStream(bytes), org.apache.beam.sdk.coders.Coder.Context.OUTER);
         sink.accept(value.getValue());
       }
     }

@@ -14,11 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Writes one shard's files: {@code NAME.tar} (WebDataset members), {@code NAME.parquet},
- * {@code NAME.npy} (embeddings, row i = Parquet row i; none when samples carry none) and
- * {@code NAME_stats.json}. Samples come in key order. Everything is written to temporary files
- * and published by rename in {@link #finish}, the tar last, so a visible tar always has its
- * metadata beside it; closing an unfinished writer deletes the temporary files.
+ * Writes one shard's files: {@code NAME.tar} (WebDataset members), {@code NAME.parquet}, {@code
+ * NAME.npy} (embeddings, row i = Parquet row i; none when samples carry none) and {@code
+ * NAME_stats.json}. Samples come in key order. Everything is written to temporary files and
+ * published by rename in {@link #finish}, the tar last, so a visible tar always has its metadata
+ * beside it; closing an unfinished writer deletes the temporary files.
  */
 public final class ShardWriter implements AutoCloseable {
   private final String name;
@@ -66,9 +66,12 @@ public final class ShardWriter implements AutoCloseable {
       NpyFiles.header(npy, rows, embedding.length);
     }
     if ((npy != null) != (embedding != null)) {
-      throw new IllegalStateException("sample " + sample.key() + (embedding == null
-          ? " has no embedding while others in its shard do"
-          : " has an embedding while the first of its shard had none"));
+      throw new IllegalStateException(
+          "sample "
+              + sample.key()
+              + (embedding == null
+                  ? " has no embedding while others in its shard do"
+                  : " has an embedding while the first of its shard had none"));
     }
     if (npy != null) {
       NpyFiles.row(npy, embedding);
@@ -82,8 +85,8 @@ public final class ShardWriter implements AutoCloseable {
   /** Closes and publishes the files; returns the shard's stats. */
   public ShardStats finish() throws IOException {
     if (written != rows) {
-      throw new IllegalStateException(name + ": " + written + " samples written, " + rows
-          + " announced");
+      throw new IllegalStateException(
+          name + ": " + written + " samples written, " + rows + " announced");
     }
     tar.close();
     parquet.close();
@@ -94,9 +97,18 @@ public final class ShardWriter implements AutoCloseable {
       channel.force(true);
     }
     Instant end = Instant.now();
-    ShardStats stats = new ShardStats(name, written, written, imageBytes, Files.size(tarTemp),
-        firstKey, lastKey, start.toString(), end.toString(),
-        Duration.between(start, end).toMillis() / 1000.0);
+    ShardStats stats =
+        new ShardStats(
+            name,
+            written,
+            written,
+            imageBytes,
+            Files.size(tarTemp),
+            firstKey,
+            lastKey,
+            start.toString(),
+            end.toString(),
+            Duration.between(start, end).toMillis() / 1000.0);
     Path statsTemp = ShardFiles.temporary(statsPath);
     Files.writeString(statsTemp, Json.writePretty(stats), StandardCharsets.UTF_8);
     ShardFiles.publish(parquetTemp, parquetPath);

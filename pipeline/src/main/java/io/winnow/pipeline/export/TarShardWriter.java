@@ -9,9 +9,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Writes samples into a WebDataset tar: for each sample, adjacent members {@code key.jpg},
- * {@code key.json} and {@code key.txt} (the caption, empty when there is none). Members carry a
- * fixed timestamp and owner so the same samples always give the same bytes.
+ * Writes samples into a WebDataset tar: for each sample, adjacent members {@code key.jpg}, {@code
+ * key.json} and {@code key.txt} (the caption, empty when there is none). Members carry a fixed
+ * timestamp and owner so the same samples always give the same bytes.
  */
 public final class TarShardWriter implements AutoCloseable {
   private static final Date FIXED_TIME = new Date(0);

@@ -15,9 +15,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Reads WebDataset shards back as samples (metadata from {@code key.json}, bytes from
- * {@code key.jpg}), streaming one sample at a time. Fails on a shard whose members of one sample
- * are not adjacent or whose sample lacks a member, as WebDataset readers would.
+ * Reads WebDataset shards back as samples (metadata from {@code key.json}, bytes from {@code
+ * key.jpg}), streaming one sample at a time. Fails on a shard whose members of one sample are not
+ * adjacent or whose sample lacks a member, as WebDataset readers would.
  */
 public final class WebDatasetReader {
   private WebDatasetReader() {}
@@ -55,21 +55,26 @@ public final class WebDatasetReader {
           case "jpg" -> image = content;
           case "json" -> meta = Json.read(content, Sample.class);
           case "txt" -> caption = new String(content, java.nio.charset.StandardCharsets.UTF_8);
-          default -> { } // other members (e.g. .npy) are for other readers
+          default -> {} // other members (e.g. .npy) are for other readers
         }
       }
       emit(shard, key, image, meta, caption, out);
     }
   }
 
-  private static void emit(Path shard, String key, byte[] image, Sample meta, String caption,
-      Consumer<Sample> out) throws IOException {
+  private static void emit(
+      Path shard, String key, byte[] image, Sample meta, String caption, Consumer<Sample> out)
+      throws IOException {
     if (key == null) {
       return;
     }
     if (image == null || meta == null || caption == null) {
-      throw new IOException(shard + ": sample " + key + " lacks its .jpg, .json or .txt member,"
-          + " or its members are not adjacent");
+      throw new IOException(
+          shard
+              + ": sample "
+              + key
+              + " lacks its .jpg, .json or .txt member,"
+              + " or its members are not adjacent");
     }
     out.accept(meta.toBuilder().image(image).build());
   }

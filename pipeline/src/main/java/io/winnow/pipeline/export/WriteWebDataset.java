@@ -24,10 +24,10 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
- * Writes samples as WebDataset shards: {@code prefix-000000.tar} with {@code key.jpg},
- * {@code key.json} and {@code key.txt} adjacent per sample; beside each, its metadata as
- * {@code prefix-000000.parquet}, {@code prefix-000000_stats.json} and, when samples carry
- * embeddings, {@code prefix-000000.npy} (N x D float32, rows in the Parquet file's order).
+ * Writes samples as WebDataset shards: {@code prefix-000000.tar} with {@code key.jpg}, {@code
+ * key.json} and {@code key.txt} adjacent per sample; beside each, its metadata as {@code
+ * prefix-000000.parquet}, {@code prefix-000000_stats.json} and, when samples carry embeddings,
+ * {@code prefix-000000.npy} (N x D float32, rows in the Parquet file's order).
  *
  * <p>Guarantees: a sample's shard is a function of its key and of the number of shards, which is
  * {@code ceil(samples / samplesPerShard)}; shards hold about {@code samplesPerShard} samples each
@@ -35,13 +35,14 @@ import org.apache.beam.sdk.values.PCollectionView;
  * give byte-identical tars. Every file appears under its final name only when complete (written
  * under a hidden name, then renamed atomically).
  *
- * <p>No shard travels as one record: each bundle's samples go to a fragment file in a hidden
- * folder of the output ({@link GroupThroughFiles}), only small segment descriptions are grouped by
- * shard, and a shard's writer reads its samples from the fragments, holding its keys in memory,
- * not its images. The folder is deleted once every shard is written. The output folder must
- * therefore be one that every worker sees (a shared file system on a cluster).
+ * <p>No shard travels as one record: each bundle's samples go to a fragment file in a hidden folder
+ * of the output ({@link GroupThroughFiles}), only small segment descriptions are grouped by shard,
+ * and a shard's writer reads its samples from the fragments, holding its keys in memory, not its
+ * images. The folder is deleted once every shard is written. The output folder must therefore be
+ * one that every worker sees (a shared file system on a cluster).
  */
-public final class WriteWebDataset extends PTransform<PCollection<Sample>, PCollection<ShardStats>> {
+public final class WriteWebDataset
+    extends PTransform<PCollection<Sample>, PCollection<ShardStats>> {
   /** The hidden folder of a run's fragments, inside the output folder. */
   static final String FRAGMENTS = ".inprogress-fragments-";
 
@@ -73,21 +74,24 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
       throw new IllegalArgumentException("samples per shard must be at least 1");
     }
     if (prefix.isEmpty() || prefix.contains("/")) {
-      throw new IllegalArgumentException("shard prefix must be a plain file name: '" + prefix + "'");
+      throw new IllegalArgumentException(
+          "shard prefix must be a plain file name: '" + prefix + "'");
     }
     // One folder per built pipeline: a restarted job reuses it, and its leftovers go with it.
-    String fragments = Path.of(outputDir).resolve(FRAGMENTS + prefix + "-" + UUID.randomUUID())
-        .toString();
-    PCollectionView<Long> total = samples
-        .apply("CountSamples", Count.globally())
-        .apply("AsSingleton", View.asSingleton());
-    PCollection<ShardStats> written = samples
-        .apply("AssignShards", ParDo.of(new AssignShardFn(total, samplesPerShard))
-            .withSideInputs(total))
-        .setCoder(KvCoder.of(VarIntCoder.of(), ShardFragments.VALUE_CODER))
-        .apply("GroupByShard", GroupThroughFiles.<Integer, KV<String, Sample>>in(fragments)
-            .segments())
-        .apply("WriteShards", ParDo.of(new WriteShardFn(outputDir, prefix)));
+    String fragments =
+        Path.of(outputDir).resolve(FRAGMENTS + prefix + "-" + UUID.randomUUID()).toString();
+    PCollectionView<Long> total =
+        samples.apply("CountSamples", Count.globally()).apply("AsSingleton", View.asSingleton());
+    PCollection<ShardStats> written =
+        samples
+            .apply(
+                "AssignShards",
+                ParDo.of(new AssignShardFn(total, samplesPerShard)).withSideInputs(total))
+            .setCoder(KvCoder.of(VarIntCoder.of(), ShardFragments.VALUE_CODER))
+            .apply(
+                "GroupByShard",
+                GroupThroughFiles.<Integer, KV<String, Sample>>in(fragments).segments())
+            .apply("WriteShards", ParDo.of(new WriteShardFn(outputDir, prefix)));
     written
         .apply("CountShards", Count.globally())
         .apply("RemoveFragments", ParDo.of(new RemoveFragmentsFn(fragments)));
@@ -114,8 +118,10 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
     }
 
     @ProcessElement
-    public void process(@Element Sample sample,
-        OutputReceiver<KV<Integer, KV<String, Sample>>> out, ProcessContext context) {
+    public void process(
+        @Element Sample sample,
+        OutputReceiver<KV<Integer, KV<String, Sample>>> out,
+        ProcessContext context) {
       long count = context.sideInput(total);
       int shards = (int) Math.max(1, (count + samplesPerShard - 1) / samplesPerShard);
       out.output(KV.of(shardOf(sample.key(), shards), KV.of(sample.key(), sample)));
@@ -136,16 +142,18 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<GroupThroughFiles.Segment>> shard,
-        OutputReceiver<ShardStats> out) throws IOException {
+    public void process(
+        @Element KV<Integer, Iterable<GroupThroughFiles.Segment>> shard,
+        OutputReceiver<ShardStats> out)
+        throws IOException {
       Instant start = Instant.now();
       Path dir = Path.of(outputDir);
       Files.createDirectories(dir);
       String name = ShardFiles.name(prefix, shard.getKey());
       removeLeftovers(dir, name);
       ShardStats stats;
-      try (ShardWriter writer = new ShardWriter(dir, name,
-          ShardFragments.count(shard.getValue()))) {
+      try (ShardWriter writer =
+          new ShardWriter(dir, name, ShardFragments.count(shard.getValue()))) {
         ShardFragments.readShard(shard.getValue(), writer::write);
         stats = writer.finish();
       }
@@ -184,8 +192,8 @@ public final class WriteWebDataset extends PTransform<PCollection<Sample>, PColl
         return;
       }
       try (var files = Files.walk(dir)) {
-        for (Path file : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())
-            ::iterator) {
+        for (Path file :
+            (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
           Files.deleteIfExists(file);
         }
       } catch (IOException e) {

@@ -24,11 +24,11 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  *
  * <p>It runs on the decoded image before faces are blurred: a blurred skin-coloured patch pushes
  * nsfwjs towards "Porn" (a portrait in a white T-shirt scored 0.817 unsafe blurred, 0.002
- * unblurred), so classifying the blurred image dropped ordinary photos of people. The pass is
- * in memory; nothing unblurred is stored. When the classifier is also the embedding model, the
- * pass's embedding is kept for the images it is valid for (no face blurred, no border trimmed),
- * and only the others are embedded again after blurring; the embedding stage keeps these scores
- * rather than its own.
+ * unblurred), so classifying the blurred image dropped ordinary photos of people. The pass is in
+ * memory; nothing unblurred is stored. When the classifier is also the embedding model, the pass's
+ * embedding is kept for the images it is valid for (no face blurred, no border trimmed), and only
+ * the others are embedded again after blurring; the embedding stage keeps these scores rather than
+ * its own.
  */
 public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollectionTuple> {
   public static final TupleTag<Sample> KEPT = DropNsfw.KEPT;
@@ -40,8 +40,12 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollect
   private final double threshold;
   private final boolean isEmbeddingModel;
 
-  private ClassifyNsfw(EmbedSettings classifier, DecodeSettings decode, List<String> unsafe,
-      double threshold, boolean isEmbeddingModel) {
+  private ClassifyNsfw(
+      EmbedSettings classifier,
+      DecodeSettings decode,
+      List<String> unsafe,
+      double threshold,
+      boolean isEmbeddingModel) {
     this.classifier = classifier;
     this.decode = decode;
     this.unsafeClasses = unsafe;
@@ -55,8 +59,11 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollect
    *     loaded and checksummed again here
    * @throws ModelException when the classifier cannot be loaded or names no unsafe classes
    */
-  public static ClassifyNsfw with(FilterSettings filter, EmbedSettings embed,
-      EmbeddingModel embedModel, DecodeSettings decode) {
+  public static ClassifyNsfw with(
+      FilterSettings filter,
+      EmbedSettings embed,
+      EmbeddingModel embedModel,
+      DecodeSettings decode) {
     EmbedSettings base = embed != null ? embed : EmbedSettings.defaults();
     String model = filter.nsfwModel();
     EmbeddingModel loaded;
@@ -70,11 +77,18 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollect
       loaded = same ? embedModel : EmbeddingModel.load(model);
     }
     if (!hasUnsafeClasses(loaded)) {
-      throw new ModelException("the NSFW classifier " + loaded.location() + " names no unsafe "
-          + "classes (classes_output and unsafe_classes in its descriptor)");
+      throw new ModelException(
+          "the NSFW classifier "
+              + loaded.location()
+              + " names no unsafe "
+              + "classes (classes_output and unsafe_classes in its descriptor)");
     }
-    return new ClassifyNsfw(base.withModel(loaded.location()), decode,
-        loaded.descriptor().unsafeClasses(), filter.nsfwThreshold(), same);
+    return new ClassifyNsfw(
+        base.withModel(loaded.location()),
+        decode,
+        loaded.descriptor().unsafeClasses(),
+        filter.nsfwThreshold(),
+        same);
   }
 
   private static boolean hasUnsafeClasses(EmbeddingModel model) {
@@ -95,18 +109,23 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollect
   @Override
   public PCollectionTuple expand(PCollection<Sample> samples) {
     PCollectionList<Rejection> rejections = PCollectionList.empty(samples.getPipeline());
-    PCollectionTuple classified = samples.apply("RunClassifier",
-        EmbedImages.with(classifier, decode).timedAs("nsfw"));
+    PCollectionTuple classified =
+        samples.apply("RunClassifier", EmbedImages.with(classifier, decode).timedAs("nsfw"));
     rejections = rejections.and(classified.get(EmbedImages.REJECTIONS));
     // The scores are what this pass is for. When the classifier is also the embedding model,
     // its embedding is kept as well: BlurFaces drops it when it blurs a face and
     // FingerprintImages when the picture has borders to trim, and the embedding stage embeds
     // only the samples left without one. Otherwise it goes now.
-    PCollection<Sample> scored = isEmbeddingModel ? classified.get(EmbedImages.EMBEDDED)
-        : classified.get(EmbedImages.EMBEDDED)
-            .apply("KeepScoresOnly", MapElements.into(TypeDescriptor.of(Sample.class))
-                .via((Sample s) -> s.toBuilder().embedding(null).build()))
-            .setCoder(samples.getCoder());
+    PCollection<Sample> scored =
+        isEmbeddingModel
+            ? classified.get(EmbedImages.EMBEDDED)
+            : classified
+                .get(EmbedImages.EMBEDDED)
+                .apply(
+                    "KeepScoresOnly",
+                    MapElements.into(TypeDescriptor.of(Sample.class))
+                        .via((Sample s) -> s.toBuilder().embedding(null).build()))
+                .setCoder(samples.getCoder());
     PCollectionTuple decided = scored.apply("DropNsfw", DropNsfw.with(unsafeClasses, threshold));
     rejections = rejections.and(decided.get(DropNsfw.REJECTIONS));
     return PCollectionTuple.of(KEPT, decided.get(DropNsfw.KEPT))

@@ -22,12 +22,12 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Refuses images on known-bad hash lists ({@link KnownBadHashes}) right after decoding, before
- * any other stage sees them and before anything is stored: MD5 and SHA-256 of the downloaded
- * bytes, and PDQ of the decoded picture (inside the padding the border resize mode adds, and
- * also without the uniform borders it may have of its own; in all eight rotations and flips).
- * A match is rejected {@code known-bad-image} with the list and line in its detail and nothing
- * of the image; the run's report counts them and shows no example.
+ * Refuses images on known-bad hash lists ({@link KnownBadHashes}) right after decoding, before any
+ * other stage sees them and before anything is stored: MD5 and SHA-256 of the downloaded bytes, and
+ * PDQ of the decoded picture (inside the padding the border resize mode adds, and also without the
+ * uniform borders it may have of its own; in all eight rotations and flips). A match is rejected
+ * {@code known-bad-image} with the list and line in its detail and nothing of the image; the run's
+ * report counts them and shows no example.
  *
  * <p>PDQ is taken of the decoded picture as it will be stored: at the stored size (PDQ reduces
  * every image to 64 × 64 first, so the size barely moves it) and, under the crop resize modes,
@@ -52,9 +52,15 @@ public final class DropKnownBadImages extends PTransform<PCollection<Sample>, PC
 
   @Override
   public PCollectionTuple expand(PCollection<Sample> decoded) {
-    PCollectionTuple out = decoded.apply("MatchHashLists", ParDo.of(new MatchFn(lists, decode,
-        ErrorBudget.of("known-bad", decoded.getPipeline().getOptions())))
-        .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
+    PCollectionTuple out =
+        decoded.apply(
+            "MatchHashLists",
+            ParDo.of(
+                    new MatchFn(
+                        lists,
+                        decode,
+                        ErrorBudget.of("known-bad", decoded.getPipeline().getOptions())))
+                .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(decoded.getCoder());
     return out;
   }
@@ -80,8 +86,9 @@ public final class DropKnownBadImages extends PTransform<PCollection<Sample>, PC
       if (match == null && lists.hasPdq()) {
         java.util.List<Pdq.Dihedrals> pictures;
         try {
-          pictures = Fingerprint.pictureHashesOfEncoded(sample.image(),
-              FingerprintImages.pictureWithin(sample, decode));
+          pictures =
+              Fingerprint.pictureHashesOfEncoded(
+                  sample.image(), FingerprintImages.pictureWithin(sample, decode));
         } catch (RuntimeException e) {
           // An image this stage cannot check must not go on unchecked.
           timer.since(start);
@@ -96,8 +103,9 @@ public final class DropKnownBadImages extends PTransform<PCollection<Sample>, PC
       errors.passed();
       if (match != null) {
         refused.inc();
-        out.get(REJECTIONS).output(Rejection.of(sample.key(), sample.url(),
-            Reason.KNOWN_BAD_IMAGE, match.detail()));
+        out.get(REJECTIONS)
+            .output(
+                Rejection.of(sample.key(), sample.url(), Reason.KNOWN_BAD_IMAGE, match.detail()));
       } else {
         out.get(KEPT).output(sample);
       }

@@ -7,20 +7,20 @@ import java.util.List;
 /**
  * The safety and consent filters of a run.
  *
- * @param blockLists unsafe-domain lists (files or http(s) URLs; see
- *     {@link io.winnow.filters.DomainRules} for the rule syntax), read when the run starts
+ * @param blockLists unsafe-domain lists (files or http(s) URLs; see {@link
+ *     io.winnow.filters.DomainRules} for the rule syntax), read when the run starts
  * @param allowLists domain rules that override the block lists
  * @param optOutLists user opt-outs: lines with {@code ://} are URLs, others domain rules
- * @param knownBadLists known-bad hash lists (files, .gz, or http(s) URLs; see
- *     {@link io.winnow.filters.KnownBadHashes} for the line format), read when the run starts
+ * @param knownBadLists known-bad hash lists (files, .gz, or http(s) URLs; see {@link
+ *     io.winnow.filters.KnownBadHashes} for the line format), read when the run starts
  * @param nsfwThreshold an image whose unsafe class probabilities sum to this or more is dropped;
  *     NaN turns the NSFW filter off
- * @param nsfwModel the classifier: {@code auto} (the embedding model's own class scores when it
- *     has unsafe classes, else the bundled nsfwjs model), or a model as {@code --model} takes
+ * @param nsfwModel the classifier: {@code auto} (the embedding model's own class scores when it has
+ *     unsafe classes, else the bundled nsfwjs model), or a model as {@code --model} takes
  * @param faces what to do with faces
  * @param faceDetector {@code blazeface+ssd} (MediaPipe's full-range BlazeFace, and face-api's SSD
- *     MobileNetV1 on images where BlazeFace found a face), {@code blazeface} alone, or
- *     {@code haar} (OpenCV's frontal cascade); a detector that cannot load fails the job
+ *     MobileNetV1 on images where BlazeFace found a face), {@code blazeface} alone, or {@code haar}
+ *     (OpenCV's frontal cascade); a detector that cannot load fails the job
  * @param faceScore BlazeFace score at or above which a detection is a face
  * @param faceMargin each box grows by this fraction of its size on every side before blurring
  * @param blurStyle how a face is hidden
@@ -39,7 +39,11 @@ public record FilterSettings(
     FaceBlur.Style blurStyle)
     implements Serializable {
 
-  public enum FaceMode { BLUR, DROP, OFF }
+  public enum FaceMode {
+    BLUR,
+    DROP,
+    OFF
+  }
 
   public FilterSettings {
     blockLists = List.copyOf(blockLists);
@@ -50,8 +54,12 @@ public record FilterSettings(
       throw new IllegalArgumentException("the NSFW threshold is a probability in (0, 1]");
     }
     if (!io.winnow.filters.BlurFaces.DETECTORS.contains(faceDetector)) {
-      throw new IllegalArgumentException("the face detector is one of "
-          + io.winnow.filters.BlurFaces.DETECTORS + ", not '" + faceDetector + "'");
+      throw new IllegalArgumentException(
+          "the face detector is one of "
+              + io.winnow.filters.BlurFaces.DETECTORS
+              + ", not '"
+              + faceDetector
+              + "'");
     }
     if (!(faceScore > 0 && faceScore < 1) || !(faceMargin >= 0 && faceMargin <= 2)) {
       throw new IllegalArgumentException("face score in (0, 1), face margin in [0, 2]");
@@ -60,15 +68,23 @@ public record FilterSettings(
 
   /**
    * The unsafe probability at which an image is dropped: measured on the safe-photo dev set
-   * (docs/nsfw.md), 0.95 drops 0.3 % of 350 safe photos and 2.0 % of the 51 of people; 0.5
-   * dropped 4.0 % and 9.8 %.
+   * (docs/nsfw.md), 0.95 drops 0.3 % of 350 safe photos and 2.0 % of the 51 of people; 0.5 dropped
+   * 4.0 % and 9.8 %.
    */
   public static final double DEFAULT_NSFW_THRESHOLD = 0.95;
 
   public static FilterSettings defaults() {
-    return new FilterSettings(List.of(), List.of(), List.of(), List.of(), DEFAULT_NSFW_THRESHOLD,
+    return new FilterSettings(
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        DEFAULT_NSFW_THRESHOLD,
         "auto",
-        FaceMode.BLUR, io.winnow.filters.BlurFaces.DEFAULT_DETECTOR, 0.5, 0.2,
+        FaceMode.BLUR,
+        io.winnow.filters.BlurFaces.DEFAULT_DETECTOR,
+        0.5,
+        0.2,
         FaceBlur.Style.GAUSSIAN);
   }
 
@@ -77,23 +93,63 @@ public record FilterSettings(
   }
 
   public FilterSettings withLists(List<String> block, List<String> allow, List<String> optOut) {
-    return new FilterSettings(block, allow, optOut, knownBadLists, nsfwThreshold, nsfwModel, faces,
-        faceDetector, faceScore, faceMargin, blurStyle);
+    return new FilterSettings(
+        block,
+        allow,
+        optOut,
+        knownBadLists,
+        nsfwThreshold,
+        nsfwModel,
+        faces,
+        faceDetector,
+        faceScore,
+        faceMargin,
+        blurStyle);
   }
 
   public FilterSettings withKnownBadLists(List<String> lists) {
-    return new FilterSettings(blockLists, allowLists, optOutLists, lists, nsfwThreshold, nsfwModel,
-        faces, faceDetector, faceScore, faceMargin, blurStyle);
+    return new FilterSettings(
+        blockLists,
+        allowLists,
+        optOutLists,
+        lists,
+        nsfwThreshold,
+        nsfwModel,
+        faces,
+        faceDetector,
+        faceScore,
+        faceMargin,
+        blurStyle);
   }
 
   public FilterSettings withNsfw(double threshold, String model) {
-    return new FilterSettings(blockLists, allowLists, optOutLists, knownBadLists, threshold, model,
-        faces, faceDetector, faceScore, faceMargin, blurStyle);
+    return new FilterSettings(
+        blockLists,
+        allowLists,
+        optOutLists,
+        knownBadLists,
+        threshold,
+        model,
+        faces,
+        faceDetector,
+        faceScore,
+        faceMargin,
+        blurStyle);
   }
 
-  public FilterSettings withFaces(FaceMode mode, String detector, double score, double margin,
-      FaceBlur.Style style) {
-    return new FilterSettings(blockLists, allowLists, optOutLists, knownBadLists, nsfwThreshold,
-        nsfwModel, mode, detector, score, margin, style);
+  public FilterSettings withFaces(
+      FaceMode mode, String detector, double score, double margin, FaceBlur.Style style) {
+    return new FilterSettings(
+        blockLists,
+        allowLists,
+        optOutLists,
+        knownBadLists,
+        nsfwThreshold,
+        nsfwModel,
+        mode,
+        detector,
+        score,
+        margin,
+        style);
   }
 }

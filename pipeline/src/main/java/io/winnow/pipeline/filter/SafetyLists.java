@@ -20,10 +20,10 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads the block, allow and opt-out lists of a run into one {@link DomainPolicy}, and its
- * known-bad hash lists into one {@link KnownBadHashes}, when the job is built: from files
- * (plain or .gz) or http(s) URLs, fetched through the run's own guarded
- * client. Lists are read afresh on every run, so edits take effect at the next run. A list that
- * cannot be read or has a bad rule stops the run before any URL is fetched.
+ * known-bad hash lists into one {@link KnownBadHashes}, when the job is built: from files (plain or
+ * .gz) or http(s) URLs, fetched through the run's own guarded client. Lists are read afresh on
+ * every run, so edits take effect at the next run. A list that cannot be read or has a bad rule
+ * stops the run before any URL is fetched.
  */
 public final class SafetyLists {
   private static final long MAX_LIST_BYTES = 1L << 30;
@@ -56,8 +56,8 @@ public final class SafetyLists {
         if (text.contains("://") && !text.startsWith("#")) {
           UrlNormalizer.Result url = UrlNormalizer.normalize(text);
           if (!url.ok()) {
-            throw new ListException("opt-out list " + location + ":" + (i + 1) + ": "
-                + url.detail(), null);
+            throw new ListException(
+                "opt-out list " + location + ":" + (i + 1) + ": " + url.detail(), null);
           }
           optedOutUrls.add(url.url());
           domainLines.add(""); // keeps line numbers of the domain rules right
@@ -71,8 +71,8 @@ public final class SafetyLists {
   }
 
   /**
-   * The run's known-bad hash lists, read and checked now: a list that cannot be read or has a
-   * bad line stops the run before any URL is fetched.
+   * The run's known-bad hash lists, read and checked now: a list that cannot be read or has a bad
+   * line stops the run before any URL is fetched.
    */
   public static KnownBadHashes knownBad(FilterSettings filter, FetchSettings fetch) {
     KnownBadHashes.Builder lists = KnownBadHashes.builder();

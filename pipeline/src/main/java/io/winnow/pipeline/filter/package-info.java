@@ -1,2 +1,4 @@
-/** The filters that need the pipeline's models and lists: NSFW classification and known-bad hashes. */
+/**
+ * The filters that need the pipeline's models and lists: NSFW classification and known-bad hashes.
+ */
 package io.winnow.pipeline.filter;

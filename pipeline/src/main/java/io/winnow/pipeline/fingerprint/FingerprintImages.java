@@ -19,11 +19,11 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.bytedeco.opencv.opencv_core.Rect;
 
 /**
- * Fingerprints every stored image for copy detection, once, where its pixels are final (after
- * face blurring): the picture's box inside uniform borders and letterbox bars (the embedding
- * stage then sees only that), its PDQ hash and quality ({@code pdq}, {@code pdq_quality} in
- * KEY.json and Parquet), and the local features dedup verifies candidate pairs with, which travel
- * with the sample until dedup and are dropped there.
+ * Fingerprints every stored image for copy detection, once, where its pixels are final (after face
+ * blurring): the picture's box inside uniform borders and letterbox bars (the embedding stage then
+ * sees only that), its PDQ hash and quality ({@code pdq}, {@code pdq_quality} in KEY.json and
+ * Parquet), and the local features dedup verifies candidate pairs with, which travel with the
+ * sample until dedup and are dropped there.
  *
  * <p>An image that cannot be fingerprinted is an {@code internal-error} with its stack trace (it
  * decoded a stage earlier, so that is a bug, not bad input); a missing native library fails the
@@ -46,9 +46,13 @@ public final class FingerprintImages extends PTransform<PCollection<Sample>, PCo
 
   @Override
   public PCollectionTuple expand(PCollection<Sample> samples) {
-    PCollectionTuple out = samples.apply("Fingerprint", ParDo.of(new FingerprintFn(decode,
-        ErrorBudget.of("fingerprint", samples.getPipeline().getOptions())))
-        .withOutputTags(FINGERPRINTED, TupleTagList.of(REJECTIONS)));
+    PCollectionTuple out =
+        samples.apply(
+            "Fingerprint",
+            ParDo.of(
+                    new FingerprintFn(
+                        decode, ErrorBudget.of("fingerprint", samples.getPipeline().getOptions())))
+                .withOutputTags(FINGERPRINTED, TupleTagList.of(REJECTIONS)));
     out.get(FINGERPRINTED).setCoder(samples.getCoder());
     return out;
   }
@@ -60,17 +64,23 @@ public final class FingerprintImages extends PTransform<PCollection<Sample>, PCo
 
   /** Where a stored sample's picture is inside the padding its decode added; null: all of it. */
   public static UniformBorder.Box pictureWithin(Sample stored, DecodeSettings decode) {
-    Rect box = stored.originalWidth() == null || stored.width() == null ? null
-        : Preprocessor.pictureBox(decode, stored.originalWidth(), stored.originalHeight(),
-            stored.width(), stored.height());
-    return box == null ? null
-        : new UniformBorder.Box(box.x(), box.y(), box.width(), box.height());
+    Rect box =
+        stored.originalWidth() == null || stored.width() == null
+            ? null
+            : Preprocessor.pictureBox(
+                decode,
+                stored.originalWidth(),
+                stored.originalHeight(),
+                stored.width(),
+                stored.height());
+    return box == null ? null : new UniformBorder.Box(box.x(), box.y(), box.width(), box.height());
   }
 
   /** The picture inside decode's padding, as a box (all of the stored image when unknown). */
   static UniformBorder.Box wholePicture(Sample stored, DecodeSettings decode) {
     UniformBorder.Box within = pictureWithin(stored, decode);
-    return within != null || stored.width() == null ? within
+    return within != null || stored.width() == null
+        ? within
         : new UniformBorder.Box(0, 0, stored.width(), stored.height());
   }
 
@@ -90,8 +100,8 @@ public final class FingerprintImages extends PTransform<PCollection<Sample>, PCo
       Sample result;
       try {
         Fingerprint print = fingerprint(sample, decode);
-        Sample.Builder b = sample.toBuilder().pdq(print.pdqHex(), print.pdqQuality())
-            .fingerprint(print.encode());
+        Sample.Builder b =
+            sample.toBuilder().pdq(print.pdqHex(), print.pdqQuality()).fingerprint(print.encode());
         if (sample.embedding() != null && !print.content().equals(wholePicture(sample, decode))) {
           // An earlier embedding (the NSFW pass's) saw the borders this picture is now trimmed
           // of: the embedding stage embeds it again, as it embeds every trimmed picture.

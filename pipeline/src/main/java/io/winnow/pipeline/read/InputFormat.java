@@ -2,7 +2,9 @@ package io.winnow.pipeline.read;
 
 import java.util.Locale;
 
-/** Formats of URL lists. {@link #AUTO} picks one from the file name (a .gz/.bz2/.zst suffix aside). */
+/**
+ * Formats of URL lists. {@link #AUTO} picks one from the file name (a .gz/.bz2/.zst suffix aside).
+ */
 public enum InputFormat {
   AUTO,
   TXT,

@@ -42,7 +42,10 @@ public final class ParquetUrlReader {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       if (!isStringColumn(schema, columns.urlColumn())) {
         throw new BadInputFileException(
-            "no string column '" + columns.urlColumn() + "' in Parquet schema " + fieldNames(schema));
+            "no string column '"
+                + columns.urlColumn()
+                + "' in Parquet schema "
+                + fieldNames(schema));
       }
       boolean hasCaption =
           columns.captionColumn() != null && isStringColumn(schema, columns.captionColumn());
@@ -54,10 +57,13 @@ public final class ParquetUrlReader {
       MessageType projection = new MessageType(schema.getName(), fields);
       reader.setRequestedSchema(projection);
       long row = 0;
-      for (PageReadStore pages = reader.readNextRowGroup(); pages != null;
+      for (PageReadStore pages = reader.readNextRowGroup();
+          pages != null;
           pages = reader.readNextRowGroup()) {
-        RecordReader<Group> records = new ColumnIOFactory().getColumnIO(projection)
-            .getRecordReader(pages, new GroupRecordConverter(projection));
+        RecordReader<Group> records =
+            new ColumnIOFactory()
+                .getColumnIO(projection)
+                .getRecordReader(pages, new GroupRecordConverter(projection));
         for (long i = 0; i < pages.getRowCount(); i++) {
           row++;
           Group group = records.read();
@@ -66,8 +72,8 @@ public final class ParquetUrlReader {
             out.accept(InputRow.malformed(row, "", "empty '" + columns.urlColumn() + "' value"));
             continue;
           }
-          String caption = hasCaption && group.getFieldRepetitionCount(1) > 0
-              ? group.getString(1, 0) : null;
+          String caption =
+              hasCaption && group.getFieldRepetitionCount(1) > 0 ? group.getString(1, 0) : null;
           out.accept(InputRow.of(url, caption, row));
         }
       }
@@ -75,11 +81,11 @@ public final class ParquetUrlReader {
   }
 
   /**
-   * Streams the named string columns of every row, in row order; a column the file lacks (a
-   * dataset written before it existed) or a row without a value gives null.
+   * Streams the named string columns of every row, in row order; a column the file lacks (a dataset
+   * written before it existed) or a row without a value gives null.
    */
-  public static void readStrings(ChannelOpener opener, List<String> names,
-      Consumer<String[]> out) throws IOException {
+  public static void readStrings(ChannelOpener opener, List<String> names, Consumer<String[]> out)
+      throws IOException {
     try (ParquetFileReader reader = ParquetFileReader.open(new ChannelInputFile(opener))) {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       List<Type> fields = new ArrayList<>();
@@ -92,15 +98,18 @@ public final class ParquetUrlReader {
         }
       }
       if (fields.isEmpty()) {
-        throw new BadInputFileException("none of the columns " + names + " in Parquet schema "
-            + fieldNames(schema));
+        throw new BadInputFileException(
+            "none of the columns " + names + " in Parquet schema " + fieldNames(schema));
       }
       MessageType projection = new MessageType(schema.getName(), fields);
       reader.setRequestedSchema(projection);
-      for (PageReadStore pages = reader.readNextRowGroup(); pages != null;
+      for (PageReadStore pages = reader.readNextRowGroup();
+          pages != null;
           pages = reader.readNextRowGroup()) {
-        RecordReader<Group> records = new ColumnIOFactory().getColumnIO(projection)
-            .getRecordReader(pages, new GroupRecordConverter(projection));
+        RecordReader<Group> records =
+            new ColumnIOFactory()
+                .getColumnIO(projection)
+                .getRecordReader(pages, new GroupRecordConverter(projection));
         for (long i = 0; i < pages.getRowCount(); i++) {
           Group group = records.read();
           String[] values = new String[names.size()];

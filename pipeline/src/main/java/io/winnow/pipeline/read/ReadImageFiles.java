@@ -12,9 +12,9 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Image files of a folder (or a glob) as samples keyed {@code NAME/FILE}: how evaluation sets
- * enter the pipeline. A folder means every file directly in it. Files are read whole, one per
- * element; they go through decoding like fetched images.
+ * Image files of a folder (or a glob) as samples keyed {@code NAME/FILE}: how evaluation sets enter
+ * the pipeline. A folder means every file directly in it. Files are read whole, one per element;
+ * they go through decoding like fetched images.
  */
 public final class ReadImageFiles extends PTransform<PBegin, PCollection<Sample>> {
   private final String name;
@@ -32,9 +32,10 @@ public final class ReadImageFiles extends PTransform<PBegin, PCollection<Sample>
 
   @Override
   public PCollection<Sample> expand(PBegin begin) {
-    String pattern = Files.isDirectory(Path.of(location))
-        ? Path.of(location).resolve("*").toString() : location;
-    return begin.apply("Match", FileIO.match().filepattern(pattern))
+    String pattern =
+        Files.isDirectory(Path.of(location)) ? Path.of(location).resolve("*").toString() : location;
+    return begin
+        .apply("Match", FileIO.match().filepattern(pattern))
         .apply("Open", FileIO.readMatches())
         .apply("ReadBytes", ParDo.of(new ReadFn(name)))
         .setCoder(new Sample.Coder());
@@ -53,8 +54,11 @@ public final class ReadImageFiles extends PTransform<PBegin, PCollection<Sample>
       String resource = file.getMetadata().resourceId().toString();
       String fileName = file.getMetadata().resourceId().getFilename();
       byte[] bytes = file.readFullyAsBytes();
-      out.output(Sample.builder(name + "/" + fileName, resource).byteSize(bytes.length)
-          .image(bytes).build());
+      out.output(
+          Sample.builder(name + "/" + fileName, resource)
+              .byteSize(bytes.length)
+              .image(bytes)
+              .build());
     }
   }
 }

@@ -20,14 +20,14 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
- * A named reference set of images (an evaluation set to decontaminate against, a curated seed
- * set to retrieve with), given either as a folder or glob of image files, or as a URL list.
+ * A named reference set of images (an evaluation set to decontaminate against, a curated seed set
+ * to retrieve with), given either as a folder or glob of image files, or as a URL list.
  *
- * <p>A location that names one existing file ending in a URL-list extension ({@code .txt},
- * {@code .csv}, {@code .tsv}, {@code .jsonl}, {@code .json}, {@code .parquet}, optionally
- * compressed) is read as a URL list and fetched with the run's fetch settings: the same guarded
- * client, politeness and limits as the pool. Anything else is a folder (every file in it) or a
- * glob of image files. Keys are {@code NAME/FILE} or {@code NAME/URL_KEY}.
+ * <p>A location that names one existing file ending in a URL-list extension ({@code .txt}, {@code
+ * .csv}, {@code .tsv}, {@code .jsonl}, {@code .json}, {@code .parquet}, optionally compressed) is
+ * read as a URL list and fetched with the run's fetch settings: the same guarded client, politeness
+ * and limits as the pool. Anything else is a folder (every file in it) or a glob of image files.
+ * Keys are {@code NAME/FILE} or {@code NAME/URL_KEY}.
  *
  * <p>Images that cannot be read or fetched come out as rejections on {@link #REJECTIONS}; the
  * caller decides where they go (they are not pool rejections).
@@ -53,8 +53,8 @@ public final class ReadImageSet extends PTransform<PBegin, PCollectionTuple> {
   public static ReadImageSet parse(String nameAndLocation, FetchSettings fetch) {
     int eq = nameAndLocation.indexOf('=');
     if (eq <= 0 || eq == nameAndLocation.length() - 1) {
-      throw new IllegalArgumentException("an image set is NAME=FOLDER_GLOB_OR_URL_LIST, got '"
-          + nameAndLocation + "'");
+      throw new IllegalArgumentException(
+          "an image set is NAME=FOLDER_GLOB_OR_URL_LIST, got '" + nameAndLocation + "'");
     }
     return of(nameAndLocation.substring(0, eq), nameAndLocation.substring(eq + 1), fetch);
   }
@@ -86,20 +86,25 @@ public final class ReadImageSet extends PTransform<PBegin, PCollectionTuple> {
     String step = "Read-" + name;
     if (!isUrlList(location)) {
       PCollection<Sample> files = begin.apply(step, ReadImageFiles.of(name, location));
-      PCollection<Rejection> none = begin.apply(step + "-NoRejections",
-          Create.empty(TypeDescriptor.of(Rejection.class)));
+      PCollection<Rejection> none =
+          begin.apply(step + "-NoRejections", Create.empty(TypeDescriptor.of(Rejection.class)));
       return PCollectionTuple.of(IMAGES, files).and(REJECTIONS, none);
     }
     PCollectionTuple listed = begin.apply(step, ReadUrlLists.from(List.of(location)));
-    PCollectionTuple fetched = listed.get(ReadUrlLists.URLS)
-        .apply("Fetch-" + name, FetchImages.with(fetch));
-    PCollection<Sample> images = fetched.get(FetchImages.FETCHED)
-        .apply("Name-" + name, MapElements.into(TypeDescriptor.of(Sample.class))
-            .via(s -> s.toBuilder().key(name + "/" + s.key()).build()))
-        .setCoder(new Sample.Coder());
-    PCollection<Rejection> rejections = PCollectionList.of(listed.get(ReadUrlLists.REJECTIONS))
-        .and(fetched.get(FetchImages.REJECTIONS))
-        .apply("Failures-" + name, org.apache.beam.sdk.transforms.Flatten.pCollections());
+    PCollectionTuple fetched =
+        listed.get(ReadUrlLists.URLS).apply("Fetch-" + name, FetchImages.with(fetch));
+    PCollection<Sample> images =
+        fetched
+            .get(FetchImages.FETCHED)
+            .apply(
+                "Name-" + name,
+                MapElements.into(TypeDescriptor.of(Sample.class))
+                    .via(s -> s.toBuilder().key(name + "/" + s.key()).build()))
+            .setCoder(new Sample.Coder());
+    PCollection<Rejection> rejections =
+        PCollectionList.of(listed.get(ReadUrlLists.REJECTIONS))
+            .and(fetched.get(FetchImages.REJECTIONS))
+            .apply("Failures-" + name, org.apache.beam.sdk.transforms.Flatten.pCollections());
     return PCollectionTuple.of(IMAGES, images).and(REJECTIONS, rejections);
   }
 }

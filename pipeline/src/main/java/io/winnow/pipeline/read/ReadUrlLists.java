@@ -19,6 +19,7 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -30,18 +31,17 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * Reads URL lists (txt, csv, tsv, jsonl, Parquet; plain or compressed; many files and globs) into
  * {@link UrlRecord}s with stable keys.
  *
- * <p>Guarantees: every entry read ends either as a record on {@link #URLS} or as a
- * {@link Rejection} on {@link #REJECTIONS} (malformed row, invalid URL, unsupported scheme, or an
- * exact duplicate of another entry's normalized URL). Of duplicates, the entry earliest by
- * (source file, line) is kept, whatever the runner's order. A file that cannot be read as a URL
- * list gives one rejection naming the file; the rest of the job goes on.
+ * <p>Guarantees: every entry read ends either as a record on {@link #URLS} or as a {@link
+ * Rejection} on {@link #REJECTIONS} (malformed row, invalid URL, unsupported scheme, or an exact
+ * duplicate of another entry's normalized URL). Of duplicates, the entry earliest by (source file,
+ * line) is kept, whatever the runner's order. A file that cannot be read as a URL list gives one
+ * rejection naming the file; the rest of the job goes on.
  */
 public final class ReadUrlLists extends PTransform<PBegin, PCollectionTuple> {
   public static final TupleTag<UrlRecord> URLS = new TupleTag<>() {};
@@ -52,8 +52,8 @@ public final class ReadUrlLists extends PTransform<PBegin, PCollectionTuple> {
   private final String urlColumn;
   private final String captionColumn;
 
-  private ReadUrlLists(List<String> patterns, InputFormat format, String urlColumn,
-      String captionColumn) {
+  private ReadUrlLists(
+      List<String> patterns, InputFormat format, String urlColumn, String captionColumn) {
     this.patterns = List.copyOf(patterns);
     this.format = format;
     this.urlColumn = urlColumn;
@@ -79,24 +79,34 @@ public final class ReadUrlLists extends PTransform<PBegin, PCollectionTuple> {
       throw new IllegalArgumentException("ReadUrlLists needs at least one input file or glob");
     }
     Objects.requireNonNull(urlColumn, "urlColumn");
-    PCollectionTuple parsed = input
-        .apply("ListPatterns", Create.of(patterns))
-        .apply("MatchFiles", FileIO.matchAll()
-            .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD))
-        .apply("OpenFiles", FileIO.readMatches().withCompression(Compression.AUTO))
-        .apply("ParseRows", ParDo.of(new ParseFileFn(format, new UrlListParser(urlColumn,
-                captionColumn)))
-            .withOutputTags(URLS, TupleTagList.of(REJECTIONS)));
+    PCollectionTuple parsed =
+        input
+            .apply("ListPatterns", Create.of(patterns))
+            .apply(
+                "MatchFiles",
+                FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD))
+            .apply("OpenFiles", FileIO.readMatches().withCompression(Compression.AUTO))
+            .apply(
+                "ParseRows",
+                ParDo.of(new ParseFileFn(format, new UrlListParser(urlColumn, captionColumn)))
+                    .withOutputTags(URLS, TupleTagList.of(REJECTIONS)));
 
-    PCollectionTuple deduplicated = parsed.get(URLS)
-        .apply("KeyByUrl", WithKeys.of(UrlRecord::key).withKeyType(TypeDescriptor.of(String.class)))
-        .apply("GroupSameUrl", GroupByKey.create())
-        .apply("DropDuplicateUrls", ParDo.of(new DropDuplicateUrlsFn())
-            .withOutputTags(URLS, TupleTagList.of(REJECTIONS)));
+    PCollectionTuple deduplicated =
+        parsed
+            .get(URLS)
+            .apply(
+                "KeyByUrl",
+                WithKeys.of(UrlRecord::key).withKeyType(TypeDescriptor.of(String.class)))
+            .apply("GroupSameUrl", GroupByKey.create())
+            .apply(
+                "DropDuplicateUrls",
+                ParDo.of(new DropDuplicateUrlsFn())
+                    .withOutputTags(URLS, TupleTagList.of(REJECTIONS)));
 
-    PCollection<Rejection> rejections = PCollectionList.of(parsed.get(REJECTIONS))
-        .and(deduplicated.get(REJECTIONS))
-        .apply("AllReadRejections", Flatten.pCollections());
+    PCollection<Rejection> rejections =
+        PCollectionList.of(parsed.get(REJECTIONS))
+            .and(deduplicated.get(REJECTIONS))
+            .apply("AllReadRejections", Flatten.pCollections());
     return PCollectionTuple.of(URLS, deduplicated.get(URLS)).and(REJECTIONS, rejections);
   }
 
@@ -113,8 +123,7 @@ public final class ReadUrlLists extends PTransform<PBegin, PCollectionTuple> {
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
       String name = file.getMetadata().resourceId().toString();
-      InputFormat fileFormat =
-          format == InputFormat.AUTO ? InputFormat.fromFileName(name) : format;
+      InputFormat fileFormat = format == InputFormat.AUTO ? InputFormat.fromFileName(name) : format;
       RowEmitter emitter = new RowEmitter(name, out);
       try {
         if (fileFormat == null) {
@@ -128,8 +137,11 @@ public final class ReadUrlLists extends PTransform<PBegin, PCollectionTuple> {
           }
         }
       } catch (IOException | RuntimeException e) {
-        String detail = name + ": " + (emitter.rows == 0 ? "" : "stopped after " + emitter.rows
-            + " rows: ") + e.getMessage();
+        String detail =
+            name
+                + ": "
+                + (emitter.rows == 0 ? "" : "stopped after " + emitter.rows + " rows: ")
+                + e.getMessage();
         emitter.reject(Reason.MALFORMED_INPUT, null, detail);
       }
     }
@@ -149,20 +161,29 @@ public final class ReadUrlLists extends PTransform<PBegin, PCollectionTuple> {
       public void accept(InputRow row) {
         rows++;
         if (row.isMalformed()) {
-          reject(Reason.MALFORMED_INPUT, row.url(), file + ":" + row.line() + ": "
-              + row.malformedDetail());
+          reject(
+              Reason.MALFORMED_INPUT,
+              row.url(),
+              file + ":" + row.line() + ": " + row.malformedDetail());
           return;
         }
         UrlNormalizer.Result normalized = UrlNormalizer.normalize(row.url());
         if (!normalized.ok()) {
-          reject(normalized.reason(), row.url(), file + ":" + row.line() + ": "
-              + normalized.detail());
+          reject(
+              normalized.reason(), row.url(), file + ":" + row.line() + ": " + normalized.detail());
           return;
         }
         entries.inc();
         Progress.global().read(1);
-        out.get(URLS).output(new UrlRecord(SampleKeys.forNormalizedUrl(normalized.url()),
-            row.url(), normalized.url(), row.caption(), file, row.line()));
+        out.get(URLS)
+            .output(
+                new UrlRecord(
+                    SampleKeys.forNormalizedUrl(normalized.url()),
+                    row.url(),
+                    normalized.url(),
+                    row.caption(),
+                    file,
+                    row.line()));
       }
 
       void reject(Reason reason, String url, String detail) {
@@ -174,8 +195,8 @@ public final class ReadUrlLists extends PTransform<PBegin, PCollectionTuple> {
   }
 
   static final class DropDuplicateUrlsFn extends DoFn<KV<String, Iterable<UrlRecord>>, UrlRecord> {
-    private static final Comparator<UrlRecord> EARLIEST = Comparator
-        .comparing(UrlRecord::sourceFile).thenComparingLong(UrlRecord::sourceLine);
+    private static final Comparator<UrlRecord> EARLIEST =
+        Comparator.comparing(UrlRecord::sourceFile).thenComparingLong(UrlRecord::sourceLine);
 
     @ProcessElement
     public void process(@Element KV<String, Iterable<UrlRecord>> group, MultiOutputReceiver out) {
@@ -185,11 +206,16 @@ public final class ReadUrlLists extends PTransform<PBegin, PCollectionTuple> {
       UrlRecord kept = records.get(0);
       out.get(URLS).output(kept);
       for (UrlRecord duplicate : records.subList(1, records.size())) {
-        out.get(REJECTIONS).output(new Rejection(duplicate.key(), duplicate.url(), Stage.READ,
-            Reason.DUPLICATE_URL, "same normalized URL as " + kept.sourceFile() + ":"
-                + kept.sourceLine(), null));
+        out.get(REJECTIONS)
+            .output(
+                new Rejection(
+                    duplicate.key(),
+                    duplicate.url(),
+                    Stage.READ,
+                    Reason.DUPLICATE_URL,
+                    "same normalized URL as " + kept.sourceFile() + ":" + kept.sourceLine(),
+                    null));
       }
     }
   }
-
 }

@@ -17,9 +17,9 @@ import org.apache.commons.csv.CSVRecord;
 
 /**
  * Streams the entries of a text URL list (txt, csv, tsv, jsonl) one at a time, so a file of any
- * size is read in constant memory. Rows that cannot be read become malformed {@link InputRow}s;
- * a file that cannot be read at all (say, a CSV without the URL column) throws
- * {@link BadInputFileException}, which the caller turns into one rejection naming the file.
+ * size is read in constant memory. Rows that cannot be read become malformed {@link InputRow}s; a
+ * file that cannot be read at all (say, a CSV without the URL column) throws {@link
+ * BadInputFileException}, which the caller turns into one rejection naming the file.
  */
 public final class UrlListParser implements Serializable {
   private final String urlColumn;
@@ -55,8 +55,11 @@ public final class UrlListParser implements Serializable {
   static InputStream withoutByteOrderMark(InputStream in) throws IOException {
     java.io.PushbackInputStream stream = new java.io.PushbackInputStream(in, 3);
     byte[] head = stream.readNBytes(3);
-    boolean mark = head.length == 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB
-        && (head[2] & 0xff) == 0xBF;
+    boolean mark =
+        head.length == 3
+            && (head[0] & 0xff) == 0xEF
+            && (head[1] & 0xff) == 0xBB
+            && (head[2] & 0xff) == 0xBF;
     if (!mark) {
       stream.unread(head);
     }
@@ -108,8 +111,11 @@ public final class UrlListParser implements Serializable {
         }
         long line = record.getParser().getCurrentLineNumber();
         if (!record.isSet(urlColumn)) {
-          out.accept(InputRow.malformed(line, String.join(",", record.values()),
-              "row has " + record.size() + " fields, no '" + urlColumn + "'"));
+          out.accept(
+              InputRow.malformed(
+                  line,
+                  String.join(",", record.values()),
+                  "row has " + record.size() + " fields, no '" + urlColumn + "'"));
           continue;
         }
         String url = record.get(urlColumn).strip();
@@ -117,7 +123,8 @@ public final class UrlListParser implements Serializable {
           out.accept(InputRow.malformed(line, "", "empty '" + urlColumn + "' field"));
           continue;
         }
-        String caption = hasCaption && record.isSet(captionColumn) ? record.get(captionColumn) : null;
+        String caption =
+            hasCaption && record.isSet(captionColumn) ? record.get(captionColumn) : null;
         out.accept(InputRow.of(url, caption, line));
       }
     }
@@ -134,19 +141,24 @@ public final class UrlListParser implements Serializable {
       try {
         node = Json.mapper().readTree(text);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        out.accept(InputRow.malformed(line, UrlNormalizer.abbreviate(text), "not JSON: "
-            + e.getOriginalMessage()));
+        out.accept(
+            InputRow.malformed(
+                line, UrlNormalizer.abbreviate(text), "not JSON: " + e.getOriginalMessage()));
         continue;
       }
       JsonNode url = node.get(urlColumn);
       if (url == null || !url.isTextual() || url.asText().isBlank()) {
-        out.accept(InputRow.malformed(line, UrlNormalizer.abbreviate(text),
-            "no text field '" + urlColumn + "'"));
+        out.accept(
+            InputRow.malformed(
+                line, UrlNormalizer.abbreviate(text), "no text field '" + urlColumn + "'"));
         continue;
       }
       JsonNode caption = captionColumn == null ? null : node.get(captionColumn);
-      out.accept(InputRow.of(url.asText().strip(),
-          caption == null || caption.isNull() ? null : caption.asText(), line));
+      out.accept(
+          InputRow.of(
+              url.asText().strip(),
+              caption == null || caption.isNull() ? null : caption.asText(),
+              line));
     }
   }
 

@@ -49,11 +49,16 @@ public final class UrlNormalizer {
     StringBuilder out = new StringBuilder(url.length());
     for (int i = 0; i < url.length(); i++) {
       char c = url.charAt(i);
-      if (c == '%' && i + 2 < url.length() && Character.digit(url.charAt(i + 1), 16) >= 0
+      if (c == '%'
+          && i + 2 < url.length()
+          && Character.digit(url.charAt(i + 1), 16) >= 0
           && Character.digit(url.charAt(i + 2), 16) >= 0) {
         int value = Integer.parseInt(url.substring(i + 1, i + 3), 16);
-        if (Character.isLetterOrDigit(value) && value < 128 || value == '-' || value == '.'
-            || value == '_' || value == '~') {
+        if (Character.isLetterOrDigit(value) && value < 128
+            || value == '-'
+            || value == '.'
+            || value == '_'
+            || value == '~') {
           out.append((char) value);
           i += 2;
           continue;

@@ -1,2 +1,5 @@
-/** Reading URL lists (txt, csv, tsv, jsonl, Parquet) and image folders, with keys and URL normalisation. */
+/**
+ * Reading URL lists (txt, csv, tsv, jsonl, Parquet) and image folders, with keys and URL
+ * normalisation.
+ */
 package io.winnow.pipeline.read;

@@ -54,13 +54,18 @@ public final class DatasetDir implements AutoCloseable {
     for (String dir : List.of("versions", "shards", "seen", "runs", "work", "takedown-rules")) {
       Files.createDirectories(absolute.resolve(dir));
     }
-    FileChannel channel = FileChannel.open(absolute.resolve(".lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+    FileChannel channel =
+        FileChannel.open(
+            absolute.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock = channel.tryLock();
     if (lock == null) {
       channel.close();
-      throw new IllegalStateException("another winnow process is writing " + absolute
-          + " (it holds " + absolute.resolve(".lock") + ")");
+      throw new IllegalStateException(
+          "another winnow process is writing "
+              + absolute
+              + " (it holds "
+              + absolute.resolve(".lock")
+              + ")");
     }
     return new DatasetDir(absolute, channel, lock);
   }
@@ -120,8 +125,8 @@ public final class DatasetDir implements AutoCloseable {
   public Manifest manifest(int version) throws IOException {
     Path file = root.resolve("versions").resolve(Manifest.versionName(version) + ".json");
     if (!Files.exists(file)) {
-      throw new IllegalArgumentException("no version " + Manifest.versionName(version) + " in "
-          + root);
+      throw new IllegalArgumentException(
+          "no version " + Manifest.versionName(version) + " in " + root);
     }
     return Json.read(Files.readAllBytes(file), Manifest.class);
   }
@@ -156,23 +161,23 @@ public final class DatasetDir implements AutoCloseable {
    */
   public void commit(Manifest manifest) throws IOException {
     if (manifest.version() != current() + 1) {
-      throw new IllegalStateException("version " + manifest.version() + " does not follow "
-          + current());
+      throw new IllegalStateException(
+          "version " + manifest.version() + " does not follow " + current());
     }
-    Path file = root.resolve("versions").resolve(Manifest.versionName(manifest.version())
-        + ".json");
+    Path file =
+        root.resolve("versions").resolve(Manifest.versionName(manifest.version()) + ".json");
     write(file, Json.writePretty(manifest) + "\n");
     write(root.resolve(CURRENT), Manifest.versionName(manifest.version()) + "\n");
   }
 
   /**
-   * Removes what an uncommitted writer left that no resumable work refers to: manifests, seen
-   * logs and shards of versions after the current one, when that version has no work folder.
+   * Removes what an uncommitted writer left that no resumable work refers to: manifests, seen logs
+   * and shards of versions after the current one, when that version has no work folder.
    */
   public void removeUncommitted() throws IOException {
     int current = current();
-    try (Stream<Path> files = Stream.of("versions", "seen", "shards")
-        .flatMap(d -> list(root.resolve(d)).stream())) {
+    try (Stream<Path> files =
+        Stream.of("versions", "seen", "shards").flatMap(d -> list(root.resolve(d)).stream())) {
       for (Path file : files.toList()) {
         String name = file.getFileName().toString();
         if (!name.matches("v\\d{6}.*")) {
@@ -196,7 +201,8 @@ public final class DatasetDir implements AutoCloseable {
     if (Files.isDirectory(index)) {
       for (Path generation : list(index)) {
         String name = generation.getFileName().toString();
-        if (name.matches("g\\d{6}") && Integer.parseInt(name.substring(1)) > current
+        if (name.matches("g\\d{6}")
+            && Integer.parseInt(name.substring(1)) > current
             && !Files.isDirectory(work(Integer.parseInt(name.substring(1))))) {
           deleteTree(generation);
           continue;

@@ -26,12 +26,12 @@ import java.util.stream.Stream;
  * DIR/index/g000001/lists/p000017/v000002-b00000.keys  their keys, one per line, same order
  * </pre>
  *
- * A generation is trained once (named by the version that built it) and then updated per
- * version: each refresh appends one list file per partition it adds to, named by its version; a
- * takedown writes {@code vNNNNNN-t-OLDNAME} without the removed keys, which supersedes
- * {@code OLDNAME}. Readers take the files of committed versions only and skip superseded ones, so
- * an uncommitted writer changes nothing. When the dataset outgrows its partitions a refresh
- * trains a new generation from all shards.
+ * A generation is trained once (named by the version that built it) and then updated per version:
+ * each refresh appends one list file per partition it adds to, named by its version; a takedown
+ * writes {@code vNNNNNN-t-OLDNAME} without the removed keys, which supersedes {@code OLDNAME}.
+ * Readers take the files of committed versions only and skip superseded ones, so an uncommitted
+ * writer changes nothing. When the dataset outgrows its partitions a refresh trains a new
+ * generation from all shards.
  */
 public final class DatasetIndex {
   /**
@@ -41,25 +41,25 @@ public final class DatasetIndex {
   public static int targetPartition() {
     return Integer.getInteger("winnow.index.partition", 2_000);
   }
+
   /** A generation is rebuilt once partitions hold this many times the target on average. */
   public static final int REBUILD_FACTOR = 16;
 
   /**
    * Whether {@code samples} have outgrown {@code partitions}: more than {@link #REBUILD_FACTOR}
-   * times the target per partition (or the system property {@code winnow.index.rebuild-above},
-   * a sample count, for tests).
+   * times the target per partition (or the system property {@code winnow.index.rebuild-above}, a
+   * sample count, for tests).
    */
   public static boolean outgrown(long samples, int partitions) {
     Long above = Long.getLong("winnow.index.rebuild-above");
-    return samples > (above != null ? above
-        : (long) REBUILD_FACTOR * partitions * targetPartition());
+    return samples
+        > (above != null ? above : (long) REBUILD_FACTOR * partitions * targetPartition());
   }
 
   private DatasetIndex() {}
 
   public static Path generation(Path datasetRoot, int generation) {
-    return datasetRoot.resolve("index").resolve(String.format(Locale.ROOT, "g%06d",
-        generation));
+    return datasetRoot.resolve("index").resolve(String.format(Locale.ROOT, "g%06d", generation));
   }
 
   public static Path centroids(Path generationDir) {
@@ -89,7 +89,8 @@ public final class DatasetIndex {
     }
     List<String> names = new ArrayList<>();
     try (Stream<Path> files = Files.list(partitionDir)) {
-      files.map(f -> f.getFileName().toString())
+      files
+          .map(f -> f.getFileName().toString())
           .filter(n -> n.endsWith(".npy") && n.matches("v\\d{6}-.*"))
           .map(n -> n.substring(0, n.length() - 4))
           .filter(n -> versionOf(n) <= maxVersion)
@@ -102,7 +103,9 @@ public final class DatasetIndex {
       }
     }
     List<Path> live = new ArrayList<>();
-    names.stream().sorted().filter(n -> !superseded.contains(n))
+    names.stream()
+        .sorted()
+        .filter(n -> !superseded.contains(n))
         .forEach(n -> live.add(partitionDir.resolve(n)));
     return live;
   }
@@ -117,8 +120,8 @@ public final class DatasetIndex {
     }
     List<String> keys = Files.readAllLines(Path.of(base + ".keys"), StandardCharsets.UTF_8);
     if (keys.size() != vectors.shape()[0]) {
-      throw new IOException(base + ": " + keys.size() + " keys but " + vectors.shape()[0]
-          + " vectors");
+      throw new IOException(
+          base + ": " + keys.size() + " keys but " + vectors.shape()[0] + " vectors");
     }
     return new ListFile(keys, vectors);
   }
@@ -137,8 +140,8 @@ public final class DatasetIndex {
     }
     Path keysFile = Path.of(base + ".keys");
     Path keysTemp = ShardFiles.temporary(keysFile);
-    Files.writeString(keysTemp, keys.isEmpty() ? "" : String.join("\n", keys) + "\n",
-        StandardCharsets.UTF_8);
+    Files.writeString(
+        keysTemp, keys.isEmpty() ? "" : String.join("\n", keys) + "\n", StandardCharsets.UTF_8);
     ShardFiles.publish(npyTemp, npy);
     ShardFiles.publish(keysTemp, keysFile);
   }
@@ -170,8 +173,10 @@ public final class DatasetIndex {
   static org.apache.beam.sdk.values.PCollectionView<float[]> centroidsView(
       org.apache.beam.sdk.Pipeline pipeline, String file) {
     return pipeline
-        .apply("CentroidsFile", org.apache.beam.sdk.transforms.Create.of(file)
-            .withCoder(org.apache.beam.sdk.coders.StringUtf8Coder.of()))
+        .apply(
+            "CentroidsFile",
+            org.apache.beam.sdk.transforms.Create.of(file)
+                .withCoder(org.apache.beam.sdk.coders.StringUtf8Coder.of()))
         .apply("ReadCentroids", org.apache.beam.sdk.transforms.ParDo.of(new ReadCentroidsFn()))
         .setCoder(new io.winnow.dedup.KeyedVector.FloatArrayCoder())
         .apply("CentroidsView", org.apache.beam.sdk.transforms.View.asSingleton());

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code versions/vNNNNNN.json}: one version of a dataset. It lists every shard of the version
- * (old ones included), so a version is readable from its manifest alone.
+ * {@code versions/vNNNNNN.json}: one version of a dataset. It lists every shard of the version (old
+ * ones included), so a version is readable from its manifest alone.
  *
- * @param kind {@code refresh} (the first version is a refresh of an empty dataset) or
- *     {@code takedown}
+ * @param kind {@code refresh} (the first version is a refresh of an empty dataset) or {@code
+ *     takedown}
  * @param settings the embedding model, its checksum and the thresholds new samples were
  *     deduplicated and filtered with (from the run's configuration)
  * @param summary what this version did with its input URLs (all batches); takedowns have none

@@ -21,9 +21,9 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * The embeddings a dataset already holds, as key + vector, read shard by shard from the files
- * every shard has: its Parquet metadata (the keys, in row order) and its {@code .npy} (row i is
- * Parquet row i). Shards are spread over workers; one shard's rows are in memory at a time.
+ * The embeddings a dataset already holds, as key + vector, read shard by shard from the files every
+ * shard has: its Parquet metadata (the keys, in row order) and its {@code .npy} (row i is Parquet
+ * row i). Shards are spread over workers; one shard's rows are in memory at a time.
  */
 public final class ReadDatasetVectors extends PTransform<PBegin, PCollection<KeyedVector>> {
   private final List<String> shards;
@@ -63,19 +63,21 @@ public final class ReadDatasetVectors extends PTransform<PBegin, PCollection<Key
 
   private static List<String[]> strings(Path parquet, String... columns) throws IOException {
     List<String[]> rows = new ArrayList<>();
-    ParquetUrlReader.readStrings(() -> FileChannel.open(parquet, StandardOpenOption.READ),
-        List.of(columns), rows::add);
+    ParquetUrlReader.readStrings(
+        () -> FileChannel.open(parquet, StandardOpenOption.READ), List.of(columns), rows::add);
     return rows;
   }
 
   static final class ReadFn extends DoFn<String, KeyedVector> {
     @ProcessElement
-    public void process(@Element String shard, OutputReceiver<KeyedVector> out)
-        throws IOException {
+    public void process(@Element String shard, OutputReceiver<KeyedVector> out) throws IOException {
       Path npy = Path.of(shard + ".npy");
       if (!Files.exists(npy)) {
-        throw new IOException("shard " + shard + " has no .npy: a dataset refreshed with "
-            + "dedup needs the embeddings of every shard");
+        throw new IOException(
+            "shard "
+                + shard
+                + " has no .npy: a dataset refreshed with "
+                + "dedup needs the embeddings of every shard");
       }
       List<String> keys = keys(Path.of(shard + ".parquet"));
       NpyFiles.Array rows;
@@ -83,8 +85,8 @@ public final class ReadDatasetVectors extends PTransform<PBegin, PCollection<Key
         rows = NpyFiles.read(in);
       }
       if (rows.shape()[0] != keys.size()) {
-        throw new IOException(shard + ": " + keys.size() + " keys but " + rows.shape()[0]
-            + " embeddings");
+        throw new IOException(
+            shard + ": " + keys.size() + " keys but " + rows.shape()[0] + " embeddings");
       }
       for (int i = 0; i < keys.size(); i++) {
         out.output(new KeyedVector(keys.get(i), rows.row(i)));

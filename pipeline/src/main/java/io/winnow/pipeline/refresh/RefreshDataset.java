@@ -7,11 +7,10 @@ import io.winnow.pipeline.export.ShardStats;
 import io.winnow.pipeline.report.RunConfiguration;
 import io.winnow.pipeline.report.RunReport;
 import io.winnow.pipeline.report.StageTimings;
-import io.winnow.pipeline.report.WriteThumbnails;
 import io.winnow.pipeline.report.Summarize;
+import io.winnow.pipeline.report.WriteThumbnails;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.Reason;
-import io.winnow.schemas.Rejection;
 import io.winnow.schemas.RunSummary;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -31,25 +30,24 @@ import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
- * {@code winnow refresh}: adds a new version to a dataset from new URL lists (the first refresh
- * of an empty folder builds version 1).
+ * {@code winnow refresh}: adds a new version to a dataset from new URL lists (the first refresh of
+ * an empty folder builds version 1).
  *
  * <ol>
  *   <li>The input is processed in batches by a hash of each URL's key; each batch is a whole
  *       pipeline run into {@code work/vN/batch-NNNNN/}. URLs the dataset has seen are skipped
- *       without a request ({@link SkipSeenUrls}); new images are deduplicated against the
- *       dataset's persisted index and the batches finished before them
- *       ({@link SearchDatasetIndex}), then among themselves, filtered and retrieved as in a run;
- *       then the batch's samples are added to the index ({@link IndexShards}).
- *   <li>A finished batch is never redone: re-running an interrupted refresh with the same
- *       arguments continues with the next batch, and since batches are fixed by key hash and run
- *       in order, ends with the same dataset an uninterrupted refresh gives.
- *   <li>Opt-out lists and the dataset's takedown rules are applied to existing shards too
- *       ({@link Takedown}).
+ *       without a request ({@link SkipSeenUrls}); new images are deduplicated against the dataset's
+ *       persisted index and the batches finished before them ({@link SearchDatasetIndex}), then
+ *       among themselves, filtered and retrieved as in a run; then the batch's samples are added to
+ *       the index ({@link IndexShards}).
+ *   <li>A finished batch is never redone: re-running an interrupted refresh with the same arguments
+ *       continues with the next batch, and since batches are fixed by key hash and run in order,
+ *       ends with the same dataset an uninterrupted refresh gives.
+ *   <li>Opt-out lists and the dataset's takedown rules are applied to existing shards too ({@link
+ *       Takedown}).
  *   <li>Commit: new shards and index lists go into {@code shards/} and {@code index/} under names
  *       no other version uses, the seen log and the manifest are written, and CURRENT is renamed
- *       last. Old shards are never
- *       rewritten by a refresh.
+ *       last. Old shards are never rewritten by a refresh.
  * </ol>
  */
 public final class RefreshDataset {
@@ -59,7 +57,7 @@ public final class RefreshDataset {
   public interface Checkpoint {
     void reached(String point) throws IOException;
 
-    Checkpoint NONE = point -> { };
+    Checkpoint NONE = point -> {};
   }
 
   /** Transient failures are fetched again once a week old, unless asked otherwise. */
@@ -68,17 +66,27 @@ public final class RefreshDataset {
   /** What was asked: a resumed refresh must ask the same. */
   record Request(List<String> inputs, int batches, long retryAfterSeconds, long nowEpochSeconds) {}
 
-  public static Manifest refresh(WinnowConfig template, Path dataset, int batches,
-      long retryAfterSeconds, PipelineOptions options, PrintStream progress,
-      Checkpoint checkpoint) throws IOException {
+  public static Manifest refresh(
+      WinnowConfig template,
+      Path dataset,
+      int batches,
+      long retryAfterSeconds,
+      PipelineOptions options,
+      PrintStream progress,
+      Checkpoint checkpoint)
+      throws IOException {
     try (DatasetDir dir = DatasetDir.openForWriting(dataset)) {
       dir.removeUncommitted();
       int current = dir.current();
       Manifest parent = current == 0 ? null : dir.manifest(current);
       int version = current + 1;
       Path work = dir.work(version);
-      Request request = resumeOrStart(work, new Request(template.inputs(), batches,
-          retryAfterSeconds, Instant.now().getEpochSecond()), progress);
+      Request request =
+          resumeOrStart(
+              work,
+              new Request(
+                  template.inputs(), batches, retryAfterSeconds, Instant.now().getEpochSecond()),
+              progress);
 
       // The dataset's takedown rules are refused like an opt-out list given now.
       List<String> optOut = new ArrayList<>(template.filter().optOutLists());
@@ -89,23 +97,26 @@ public final class RefreshDataset {
       List<String> knownBad = new ArrayList<>(template.filter().knownBadLists());
       List<String> allKnownBad = new ArrayList<>(knownBad);
       allKnownBad.addAll(ruleFiles(dir, Takedown.HASH_LIST_SUFFIX));
-      WinnowConfig config = template.withFilter(template.filter().withLists(
-          template.filter().blockLists(), template.filter().allowLists(), refused)
-          .withKnownBadLists(allKnownBad));
+      WinnowConfig config =
+          template.withFilter(
+              template
+                  .filter()
+                  .withLists(
+                      template.filter().blockLists(), template.filter().allowLists(), refused)
+                  .withKnownBadLists(allKnownBad));
 
       // New images are compared with the dataset through its persisted index, and with the
       // batches of this refresh finished before them through the lists they added.
       Manifest.Index index = parent == null ? null : parent.index();
-      Path generation = index == null ? null
-          : DatasetIndex.generation(dir.root(), index.generation());
+      Path generation =
+          index == null ? null : DatasetIndex.generation(dir.root(), index.generation());
       Path workIndex = work.resolve("index");
       List<SearchDatasetIndex.ListRoot> roots = new ArrayList<>();
       if (generation != null) {
-        roots.add(new SearchDatasetIndex.ListRoot(DatasetIndex.lists(generation).toString(),
-            current));
+        roots.add(
+            new SearchDatasetIndex.ListRoot(DatasetIndex.lists(generation).toString(), current));
       }
-      roots.add(new SearchDatasetIndex.ListRoot(DatasetIndex.lists(workIndex).toString(),
-          version));
+      roots.add(new SearchDatasetIndex.ListRoot(DatasetIndex.lists(workIndex).toString(), version));
       List<String> seenLogs = dir.committedSeenLogs();
       // Without embeddings there is no index: new images are compared by their bytes with the
       // dataset's shards and those of the batches before them.
@@ -114,35 +125,48 @@ public final class RefreshDataset {
         parent.shards().forEach(s -> comparedShards.add(dir.shard(s.name()).toString()));
       }
       if (config.embed() == null && config.dedup() != null && progress != null) {
-        progress.println("[winnow] no embeddings: new images are deduplicated by their bytes "
-            + "only (SHA-256), against the dataset's " + comparedShards.size() + " shards and "
-            + "each other; near-duplicates need embeddings");
+        progress.println(
+            "[winnow] no embeddings: new images are deduplicated by their bytes "
+                + "only (SHA-256), against the dataset's "
+                + comparedShards.size()
+                + " shards and "
+                + "each other; near-duplicates need embeddings");
       }
       for (int b = 0; b < request.batches(); b++) {
         Path batchDir = batchDir(work, b);
         String prefix = batchPrefix(version, b);
         if (Files.exists(batchDir.resolve(".done"))) {
           if (progress != null) {
-            progress.println("[winnow] batch " + (b + 1) + "/" + request.batches()
-                + ": finished earlier, kept");
+            progress.println(
+                "[winnow] batch " + (b + 1) + "/" + request.batches() + ": finished earlier, kept");
           }
         } else {
           DatasetDir.deleteTree(batchDir);
           deleteLists(workIndex, prefix);
           Path centroids = centroids(generation, workIndex);
-          RefreshSettings settings = new RefreshSettings(b, request.batches(), seenLogs,
-              centroids == null ? null : centroids.toString(), roots, comparedShards,
-              request.retryAfterSeconds(), request.nowEpochSeconds());
+          RefreshSettings settings =
+              new RefreshSettings(
+                  b,
+                  request.batches(),
+                  seenLogs,
+                  centroids == null ? null : centroids.toString(),
+                  roots,
+                  comparedShards,
+                  request.retryAfterSeconds(),
+                  request.nowEpochSeconds());
           if (progress != null) {
             progress.println("[winnow] batch " + (b + 1) + "/" + request.batches());
           }
-          RunWinnow.run(config.withOutput(batchDir.toString(), prefix).withRefresh(settings),
-              options, progress, false);
+          RunWinnow.run(
+              config.withOutput(batchDir.toString(), prefix).withRefresh(settings),
+              options,
+              progress,
+              false);
           // Its samples join the index (trained now if this is the first batch with any).
           Integer dimension = dimension(batchDir);
           if (dimension != null) {
-            IndexShards.run(bases(batchDir, prefix), centroids, workIndex, prefix, dimension,
-                options);
+            IndexShards.run(
+                bases(batchDir, prefix), centroids, workIndex, prefix, dimension, options);
           }
           Files.writeString(batchDir.resolve(".done"), Instant.now() + "\n");
           checkpoint.reached("batch-done-" + b);
@@ -153,8 +177,7 @@ public final class RefreshDataset {
         }
       }
       checkpoint.reached("before-commit");
-      return commit(dir, parent, version, work, request, optOut, knownBad, takedownRules,
-          options);
+      return commit(dir, parent, version, work, request, optOut, knownBad, takedownRules, options);
     }
   }
 
@@ -184,8 +207,8 @@ public final class RefreshDataset {
       return;
     }
     try (Stream<Path> files = Files.walk(lists)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix + "."))
-          .toList()) {
+      for (Path f :
+          files.filter(f -> f.getFileName().toString().startsWith(prefix + ".")).toList()) {
         Files.delete(f);
       }
     }
@@ -213,11 +236,16 @@ public final class RefreshDataset {
     Path file = work.resolve("request.json");
     if (Files.exists(file)) {
       Request earlier = Json.read(Files.readAllBytes(file), Request.class);
-      if (!earlier.inputs().equals(asked.inputs()) || earlier.batches() != asked.batches()
+      if (!earlier.inputs().equals(asked.inputs())
+          || earlier.batches() != asked.batches()
           || earlier.retryAfterSeconds() != asked.retryAfterSeconds()) {
-        throw new IllegalStateException("an interrupted refresh with other arguments is in "
-            + work + " (" + earlier + "); re-run it with the same inputs and --batches to finish "
-            + "it, or delete that folder to discard it");
+        throw new IllegalStateException(
+            "an interrupted refresh with other arguments is in "
+                + work
+                + " ("
+                + earlier
+                + "); re-run it with the same inputs and --batches to finish "
+                + "it, or delete that folder to discard it");
       }
       if (progress != null) {
         progress.println("[winnow] resuming the interrupted refresh in " + work);
@@ -231,32 +259,50 @@ public final class RefreshDataset {
 
   private static List<String> ruleFiles(DatasetDir dir, String suffix) throws IOException {
     try (Stream<Path> files = Files.list(dir.takedownRules())) {
-      return files.filter(f -> f.toString().endsWith(suffix)).sorted().map(Path::toString)
-          .toList();
+      return files.filter(f -> f.toString().endsWith(suffix)).sorted().map(Path::toString).toList();
     }
   }
 
-  private static Manifest commit(DatasetDir dir, Manifest parent, int version, Path work,
-      Request request, List<String> optOut, List<String> knownBad, List<String> takedownRules,
-      PipelineOptions options) throws IOException {
+  private static Manifest commit(
+      DatasetDir dir,
+      Manifest parent,
+      int version,
+      Path work,
+      Request request,
+      List<String> optOut,
+      List<String> knownBad,
+      List<String> takedownRules,
+      PipelineOptions options)
+      throws IOException {
     Instant now = Instant.now();
     // Existing samples on the opt-out lists given now go the way a takedown removes them.
-    List<Manifest.Shard> shards = parent == null ? new ArrayList<>()
-        : new ArrayList<>(parent.shards());
+    List<Manifest.Shard> shards =
+        parent == null ? new ArrayList<>() : new ArrayList<>(parent.shards());
     List<String> replaced = List.of();
     List<Takedown.Logged> optedOut = List.of();
     List<String> added = new ArrayList<>();
     List<Path> supersededLists = List.of();
     if (parent != null && (!optOut.isEmpty() || !knownBad.isEmpty())) {
-      Takedown.Applied applied = Takedown.apply(dir, shards, version, Set.of(), optOut, knownBad,
-          now, (knownBad.isEmpty() ? "opt-out list" : optOut.isEmpty() ? "known-bad lists"
-              : "opt-out and known-bad lists") + " of refresh " + Manifest.versionName(version));
+      Takedown.Applied applied =
+          Takedown.apply(
+              dir,
+              shards,
+              version,
+              Set.of(),
+              optOut,
+              knownBad,
+              now,
+              (knownBad.isEmpty()
+                      ? "opt-out list"
+                      : optOut.isEmpty() ? "known-bad lists" : "opt-out and known-bad lists")
+                  + " of refresh "
+                  + Manifest.versionName(version));
       shards = new ArrayList<>(applied.shards());
       replaced = applied.replaced();
       optedOut = applied.removed();
       added.addAll(applied.added());
-      supersededLists = Takedown.removeFromIndex(dir, parent.index(), parent.version(), version,
-          optedOut);
+      supersededLists =
+          Takedown.removeFromIndex(dir, parent.index(), parent.version(), version, optedOut);
     }
     List<RunSummary> summaries = new ArrayList<>();
     Path seenTemp = work.resolve("seen.jsonl");
@@ -269,34 +315,46 @@ public final class RefreshDataset {
           String file = tar.getFileName().toString();
           String name = file.substring(0, file.length() - 4);
           Path base = batchDir.resolve(name);
-          ShardStats stats = Json.read(Files.readAllBytes(Path.of(base + "_stats.json")),
-              ShardStats.class);
+          ShardStats stats =
+              Json.read(Files.readAllBytes(Path.of(base + "_stats.json")), ShardStats.class);
           for (String[] row : ReadDatasetVectors.keysAndUrls(Path.of(base + ".parquet"))) {
-            seen.write(Json.write(new SeenUrl(row[0], row[1], version, SeenUrl.ACCEPTED, null,
-                now.toString())));
+            seen.write(
+                Json.write(
+                    new SeenUrl(row[0], row[1], version, SeenUrl.ACCEPTED, null, now.toString())));
             seen.newLine();
           }
-          shards.add(new Manifest.Shard(name, stats.count(), Files.size(tar),
-              DatasetDir.sha256(tar), version));
+          shards.add(
+              new Manifest.Shard(
+                  name, stats.count(), Files.size(tar), DatasetDir.sha256(tar), version));
           added.add(name);
         }
-        RunReport.forEachRejection(batchDir.resolve("rejections"), r -> {
-          if (r.reason() == Reason.ALREADY_SEEN || r.reason() == Reason.DUPLICATE_URL
-              || r.key() == null) {
-            return; // already in an earlier log; a row without a key has nothing to skip by
-          }
-          try {
-            seen.write(Json.write(new SeenUrl(r.key(), r.url(), version, SeenUrl.REJECTED,
-                r.reason().wireName(), now.toString())));
-            seen.newLine();
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
+        RunReport.forEachRejection(
+            batchDir.resolve("rejections"),
+            r -> {
+              if (r.reason() == Reason.ALREADY_SEEN
+                  || r.reason() == Reason.DUPLICATE_URL
+                  || r.key() == null) {
+                return; // already in an earlier log; a row without a key has nothing to skip by
+              }
+              try {
+                seen.write(
+                    Json.write(
+                        new SeenUrl(
+                            r.key(),
+                            r.url(),
+                            version,
+                            SeenUrl.REJECTED,
+                            r.reason().wireName(),
+                            now.toString())));
+                seen.newLine();
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
       }
       for (Takedown.Logged l : optedOut) {
-        seen.write(Json.write(new SeenUrl(l.key(), l.url(), version, SeenUrl.TAKEN_DOWN, null,
-            l.at())));
+        seen.write(
+            Json.write(new SeenUrl(l.key(), l.url(), version, SeenUrl.TAKEN_DOWN, null, l.at())));
         seen.newLine();
       }
     }
@@ -315,12 +373,18 @@ public final class RefreshDataset {
         }
       }
     }
-    Files.move(seenTemp, dir.seenLog(version), StandardCopyOption.REPLACE_EXISTING,
+    Files.move(
+        seenTemp,
+        dir.seenLog(version),
+        StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
     if (!optedOut.isEmpty()) {
-      try (BufferedWriter log = Files.newBufferedWriter(dir.takedownLog(),
-          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.APPEND)) {
+      try (BufferedWriter log =
+          Files.newBufferedWriter(
+              dir.takedownLog(),
+              StandardCharsets.UTF_8,
+              java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.APPEND)) {
         for (Takedown.Logged l : optedOut) {
           log.write(Json.write(l));
           log.newLine();
@@ -331,9 +395,16 @@ public final class RefreshDataset {
     RunSummary summary = sum(summaries);
     Map<String, Object> settings = new LinkedHashMap<>();
     Map<String, Object> runConfig = RunConfiguration.read(batchDir(work, 0));
-    for (String key : List.of("embed.model", "embed.model_sha256", "embed.dimension",
-        "dedup.threshold", "dedup.eval_threshold", "filter.nsfw_threshold", "filter.faces",
-        "filter.nsfw_model")) {
+    for (String key :
+        List.of(
+            "embed.model",
+            "embed.model_sha256",
+            "embed.dimension",
+            "dedup.threshold",
+            "dedup.eval_threshold",
+            "filter.nsfw_threshold",
+            "filter.faces",
+            "filter.nsfw_model")) {
       if (runConfig.containsKey(key)) {
         settings.put(key, runConfig.get(key));
       }
@@ -343,13 +414,24 @@ public final class RefreshDataset {
     settings.put("opt_out_lists", optOut);
     settings.put("known_bad_lists", knownBad);
     settings.put("takedown_rules", takedownRules);
-    Manifest manifest = new Manifest(version, parent == null ? null : parent.version(),
-        now.toString(), "refresh", shards.stream().mapToLong(Manifest.Shard::samples).sum(),
-        shards, settings, summary, added, optedOut.isEmpty() ? null : (long) optedOut.size(),
-        index);
+    Manifest manifest =
+        new Manifest(
+            version,
+            parent == null ? null : parent.version(),
+            now.toString(),
+            "refresh",
+            shards.stream().mapToLong(Manifest.Shard::samples).sum(),
+            shards,
+            settings,
+            summary,
+            added,
+            optedOut.isEmpty() ? null : (long) optedOut.size(),
+            index);
     dir.commit(manifest);
     Takedown.deleteLists(supersededLists);
-    if (parent != null && parent.index() != null && index != null
+    if (parent != null
+        && parent.index() != null
+        && index != null
         && index.generation() != parent.index().generation()) {
       DatasetDir.deleteTree(DatasetIndex.generation(dir.root(), parent.index().generation()));
     }
@@ -379,14 +461,13 @@ public final class RefreshDataset {
    * One report for the whole refresh in {@code runs/vN/report/}: its batches' rejections, the
    * shards it added, the duplicate and seed thumbnails its batches kept, timings added up.
    */
-  public static void writeReport(DatasetDir dir, int version, RunSummary summary,
-      List<String> added)
-      throws IOException {
+  public static void writeReport(
+      DatasetDir dir, int version, RunSummary summary, List<String> added) throws IOException {
     Path runs = dir.runs(version);
     List<Path> batches;
     try (Stream<Path> files = Files.list(runs)) {
-      batches = files.filter(f -> f.getFileName().toString().startsWith("batch-")).sorted()
-          .toList();
+      batches =
+          files.filter(f -> f.getFileName().toString().startsWith("batch-")).sorted().toList();
     }
     Summarize.write(runs, summary);
     Path report = runs.resolve(RunReport.DIR);
@@ -398,8 +479,7 @@ public final class RefreshDataset {
         Path from = batch.resolve(RunReport.DIR).resolve(folder);
         index.putAll(WriteThumbnails.index(from));
         for (String file : WriteThumbnails.index(from).values()) {
-          Files.copy(from.resolve(file), target.resolve(file),
-              StandardCopyOption.REPLACE_EXISTING);
+          Files.copy(from.resolve(file), target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
         Path batchExamples = from.resolve(RunReport.EXAMPLES_FILE);
         if (folder.equals(RunReport.DUPLICATES) && Files.exists(batchExamples)) {
@@ -408,7 +488,8 @@ public final class RefreshDataset {
       }
       DatasetDir.write(target.resolve(WriteThumbnails.INDEX), Json.writePretty(index));
     }
-    DatasetDir.write(report.resolve(RunReport.DUPLICATES).resolve(RunReport.EXAMPLES_FILE),
+    DatasetDir.write(
+        report.resolve(RunReport.DUPLICATES).resolve(RunReport.EXAMPLES_FILE),
         "[\n" + String.join(",\n", examples) + "\n]\n");
     Map<String, long[]> timings = new LinkedHashMap<>();
     for (Path batch : batches) {
@@ -424,10 +505,14 @@ public final class RefreshDataset {
         shards.add(dir.shard(name).resolveSibling(name + ".tar"));
       }
     }
-    RunReport.write(runs, new RunReport.Sources(summary,
-        batches.stream().map(b -> b.resolve("rejections")).toList(),
-        batches.isEmpty() ? Map.of() : RunConfiguration.read(batches.get(0)), shards,
-        StageTimings.ordered(timings)));
+    RunReport.write(
+        runs,
+        new RunReport.Sources(
+            summary,
+            batches.stream().map(b -> b.resolve("rejections")).toList(),
+            batches.isEmpty() ? Map.of() : RunConfiguration.read(batches.get(0)),
+            shards,
+            StageTimings.ordered(timings)));
   }
 
   /**
@@ -435,17 +520,25 @@ public final class RefreshDataset {
    * version), and trains a new generation from all shards when the samples have outgrown the
    * partitions. Nothing is live before the commit: list files carry this version's number.
    */
-  private static Manifest.Index publishIndex(DatasetDir dir, Manifest parent, int version,
-      Path work, List<Manifest.Shard> shards, PipelineOptions options) throws IOException {
+  private static Manifest.Index publishIndex(
+      DatasetDir dir,
+      Manifest parent,
+      int version,
+      Path work,
+      List<Manifest.Shard> shards,
+      PipelineOptions options)
+      throws IOException {
     Path workIndex = work.resolve("index");
     // Integer.valueOf: with an int on one side, the conditional would unbox a null dimension.
-    Integer dimension = parent != null && parent.index() != null
-        ? Integer.valueOf(parent.index().dimension()) : dimension(batchDir(work, 0));
+    Integer dimension =
+        parent != null && parent.index() != null
+            ? Integer.valueOf(parent.index().dimension())
+            : dimension(batchDir(work, 0));
     if (dimension == null) {
       return null; // a dataset without embeddings has no index
     }
-    int generationNumber = parent != null && parent.index() != null
-        ? parent.index().generation() : version;
+    int generationNumber =
+        parent != null && parent.index() != null ? parent.index().generation() : version;
     Path generation = DatasetIndex.generation(dir.root(), generationNumber);
     if (generationNumber == version) {
       DatasetDir.deleteTree(generation);
@@ -468,15 +561,21 @@ public final class RefreshDataset {
     long samples = shards.stream().mapToLong(Manifest.Shard::samples).sum();
     int partitions = DatasetIndex.partitions(generation, dimension);
     boolean untrained = !Files.exists(DatasetIndex.centroids(generation));
-    if ((untrained || DatasetIndex.outgrown(samples, partitions)) && generationNumber != version
+    if ((untrained || DatasetIndex.outgrown(samples, partitions))
+        && generationNumber != version
         && samples > 0) {
       // Outgrown, or never trained (its first versions were empty): train a new generation on
       // all shards (the old one goes after the commit).
       generationNumber = version;
       generation = DatasetIndex.generation(dir.root(), version);
       DatasetDir.deleteTree(generation);
-      IndexShards.run(shards.stream().map(s -> dir.shard(s.name()).toString()).toList(), null,
-          generation, Manifest.versionName(version) + "-all", dimension, options);
+      IndexShards.run(
+          shards.stream().map(s -> dir.shard(s.name()).toString()).toList(),
+          null,
+          generation,
+          Manifest.versionName(version) + "-all",
+          dimension,
+          options);
       partitions = DatasetIndex.partitions(generation, dimension);
     }
     return new Manifest.Index(generationNumber, partitions, dimension);
@@ -517,12 +616,28 @@ public final class RefreshDataset {
         s.rejectedByStage().forEach((k, v) -> byStage.merge(k, v, Long::sum));
       }
       if (s.rejectedByReason() != null) {
-        s.rejectedByReason().forEach((stage, reasons) -> reasons.forEach((reason, n) ->
-            byReason.computeIfAbsent(stage, x -> new TreeMap<>()).merge(reason, n, Long::sum)));
+        s.rejectedByReason()
+            .forEach(
+                (stage, reasons) ->
+                    reasons.forEach(
+                        (reason, n) ->
+                            byReason
+                                .computeIfAbsent(stage, x -> new TreeMap<>())
+                                .merge(reason, n, Long::sum)));
       }
     }
-    return new RunSummary(input, accepted, rejected, input == accepted + rejected, byStage,
-        byReason, shards, downloaded, written, fetchSeconds, wall,
+    return new RunSummary(
+        input,
+        accepted,
+        rejected,
+        input == accepted + rejected,
+        byStage,
+        byReason,
+        shards,
+        downloaded,
+        written,
+        fetchSeconds,
+        wall,
         wall > 0 ? Math.round(accepted / wall * 10) / 10.0 : null,
         parts.isEmpty() ? null : parts.get(0).startedAt(),
         parts.isEmpty() ? null : parts.get(parts.size() - 1).finishedAt());
@@ -534,5 +649,4 @@ public final class RefreshDataset {
     }
     return io.winnow.pipeline.export.WebDatasetReader.shards(batchDir, prefix);
   }
-
 }

@@ -1,6 +1,5 @@
 package io.winnow.pipeline.refresh;
 
-import io.winnow.schemas.GroupThroughFiles;
 import io.winnow.dedup.Decontaminate;
 import io.winnow.dedup.KeyedVector;
 import io.winnow.dedup.KnnJoin;
@@ -9,6 +8,7 @@ import io.winnow.faiss.Faiss;
 import io.winnow.faiss.Metric;
 import io.winnow.faiss.Neighbors;
 import io.winnow.faiss.VectorIndex;
+import io.winnow.schemas.GroupThroughFiles;
 import io.winnow.schemas.StageTimer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,10 +27,10 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
- * Each query's nearest sample in a dataset's persisted index ({@link DatasetIndex}): queries go
- * to their {@code probes} nearest centroids; each partition's worker reads that partition's live
- * list files (and nothing else of the dataset) into a FAISS flat index and searches them. Only
- * the queries are shuffled.
+ * Each query's nearest sample in a dataset's persisted index ({@link DatasetIndex}): queries go to
+ * their {@code probes} nearest centroids; each partition's worker reads that partition's live list
+ * files (and nothing else of the dataset) into a FAISS flat index and searches them. Only the
+ * queries are shuffled.
  */
 public final class SearchDatasetIndex
     extends PTransform<PCollection<KeyedVector>, PCollection<KV<String, List<Neighbor>>>> {
@@ -59,38 +59,44 @@ public final class SearchDatasetIndex
     PCollectionView<float[]> view = DatasetIndex.centroidsView(queries.getPipeline(), centroids);
     ListCoder<Neighbor> neighbors = ListCoder.of(new Neighbor.Coder());
     return queries
-        .apply("AssignQueries", ParDo.of(KnnJoin.assignToCentroids(view, dimension, PROBES))
-            .withSideInputs(view))
+        .apply(
+            "AssignQueries",
+            ParDo.of(KnnJoin.assignToCentroids(view, dimension, PROBES)).withSideInputs(view))
         .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
         // A partition's vectors through files, not as one record (see GroupThroughFiles).
-        .apply("QueriesByPartition", GroupThroughFiles.<Integer, KeyedVector>in(
-            GroupThroughFiles.tempDirOf(queries.getPipeline().getOptions())))
+        .apply(
+            "QueriesByPartition",
+            GroupThroughFiles.<Integer, KeyedVector>in(
+                GroupThroughFiles.tempDirOf(queries.getPipeline().getOptions())))
         .apply("SearchPartitionLists", ParDo.of(new SearchListsFn(roots, dimension)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), neighbors))
         .apply("GatherPerQuery", GroupByKey.create())
-        .apply("Nearest", ParDo.of(new DoFn<KV<String, Iterable<List<Neighbor>>>,
-            KV<String, List<Neighbor>>>() {
-          @ProcessElement
-          public void process(@Element KV<String, Iterable<List<Neighbor>>> found,
-              OutputReceiver<KV<String, List<Neighbor>>> out) {
-            Neighbor best = null;
-            for (List<Neighbor> part : found.getValue()) {
-              for (Neighbor n : part) {
-                if (best == null || Neighbor.BEST_FIRST.compare(n, best) < 0) {
-                  best = n;
-                }
-              }
-            }
-            if (best != null) {
-              out.output(KV.of(found.getKey(), List.of(best)));
-            }
-          }
-        }))
+        .apply(
+            "Nearest",
+            ParDo.of(
+                new DoFn<KV<String, Iterable<List<Neighbor>>>, KV<String, List<Neighbor>>>() {
+                  @ProcessElement
+                  public void process(
+                      @Element KV<String, Iterable<List<Neighbor>>> found,
+                      OutputReceiver<KV<String, List<Neighbor>>> out) {
+                    Neighbor best = null;
+                    for (List<Neighbor> part : found.getValue()) {
+                      for (Neighbor n : part) {
+                        if (best == null || Neighbor.BEST_FIRST.compare(n, best) < 0) {
+                          best = n;
+                        }
+                      }
+                    }
+                    if (best != null) {
+                      out.output(KV.of(found.getKey(), List.of(best)));
+                    }
+                  }
+                }))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), neighbors));
   }
 
-  static final class SearchListsFn extends DoFn<KV<Integer, Iterable<KeyedVector>>,
-      KV<String, List<Neighbor>>> {
+  static final class SearchListsFn
+      extends DoFn<KV<Integer, Iterable<KeyedVector>>, KV<String, List<Neighbor>>> {
     private final List<ListRoot> roots;
     private final int dimension;
     private final StageTimer timer = StageTimer.of("dedup");
@@ -106,8 +112,10 @@ public final class SearchDatasetIndex
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<KeyedVector>> partition,
-        OutputReceiver<KV<String, List<Neighbor>>> out) throws IOException {
+    public void process(
+        @Element KV<Integer, Iterable<KeyedVector>> partition,
+        OutputReceiver<KV<String, List<Neighbor>>> out)
+        throws IOException {
       long start = System.nanoTime();
       List<String> keys = new ArrayList<>();
       List<float[]> blocks = new ArrayList<>();
@@ -137,8 +145,10 @@ public final class SearchDatasetIndex
         for (int i = 0; i < queries.size(); i++) {
           long label = result.label(i, 0);
           if (label >= 0) {
-            found.add(KV.of(queries.get(i).key(),
-                List.of(new Neighbor(keys.get((int) label), result.score(i, 0)))));
+            found.add(
+                KV.of(
+                    queries.get(i).key(),
+                    List.of(new Neighbor(keys.get((int) label), result.score(i, 0)))));
           }
         }
       }

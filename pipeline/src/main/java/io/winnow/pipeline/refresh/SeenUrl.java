@@ -20,7 +20,8 @@ public record SeenUrl(
     @JsonProperty("version") int version,
     @JsonProperty("status") String status,
     @JsonProperty("reason") String reason,
-    @JsonProperty("at") String at) implements Serializable {
+    @JsonProperty("at") String at)
+    implements Serializable {
   public static final String ACCEPTED = "accepted";
   public static final String REJECTED = "rejected";
   public static final String TAKEN_DOWN = "taken-down";

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Writes a copy of a shard without some of its samples, in the same key order and the same
- * files as the export writes ({@link ShardWriter}), embeddings included, under a new name. The
- * old shard is not touched.
+ * Writes a copy of a shard without some of its samples, in the same key order and the same files as
+ * the export writes ({@link ShardWriter}), embeddings included, under a new name. The old shard is
+ * not touched.
  */
 final class ShardRewriter {
   private ShardRewriter() {}
@@ -38,28 +38,34 @@ final class ShardRewriter {
     NpyFiles.Array rowsOfVectors = vectors;
     List<Sample> removed = new ArrayList<>();
     int[] row = {0};
-    try (ShardWriter writer = new ShardWriter(newBase.getParent(),
-        newBase.getFileName().toString(), rows - remove.size())) {
-      WebDatasetReader.read(Path.of(oldBase + ".tar"), s -> {
-        float[] vector = rowsOfVectors == null ? null : rowsOfVectors.row(row[0]);
-        row[0]++;
-        if (remove.contains(s.key())) {
-          removed.add(s.toBuilder().image(null).build());
-          return;
-        }
-        try {
-          writer.write(s.toBuilder().embedding(vector).build());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+    try (ShardWriter writer =
+        new ShardWriter(
+            newBase.getParent(), newBase.getFileName().toString(), rows - remove.size())) {
+      WebDatasetReader.read(
+          Path.of(oldBase + ".tar"),
+          s -> {
+            float[] vector = rowsOfVectors == null ? null : rowsOfVectors.row(row[0]);
+            row[0]++;
+            if (remove.contains(s.key())) {
+              removed.add(s.toBuilder().image(null).build());
+              return;
+            }
+            try {
+              writer.write(s.toBuilder().embedding(vector).build());
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
       return new Result(removed, writer.finish());
     }
   }
 
   /** The files of a shard, for moving or deleting them together. */
   static List<Path> files(Path base) {
-    return List.of(Path.of(base + ".tar"), Path.of(base + ".parquet"), Path.of(base + ".npy"),
+    return List.of(
+        Path.of(base + ".tar"),
+        Path.of(base + ".parquet"),
+        Path.of(base + ".npy"),
         Path.of(base + "_stats.json"));
   }
 }

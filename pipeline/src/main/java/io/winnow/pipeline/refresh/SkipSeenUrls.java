@@ -30,10 +30,10 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Skips, without a request, URLs the dataset has already seen: accepted, rejected or taken down
- * in an earlier version. They end as {@code already-seen} rejections naming what happened then,
- * so the refresh still accounts for every input URL. A transient failure (network, 429, 5xx) is
- * fetched again once it is older than the refresh's retry age.
+ * Skips, without a request, URLs the dataset has already seen: accepted, rejected or taken down in
+ * an earlier version. They end as {@code already-seen} rejections naming what happened then, so the
+ * refresh still accounts for every input URL. A transient failure (network, 429, 5xx) is fetched
+ * again once it is older than the refresh's retry age.
  *
  * <p>The seen logs are joined by key with the batch's URLs (a shuffle of small records), so no
  * worker holds the dataset's history in memory.
@@ -56,22 +56,29 @@ public final class SkipSeenUrls extends PTransform<PCollection<UrlRecord>, PColl
 
   @Override
   public PCollectionTuple expand(PCollection<UrlRecord> urls) {
-    PCollection<KV<String, SeenUrl>> seen = urls.getPipeline()
-        .apply("SeenLogs", Create.of(settings.seenFiles()).withCoder(StringUtf8Coder.of()))
-        .apply("MatchSeenLogs", FileIO.matchAll())
-        .apply("OpenSeenLogs", FileIO.readMatches())
-        .apply("ReadSeenLogs", TextIO.readFiles())
-        .apply("ParseSeen", ParDo.of(new ParseFn(settings)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SeenUrl.class)));
-    PCollection<KV<String, UrlRecord>> byKey = urls
-        .apply("KeyUrls", MapElements
-            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(UrlRecord.class)))
-            .via(u -> KV.of(u.key(), u)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), urls.getCoder()));
-    PCollectionTuple out = KeyedPCollectionTuple.of(NEW, byKey).and(SEEN, seen)
-        .apply("JoinSeen", CoGroupByKey.create())
-        .apply("SkipOrFetch", ParDo.of(new DecideFn(settings))
-            .withOutputTags(URLS, TupleTagList.of(REJECTIONS)));
+    PCollection<KV<String, SeenUrl>> seen =
+        urls.getPipeline()
+            .apply("SeenLogs", Create.of(settings.seenFiles()).withCoder(StringUtf8Coder.of()))
+            .apply("MatchSeenLogs", FileIO.matchAll())
+            .apply("OpenSeenLogs", FileIO.readMatches())
+            .apply("ReadSeenLogs", TextIO.readFiles())
+            .apply("ParseSeen", ParDo.of(new ParseFn(settings)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SeenUrl.class)));
+    PCollection<KV<String, UrlRecord>> byKey =
+        urls.apply(
+                "KeyUrls",
+                MapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.strings(), TypeDescriptor.of(UrlRecord.class)))
+                    .via(u -> KV.of(u.key(), u)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), urls.getCoder()));
+    PCollectionTuple out =
+        KeyedPCollectionTuple.of(NEW, byKey)
+            .and(SEEN, seen)
+            .apply("JoinSeen", CoGroupByKey.create())
+            .apply(
+                "SkipOrFetch",
+                ParDo.of(new DecideFn(settings)).withOutputTags(URLS, TupleTagList.of(REJECTIONS)));
     out.get(URLS).setCoder(urls.getCoder());
     return out;
   }
@@ -94,8 +101,11 @@ public final class SkipSeenUrls extends PTransform<PCollection<UrlRecord>, PColl
         seen = Json.read(line, SeenUrl.class);
       } catch (RuntimeException e) {
         // Not an input problem: without its history the refresh cannot tell what is new.
-        throw new IllegalStateException("a line of the dataset's seen/ logs is damaged, so the "
-            + "refresh stops rather than guess what is new: " + line, e);
+        throw new IllegalStateException(
+            "a line of the dataset's seen/ logs is damaged, so the "
+                + "refresh stops rather than guess what is new: "
+                + line,
+            e);
       }
       if (settings.owns(seen.key())) {
         out.output(KV.of(seen.key(), seen));
@@ -128,8 +138,8 @@ public final class SkipSeenUrls extends PTransform<PCollection<UrlRecord>, PColl
           out.get(URLS).output(url);
         } else {
           skipped.inc();
-          out.get(REJECTIONS).output(Rejection.of(url.key(), url.url(), Reason.ALREADY_SEEN,
-              describe(latest)));
+          out.get(REJECTIONS)
+              .output(Rejection.of(url.key(), url.url(), Reason.ALREADY_SEEN, describe(latest)));
         }
       }
     }

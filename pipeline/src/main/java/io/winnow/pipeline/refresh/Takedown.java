@@ -26,13 +26,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Removes samples from a dataset by key, URL, domain or known-bad hash: a new version in which
- * only the shards that held them are rewritten (under new names), their embeddings gone with
- * them, every removal logged in {@code takedowns.jsonl} and marked {@code taken-down} in the seen
- * log so no refresh brings it back. URL and domain rules are kept in {@code takedown-rules/} and
- * refused by later refreshes before any request; hash lists are kept there too, and later
- * refreshes match new images against them. The replaced shard files are deleted once the
- * version is committed (the point of a takedown), unless asked to keep them.
+ * Removes samples from a dataset by key, URL, domain or known-bad hash: a new version in which only
+ * the shards that held them are rewritten (under new names), their embeddings gone with them, every
+ * removal logged in {@code takedowns.jsonl} and marked {@code taken-down} in the seen log so no
+ * refresh brings it back. URL and domain rules are kept in {@code takedown-rules/} and refused by
+ * later refreshes before any request; hash lists are kept there too, and later refreshes match new
+ * images against them. The replaced shard files are deleted once the version is committed (the
+ * point of a takedown), unless asked to keep them.
  */
 public final class Takedown {
   /** How kept copies of known-bad hash lists are named in {@code takedown-rules/}. */
@@ -41,11 +41,11 @@ public final class Takedown {
   private Takedown() {}
 
   /**
-   * What to remove: keys, opt-out-format lists (URLs and domain rules, as files) and known-bad
-   * hash lists (files, as {@code --known-bad-hashes} takes).
+   * What to remove: keys, opt-out-format lists (URLs and domain rules, as files) and known-bad hash
+   * lists (files, as {@code --known-bad-hashes} takes).
    */
-  public record Request(Set<String> keys, List<String> ruleFiles, List<String> hashLists,
-      String requestedBy) {
+  public record Request(
+      Set<String> keys, List<String> ruleFiles, List<String> hashLists, String requestedBy) {
     public Request {
       hashLists = hashLists == null ? List.of() : List.copyOf(hashLists);
     }
@@ -66,7 +66,10 @@ public final class Takedown {
       @JsonProperty("requested_by") String requestedBy) {}
 
   /** The shards of a version after removal, and what was removed. */
-  record Applied(List<Manifest.Shard> shards, List<String> replaced, List<String> added,
+  record Applied(
+      List<Manifest.Shard> shards,
+      List<String> replaced,
+      List<String> added,
       List<Logged> removed) {}
 
   /** {@code winnow takedown}: a new version without the matching samples. */
@@ -84,15 +87,32 @@ public final class Takedown {
       Instant now = Instant.now();
       List<String> ruleCopies = keepRules(dir, request.ruleFiles(), version, ".txt");
       List<String> hashCopies = keepRules(dir, request.hashLists(), version, HASH_LIST_SUFFIX);
-      Applied applied = apply(dir, parent.shards(), version, request.keys(), ruleCopies,
-          hashCopies, now, request.requestedBy());
-      List<Path> supersededLists = removeFromIndex(dir, parent.index(), current, version,
-          applied.removed());
+      Applied applied =
+          apply(
+              dir,
+              parent.shards(),
+              version,
+              request.keys(),
+              ruleCopies,
+              hashCopies,
+              now,
+              request.requestedBy());
+      List<Path> supersededLists =
+          removeFromIndex(dir, parent.index(), current, version, applied.removed());
       writeLogs(dir, version, applied.removed());
-      Manifest manifest = new Manifest(version, current, now.toString(), "takedown",
-          applied.shards().stream().mapToLong(Manifest.Shard::samples).sum(), applied.shards(),
-          parent.settings(), null, applied.added(), (long) applied.removed().size(),
-          parent.index());
+      Manifest manifest =
+          new Manifest(
+              version,
+              current,
+              now.toString(),
+              "takedown",
+              applied.shards().stream().mapToLong(Manifest.Shard::samples).sum(),
+              applied.shards(),
+              parent.settings(),
+              null,
+              applied.added(),
+              (long) applied.removed().size(),
+              parent.index());
       dir.commit(manifest);
       if (!keepOldShards) {
         deleteShards(dir, applied.replaced());
@@ -103,8 +123,8 @@ public final class Takedown {
   }
 
   /** Copies rule or hash-list files into the dataset, so later refreshes refuse them too. */
-  static List<String> keepRules(DatasetDir dir, List<String> ruleFiles, int version,
-      String suffix) throws IOException {
+  static List<String> keepRules(DatasetDir dir, List<String> ruleFiles, int version, String suffix)
+      throws IOException {
     List<String> copies = new ArrayList<>();
     for (int i = 0; i < ruleFiles.size(); i++) {
       Path copy = dir.takedownRules().resolve(Manifest.versionName(version) + "-" + i + suffix);
@@ -115,17 +135,28 @@ public final class Takedown {
   }
 
   /**
-   * Rewrites the shards holding matching samples as {@code vNNNNNN-t-OLDNAME}; others stay as
-   * they are. Also used by refreshes, to apply their opt-out lists to existing data.
+   * Rewrites the shards holding matching samples as {@code vNNNNNN-t-OLDNAME}; others stay as they
+   * are. Also used by refreshes, to apply their opt-out lists to existing data.
    */
-  static Applied apply(DatasetDir dir, List<Manifest.Shard> shards, int version,
-      Set<String> keys, List<String> ruleFiles, List<String> hashLists, Instant now,
-      String requestedBy) throws IOException {
-    DomainPolicy rules = ruleFiles.isEmpty() ? DomainPolicy.none()
-        : SafetyLists.policy(FilterSettings.defaults().withLists(List.of(), List.of(), ruleFiles),
-            FetchSettings.defaults());
-    KnownBadHashes hashes = SafetyLists.knownBad(FilterSettings.defaults()
-        .withKnownBadLists(hashLists), FetchSettings.defaults());
+  static Applied apply(
+      DatasetDir dir,
+      List<Manifest.Shard> shards,
+      int version,
+      Set<String> keys,
+      List<String> ruleFiles,
+      List<String> hashLists,
+      Instant now,
+      String requestedBy)
+      throws IOException {
+    DomainPolicy rules =
+        ruleFiles.isEmpty()
+            ? DomainPolicy.none()
+            : SafetyLists.policy(
+                FilterSettings.defaults().withLists(List.of(), List.of(), ruleFiles),
+                FetchSettings.defaults());
+    KnownBadHashes hashes =
+        SafetyLists.knownBad(
+            FilterSettings.defaults().withKnownBadLists(hashLists), FetchSettings.defaults());
     List<Manifest.Shard> out = new ArrayList<>();
     List<String> replaced = new ArrayList<>();
     List<String> added = new ArrayList<>();
@@ -147,16 +178,28 @@ public final class Takedown {
         continue;
       }
       String name = Manifest.versionName(version) + "-t-" + stripVersionPrefix(shard.name());
-      ShardRewriter.Result result = ShardRewriter.rewrite(base, dir.shard(name),
-          matched.keySet(), rows.size());
+      ShardRewriter.Result result =
+          ShardRewriter.rewrite(base, dir.shard(name), matched.keySet(), rows.size());
       for (Sample s : result.removed()) {
-        removed.add(new Logged(now.toString(), version, s.key(), s.url(), shard.name(),
-            matched.get(s.key()), requestedBy));
+        removed.add(
+            new Logged(
+                now.toString(),
+                version,
+                s.key(),
+                s.url(),
+                shard.name(),
+                matched.get(s.key()),
+                requestedBy));
       }
       replaced.add(shard.name());
       if (result.stats().count() > 0) {
-        out.add(new Manifest.Shard(name, result.stats().count(), result.stats().tarBytes(),
-            DatasetDir.sha256(dir.shard(name).resolveSibling(name + ".tar")), version));
+        out.add(
+            new Manifest.Shard(
+                name,
+                result.stats().count(),
+                result.stats().tarBytes(),
+                DatasetDir.sha256(dir.shard(name).resolveSibling(name + ".tar")),
+                version));
         added.add(name);
       } else {
         ShardRewriter.files(dir.shard(name)).forEach(Takedown::deleteQuietly);
@@ -170,8 +213,9 @@ public final class Takedown {
    * supersedes NAME once the version is committed). Returns the superseded lists, to delete after
    * the commit.
    */
-  static List<Path> removeFromIndex(DatasetDir dir, Manifest.Index index, int current,
-      int version, List<Logged> removed) throws IOException {
+  static List<Path> removeFromIndex(
+      DatasetDir dir, Manifest.Index index, int current, int version, List<Logged> removed)
+      throws IOException {
     if (index == null || removed.isEmpty()) {
       return List.of();
     }
@@ -200,8 +244,11 @@ public final class Takedown {
             keptVectors.add(file.vectors().row(i));
           }
         }
-        DatasetIndex.write(partition.resolve(Manifest.versionName(version) + "-t-"
-            + list.getFileName()), keptKeys, keptVectors, index.dimension());
+        DatasetIndex.write(
+            partition.resolve(Manifest.versionName(version) + "-t-" + list.getFileName()),
+            keptKeys,
+            keptVectors,
+            index.dimension());
         superseded.add(list);
       }
     }
@@ -220,11 +267,10 @@ public final class Takedown {
   }
 
   /**
-   * Why a row (key, URL, and with hash lists its sha256, md5 and pdq) goes, or null. The pdq of
-   * a stored sample is of its face-blurred picture, as stored; it is matched as it is.
+   * Why a row (key, URL, and with hash lists its sha256, md5 and pdq) goes, or null. The pdq of a
+   * stored sample is of its face-blurred picture, as stored; it is matched as it is.
    */
-  static String match(String[] row, Set<String> keys, DomainPolicy rules,
-      KnownBadHashes hashes) {
+  static String match(String[] row, Set<String> keys, DomainPolicy rules, KnownBadHashes hashes) {
     String why = match(row[0], row[1], keys, rules);
     if (why != null || hashes.isEmpty()) {
       return why;
@@ -254,15 +300,23 @@ public final class Takedown {
 
   /** Appends the removals to takedowns.jsonl and marks them taken down in the seen log. */
   static void writeLogs(DatasetDir dir, int version, List<Logged> removed) throws IOException {
-    try (BufferedWriter log = Files.newBufferedWriter(dir.takedownLog(), StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        BufferedWriter seen = Files.newBufferedWriter(dir.seenLog(version),
-            StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+    try (BufferedWriter log =
+            Files.newBufferedWriter(
+                dir.takedownLog(),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        BufferedWriter seen =
+            Files.newBufferedWriter(
+                dir.seenLog(version),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
       for (Logged l : removed) {
         log.write(Json.write(l));
         log.newLine();
-        seen.write(Json.write(new SeenUrl(l.key(), l.url(), version, SeenUrl.TAKEN_DOWN, null,
-            l.at())));
+        seen.write(
+            Json.write(new SeenUrl(l.key(), l.url(), version, SeenUrl.TAKEN_DOWN, null, l.at())));
         seen.newLine();
       }
     }

@@ -5,9 +5,9 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Live counts for the progress line. Stages bump these JVM-wide counters as they go, so the line
- * is live for the direct runner and Flink's embedded cluster, where the workers share the
- * launcher's JVM; on a remote cluster the launcher only prints the final summary.
+ * Live counts for the progress line. Stages bump these JVM-wide counters as they go, so the line is
+ * live for the direct runner and Flink's embedded cluster, where the workers share the launcher's
+ * JVM; on a remote cluster the launcher only prints the final summary.
  */
 public final class Progress {
   private static final Progress GLOBAL = new Progress();
@@ -21,10 +21,21 @@ public final class Progress {
     return GLOBAL;
   }
 
-  public void read(long n) { read.addAndGet(n); }
-  public void fetched(long n) { fetched.addAndGet(n); }
-  public void written(long n) { written.addAndGet(n); }
-  public void rejected(long n) { rejected.addAndGet(n); }
+  public void read(long n) {
+    read.addAndGet(n);
+  }
+
+  public void fetched(long n) {
+    fetched.addAndGet(n);
+  }
+
+  public void written(long n) {
+    written.addAndGet(n);
+  }
+
+  public void rejected(long n) {
+    rejected.addAndGet(n);
+  }
 
   /** Counts so far. */
   public record Snapshot(long read, long fetched, long written, long rejected) {}
@@ -43,9 +54,15 @@ public final class Progress {
   /** One line: counts so far and the fetch rate since {@code startNanos}. */
   public String line(long startNanos) {
     double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "[winnow] %,d read · %,d fetched · %,d written · %,d rejected · %.1f img/s · %.0fs",
-        read.get(), fetched.get(), written.get(), rejected.get(), fetched.get() / seconds, seconds);
+        read.get(),
+        fetched.get(),
+        written.get(),
+        rejected.get(),
+        fetched.get() / seconds,
+        seconds);
   }
 
   /** A running progress line; closing it prints the final counts. */
@@ -56,27 +73,30 @@ public final class Progress {
 
   /** A printer that prints nothing, for runs whose workers count in other JVMs. */
   public static Printer silent() {
-    return () -> { };
+    return () -> {};
   }
 
   /** Prints the line every second on a daemon thread until the returned handle is closed. */
   public Printer startPrinting(PrintStream out, boolean interactive) {
     long start = System.nanoTime();
-    Thread printer = new Thread(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          Thread.sleep(interactive ? 1000 : 10_000);
-          if (interactive) {
-            out.print("\r" + line(start) + "   ");
-          } else {
-            out.println(line(start));
-          }
-          out.flush();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "winnow-progress");
+    Thread printer =
+        new Thread(
+            () -> {
+              try {
+                while (!Thread.currentThread().isInterrupted()) {
+                  Thread.sleep(interactive ? 1000 : 10_000);
+                  if (interactive) {
+                    out.print("\r" + line(start) + "   ");
+                  } else {
+                    out.println(line(start));
+                  }
+                  out.flush();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "winnow-progress");
     printer.setDaemon(true);
     printer.start();
     return () -> {

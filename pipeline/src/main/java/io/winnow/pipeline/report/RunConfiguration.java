@@ -12,9 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a run was asked to do, with the checksums of the models it used, written as
- * {@code OUTPUT/run-config.json} when the run starts: the report shows it, and a later run can
- * tell what produced a dataset.
+ * What a run was asked to do, with the checksums of the models it used, written as {@code
+ * OUTPUT/run-config.json} when the run starts: the report shows it, and a later run can tell what
+ * produced a dataset.
  */
 public final class RunConfiguration {
   public static final String FILE_NAME = "run-config.json";
@@ -35,8 +35,9 @@ public final class RunConfiguration {
     m.put("fetch.user_agent", c.fetch().userAgent());
     m.put("consent.robots_txt", c.fetch().consent().robotsTxt());
     m.put("consent.robots_token", c.fetch().consent().userAgentToken());
-    m.put("consent.opt_out_headers", c.fetch().consent().headerDirectives().stream().sorted()
-        .toList());
+    m.put(
+        "consent.opt_out_headers",
+        c.fetch().consent().headerDirectives().stream().sorted().toList());
     m.put("filter.block_lists", c.filter().blockLists());
     m.put("filter.allow_lists", c.filter().allowLists());
     m.put("filter.opt_out_lists", c.filter().optOutLists());
@@ -64,8 +65,7 @@ public final class RunConfiguration {
     }
     m.putAll(resolved);
     if (c.retrieval() != null) {
-      m.put("retrieval.seed_sets", c.retrieval().seedSets().stream().map(String::valueOf)
-          .toList());
+      m.put("retrieval.seed_sets", c.retrieval().seedSets().stream().map(String::valueOf).toList());
       m.put("retrieval.balanced", String.valueOf(c.retrieval().balanced()));
     }
     m.put("export.shard_prefix", c.shardPrefix());
@@ -75,7 +75,9 @@ public final class RunConfiguration {
 
   public static void write(Path output, WinnowConfig config, Map<String, Object> resolved)
       throws IOException {
-    Files.writeString(output.resolve(FILE_NAME), Json.writePretty(describe(config, resolved)),
+    Files.writeString(
+        output.resolve(FILE_NAME),
+        Json.writePretty(describe(config, resolved)),
         StandardCharsets.UTF_8);
   }
 
@@ -84,6 +86,7 @@ public final class RunConfiguration {
   public static Map<String, Object> read(Path output) throws IOException {
     Path file = output.resolve(FILE_NAME);
     return Files.isRegularFile(file)
-        ? Json.mapper().readValue(file.toFile(), LinkedHashMap.class) : Map.of();
+        ? Json.mapper().readValue(file.toFile(), LinkedHashMap.class)
+        : Map.of();
   }
 }

@@ -1,6 +1,5 @@
 package io.winnow.pipeline.report;
 
-
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.winnow.dedup.DuplicateExample;
 import io.winnow.filters.DropNsfw;
@@ -24,8 +23,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The report a person opens after a run: {@code OUTPUT/report/index.html} (one static page, CSS
- * and SVG inline, thumbnails as small JPEG files beside it, nothing fetched from the network) and
+ * The report a person opens after a run: {@code OUTPUT/report/index.html} (one static page, CSS and
+ * SVG inline, thumbnails as small JPEG files beside it, nothing fetched from the network) and
  * {@code OUTPUT/metrics.json} with the same figures for machines (schema: schemas/METRICS.md).
  * Built from what the run wrote (summary, rejections, shards), so {@code winnow report DIR}
  * rebuilds it at any time. Thumbnails come only from exported images, which are already
@@ -37,12 +36,16 @@ public final class RunReport {
   static final int EXAMPLES_PER_REASON = 3;
   static final int GALLERY = 24;
   static final int NEAR_DUPLICATES_LISTED = 50;
+
   /** Folders under report/ that the pipeline itself fills (images the shards do not hold). */
   public static final String DUPLICATES = "duplicates";
+
   public static final String SEEDS = "seeds";
   public static final String EXAMPLES_FILE = "examples.json";
+
   /** Seeds shown per seed set, and pool images shown per seed. */
   public static final int SEEDS_SHOWN = 6;
+
   static final int SELECTED_PER_SEED = 6;
   static final int CLUSTER_BARS = 120;
 
@@ -66,17 +69,26 @@ public final class RunReport {
       @JsonProperty("stage_timings") List<StageTimings.Timing> stageTimings) {}
 
   /**
-   * What a report is made from: one run's output folder, or the batches of a refresh together.
-   * The pipeline's duplicate and seed thumbnails are expected under {@code output/report/}.
+   * What a report is made from: one run's output folder, or the batches of a refresh together. The
+   * pipeline's duplicate and seed thumbnails are expected under {@code output/report/}.
    */
-  public record Sources(RunSummary summary, List<Path> rejectionFolders,
-      Map<String, Object> config, List<Path> shards, List<StageTimings.Timing> timings) {}
+  public record Sources(
+      RunSummary summary,
+      List<Path> rejectionFolders,
+      Map<String, Object> config,
+      List<Path> shards,
+      List<StageTimings.Timing> timings) {}
 
   /** Writes report/index.html, its thumbnails and metrics.json under {@code output}. */
   public static Path write(Path output, String shardPrefix) throws IOException {
-    return write(output, new Sources(Summarize.read(output), List.of(output.resolve("rejections")),
-        RunConfiguration.read(output), WebDatasetReader.shards(output, shardPrefix),
-        StageTimings.read(output)));
+    return write(
+        output,
+        new Sources(
+            Summarize.read(output),
+            List.of(output.resolve("rejections")),
+            RunConfiguration.read(output),
+            WebDatasetReader.shards(output, shardPrefix),
+            StageTimings.read(output)));
   }
 
   /** As above, from {@code sources}; the report and metrics.json go under {@code output}. */
@@ -90,22 +102,31 @@ public final class RunReport {
     Map<String, Map<String, java.util.TreeSet<Rejection>>> kept = new TreeMap<>();
     java.util.TreeSet<Rejection> nearKept = new java.util.TreeSet<>(BY_KEY);
     for (Path rejectionFolder : sources.rejectionFolders()) {
-    forEachRejection(rejectionFolder, r -> {
-      if (r.key() != null && removedUrls.containsKey(r.key())) {
-        removedUrls.put(r.key(), r.url());
-      }
-      // Known-bad images are counted, never shown: not even their URLs go on the page.
-      keepSmallest(kept.computeIfAbsent(r.stage().wireName(), st -> new TreeMap<>())
-          .computeIfAbsent(r.reason().wireName(), re -> new java.util.TreeSet<>(BY_KEY)), r,
-          r.reason() == io.winnow.schemas.Reason.KNOWN_BAD_IMAGE ? 0 : EXAMPLES_PER_REASON);
-      if (r.reason().wireName().equals("near-duplicate")) {
-        keepSmallest(nearKept, r, NEAR_DUPLICATES_LISTED);
-      }
-    });
+      forEachRejection(
+          rejectionFolder,
+          r -> {
+            if (r.key() != null && removedUrls.containsKey(r.key())) {
+              removedUrls.put(r.key(), r.url());
+            }
+            // Known-bad images are counted, never shown: not even their URLs go on the page.
+            keepSmallest(
+                kept.computeIfAbsent(r.stage().wireName(), st -> new TreeMap<>())
+                    .computeIfAbsent(r.reason().wireName(), re -> new java.util.TreeSet<>(BY_KEY)),
+                r,
+                r.reason() == io.winnow.schemas.Reason.KNOWN_BAD_IMAGE ? 0 : EXAMPLES_PER_REASON);
+            if (r.reason().wireName().equals("near-duplicate")) {
+              keepSmallest(nearKept, r, NEAR_DUPLICATES_LISTED);
+            }
+          });
     }
     Map<String, Map<String, List<Map<String, String>>>> examples = new TreeMap<>();
-    kept.forEach((stage, reasons) -> reasons.forEach((reason, list) -> examples
-        .computeIfAbsent(stage, st -> new TreeMap<>()).put(reason, shown(list))));
+    kept.forEach(
+        (stage, reasons) ->
+            reasons.forEach(
+                (reason, list) ->
+                    examples
+                        .computeIfAbsent(stage, st -> new TreeMap<>())
+                        .put(reason, shown(list))));
     List<Map<String, String>> nearDuplicates = shown(nearKept);
 
     Path thumbs = reportDir.resolve("thumbs");
@@ -121,53 +142,62 @@ public final class RunReport {
     List<Sample> others = new ArrayList<>();
     Map<String, Object> config = sources.config();
     @SuppressWarnings("unchecked")
-    List<String> unsafeClasses = (List<String>) config.getOrDefault("filter.nsfw_unsafe_classes",
-        List.of("Hentai", "Porn", "Sexy"));
+    List<String> unsafeClasses =
+        (List<String>)
+            config.getOrDefault("filter.nsfw_unsafe_classes", List.of("Hentai", "Porn", "Sexy"));
     Map<String, Long> bySet = new TreeMap<>();
     Figures f = new Figures();
     for (Path shard : sources.shards()) {
       // Streamed: one sample in memory at a time, besides the few kept for the gallery.
-      WebDatasetReader.read(shard, s -> {
-        if (s.faces() != null) {
-          f.checkedForFaces++;
-          if (!s.faces().isEmpty()) {
-            f.withFaces++;
-            f.faces += s.faces().size();
-          }
-        }
-        if (s.nsfwScores() != null) {
-          f.scored++;
-          double unsafe = DropNsfw.unsafeScore(s.nsfwScores(), unsafeClasses);
-          f.maxUnsafe = Math.max(f.maxUnsafe, unsafe);
-        }
-        if (s.seedMatch() != null) {
-          for (SeedMatch m : s.seedMatch()) {
-            bySet.merge(m.seedSet(), 1L, Long::sum);
-            if (m.clusterIds() != null && !m.clusterIds().isEmpty()) {
-              keptByCluster.computeIfAbsent(m.seedSet(), x -> new TreeMap<>()).merge(
-                  m.clusterIds().stream().map(String::valueOf)
-                      .collect(java.util.stream.Collectors.joining("/")), 1L, Long::sum);
-            }
-            for (String seed : m.seedKeys() == null ? List.<String>of() : m.seedKeys()) {
-              List<Map<String, Object>> selected = selectedBySeed.get(seed);
-              if (selected != null && selected.size() < SELECTED_PER_SEED) {
-                Map<String, Object> one = new LinkedHashMap<>();
-                one.put("key", s.key());
-                one.put("url", s.url());
-                one.put("similarity", m.similarity());
-                one.put("thumbnail", "thumbs/" + Thumbnails.fileName(s.key()));
-                selected.add(one);
-                writeThumbnail(thumbs, s);
+      WebDatasetReader.read(
+          shard,
+          s -> {
+            if (s.faces() != null) {
+              f.checkedForFaces++;
+              if (!s.faces().isEmpty()) {
+                f.withFaces++;
+                f.faces += s.faces().size();
               }
             }
-          }
-        }
-        // Images with faces first: their blurred versions are what the faces section shows.
-        List<Sample> bucket = s.faces() != null && !s.faces().isEmpty() ? withFaceSamples : others;
-        if (bucket.size() < GALLERY) {
-          bucket.add(s);
-        }
-      });
+            if (s.nsfwScores() != null) {
+              f.scored++;
+              double unsafe = DropNsfw.unsafeScore(s.nsfwScores(), unsafeClasses);
+              f.maxUnsafe = Math.max(f.maxUnsafe, unsafe);
+            }
+            if (s.seedMatch() != null) {
+              for (SeedMatch m : s.seedMatch()) {
+                bySet.merge(m.seedSet(), 1L, Long::sum);
+                if (m.clusterIds() != null && !m.clusterIds().isEmpty()) {
+                  keptByCluster
+                      .computeIfAbsent(m.seedSet(), x -> new TreeMap<>())
+                      .merge(
+                          m.clusterIds().stream()
+                              .map(String::valueOf)
+                              .collect(java.util.stream.Collectors.joining("/")),
+                          1L,
+                          Long::sum);
+                }
+                for (String seed : m.seedKeys() == null ? List.<String>of() : m.seedKeys()) {
+                  List<Map<String, Object>> selected = selectedBySeed.get(seed);
+                  if (selected != null && selected.size() < SELECTED_PER_SEED) {
+                    Map<String, Object> one = new LinkedHashMap<>();
+                    one.put("key", s.key());
+                    one.put("url", s.url());
+                    one.put("similarity", m.similarity());
+                    one.put("thumbnail", "thumbs/" + Thumbnails.fileName(s.key()));
+                    selected.add(one);
+                    writeThumbnail(thumbs, s);
+                  }
+                }
+              }
+            }
+            // Images with faces first: their blurred versions are what the faces section shows.
+            List<Sample> bucket =
+                s.faces() != null && !s.faces().isEmpty() ? withFaceSamples : others;
+            if (bucket.size() < GALLERY) {
+              bucket.add(s);
+            }
+          });
     }
     List<Sample> gallery = new ArrayList<>(withFaceSamples);
     for (Sample s : others) {
@@ -194,19 +224,20 @@ public final class RunReport {
       e.put("kept_thumbnail", thumbPath(DUPLICATES, duplicateThumbs.get(p.keptKey())));
       duplicateExamples.add(e);
     }
-    duplicateExamples.sort(java.util.Comparator.comparing(
-        (Map<String, Object> e) -> (Double) e.get("similarity")).thenComparing(
-            e -> (String) e.get("removed_key")));
+    duplicateExamples.sort(
+        java.util.Comparator.comparing((Map<String, Object> e) -> (Double) e.get("similarity"))
+            .thenComparing(e -> (String) e.get("removed_key")));
     List<Map<String, Object>> seedExamples = new ArrayList<>();
-    seedThumbs.forEach((seed, file) -> {
-      Map<String, Object> e = new LinkedHashMap<>();
-      int slash = seed.indexOf('/');
-      e.put("seed_set", slash < 0 ? "" : seed.substring(0, slash));
-      e.put("seed_key", seed);
-      e.put("seed_thumbnail", thumbPath(SEEDS, file));
-      e.put("selected", selectedBySeed.get(seed));
-      seedExamples.add(e);
-    });
+    seedThumbs.forEach(
+        (seed, file) -> {
+          Map<String, Object> e = new LinkedHashMap<>();
+          int slash = seed.indexOf('/');
+          e.put("seed_set", slash < 0 ? "" : seed.substring(0, slash));
+          e.put("seed_key", seed);
+          e.put("seed_thumbnail", thumbPath(SEEDS, file));
+          e.put("selected", selectedBySeed.get(seed));
+          seedExamples.add(e);
+        });
     Map<String, Map<String, Object>> clusters = new TreeMap<>();
     keptByCluster.forEach((set, counts) -> clusters.put(set, clusterFigures(counts)));
 
@@ -220,9 +251,21 @@ public final class RunReport {
     nsfwFigures.put("images_scored", f.scored);
     nsfwFigures.put("rejected", count(summary, "filter", "nsfw"));
     nsfwFigures.put("max_unsafe_score_kept", Math.round(f.maxUnsafe * 1e4) / 1e4);
-    Metrics metrics = new Metrics(1, summary, funnel, examples, faceFigures, nsfwFigures, bySet,
-        nearDuplicates, config, duplicateExamples, seedExamples, clusters,
-        sources.timings());
+    Metrics metrics =
+        new Metrics(
+            1,
+            summary,
+            funnel,
+            examples,
+            faceFigures,
+            nsfwFigures,
+            bySet,
+            nearDuplicates,
+            config,
+            duplicateExamples,
+            seedExamples,
+            clusters,
+            sources.timings());
     Files.writeString(output.resolve(METRICS), Json.writePretty(metrics), StandardCharsets.UTF_8);
     Path index = reportDir.resolve("index.html");
     Files.writeString(index, html(metrics, gallery), StandardCharsets.UTF_8);
@@ -246,8 +289,10 @@ public final class RunReport {
     if (!Files.exists(file)) {
       return List.of();
     }
-    return Json.mapper().readValue(Files.readAllBytes(file),
-        new com.fasterxml.jackson.core.type.TypeReference<List<DuplicateExample>>() {});
+    return Json.mapper()
+        .readValue(
+            Files.readAllBytes(file),
+            new com.fasterxml.jackson.core.type.TypeReference<List<DuplicateExample>>() {});
   }
 
   private static String thumbPath(String folder, String file) {
@@ -272,12 +317,22 @@ public final class RunReport {
     List<Map<String, Object>> steps = new ArrayList<>();
     long left = summary.input();
     steps.add(step("URLs in", left, summary.input()));
-    String[] labels = {"read", "fetched", "decoded", "passed filters", "embedded",
-        "after dedup", "retrieved", "exported"};
+    String[] labels = {
+      "read",
+      "fetched",
+      "decoded",
+      "passed filters",
+      "embedded",
+      "after dedup",
+      "retrieved",
+      "exported"
+    };
     Stage[] stages = Stage.values();
     for (int i = 0; i < stages.length; i++) {
-      Long rejected = summary.rejectedByStage() == null ? null
-          : summary.rejectedByStage().get(stages[i].wireName());
+      Long rejected =
+          summary.rejectedByStage() == null
+              ? null
+              : summary.rejectedByStage().get(stages[i].wireName());
       left -= rejected == null ? 0 : rejected;
       steps.add(step(labels[i], left, summary.input()));
     }
@@ -312,7 +367,8 @@ public final class RunReport {
   private static final java.util.Comparator<String> TEXT =
       java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder());
   static final java.util.Comparator<Rejection> BY_KEY =
-      java.util.Comparator.comparing(Rejection::key, TEXT).thenComparing(Rejection::url, TEXT)
+      java.util.Comparator.comparing(Rejection::key, TEXT)
+          .thenComparing(Rejection::url, TEXT)
           .thenComparing(Rejection::detail, TEXT);
 
   private static void keepSmallest(java.util.TreeSet<Rejection> set, Rejection r, int limit) {
@@ -339,8 +395,9 @@ public final class RunReport {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.jsonl")) {
       for (Path file : files) {
         try (java.util.stream.Stream<String> lines = Files.lines(file)) {
-          lines.filter(line -> !line.isBlank()).forEach(line ->
-              each.accept(Json.read(line, Rejection.class)));
+          lines
+              .filter(line -> !line.isBlank())
+              .forEach(line -> each.accept(Json.read(line, Rejection.class)));
         }
       }
     }
@@ -364,43 +421,75 @@ public final class RunReport {
         .append(".seed figure{margin:0;width:128px;font-size:11px;word-break:break-all}")
         .append(".missing{display:inline-block;width:128px;height:96px;background:#eee}")
         .append("</style></head><body>\n");
-    h.append("<h1>Winnow run report</h1>\n<p>").append(esc(s.startedAt())).append(" → ")
-        .append(esc(s.finishedAt())).append(" · ").append(s.input()).append(" URLs · ")
-        .append(s.accepted()).append(" accepted · ").append(s.rejected()).append(" rejected · ")
+    h.append("<h1>Winnow run report</h1>\n<p>")
+        .append(esc(s.startedAt()))
+        .append(" → ")
+        .append(esc(s.finishedAt()))
+        .append(" · ")
+        .append(s.input())
+        .append(" URLs · ")
+        .append(s.accepted())
+        .append(" accepted · ")
+        .append(s.rejected())
+        .append(" rejected · ")
         .append(s.balanced() ? "balanced (input = accepted + rejected)" : "NOT BALANCED")
         .append("</p>\n");
 
     h.append("<h2 id=\"funnel\">Funnel</h2>\n");
     int barWidth = 600;
     int rowHeight = 22;
-    h.append("<svg width=\"").append(barWidth + 330).append("\" height=\"")
-        .append(rowHeight * m.funnel().size() + 4).append("\" role=\"img\" aria-label=\"funnel\">");
+    h.append("<svg width=\"")
+        .append(barWidth + 330)
+        .append("\" height=\"")
+        .append(rowHeight * m.funnel().size() + 4)
+        .append("\" role=\"img\" aria-label=\"funnel\">");
     for (int i = 0; i < m.funnel().size(); i++) {
       Map<String, Object> step = m.funnel().get(i);
       double pct = ((Number) step.get("percent")).doubleValue();
       int y = i * rowHeight;
-      h.append("<text x=\"0\" y=\"").append(y + 15).append("\">").append(esc((String) step.get("step")))
-          .append("</text><rect x=\"130\" y=\"").append(y + 3).append("\" width=\"")
-          .append(Math.max(1, (int) Math.round(barWidth * pct / 100))).append("\" height=\"16\" ")
-          .append("fill=\"#4a7fb5\"/><text x=\"").append(140 + barWidth).append("\" y=\"")
-          .append(y + 15).append("\">").append(step.get("count")).append(" (")
-          .append(String.format(Locale.ROOT, "%.1f", pct)).append(" %)</text>");
+      h.append("<text x=\"0\" y=\"")
+          .append(y + 15)
+          .append("\">")
+          .append(esc((String) step.get("step")))
+          .append("</text><rect x=\"130\" y=\"")
+          .append(y + 3)
+          .append("\" width=\"")
+          .append(Math.max(1, (int) Math.round(barWidth * pct / 100)))
+          .append("\" height=\"16\" ")
+          .append("fill=\"#4a7fb5\"/><text x=\"")
+          .append(140 + barWidth)
+          .append("\" y=\"")
+          .append(y + 15)
+          .append("\">")
+          .append(step.get("count"))
+          .append(" (")
+          .append(String.format(Locale.ROOT, "%.1f", pct))
+          .append(" %)</text>");
     }
     h.append("</svg>\n");
 
     h.append("<h2 id=\"rejections\">Rejections by stage and reason</h2>\n<table>")
         .append("<tr><th>stage</th><th>reason</th><th>count</th><th>examples</th></tr>\n");
     if (s.rejectedByReason() != null) {
-      for (Map.Entry<String, Map<String, Long>> stage : new TreeMap<>(s.rejectedByReason())
-          .entrySet()) {
+      for (Map.Entry<String, Map<String, Long>> stage :
+          new TreeMap<>(s.rejectedByReason()).entrySet()) {
         for (Map.Entry<String, Long> reason : new TreeMap<>(stage.getValue()).entrySet()) {
-          h.append("<tr><td>").append(esc(stage.getKey())).append("</td><td>")
-              .append(esc(reason.getKey())).append("</td><td class=\"n\">")
-              .append(reason.getValue()).append("</td><td>");
-          for (Map<String, String> e : m.rejectionExamples()
-              .getOrDefault(stage.getKey(), Map.of()).getOrDefault(reason.getKey(), List.of())) {
-            h.append("<div><span class=\"url\">").append(esc(e.get("url"))).append("</span> — ")
-                .append(esc(e.get("detail"))).append("</div>");
+          h.append("<tr><td>")
+              .append(esc(stage.getKey()))
+              .append("</td><td>")
+              .append(esc(reason.getKey()))
+              .append("</td><td class=\"n\">")
+              .append(reason.getValue())
+              .append("</td><td>");
+          for (Map<String, String> e :
+              m.rejectionExamples()
+                  .getOrDefault(stage.getKey(), Map.of())
+                  .getOrDefault(reason.getKey(), List.of())) {
+            h.append("<div><span class=\"url\">")
+                .append(esc(e.get("url")))
+                .append("</span> — ")
+                .append(esc(e.get("detail")))
+                .append("</div>");
           }
           h.append("</td></tr>\n");
         }
@@ -410,18 +499,24 @@ public final class RunReport {
 
     h.append("<h2 id=\"duplicates\">Duplicates</h2>\n");
     if (!m.duplicateExamples().isEmpty()) {
-      h.append("<p>Pairs sampled across the similarity range, lowest first (near the threshold is "
-          + "where mistakes hide): the kept image, then the removed copy. Thumbnails were made "
-          + "when the copies were removed, after face blurring.</p>\n<div class=\"pairs\">");
+      h.append(
+          "<p>Pairs sampled across the similarity range, lowest first (near the threshold is "
+              + "where mistakes hide): the kept image, then the removed copy. Thumbnails were made "
+              + "when the copies were removed, after face blurring.</p>\n<div class=\"pairs\">");
       for (Map<String, Object> e : m.duplicateExamples()) {
         h.append("<figure class=\"pair\">")
             .append(img((String) e.get("kept_thumbnail"), "kept " + e.get("kept_key")))
             .append(img((String) e.get("removed_thumbnail"), "removed " + e.get("removed_key")))
-            .append("<figcaption>").append(Boolean.TRUE.equals(e.get("exact")) ? "same bytes"
-                : String.format(Locale.ROOT, "cosine %.4f", (Double) e.get("similarity")))
-            .append("<br>kept ").append(esc((String) e.get("kept_key")))
+            .append("<figcaption>")
+            .append(
+                Boolean.TRUE.equals(e.get("exact"))
+                    ? "same bytes"
+                    : String.format(Locale.ROOT, "cosine %.4f", (Double) e.get("similarity")))
+            .append("<br>kept ")
+            .append(esc((String) e.get("kept_key")))
             .append("<br>removed <span class=\"url\">")
-            .append(esc(String.valueOf(e.get("removed_url")))).append("</span></figcaption>")
+            .append(esc(String.valueOf(e.get("removed_url"))))
+            .append("</span></figcaption>")
             .append("</figure>");
       }
       h.append("</div>\n");
@@ -429,41 +524,64 @@ public final class RunReport {
     if (m.nearDuplicates().isEmpty()) {
       h.append("<p>No near-duplicates removed.</p>\n");
     } else {
-      h.append("<p>Near-duplicate removals by URL, with the kept sample and the similarity "
-          + "(first ").append(m.nearDuplicates().size()).append(" by key):</p><table>");
+      h.append(
+              "<p>Near-duplicate removals by URL, with the kept sample and the similarity "
+                  + "(first ")
+          .append(m.nearDuplicates().size())
+          .append(" by key):</p><table>");
       for (Map<String, String> d : m.nearDuplicates()) {
-        h.append("<tr><td class=\"url\">").append(esc(d.get("url"))).append("</td><td>")
-            .append(esc(d.get("detail"))).append("</td></tr>\n");
+        h.append("<tr><td class=\"url\">")
+            .append(esc(d.get("url")))
+            .append("</td><td>")
+            .append(esc(d.get("detail")))
+            .append("</td></tr>\n");
       }
       h.append("</table>\n");
     }
 
-    h.append("<h2 id=\"faces\">Faces</h2>\n<p>").append(m.faces().get("images_checked"))
-        .append(" images checked, ").append(m.faces().get("images_with_faces"))
-        .append(" with faces (").append(m.faces().get("faces")).append(" faces, blurred); ")
-        .append(m.faces().get("rejected_has_faces")).append(" dropped for faces. Thumbnails "
-            + "below are exported images: blurred before they were stored.</p>\n");
-    h.append("<h2 id=\"nsfw\">NSFW</h2>\n<p>").append(m.nsfw().get("images_scored"))
-        .append(" kept images scored; ").append(m.nsfw().get("rejected"))
+    h.append("<h2 id=\"faces\">Faces</h2>\n<p>")
+        .append(m.faces().get("images_checked"))
+        .append(" images checked, ")
+        .append(m.faces().get("images_with_faces"))
+        .append(" with faces (")
+        .append(m.faces().get("faces"))
+        .append(" faces, blurred); ")
+        .append(m.faces().get("rejected_has_faces"))
+        .append(
+            " dropped for faces. Thumbnails "
+                + "below are exported images: blurred before they were stored.</p>\n");
+    h.append("<h2 id=\"nsfw\">NSFW</h2>\n<p>")
+        .append(m.nsfw().get("images_scored"))
+        .append(" kept images scored; ")
+        .append(m.nsfw().get("rejected"))
         .append(" rejected (listed by URL only); highest unsafe score kept: ")
-        .append(m.nsfw().get("max_unsafe_score_kept")).append(".</p>\n");
+        .append(m.nsfw().get("max_unsafe_score_kept"))
+        .append(".</p>\n");
 
     h.append("<h2 id=\"retrieval\">Retrieval</h2>\n");
     if (m.retrievedBySet().isEmpty()) {
       h.append("<p>No seed sets: every pool image that passed was kept.</p>\n");
     } else {
       h.append("<table><tr><th>seed set</th><th>images kept</th></tr>");
-      m.retrievedBySet().forEach((set, n) -> h.append("<tr><td>").append(esc(set))
-          .append("</td><td class=\"n\">").append(n).append("</td></tr>"));
+      m.retrievedBySet()
+          .forEach(
+              (set, n) ->
+                  h.append("<tr><td>")
+                      .append(esc(set))
+                      .append("</td><td class=\"n\">")
+                      .append(n)
+                      .append("</td></tr>"));
       h.append("</table>\n");
     }
     if (!m.seedExamples().isEmpty()) {
-      h.append("<h3>What sampled seeds selected</h3>\n<p>Each row: a seed (face-blurred as pool "
-          + "images are), then the exported images it selected, with their similarity.</p>\n");
+      h.append(
+          "<h3>What sampled seeds selected</h3>\n<p>Each row: a seed (face-blurred as pool "
+              + "images are), then the exported images it selected, with their similarity.</p>\n");
       for (Map<String, Object> e : m.seedExamples()) {
         h.append("<div class=\"seed\"><figure>")
             .append(img((String) e.get("seed_thumbnail"), "seed " + e.get("seed_key")))
-            .append("<figcaption>seed ").append(esc((String) e.get("seed_key")))
+            .append("<figcaption>seed ")
+            .append(esc((String) e.get("seed_key")))
             .append("</figcaption></figure>");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> selected = (List<Map<String, Object>>) e.get("selected");
@@ -471,40 +589,63 @@ public final class RunReport {
           h.append("<p>selected nothing that was exported</p>");
         }
         for (Map<String, Object> s2 : selected) {
-          h.append("<figure>").append(img((String) s2.get("thumbnail"), (String) s2.get("key")))
-              .append("<figcaption>").append(s2.get("similarity") == null ? "cluster member"
-                  : String.format(Locale.ROOT, "%.3f", ((Number) s2.get("similarity"))
-                      .doubleValue()))
+          h.append("<figure>")
+              .append(img((String) s2.get("thumbnail"), (String) s2.get("key")))
+              .append("<figcaption>")
+              .append(
+                  s2.get("similarity") == null
+                      ? "cluster member"
+                      : String.format(
+                          Locale.ROOT, "%.3f", ((Number) s2.get("similarity")).doubleValue()))
               .append("</figcaption></figure>");
         }
         h.append("</div>\n");
       }
     }
-    m.clusters().forEach((set, f) -> {
-      h.append("<h3>Clusters: ").append(esc(set)).append("</h3>\n<p>")
-          .append(f.get("clusters")).append(" clusters with kept images; kept per cluster: max ")
-          .append(f.get("kept_max")).append(", median ").append(f.get("kept_median"))
-          .append(", min ").append(f.get("kept_min")).append(".</p>\n");
-      @SuppressWarnings("unchecked")
-      List<Long> sizes = (List<Long>) f.get("kept_per_cluster");
-      int bars = Math.min(CLUSTER_BARS, sizes.size());
-      long max = Math.max(1, sizes.get(0));
-      h.append("<svg width=\"").append(bars * 6 + 40).append("\" height=\"110\" role=\"img\" ")
-          .append("aria-label=\"kept images per cluster, largest first\">");
-      for (int i = 0; i < bars; i++) {
-        int height = (int) Math.max(1, Math.round(100.0 * sizes.get(i) / max));
-        h.append("<rect x=\"").append(i * 6).append("\" y=\"").append(100 - height)
-            .append("\" width=\"5\" height=\"").append(height).append("\" fill=\"#4a7fb5\"/>");
-      }
-      h.append("</svg>").append(sizes.size() > bars ? "<p>(largest " + bars + " shown)</p>" : "")
-          .append("\n");
-    });
+    m.clusters()
+        .forEach(
+            (set, f) -> {
+              h.append("<h3>Clusters: ")
+                  .append(esc(set))
+                  .append("</h3>\n<p>")
+                  .append(f.get("clusters"))
+                  .append(" clusters with kept images; kept per cluster: max ")
+                  .append(f.get("kept_max"))
+                  .append(", median ")
+                  .append(f.get("kept_median"))
+                  .append(", min ")
+                  .append(f.get("kept_min"))
+                  .append(".</p>\n");
+              @SuppressWarnings("unchecked")
+              List<Long> sizes = (List<Long>) f.get("kept_per_cluster");
+              int bars = Math.min(CLUSTER_BARS, sizes.size());
+              long max = Math.max(1, sizes.get(0));
+              h.append("<svg width=\"")
+                  .append(bars * 6 + 40)
+                  .append("\" height=\"110\" role=\"img\" ")
+                  .append("aria-label=\"kept images per cluster, largest first\">");
+              for (int i = 0; i < bars; i++) {
+                int height = (int) Math.max(1, Math.round(100.0 * sizes.get(i) / max));
+                h.append("<rect x=\"")
+                    .append(i * 6)
+                    .append("\" y=\"")
+                    .append(100 - height)
+                    .append("\" width=\"5\" height=\"")
+                    .append(height)
+                    .append("\" fill=\"#4a7fb5\"/>");
+              }
+              h.append("</svg>")
+                  .append(sizes.size() > bars ? "<p>(largest " + bars + " shown)</p>" : "")
+                  .append("\n");
+            });
 
     h.append("<h2 id=\"samples\">Samples</h2>\n<div class=\"g\">");
     for (Sample g : gallery) {
-      h.append("<figure><img src=\"thumbs/").append(esc(Thumbnails.fileName(g.key())))
+      h.append("<figure><img src=\"thumbs/")
+          .append(esc(Thumbnails.fileName(g.key())))
           .append("\" alt=\"")
-          .append(esc(g.key())).append("\" width=\"128\"><figcaption>")
+          .append(esc(g.key()))
+          .append("\" width=\"128\"><figcaption>")
           .append(esc(g.caption() == null ? g.key() : g.caption()));
       if (g.faces() != null && !g.faces().isEmpty()) {
         h.append(" · ").append(g.faces().size()).append(" face(s) blurred");
@@ -523,28 +664,42 @@ public final class RunReport {
 
     h.append("<h2 id=\"timing\">Timing and volume</h2>\n<table>")
         .append(row("wall time", String.format(Locale.ROOT, "%.1f s", s.wallSeconds())))
-        .append(row("fetch time (sum over requests)",
-            String.format(Locale.ROOT, "%.1f s", s.fetchSecondsTotal())))
-        .append(row("accepted images per second", s.imagesPerSecond() == null ? "—"
-            : String.format(Locale.ROOT, "%.1f", s.imagesPerSecond())))
+        .append(
+            row(
+                "fetch time (sum over requests)",
+                String.format(Locale.ROOT, "%.1f s", s.fetchSecondsTotal())))
+        .append(
+            row(
+                "accepted images per second",
+                s.imagesPerSecond() == null
+                    ? "—"
+                    : String.format(Locale.ROOT, "%.1f", s.imagesPerSecond())))
         .append(row("downloaded", s.bytesDownloaded() + " bytes"))
         .append(row("written", s.bytesWritten() + " bytes in " + s.shards() + " shard(s)"))
         .append("</table>\n");
     if (!m.stageTimings().isEmpty()) {
-      h.append("<h3>Per stage</h3>\n<p>Work time summed over workers and threads, from the "
-          + "run's Beam metrics (fetch: request time, which overlaps); items per second is one "
-          + "thread's rate.</p>\n<table><tr><th>stage</th><th>seconds</th><th>items</th>"
-          + "<th>items/s</th><th></th></tr>");
-      double longest = m.stageTimings().stream().mapToDouble(StageTimings.Timing::seconds)
-          .max().orElse(1);
+      h.append(
+          "<h3>Per stage</h3>\n<p>Work time summed over workers and threads, from the "
+              + "run's Beam metrics (fetch: request time, which overlaps); items per second is one "
+              + "thread's rate.</p>\n<table><tr><th>stage</th><th>seconds</th><th>items</th>"
+              + "<th>items/s</th><th></th></tr>");
+      double longest =
+          m.stageTimings().stream().mapToDouble(StageTimings.Timing::seconds).max().orElse(1);
       for (StageTimings.Timing t : m.stageTimings()) {
         int width = (int) Math.max(1, Math.round(200 * t.seconds() / Math.max(1e-9, longest)));
-        h.append("<tr><td>").append(esc(t.stage())).append("</td><td class=\"n\">")
-            .append(String.format(Locale.ROOT, "%.2f", t.seconds())).append("</td><td class=\"n\">")
-            .append(t.items()).append("</td><td class=\"n\">")
-            .append(t.itemsPerSecond() == null ? "—" : String.format(Locale.ROOT, "%.1f",
-                t.itemsPerSecond()))
-            .append("</td><td><svg width=\"202\" height=\"12\"><rect width=\"").append(width)
+        h.append("<tr><td>")
+            .append(esc(t.stage()))
+            .append("</td><td class=\"n\">")
+            .append(String.format(Locale.ROOT, "%.2f", t.seconds()))
+            .append("</td><td class=\"n\">")
+            .append(t.items())
+            .append("</td><td class=\"n\">")
+            .append(
+                t.itemsPerSecond() == null
+                    ? "—"
+                    : String.format(Locale.ROOT, "%.1f", t.itemsPerSecond()))
+            .append("</td><td><svg width=\"202\" height=\"12\"><rect width=\"")
+            .append(width)
             .append("\" height=\"12\" fill=\"#4a7fb5\"/></svg></td></tr>\n");
       }
       h.append("</table>\n");
@@ -578,7 +733,10 @@ public final class RunReport {
     if (text == null) {
       return "";
     }
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace("\"", "&quot;").replace("'", "&#39;");
+    return text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;")
+        .replace("'", "&#39;");
   }
 }

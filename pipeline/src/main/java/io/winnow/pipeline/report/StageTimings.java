@@ -13,22 +13,34 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.beam.sdk.metrics.MetricsFilter;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
 
 /**
- * {@code timings.json}: the work time each stage recorded through {@link StageTimer}, read from
- * the finished pipeline's Beam metrics. Time is summed over workers and threads (CPU-side work,
- * not wall time), so {@code items_per_second} is what one worker thread does.
+ * {@code timings.json}: the work time each stage recorded through {@link StageTimer}, read from the
+ * finished pipeline's Beam metrics. Time is summed over workers and threads (CPU-side work, not
+ * wall time), so {@code items_per_second} is what one worker thread does.
  */
 public final class StageTimings {
   public static final String FILE_NAME = "timings.json";
+
   /** Pipeline order, for display; stages not listed follow in name order. */
-  static final List<String> ORDER = List.of("domains", "fetch", "decode", "faces", "nsfw",
-      "embed", "dedup", "decontaminate", "reference-sets", "retrieve", "export");
+  static final List<String> ORDER =
+      List.of(
+          "domains",
+          "fetch",
+          "decode",
+          "faces",
+          "nsfw",
+          "embed",
+          "dedup",
+          "decontaminate",
+          "reference-sets",
+          "retrieve",
+          "export");
 
   private StageTimings() {}
 
@@ -39,10 +51,16 @@ public final class StageTimings {
       @JsonProperty("items") long items,
       @JsonProperty("items_per_second") Double itemsPerSecond) {}
 
-  /** The stages' timings from a finished pipeline's metrics (attempted values: every runner has them). */
+  /**
+   * The stages' timings from a finished pipeline's metrics (attempted values: every runner has
+   * them).
+   */
   public static List<Timing> from(MetricResults results) {
-    MetricQueryResults query = results.queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.inNamespace(StageTimer.NAMESPACE)).build());
+    MetricQueryResults query =
+        results.queryMetrics(
+            MetricsFilter.builder()
+                .addNameFilter(MetricNameFilter.inNamespace(StageTimer.NAMESPACE))
+                .build());
     Map<String, long[]> byStage = new LinkedHashMap<>();
     for (MetricResult<Long> counter : query.getCounters()) {
       String name = counter.getName().getName();
@@ -61,13 +79,14 @@ public final class StageTimings {
   /** Timings from summed {micros, items} per stage, in pipeline order. */
   public static List<Timing> ordered(Map<String, long[]> byStage) {
     List<String> names = new ArrayList<>(byStage.keySet());
-    names.sort((a, b) -> {
-      int ia = ORDER.indexOf(a);
-      int ib = ORDER.indexOf(b);
-      ia = ia < 0 ? ORDER.size() : ia;
-      ib = ib < 0 ? ORDER.size() : ib;
-      return ia != ib ? Integer.compare(ia, ib) : a.compareTo(b);
-    });
+    names.sort(
+        (a, b) -> {
+          int ia = ORDER.indexOf(a);
+          int ib = ORDER.indexOf(b);
+          ia = ia < 0 ? ORDER.size() : ia;
+          ib = ib < 0 ? ORDER.size() : ib;
+          return ia != ib ? Integer.compare(ia, ib) : a.compareTo(b);
+        });
     List<Timing> out = new ArrayList<>();
     for (String stage : names) {
       long[] v = byStage.get(stage);

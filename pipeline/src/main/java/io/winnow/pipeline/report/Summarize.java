@@ -1,5 +1,6 @@
 package io.winnow.pipeline.report;
 
+import io.winnow.pipeline.export.ShardFiles;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.RunSummary;
 import java.io.IOException;
@@ -18,15 +19,14 @@ import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import io.winnow.pipeline.export.ShardFiles;
 
 /**
  * Adds up the named counts that stages report (see {@link RunSummary} for the names) and writes
  * {@code summary.json}, atomically, once the whole pipeline has produced them. Counting in the
  * pipeline rather than in runner metrics keeps the summary exact on any runner and after retries.
  */
-public final class Summarize extends PTransform<PCollectionList<KV<String, Long>>,
-    PCollection<RunSummary>> {
+public final class Summarize
+    extends PTransform<PCollectionList<KV<String, Long>>, PCollection<RunSummary>> {
   public static final String FILE_NAME = "summary.json";
   private final String outputDir;
 
@@ -48,8 +48,8 @@ public final class Summarize extends PTransform<PCollectionList<KV<String, Long>
         .apply("WriteSummary", ParDo.of(new WriteSummaryFn(outputDir)));
   }
 
-  static final class WriteSummaryFn extends DoFn<KV<String, Iterable<KV<String, Long>>>,
-      RunSummary> {
+  static final class WriteSummaryFn
+      extends DoFn<KV<String, Iterable<KV<String, Long>>>, RunSummary> {
     private final String outputDir;
 
     WriteSummaryFn(String outputDir) {
@@ -57,8 +57,9 @@ public final class Summarize extends PTransform<PCollectionList<KV<String, Long>
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<KV<String, Long>>> all,
-        OutputReceiver<RunSummary> out) throws IOException {
+    public void process(
+        @Element KV<String, Iterable<KV<String, Long>>> all, OutputReceiver<RunSummary> out)
+        throws IOException {
       Map<String, Long> metrics = new TreeMap<>();
       all.getValue().forEach(kv -> metrics.put(kv.getKey(), kv.getValue()));
       RunSummary summary = RunSummary.fromMetrics(metrics);

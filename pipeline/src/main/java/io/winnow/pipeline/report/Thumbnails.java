@@ -1,6 +1,5 @@
 package io.winnow.pipeline.report;
 
-import io.winnow.schemas.Digests;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
@@ -9,6 +8,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
+import io.winnow.schemas.Digests;
 import java.nio.charset.StandardCharsets;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -33,8 +33,15 @@ public final class Thumbnails {
         throw new IllegalArgumentException("not a decodable image");
       }
       double scale = (double) PX / Math.max(image.cols(), image.rows());
-      resize(image, small, new Size(Math.max(1, (int) Math.round(image.cols() * scale)),
-          Math.max(1, (int) Math.round(image.rows() * scale))), 0, 0, INTER_AREA);
+      resize(
+          image,
+          small,
+          new Size(
+              Math.max(1, (int) Math.round(image.cols() * scale)),
+              Math.max(1, (int) Math.round(image.rows() * scale))),
+          0,
+          0,
+          INTER_AREA);
       imencode(".jpg", small, out, params);
       byte[] result = new byte[(int) out.limit()];
       out.get(result);
@@ -50,7 +57,6 @@ public final class Thumbnails {
     if (key.matches("[A-Za-z0-9_.-]{1,100}") && !key.startsWith(".")) {
       return key + ".jpg";
     }
-    return "k" + Digests.sha256Hex(key.getBytes(StandardCharsets.UTF_8)).substring(0, 32)
-        + ".jpg";
+    return "k" + Digests.sha256Hex(key.getBytes(StandardCharsets.UTF_8)).substring(0, 32) + ".jpg";
   }
 }

@@ -16,15 +16,15 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.apache.beam.sdk.values.KV;
 
 /**
- * Writes a small collection (a report's examples, never the dataset) as one JSON array file,
- * sorted by each element's JSON text so the file does not depend on the runner's order. Nothing
- * is written for an empty collection; readers treat a missing file as empty.
+ * Writes a small collection (a report's examples, never the dataset) as one JSON array file, sorted
+ * by each element's JSON text so the file does not depend on the runner's order. Nothing is written
+ * for an empty collection; readers treat a missing file as empty.
  */
 public final class WriteJsonArray<T> extends PTransform<PCollection<T>, PDone> {
   private final String file;
@@ -63,8 +63,7 @@ public final class WriteJsonArray<T> extends PTransform<PCollection<T>, PDone> {
       Path target = Path.of(file);
       Files.createDirectories(target.getParent());
       Path temp = ShardFiles.temporary(target);
-      Files.writeString(temp, "[\n" + String.join(",\n", items) + "\n]\n",
-          StandardCharsets.UTF_8);
+      Files.writeString(temp, "[\n" + String.join(",\n", items) + "\n]\n", StandardCharsets.UTF_8);
       ShardFiles.publish(temp, target);
     }
   }

@@ -15,8 +15,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The one sink for rejections of every stage: JSON lines under {@code rejections/} in the output
- * folder, one per rejected URL, and a Beam counter per stage and reason
- * ({@code rejections:<stage>/<reason>}).
+ * folder, one per rejected URL, and a Beam counter per stage and reason ({@code
+ * rejections:<stage>/<reason>}).
  */
 public final class WriteRejections extends PTransform<PCollection<Rejection>, PDone> {
   private final String outputDir;
@@ -34,16 +34,18 @@ public final class WriteRejections extends PTransform<PCollection<Rejection>, PD
     return rejections
         .apply("CountPerReason", ParDo.of(new CountFn()))
         .apply("ToJson", MapElements.into(TypeDescriptors.strings()).via(Json::write))
-        .apply("WriteJsonLines", TextIO.write()
-            .to(outputDir + "/rejections/rejections")
-            .withSuffix(".jsonl"));
+        .apply(
+            "WriteJsonLines",
+            TextIO.write().to(outputDir + "/rejections/rejections").withSuffix(".jsonl"));
   }
 
   static final class CountFn extends DoFn<Rejection, Rejection> {
     @ProcessElement
     public void process(@Element Rejection rejection, OutputReceiver<Rejection> out) {
-      Metrics.counter("rejections", RunSummary.rejectedKey(rejection)
-          .substring(RunSummary.REJECTED_PREFIX.length())).inc();
+      Metrics.counter(
+              "rejections",
+              RunSummary.rejectedKey(rejection).substring(RunSummary.REJECTED_PREFIX.length()))
+          .inc();
       Progress.global().rejected(1);
       out.output(rejection);
     }

@@ -20,10 +20,10 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 
 /**
- * Writes a thumbnail of each (already chosen, few) sample into a report folder, and
- * {@code index.json} there mapping each key to its file. The pipeline calls it for images the
- * report shows but the shards do not hold: removed duplicates, and seeds. Only images that have
- * been through face blurring come here.
+ * Writes a thumbnail of each (already chosen, few) sample into a report folder, and {@code
+ * index.json} there mapping each key to its file. The pipeline calls it for images the report shows
+ * but the shards do not hold: removed duplicates, and seeds. Only images that have been through
+ * face blurring come here.
  */
 public final class WriteThumbnails extends PTransform<PCollection<Sample>, PDone> {
   public static final String INDEX = "index.json";
@@ -43,8 +43,9 @@ public final class WriteThumbnails extends PTransform<PCollection<Sample>, PDone
         .apply("Thumbnail", ParDo.of(new ThumbnailFn(folder)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
         .apply("OneIndex", WithKeys.of("index"))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(),
-            KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
+        .setCoder(
+            KvCoder.of(
+                StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
         .apply("GatherIndex", GroupByKey.create())
         .apply("WriteIndex", ParDo.of(new IndexFn(folder)));
     return PDone.in(samples.getPipeline());
@@ -67,7 +68,9 @@ public final class WriteThumbnails extends PTransform<PCollection<Sample>, PDone
     Path file = folder.resolve(INDEX);
     TreeMap<String, String> index = new TreeMap<>();
     if (Files.exists(file)) {
-      Json.mapper().readTree(Files.readAllBytes(file)).fields()
+      Json.mapper()
+          .readTree(Files.readAllBytes(file))
+          .fields()
           .forEachRemaining(e -> index.put(e.getKey(), e.getValue().asText()));
     }
     return index;

@@ -49,7 +49,8 @@ class HttpFetcherTest {
 
   @Test
   void followsRedirectsAndRecordsTheFinalUrl() {
-    FetchResult.Success success = (FetchResult.Success) fetcher.fetch(server.url("/redirect/b.jpg"));
+    FetchResult.Success success =
+        (FetchResult.Success) fetcher.fetch(server.url("/redirect/b.jpg"));
     assertThat(success.finalUrl()).isEqualTo(server.url("/ok/b.jpg"));
     assertThat(success.requests()).isEqualTo(2);
   }
@@ -156,8 +157,8 @@ class HttpFetcherTest {
 
   @Test
   void connectionRefusedIsAConnectionFailure() {
-    FetchSettings settings = testSettings("127.0.0.1:1").withRetries(1, Duration.ofMillis(1),
-        Duration.ofMillis(10));
+    FetchSettings settings =
+        testSettings("127.0.0.1:1").withRetries(1, Duration.ofMillis(1), Duration.ofMillis(10));
     // With robots.txt honoured, the host's robots.txt is already unreachable: the image is not
     // requested (RFC 9309), and the URL reports the network failure itself.
     try (HttpFetcher toClosedPort = new HttpFetcher(settings)) {
@@ -167,8 +168,8 @@ class HttpFetcherTest {
           .startsWith("robots.txt http://127.0.0.1:1/robots.txt unreachable: ");
       assertThat(result.requests()).isZero();
     }
-    try (HttpFetcher toClosedPort = new HttpFetcher(settings.withConsent(
-        FetchSettings.Consent.none()))) {
+    try (HttpFetcher toClosedPort =
+        new HttpFetcher(settings.withConsent(FetchSettings.Consent.none()))) {
       FetchResult result = toClosedPort.fetch("http://127.0.0.1:1/x.jpg");
       assertThat(((FetchResult.Failure) result).reason()).isEqualTo(Reason.CONNECTION_FAILED);
       assertThat(result.requests()).as("one try and one retry").isEqualTo(2);

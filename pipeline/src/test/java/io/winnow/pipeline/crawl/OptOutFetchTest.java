@@ -39,44 +39,55 @@ class OptOutFetchTest {
       robots.put("/robots.txt", robotsTxt);
     }
     server = new MockWebServer();
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        String path = request.getUrl().encodedPath();
-        paths.add(path);
-        if (path.equals("/robots.txt")) {
-          String body = robots.get(path);
-          if (body == null) {
-            return new MockResponse.Builder().code(404).build();
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            String path = request.getUrl().encodedPath();
+            paths.add(path);
+            if (path.equals("/robots.txt")) {
+              String body = robots.get(path);
+              if (body == null) {
+                return new MockResponse.Builder().code(404).build();
+              }
+              if (body.startsWith("HTTP ")) {
+                return new MockResponse.Builder().code(Integer.parseInt(body.substring(5))).build();
+              }
+              return new MockResponse.Builder()
+                  .setHeader("Content-Type", "text/plain")
+                  .body(body)
+                  .build();
+            }
+            if (path.startsWith("/to-host/")) {
+              return new MockResponse.Builder()
+                  .code(302)
+                  .setHeader(
+                      "Location",
+                      "http://localhost:" + server.getPort() + "/img/" + path.substring(9))
+                  .build();
+            }
+            imageTimes.add(System.nanoTime());
+            MockResponse.Builder ok =
+                new MockResponse.Builder()
+                    .setHeader("Content-Type", "image/jpeg")
+                    .body(new Buffer().write(jpeg));
+            if (path.startsWith("/noai/")) {
+              ok.setHeader("X-Robots-Tag", "noai");
+            } else if (path.startsWith("/other-bot/")) {
+              ok.setHeader("X-Robots-Tag", "otherbot: noai, noindex");
+            }
+            return ok.build();
           }
-          if (body.startsWith("HTTP ")) {
-            return new MockResponse.Builder().code(Integer.parseInt(body.substring(5))).build();
-          }
-          return new MockResponse.Builder().setHeader("Content-Type", "text/plain").body(body)
-              .build();
-        }
-        if (path.startsWith("/to-host/")) {
-          return new MockResponse.Builder().code(302).setHeader("Location", "http://localhost:"
-              + server.getPort() + "/img/" + path.substring(9)).build();
-        }
-        imageTimes.add(System.nanoTime());
-        MockResponse.Builder ok = new MockResponse.Builder().setHeader("Content-Type",
-            "image/jpeg").body(new Buffer().write(jpeg));
-        if (path.startsWith("/noai/")) {
-          ok.setHeader("X-Robots-Tag", "noai");
-        } else if (path.startsWith("/other-bot/")) {
-          ok.setHeader("X-Robots-Tag", "otherbot: noai, noindex");
-        }
-        return ok.build();
-      }
-    });
+        });
     server.start(InetAddress.getByName("127.0.0.1"), 0);
-    fetcher = new HttpFetcher(FetchSettings.defaults()
-        .withAllowedEndpoints(Set.of("127.0.0.1:" + server.getPort()))
-        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10))
-        .withRetries(0, Duration.ofMillis(10), Duration.ofSeconds(1))
-        .withConsent(consent)
-        .withDomains(domains));
+    fetcher =
+        new HttpFetcher(
+            FetchSettings.defaults()
+                .withAllowedEndpoints(Set.of("127.0.0.1:" + server.getPort()))
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10))
+                .withRetries(0, Duration.ofMillis(10), Duration.ofSeconds(1))
+                .withConsent(consent)
+                .withDomains(domains));
   }
 
   @AfterEach
@@ -99,8 +110,10 @@ class OptOutFetchTest {
 
   @Test
   void robotsTxtIsReadOnceAndItsRulesForOurTokenApply() throws Exception {
-    start("User-agent: *\nDisallow: /\n\nUser-agent: Winnow\nDisallow: /private/\n",
-        FetchSettings.Consent.defaults(), DomainPolicy.none());
+    start(
+        "User-agent: *\nDisallow: /\n\nUser-agent: Winnow\nDisallow: /private/\n",
+        FetchSettings.Consent.defaults(),
+        DomainPolicy.none());
     assertThat(fetcher.fetch(url("/img/a.jpg"))).isInstanceOf(FetchResult.Success.class);
     FetchResult refused = fetcher.fetch(url("/private/b.jpg"));
     assertThat(reason(refused)).isEqualTo(Reason.ROBOTS_DISALLOWED);
@@ -125,22 +138,24 @@ class OptOutFetchTest {
 
   @Test
   void robotsTxtIsIgnoredOnlyWhenSwitchedOff() throws Exception {
-    start("User-agent: *\nDisallow: /\n", new FetchSettings.Consent(false, "Winnow",
-        Set.of(), Duration.ofSeconds(10)), DomainPolicy.none());
+    start(
+        "User-agent: *\nDisallow: /\n",
+        new FetchSettings.Consent(false, "Winnow", Set.of(), Duration.ofSeconds(10)),
+        DomainPolicy.none());
     assertThat(fetcher.fetch(url("/img/a.jpg"))).isInstanceOf(FetchResult.Success.class);
     assertThat(paths).containsExactly("/img/a.jpg");
   }
 
   @Test
   void crawlDelaySpacesRequestsToTheHostEvenWhenTheyComeAtOnce() throws Exception {
-    start("User-agent: *\nCrawl-delay: 1\n", FetchSettings.Consent.defaults(),
-        DomainPolicy.none());
+    start("User-agent: *\nCrawl-delay: 1\n", FetchSettings.Consent.defaults(), DomainPolicy.none());
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
-      List<Future<FetchResult>> results = List.of(
-          pool.submit(() -> fetcher.fetch(url("/img/1.jpg"))),
-          pool.submit(() -> fetcher.fetch(url("/img/2.jpg"))),
-          pool.submit(() -> fetcher.fetch(url("/img/3.jpg"))));
+      List<Future<FetchResult>> results =
+          List.of(
+              pool.submit(() -> fetcher.fetch(url("/img/1.jpg"))),
+              pool.submit(() -> fetcher.fetch(url("/img/2.jpg"))),
+              pool.submit(() -> fetcher.fetch(url("/img/3.jpg"))));
       for (Future<FetchResult> r : results) {
         assertThat(r.get()).isInstanceOf(FetchResult.Success.class);
       }
@@ -157,8 +172,8 @@ class OptOutFetchTest {
 
   @Test
   void aCrawlDelayLongerThanTheRunAllowsRefusesTheHost() throws Exception {
-    start("User-agent: *\nCrawl-delay: 60\n", FetchSettings.Consent.defaults(),
-        DomainPolicy.none());
+    start(
+        "User-agent: *\nCrawl-delay: 60\n", FetchSettings.Consent.defaults(), DomainPolicy.none());
     FetchResult refused = fetcher.fetch(url("/img/a.jpg"));
     assertThat(reason(refused)).isEqualTo(Reason.ROBOTS_DISALLOWED);
     assertThat(((FetchResult.Failure) refused).detail()).contains("Crawl-delay of 60.0 s");
@@ -167,7 +182,9 @@ class OptOutFetchTest {
   @Test
   void aHugeCrawlDelayIsNamedInTheRefusal() throws Exception {
     // Over the robots parser's own 300 s limit: still refused for its delay, which is named.
-    start("User-agent: *\nCrawl-delay: 86400\n", FetchSettings.Consent.defaults(),
+    start(
+        "User-agent: *\nCrawl-delay: 86400\n",
+        FetchSettings.Consent.defaults(),
         DomainPolicy.none());
     FetchResult refused = fetcher.fetch(url("/img/a.jpg"));
     assertThat(reason(refused)).isEqualTo(Reason.ROBOTS_DISALLOWED);
@@ -185,8 +202,12 @@ class OptOutFetchTest {
 
   @Test
   void aRedirectToABlockedDomainIsRefusedBeforeItsRequest() throws Exception {
-    DomainPolicy policy = DomainPolicy.of(DomainRules.parse(List.of("=localhost"), "block.txt"),
-        DomainRules.empty(), DomainRules.empty(), Set.of());
+    DomainPolicy policy =
+        DomainPolicy.of(
+            DomainRules.parse(List.of("=localhost"), "block.txt"),
+            DomainRules.empty(),
+            DomainRules.empty(),
+            Set.of());
     start(null, FetchSettings.Consent.defaults(), policy);
     FetchResult refused = fetcher.fetch(url("/to-host/a.jpg"));
     assertThat(reason(refused)).isEqualTo(Reason.UNSAFE_DOMAIN);

@@ -16,26 +16,48 @@ import org.junit.jupiter.api.Test;
 
 class DecodeImagesTest {
   private static Sample fetched(String key, byte[] bytes) {
-    return Sample.builder(key, "http://example.com/" + key).byteSize(bytes.length)
-        .mimeType("image/jpeg").image(bytes).build();
+    return Sample.builder(key, "http://example.com/" + key)
+        .byteSize(bytes.length)
+        .mimeType("image/jpeg")
+        .image(bytes)
+        .build();
   }
 
   @Test
   void keepsGoodImagesAndRejectsBadOnesWithTheirReason() {
     byte[] good = TestImages.jpeg(400, 300);
     Pipeline pipeline = Pipelines.direct();
-    PCollectionTuple out = pipeline
-        .apply(Create.of(fetched("good", good), fetched("cut", Arrays.copyOf(good, 500)),
-            fetched("tiny", TestImages.png(10, 10))))
-        .apply(DecodeImages.with(DecodeSettings.defaults().withResize(100, ResizeMode.CENTER_CROP)));
-    PAssert.that(out.get(DecodeImages.DECODED)
-            .apply(MapElements.into(TypeDescriptors.strings())
-                .via(s -> s.key() + " " + s.width() + "x" + s.height() + " from "
-                    + s.originalWidth() + "x" + s.originalHeight())))
+    PCollectionTuple out =
+        pipeline
+            .apply(
+                Create.of(
+                    fetched("good", good),
+                    fetched("cut", Arrays.copyOf(good, 500)),
+                    fetched("tiny", TestImages.png(10, 10))))
+            .apply(
+                DecodeImages.with(
+                    DecodeSettings.defaults().withResize(100, ResizeMode.CENTER_CROP)));
+    PAssert.that(
+            out.get(DecodeImages.DECODED)
+                .apply(
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(
+                            s ->
+                                s.key()
+                                    + " "
+                                    + s.width()
+                                    + "x"
+                                    + s.height()
+                                    + " from "
+                                    + s.originalWidth()
+                                    + "x"
+                                    + s.originalHeight())))
         .containsInAnyOrder("good 100x100 from 400x300");
-    PAssert.that(out.get(DecodeImages.REJECTIONS)
-            .apply(MapElements.into(TypeDescriptors.strings())
-                .via((Rejection r) -> r.key() + " " + r.reason())))
+    PAssert.that(
+            out.get(DecodeImages.REJECTIONS)
+                .apply(
+                    MapElements.into(TypeDescriptors.strings())
+                        .via((Rejection r) -> r.key() + " " + r.reason())))
         .containsInAnyOrder("cut " + Reason.TRUNCATED_IMAGE, "tiny " + Reason.IMAGE_TOO_SMALL);
     pipeline.run().waitUntilFinish();
   }
@@ -43,9 +65,10 @@ class DecodeImagesTest {
   @Test
   void emptyInputGivesEmptyOutputs() {
     Pipeline pipeline = Pipelines.direct();
-    PCollectionTuple out = pipeline
-        .apply(Create.empty(new Sample.Coder()))
-        .apply(DecodeImages.with(DecodeSettings.defaults()));
+    PCollectionTuple out =
+        pipeline
+            .apply(Create.empty(new Sample.Coder()))
+            .apply(DecodeImages.with(DecodeSettings.defaults()));
     PAssert.that(out.get(DecodeImages.DECODED)).empty();
     PAssert.that(out.get(DecodeImages.REJECTIONS)).empty();
     pipeline.run().waitUntilFinish();

@@ -18,8 +18,12 @@ class ImageProcessorTest {
 
   @ParameterizedTest
   @CsvSource({
-      "BORDER, 128, 128", "KEEP_RATIO, 192, 128", "KEEP_RATIO_LARGEST, 128, 85",
-      "CENTER_CROP, 128, 128", "NO, 300, 200"})
+    "BORDER, 128, 128",
+    "KEEP_RATIO, 192, 128",
+    "KEEP_RATIO_LARGEST, 128, 85",
+    "CENTER_CROP, 128, 128",
+    "NO, 300, 200"
+  })
   void resizesLikeImg2dataset(ResizeMode mode, int width, int height) {
     ImageProcessor.Result result = processor(128, mode).process(TestImages.jpeg(300, 200));
     assertThat(result.reason()).isNull();
@@ -28,7 +32,8 @@ class ImageProcessorTest {
     assertThat(image.originalHeight()).isEqualTo(200);
     assertThat(new int[] {image.width(), image.height()}).containsExactly(width, height);
     int[] decoded = TestImages.decodeCentre(image.jpeg());
-    assertThat(new int[] {decoded[0], decoded[1]}).as("the stored JPEG has the stated size")
+    assertThat(new int[] {decoded[0], decoded[1]})
+        .as("the stored JPEG has the stated size")
         .containsExactly(width, height);
   }
 
@@ -39,38 +44,51 @@ class ImageProcessorTest {
     assertThat(processor.jpegReduction(new ImageHeader.Size(300, 200))).isEqualTo(2);
     assertThat(processor.jpegReduction(new ImageHeader.Size(200, 150))).isEqualTo(1);
     ImageProcessor.Processed image = processor.process(TestImages.jpeg(2000, 1500)).image();
-    assertThat(new int[] {image.originalWidth(), image.originalHeight(), image.width(),
-        image.height()}).containsExactly(2000, 1500, 128, 96);
+    assertThat(
+            new int[] {
+              image.originalWidth(), image.originalHeight(), image.width(), image.height()
+            })
+        .containsExactly(2000, 1500, 128, 96);
     // The reduced decode must look like the full one: compare the centre pixel.
-    ImageProcessor.Processed full = new ImageProcessor(DecodeSettings.defaults()
-        .withResize(2000, ResizeMode.KEEP_RATIO_LARGEST)).process(TestImages.jpeg(2000, 1500))
-        .image();
+    ImageProcessor.Processed full =
+        new ImageProcessor(
+                DecodeSettings.defaults().withResize(2000, ResizeMode.KEEP_RATIO_LARGEST))
+            .process(TestImages.jpeg(2000, 1500))
+            .image();
     int[] reduced = TestImages.decodeCentre(image.jpeg());
     int[] reference = TestImages.decodeCentre(full.jpeg());
     for (int channel = 2; channel < 5; channel++) {
-      assertThat(reduced[channel]).isCloseTo(reference[channel],
-          org.assertj.core.data.Offset.offset(40));
+      assertThat(reduced[channel])
+          .isCloseTo(reference[channel], org.assertj.core.data.Offset.offset(40));
     }
   }
 
   @Test
   void neverUpscalesWhenAskedNotTo() {
-    DecodeSettings settings = new DecodeSettings(512, ResizeMode.KEEP_RATIO, true, 1, 1_000_000,
-        Double.POSITIVE_INFINITY, 90, DecodeSettings.WHITE);
-    ImageProcessor.Processed image = new ImageProcessor(settings)
-        .process(TestImages.jpeg(300, 200)).image();
+    DecodeSettings settings =
+        new DecodeSettings(
+            512,
+            ResizeMode.KEEP_RATIO,
+            true,
+            1,
+            1_000_000,
+            Double.POSITIVE_INFINITY,
+            90,
+            DecodeSettings.WHITE);
+    ImageProcessor.Processed image =
+        new ImageProcessor(settings).process(TestImages.jpeg(300, 200)).image();
     assertThat(new int[] {image.width(), image.height()}).containsExactly(300, 200);
   }
 
   @Test
   void readsPngAndCompositesTransparencyOnWhite() {
-    ImageProcessor.Processed image = processor(64, ResizeMode.NO)
-        .process(TestImages.pngWithAlpha(80, 80, 0)).image();
+    ImageProcessor.Processed image =
+        processor(64, ResizeMode.NO).process(TestImages.pngWithAlpha(80, 80, 0)).image();
     int[] centre = TestImages.decodeCentre(image.jpeg());
     assertThat(centre[2]).as("blue").isGreaterThan(245);
     assertThat(centre[3]).as("green").isGreaterThan(245);
-    ImageProcessor.Processed opaque = processor(64, ResizeMode.NO)
-        .process(TestImages.pngWithAlpha(80, 80, 255)).image();
+    ImageProcessor.Processed opaque =
+        processor(64, ResizeMode.NO).process(TestImages.pngWithAlpha(80, 80, 255)).image();
     int[] red = TestImages.decodeCentre(opaque.jpeg());
     assertThat(red[4]).as("red").isGreaterThan(240);
     assertThat(red[2]).as("blue").isLessThan(15);
@@ -79,8 +97,8 @@ class ImageProcessorTest {
   @Test
   void rejectsTruncatedJpegs() {
     byte[] jpeg = TestImages.jpeg(300, 200);
-    ImageProcessor.Result result = processor(128, ResizeMode.BORDER)
-        .process(Arrays.copyOf(jpeg, jpeg.length / 2));
+    ImageProcessor.Result result =
+        processor(128, ResizeMode.BORDER).process(Arrays.copyOf(jpeg, jpeg.length / 2));
     assertThat(result.reason()).isEqualTo(Reason.TRUNCATED_IMAGE);
   }
 
@@ -122,16 +140,17 @@ class ImageProcessorTest {
 
   /** A GIF of {@code frames} solid frames (an animation when more than one), by the JDK. */
   private static byte[] gif(int width, int height, java.awt.Color... frames) throws Exception {
-    javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("gif")
-        .next();
+    javax.imageio.ImageWriter writer =
+        javax.imageio.ImageIO.getImageWritersByFormatName("gif").next();
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     try (javax.imageio.stream.ImageOutputStream out =
         javax.imageio.ImageIO.createImageOutputStream(bytes)) {
       writer.setOutput(out);
       writer.prepareWriteSequence(null);
       for (java.awt.Color colour : frames) {
-        java.awt.image.BufferedImage frame = new java.awt.image.BufferedImage(width, height,
-            java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.image.BufferedImage frame =
+            new java.awt.image.BufferedImage(
+                width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = frame.createGraphics();
         g.setColor(colour);
         g.fillRect(0, 0, width, height);
@@ -146,8 +165,10 @@ class ImageProcessorTest {
 
   @Test
   void readsTheFirstFrameOfStaticAndAnimatedGifs() throws Exception {
-    for (byte[] gif : List.of(gif(120, 80, java.awt.Color.RED),
-        gif(120, 80, java.awt.Color.RED, java.awt.Color.GREEN, java.awt.Color.BLUE))) {
+    for (byte[] gif :
+        List.of(
+            gif(120, 80, java.awt.Color.RED),
+            gif(120, 80, java.awt.Color.RED, java.awt.Color.GREEN, java.awt.Color.BLUE))) {
       ImageProcessor.Result result = processor(128, ResizeMode.KEEP_RATIO).process(gif);
       assertThat(result.reason()).as(result.detail()).isNull();
       assertThat(result.image().originalWidth()).isEqualTo(120);
@@ -167,8 +188,9 @@ class ImageProcessorTest {
   @Test
   void rejectsTruncatedPngs() {
     byte[] png = TestImages.png(300, 200);
-    assertThat(processor(128, ResizeMode.BORDER).process(Arrays.copyOf(png, png.length - 20))
-        .reason()).isEqualTo(Reason.TRUNCATED_IMAGE);
+    assertThat(
+            processor(128, ResizeMode.BORDER).process(Arrays.copyOf(png, png.length - 20)).reason())
+        .isEqualTo(Reason.TRUNCATED_IMAGE);
   }
 
   @Test
@@ -188,7 +210,8 @@ class ImageProcessorTest {
 
   @Test
   void rejectsTooSmallImages() {
-    ImageProcessor.Result result = processor(128, ResizeMode.BORDER).process(TestImages.png(20, 90));
+    ImageProcessor.Result result =
+        processor(128, ResizeMode.BORDER).process(TestImages.png(20, 90));
     assertThat(result.reason()).isEqualTo(Reason.IMAGE_TOO_SMALL);
     assertThat(result.detail()).contains("20×90");
   }
@@ -207,8 +230,9 @@ class ImageProcessorTest {
 
   @Test
   void rejectsAspectRatiosOverTheLimit() {
-    DecodeSettings settings = new DecodeSettings(128, ResizeMode.BORDER, false, 1, 1_000_000, 3,
-        90, DecodeSettings.WHITE);
+    DecodeSettings settings =
+        new DecodeSettings(
+            128, ResizeMode.BORDER, false, 1, 1_000_000, 3, 90, DecodeSettings.WHITE);
     assertThat(new ImageProcessor(settings).process(TestImages.jpeg(400, 100)).reason())
         .isEqualTo(Reason.BAD_ASPECT_RATIO);
   }
@@ -234,9 +258,12 @@ class ImageProcessorTest {
 
   /** A TIFF encoded by OpenCV. */
   private static byte[] tiff(int width, int height) {
-    org.bytedeco.opencv.opencv_core.Mat image = new org.bytedeco.opencv.opencv_core.Mat(height,
-        width, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
-        new org.bytedeco.opencv.opencv_core.Scalar(40, 90, 200, 0));
+    org.bytedeco.opencv.opencv_core.Mat image =
+        new org.bytedeco.opencv.opencv_core.Mat(
+            height,
+            width,
+            org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+            new org.bytedeco.opencv.opencv_core.Scalar(40, 90, 200, 0));
     org.bytedeco.javacpp.BytePointer out = new org.bytedeco.javacpp.BytePointer();
     org.bytedeco.opencv.global.opencv_imgcodecs.imencode(".tiff", image, out);
     byte[] bytes = new byte[(int) out.limit()];
@@ -251,8 +278,9 @@ class ImageProcessorTest {
     // Forge the first directory's ImageWidth and ImageLength to 20000 × 20000.
     byte[] bomb = tiff.clone();
     boolean little = bomb[0] == 'I';
-    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bomb).order(little
-        ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
+    java.nio.ByteBuffer buffer =
+        java.nio.ByteBuffer.wrap(bomb)
+            .order(little ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
     int ifd = buffer.getInt(4);
     int entries = buffer.getShort(ifd) & 0xffff;
     for (int e = 0; e < entries; e++) {
@@ -284,8 +312,8 @@ class ImageProcessorTest {
     byte[] wide = TestImages.jpeg(256, 128);
     int[] white = cornerOf(new ImageProcessor(DecodeSettings.defaults()).process(wide).image());
     assertThat(Arrays.stream(white).min().getAsInt()).isGreaterThan(245);
-    DecodeSettings teal = DecodeSettings.defaults().withBorderColor(DecodeSettings.parseColor(
-        "#008080"));
+    DecodeSettings teal =
+        DecodeSettings.defaults().withBorderColor(DecodeSettings.parseColor("#008080"));
     int[] bgr = cornerOf(new ImageProcessor(teal).process(wide).image());
     assertThat(bgr[0]).isBetween(118, 138);
     assertThat(bgr[1]).isBetween(118, 138);
@@ -298,11 +326,14 @@ class ImageProcessorTest {
 
   /** BGR of the top-left pixel, which the border mode's padding covers for a wide image. */
   private static int[] cornerOf(ImageProcessor.Processed image) {
-    org.bytedeco.opencv.opencv_core.Mat m = org.bytedeco.opencv.global.opencv_imgcodecs.imdecode(
-        new org.bytedeco.opencv.opencv_core.Mat(1, image.jpeg().length,
-            org.bytedeco.opencv.global.opencv_core.CV_8UC1,
-            new org.bytedeco.javacpp.BytePointer(image.jpeg())),
-        org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR);
+    org.bytedeco.opencv.opencv_core.Mat m =
+        org.bytedeco.opencv.global.opencv_imgcodecs.imdecode(
+            new org.bytedeco.opencv.opencv_core.Mat(
+                1,
+                image.jpeg().length,
+                org.bytedeco.opencv.global.opencv_core.CV_8UC1,
+                new org.bytedeco.javacpp.BytePointer(image.jpeg())),
+            org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR);
     byte[] px = new byte[3];
     m.ptr(2, 2).get(px);
     return new int[] {px[0] & 0xff, px[1] & 0xff, px[2] & 0xff};

@@ -1,9 +1,9 @@
 package io.winnow.pipeline.dedup;
 
-import io.winnow.dedup.KeyedVector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.winnow.dedup.DropNearDuplicates;
+import io.winnow.dedup.KeyedVector;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
@@ -23,8 +23,8 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 
 /**
- * The kept set and every removal do not depend on the runner's parallelism or on input order:
- * the same samples on Flink's embedded cluster with parallelism 1 and 3 (input shuffled), in the
+ * The kept set and every removal do not depend on the runner's parallelism or on input order: the
+ * same samples on Flink's embedded cluster with parallelism 1 and 3 (input shuffled), in the
  * partitioned k-NN mode (about 300 vectors per partition, so many partitions).
  */
 class DedupDeterminismTest {
@@ -44,11 +44,18 @@ class DedupDeterminismTest {
     }
     for (int i = 0; i < 2_400; i++) {
       // Two thirds are originals; a third are noisy copies of an earlier original.
-      float[] v = i < 1_500 ? originals.get(i) : noisy(originals.get(random.nextInt(1_500)), random);
+      float[] v =
+          i < 1_500 ? originals.get(i) : noisy(originals.get(random.nextInt(1_500)), random);
       int side = 100 + random.nextInt(400);
-      out.add(Sample.builder(String.format(Locale.ROOT, "%020x", (long) i * 2654435761L), "http://x/" + i)
-          .sha256("sha" + (i % 2_300)) // and a hundred exact duplicates
-          .originalSize(side, side).storedSize(64, 64).image(new byte[] {1}).embedding(v).build());
+      out.add(
+          Sample.builder(
+                  String.format(Locale.ROOT, "%020x", (long) i * 2654435761L), "http://x/" + i)
+              .sha256("sha" + (i % 2_300)) // and a hundred exact duplicates
+              .originalSize(side, side)
+              .storedSize(64, 64)
+              .image(new byte[] {1})
+              .embedding(v)
+              .build());
     }
     return out;
   }
@@ -64,20 +71,29 @@ class DedupDeterminismTest {
   private static Set<String> run(List<Sample> samples, int parallelism) {
     OUT.clear();
     Pipeline p = Pipeline.create(RunWinnow.options("flink", parallelism));
-    PCollectionTuple out = p.apply(Create.of(samples).withCoder(new Sample.Coder()))
-        .apply(DropNearDuplicates.with(D, 0.9).withK(16).withPartitionSize(300));
-    out.get(DropNearDuplicates.KEPT).apply("Kept", ParDo.of(new DoFn<Sample, Void>() {
-      @ProcessElement
-      public void process(@Element Sample s) {
-        OUT.add("kept " + s.key());
-      }
-    }));
-    out.get(DropNearDuplicates.REJECTIONS).apply("Removed", ParDo.of(new DoFn<Rejection, Void>() {
-      @ProcessElement
-      public void process(@Element Rejection r) {
-        OUT.add(r.key() + " " + r.reason().wireName() + " " + r.detail());
-      }
-    }));
+    PCollectionTuple out =
+        p.apply(Create.of(samples).withCoder(new Sample.Coder()))
+            .apply(DropNearDuplicates.with(D, 0.9).withK(16).withPartitionSize(300));
+    out.get(DropNearDuplicates.KEPT)
+        .apply(
+            "Kept",
+            ParDo.of(
+                new DoFn<Sample, Void>() {
+                  @ProcessElement
+                  public void process(@Element Sample s) {
+                    OUT.add("kept " + s.key());
+                  }
+                }));
+    out.get(DropNearDuplicates.REJECTIONS)
+        .apply(
+            "Removed",
+            ParDo.of(
+                new DoFn<Rejection, Void>() {
+                  @ProcessElement
+                  public void process(@Element Rejection r) {
+                    OUT.add(r.key() + " " + r.reason().wireName() + " " + r.detail());
+                  }
+                }));
     p.run().waitUntilFinish();
     return new TreeSet<>(OUT);
   }

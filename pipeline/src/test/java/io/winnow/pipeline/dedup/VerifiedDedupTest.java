@@ -41,9 +41,15 @@ class VerifiedDedupTest {
     float[] v = new float[D];
     v[0] = 1;
     Fingerprint print = TestImages.stored(image);
-    return Sample.builder(key, "http://x/" + key).sha256("sha-" + key)
-        .originalSize(side, side).storedSize(256, 256).image(new byte[] {1}).embedding(v)
-        .pdq(print.pdqHex(), print.pdqQuality()).fingerprint(print.encode()).build();
+    return Sample.builder(key, "http://x/" + key)
+        .sha256("sha-" + key)
+        .originalSize(side, side)
+        .storedSize(256, 256)
+        .image(new byte[] {1})
+        .embedding(v)
+        .pdq(print.pdqHex(), print.pdqQuality())
+        .fingerprint(print.encode())
+        .build();
   }
 
   @BeforeAll
@@ -64,11 +70,13 @@ class VerifiedDedupTest {
     Mat other = TestImages.scale(TestImages.photo("rocket.jpg"), 1.0, 1.0);
     Mat collage = new Mat(chelsea.rows(), chelsea.cols(), chelsea.type());
     int half = chelsea.cols() / 2;
-    TestImages.crop(chelsea, 0, 0, 0.5, 1).copyTo(new Mat(collage, new Rect(0, 0, half,
-        chelsea.rows())));
-    Mat right = TestImages.scale(TestImages.crop(other, 0.5, 0, 0.5, 1),
-        (double) (chelsea.cols() - half) / (other.cols() - other.cols() / 2),
-        (double) chelsea.rows() / other.rows());
+    TestImages.crop(chelsea, 0, 0, 0.5, 1)
+        .copyTo(new Mat(collage, new Rect(0, 0, half, chelsea.rows())));
+    Mat right =
+        TestImages.scale(
+            TestImages.crop(other, 0.5, 0, 0.5, 1),
+            (double) (chelsea.cols() - half) / (other.cols() - other.cols() / 2),
+            (double) chelsea.rows() / other.rows());
     new Mat(right, new Rect(0, 0, chelsea.cols() - half, chelsea.rows()))
         .copyTo(new Mat(collage, new Rect(half, 0, chelsea.cols() - half, chelsea.rows())));
     SAMPLES.add(sample("collage", collage, 1500));
@@ -82,20 +90,29 @@ class VerifiedDedupTest {
   private static Map<String, String> run(List<Sample> samples, int parallelism, int k) {
     OUT.clear();
     Pipeline p = Pipeline.create(RunWinnow.options("flink", parallelism));
-    PCollectionTuple out = p.apply(Create.of(samples).withCoder(new Sample.Coder()))
-        .apply(DropNearDuplicates.with(D, 0.99).withK(k).withExactSearch(true));
-    out.get(DropNearDuplicates.KEPT).apply("Kept", ParDo.of(new DoFn<Sample, Void>() {
-      @ProcessElement
-      public void process(@Element Sample s) {
-        OUT.put(s.key(), "kept");
-      }
-    }));
-    out.get(DropNearDuplicates.REJECTIONS).apply("Removed", ParDo.of(new DoFn<Rejection, Void>() {
-      @ProcessElement
-      public void process(@Element Rejection r) {
-        OUT.put(r.key(), r.reason().wireName() + " " + r.detail());
-      }
-    }));
+    PCollectionTuple out =
+        p.apply(Create.of(samples).withCoder(new Sample.Coder()))
+            .apply(DropNearDuplicates.with(D, 0.99).withK(k).withExactSearch(true));
+    out.get(DropNearDuplicates.KEPT)
+        .apply(
+            "Kept",
+            ParDo.of(
+                new DoFn<Sample, Void>() {
+                  @ProcessElement
+                  public void process(@Element Sample s) {
+                    OUT.put(s.key(), "kept");
+                  }
+                }));
+    out.get(DropNearDuplicates.REJECTIONS)
+        .apply(
+            "Removed",
+            ParDo.of(
+                new DoFn<Rejection, Void>() {
+                  @ProcessElement
+                  public void process(@Element Rejection r) {
+                    OUT.put(r.key(), r.reason().wireName() + " " + r.detail());
+                  }
+                }));
     p.run().waitUntilFinish();
     return new TreeMap<>(OUT);
   }
@@ -105,23 +122,28 @@ class VerifiedDedupTest {
     Map<String, String> one = run(SAMPLES, 1);
     assertThat(one).hasSize(SAMPLES.size());
     Set<String> kept = new TreeSet<>();
-    one.forEach((key, outcome) -> {
-      if (outcome.equals("kept")) {
-        kept.add(key);
-      }
-    });
-    assertThat(kept).containsExactlyInAnyOrder("astronaut", "coffee", "rocket", "camera",
-        "chelsea", "collage");
+    one.forEach(
+        (key, outcome) -> {
+          if (outcome.equals("kept")) {
+            kept.add(key);
+          }
+        });
+    assertThat(kept)
+        .containsExactlyInAnyOrder("astronaut", "coffee", "rocket", "camera", "chelsea", "collage");
     for (String name : new String[] {"astronaut", "coffee", "rocket", "camera"}) {
       for (String edit : new String[] {"crop", "flip", "caption", "border"}) {
-        assertThat(one.get(name + "-" + edit)).as(name + "-" + edit)
+        assertThat(one.get(name + "-" + edit))
+            .as(name + "-" + edit)
             .startsWith("near-duplicate near-duplicate of " + name + " (cosine 1.0000, ")
-            .contains(" inliers").contains("pixels agree").contains(", group of ");
+            .contains(" inliers")
+            .contains("pixels agree")
+            .contains(", group of ");
       }
     }
     assertThat(one.get("astronaut-flip")).contains("inliers mirrored");
     // The collage's right half is a crop of rocket (and of the collage): it goes.
-    assertThat(one.get("collage-right")).matches("near-duplicate near-duplicate of (rocket|collage) .*");
+    assertThat(one.get("collage-right"))
+        .matches("near-duplicate near-duplicate of (rocket|collage) .*");
 
     List<Sample> shuffled = new ArrayList<>(SAMPLES);
     Collections.shuffle(shuffled, new Random(5));
@@ -144,10 +166,12 @@ class VerifiedDedupTest {
     // only candidates are (original, border) and (border, crop). Without the recheck the crop
     // would stay: its only edge leads to a removed member.
     Mat photo = TestImages.photo("coffee.jpg");
-    List<Sample> chain = List.of(
-        sampleAt("coffee", photo, 1000, 0),
-        sampleAt("coffee-border", TestImages.border(photo, 0.12, new Scalar(0, 0, 0, 0)), 600, 0.3),
-        sampleAt("coffee-crop", TestImages.crop(photo, 0.2, 0.1, 0.7, 0.75), 500, 0.7));
+    List<Sample> chain =
+        List.of(
+            sampleAt("coffee", photo, 1000, 0),
+            sampleAt(
+                "coffee-border", TestImages.border(photo, 0.12, new Scalar(0, 0, 0, 0)), 600, 0.3),
+            sampleAt("coffee-crop", TestImages.crop(photo, 0.2, 0.1, 0.7, 0.75), 500, 0.7));
     Map<String, String> out = run(chain, 2, 1);
     assertThat(out.get("coffee")).isEqualTo("kept");
     assertThat(out.get("coffee-border")).startsWith("near-duplicate near-duplicate of coffee ");

@@ -25,22 +25,27 @@ class EmbedImagesTest {
   private static final DecodeSettings DECODE = DecodeSettings.defaults();
 
   private static Sample stored(String key, byte[] jpeg, int w, int h) {
-    return Sample.builder(key, "http://example.com/" + key).image(jpeg)
-        .originalSize(w, h).storedSize(w, h).build();
+    return Sample.builder(key, "http://example.com/" + key)
+        .image(jpeg)
+        .originalSize(w, h)
+        .storedSize(w, h)
+        .build();
   }
 
   private static List<Sample> images(int n) {
     List<Sample> samples = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      samples.add(stored("k" + i, TestImages.jpeg(120 + 10 * i, 100 + 7 * i), 120 + 10 * i,
-          100 + 7 * i));
+      samples.add(
+          stored("k" + i, TestImages.jpeg(120 + 10 * i, 100 + 7 * i), 120 + 10 * i, 100 + 7 * i));
     }
     return samples;
   }
 
   private static EmbedSettings tinyVit(int batch) {
-    return EmbedSettings.defaults().withModel(ModelFixtures.tinyVit().toString())
-        .withBatchSize(batch).withThreads(1, 2);
+    return EmbedSettings.defaults()
+        .withModel(ModelFixtures.tinyVit().toString())
+        .withBatchSize(batch)
+        .withThreads(1, 2);
   }
 
   @Test
@@ -48,26 +53,30 @@ class EmbedImagesTest {
     List<Sample> samples = new ArrayList<>(images(5));
     samples.add(stored("broken", new byte[] {1, 2, 3, 4}, 10, 10));
     Pipeline pipeline = Pipelines.direct();
-    PCollectionTuple out = pipeline.apply(Create.of(samples))
-        .apply(EmbedImages.with(tinyVit(2), DECODE));
-    PAssert.that(out.get(EmbedImages.EMBEDDED)).satisfies(embedded -> {
-      List<String> keys = new ArrayList<>();
-      for (Sample s : embedded) {
-        keys.add(s.key());
-        assertThat(s.embedding()).hasSize(96);
-        double norm = 0;
-        for (float x : s.embedding()) {
-          norm += x * x;
-        }
-        assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
-        assertThat(s.nsfwScores()).as("no unsafe classes in this model").isNull();
-      }
-      assertThat(keys).containsExactlyInAnyOrder("k0", "k1", "k2", "k3", "k4");
-      return null;
-    });
-    PAssert.that(out.get(EmbedImages.REJECTIONS)
-            .apply(MapElements.into(TypeDescriptors.strings())
-                .via((Rejection r) -> r.key() + " " + r.reason())))
+    PCollectionTuple out =
+        pipeline.apply(Create.of(samples)).apply(EmbedImages.with(tinyVit(2), DECODE));
+    PAssert.that(out.get(EmbedImages.EMBEDDED))
+        .satisfies(
+            embedded -> {
+              List<String> keys = new ArrayList<>();
+              for (Sample s : embedded) {
+                keys.add(s.key());
+                assertThat(s.embedding()).hasSize(96);
+                double norm = 0;
+                for (float x : s.embedding()) {
+                  norm += x * x;
+                }
+                assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+                assertThat(s.nsfwScores()).as("no unsafe classes in this model").isNull();
+              }
+              assertThat(keys).containsExactlyInAnyOrder("k0", "k1", "k2", "k3", "k4");
+              return null;
+            });
+    PAssert.that(
+            out.get(EmbedImages.REJECTIONS)
+                .apply(
+                    MapElements.into(TypeDescriptors.strings())
+                        .via((Rejection r) -> r.key() + " " + r.reason())))
         .containsInAnyOrder("broken " + Reason.PREPROCESS_FAILED);
     pipeline.run().waitUntilFinish();
   }
@@ -80,21 +89,23 @@ class EmbedImagesTest {
     made[5] = 1;
     samples.set(1, samples.get(1).toBuilder().embedding(made).build());
     Pipeline pipeline = Pipelines.direct();
-    PCollectionTuple out = pipeline.apply(Create.of(samples))
-        .apply(EmbedImages.with(tinyVit(2), DECODE));
-    PAssert.that(out.get(EmbedImages.EMBEDDED)).satisfies(embedded -> {
-      int count = 0;
-      for (Sample s : embedded) {
-        count++;
-        if (s.key().equals("k1")) {
-          assertThat(s.embedding()).containsExactly(made);
-        } else {
-          assertThat(s.embedding()).hasSize(96).isNotEqualTo(made);
-        }
-      }
-      assertThat(count).isEqualTo(3);
-      return null;
-    });
+    PCollectionTuple out =
+        pipeline.apply(Create.of(samples)).apply(EmbedImages.with(tinyVit(2), DECODE));
+    PAssert.that(out.get(EmbedImages.EMBEDDED))
+        .satisfies(
+            embedded -> {
+              int count = 0;
+              for (Sample s : embedded) {
+                count++;
+                if (s.key().equals("k1")) {
+                  assertThat(s.embedding()).containsExactly(made);
+                } else {
+                  assertThat(s.embedding()).hasSize(96).isNotEqualTo(made);
+                }
+              }
+              assertThat(count).isEqualTo(3);
+              return null;
+            });
     pipeline.run().waitUntilFinish();
   }
 
@@ -106,14 +117,16 @@ class EmbedImagesTest {
       Pipeline pipeline = Pipelines.direct();
       // Batch 1 preprocesses then runs; 3 and 8 leave a core free, so they overlap the two.
       EmbedSettings settings = batch == 1 ? tinyVit(batch) : tinyVit(batch).withThreads(1, 1);
-      PCollectionTuple out = pipeline.apply(Create.of(samples))
-          .apply(EmbedImages.with(settings, DECODE));
-      PAssert.that(out.get(EmbedImages.EMBEDDED)).satisfies(embedded -> {
-        Map<String, float[]> vectors = new HashMap<>();
-        embedded.forEach(s -> vectors.put(s.key(), s.embedding()));
-        Results.put(batch, vectors);
-        return null;
-      });
+      PCollectionTuple out =
+          pipeline.apply(Create.of(samples)).apply(EmbedImages.with(settings, DECODE));
+      PAssert.that(out.get(EmbedImages.EMBEDDED))
+          .satisfies(
+              embedded -> {
+                Map<String, float[]> vectors = new HashMap<>();
+                embedded.forEach(s -> vectors.put(s.key(), s.embedding()));
+                Results.put(batch, vectors);
+                return null;
+              });
       pipeline.run().waitUntilFinish();
       byBatch.put(batch, Results.take(batch));
     }
@@ -134,33 +147,42 @@ class EmbedImagesTest {
     assertThat(cpu.withThreads(0, 2).overlapsPreprocessing(2)).isFalse();
     assertThat(cpu.withThreads(2, 1).overlapsPreprocessing(2)).isFalse();
     assertThat(cpu.withThreads(1, 1).overlapsPreprocessing(2)).isTrue();
-    assertThat(cpu.withProvider(ExecutionProvider.CUDA)
-        .withThreads(0, 2).overlapsPreprocessing(2)).isTrue();
+    assertThat(cpu.withProvider(ExecutionProvider.CUDA).withThreads(0, 2).overlapsPreprocessing(2))
+        .isTrue();
   }
 
   @Test
   void theDefaultModelAlsoGivesClassScores() {
     Pipeline pipeline = Pipelines.direct();
-    PCollectionTuple out = pipeline.apply(Create.of(images(2)))
-        .apply(EmbedImages.with(EmbedSettings.defaults().withBatchSize(4).withThreads(2, 1),
-            DECODE));
-    PAssert.that(out.get(EmbedImages.EMBEDDED)).satisfies(embedded -> {
-      for (Sample s : embedded) {
-        assertThat(s.embedding()).hasSize(1280);
-        assertThat(s.nsfwScores()).containsOnlyKeys("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
-        double total = s.nsfwScores().values().stream().mapToDouble(Float::doubleValue).sum();
-        assertThat(total).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
-      }
-      return null;
-    });
+    PCollectionTuple out =
+        pipeline
+            .apply(Create.of(images(2)))
+            .apply(
+                EmbedImages.with(
+                    EmbedSettings.defaults().withBatchSize(4).withThreads(2, 1), DECODE));
+    PAssert.that(out.get(EmbedImages.EMBEDDED))
+        .satisfies(
+            embedded -> {
+              for (Sample s : embedded) {
+                assertThat(s.embedding()).hasSize(1280);
+                assertThat(s.nsfwScores())
+                    .containsOnlyKeys("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+                double total =
+                    s.nsfwScores().values().stream().mapToDouble(Float::doubleValue).sum();
+                assertThat(total).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+              }
+              return null;
+            });
     pipeline.run().waitUntilFinish();
   }
 
   @Test
   void emptyInputGivesEmptyOutputs() {
     Pipeline pipeline = Pipelines.direct();
-    PCollectionTuple out = pipeline.apply(Create.empty(new Sample.Coder()))
-        .apply(EmbedImages.with(tinyVit(4), DECODE));
+    PCollectionTuple out =
+        pipeline
+            .apply(Create.empty(new Sample.Coder()))
+            .apply(EmbedImages.with(tinyVit(4), DECODE));
     PAssert.that(out.get(EmbedImages.EMBEDDED)).empty();
     PAssert.that(out.get(EmbedImages.REJECTIONS)).empty();
     pipeline.run().waitUntilFinish();
@@ -168,8 +190,10 @@ class EmbedImagesTest {
 
   @Test
   void aBadModelIsRefusedWhenThePipelineIsBuilt() {
-    assertThatThrownBy(() -> EmbedImages.with(
-        EmbedSettings.defaults().withModel("/nonexistent/model.json"), DECODE))
+    assertThatThrownBy(
+            () ->
+                EmbedImages.with(
+                    EmbedSettings.defaults().withModel("/nonexistent/model.json"), DECODE))
         .isInstanceOf(ModelException.class)
         .hasMessageContaining("model descriptor /nonexistent/model.json does not exist");
   }

@@ -48,7 +48,8 @@ class EmbeddingModelTest {
 
   @Test
   void listsEveryProblemOfABadDescriptor(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("model.json"),
+    Files.writeString(
+        dir.resolve("model.json"),
         "{\"name\": \"x\", \"file\": \"m.onnx\", \"sha256\": \"abc\", \"layout\": \"CHW\"}");
     assertThatThrownBy(() -> EmbeddingModel.load(dir.toString()))
         .isInstanceOf(ModelException.class)

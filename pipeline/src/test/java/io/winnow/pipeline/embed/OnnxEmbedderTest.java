@@ -19,7 +19,7 @@ class OnnxEmbedderTest {
     NpyFiles.Array input;
     NpyFiles.Array expected;
     try (InputStream in = ModelFixtures.open("reference-input.npy");
-         InputStream out = ModelFixtures.open("reference-output.npy")) {
+        InputStream out = ModelFixtures.open("reference-output.npy")) {
       input = NpyFiles.read(in);
       expected = NpyFiles.read(out);
     }
@@ -32,8 +32,9 @@ class OnnxEmbedderTest {
         float[] got = outputs.get(i).embedding();
         assertThat(got).hasSize(96);
         for (int k = 0; k < want.length; k++) {
-          assertThat(got[k]).as("image %d, dim %d", i, k).isCloseTo(want[k],
-              org.assertj.core.data.Offset.offset(1e-4f));
+          assertThat(got[k])
+              .as("image %d, dim %d", i, k)
+              .isCloseTo(want[k], org.assertj.core.data.Offset.offset(1e-4f));
         }
         assertThat(norm(got)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
       }
@@ -66,8 +67,12 @@ class OnnxEmbedderTest {
   void aDescriptorNamingAMissingOutputFailsAtStartup(@TempDir Path dir) throws Exception {
     ModelFixtures.copyOfTinyVit(dir);
     Path json = dir.resolve("model.json");
-    Files.writeString(json, Files.readString(json).replaceAll(
-        "\"embedding_output\"\\s*:\\s*\"embedding\"", "\"embedding_output\": \"features\""));
+    Files.writeString(
+        json,
+        Files.readString(json)
+            .replaceAll(
+                "\"embedding_output\"\\s*:\\s*\"embedding\"",
+                "\"embedding_output\": \"features\""));
     EmbeddingModel model = EmbeddingModel.load(dir.toString());
     assertThatThrownBy(() -> new OnnxEmbedder(model, ExecutionProvider.CPU, 1))
         .isInstanceOf(ModelException.class)
@@ -79,8 +84,8 @@ class OnnxEmbedderTest {
   void aDescriptorWithTheWrongDimensionFailsAtStartup(@TempDir Path dir) throws Exception {
     ModelFixtures.copyOfTinyVit(dir);
     Path json = dir.resolve("model.json");
-    Files.writeString(json, Files.readString(json).replaceAll("\"dimension\"\\s*:\\s*96",
-        "\"dimension\": 384"));
+    Files.writeString(
+        json, Files.readString(json).replaceAll("\"dimension\"\\s*:\\s*96", "\"dimension\": 384"));
     EmbeddingModel model = EmbeddingModel.load(dir.toString());
     assertThatThrownBy(() -> new OnnxEmbedder(model, ExecutionProvider.CPU, 1))
         .isInstanceOf(ModelException.class)
@@ -93,10 +98,13 @@ class OnnxEmbedderTest {
     byte[] garbage = "not a model".getBytes();
     Files.write(dir.resolve("model.onnx"), garbage);
     Path json = dir.resolve("model.json");
-    String sha = java.util.HexFormat.of().formatHex(
-        java.security.MessageDigest.getInstance("SHA-256").digest(garbage));
-    Files.writeString(json, Files.readString(json).replaceAll("\"sha256\"\\s*:\\s*\"[0-9a-f]+\"",
-        "\"sha256\": \"" + sha + "\""));
+    String sha =
+        java.util.HexFormat.of()
+            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(garbage));
+    Files.writeString(
+        json,
+        Files.readString(json)
+            .replaceAll("\"sha256\"\\s*:\\s*\"[0-9a-f]+\"", "\"sha256\": \"" + sha + "\""));
     EmbeddingModel model = EmbeddingModel.load(dir.toString());
     assertThatThrownBy(() -> new OnnxEmbedder(model, ExecutionProvider.CPU, 1))
         .isInstanceOf(ModelException.class)
@@ -123,16 +131,16 @@ class OnnxEmbedderTest {
     }
     int n = (int) input.shape()[0];
     EmbeddingModel model = EmbeddingModel.load(ModelFixtures.tinyVit().toString());
-    for (ExecutionProvider gpu : new ExecutionProvider[] {ExecutionProvider.CUDA,
-        ExecutionProvider.TENSORRT}) {
+    for (ExecutionProvider gpu :
+        new ExecutionProvider[] {ExecutionProvider.CUDA, ExecutionProvider.TENSORRT}) {
       try (OnnxEmbedder cpu = new OnnxEmbedder(model, ExecutionProvider.CPU, 2);
-           OnnxEmbedder onGpu = new OnnxEmbedder(model, gpu, 0)) {
+          OnnxEmbedder onGpu = new OnnxEmbedder(model, gpu, 0)) {
         List<OnnxEmbedder.Output> a = cpu.run(input.values(), n);
         List<OnnxEmbedder.Output> b = onGpu.run(input.values(), n);
         for (int i = 0; i < n; i++) {
           for (int k = 0; k < 96; k++) {
-            assertThat(b.get(i).embedding()[k]).isCloseTo(a.get(i).embedding()[k],
-                org.assertj.core.data.Offset.offset(1e-3f));
+            assertThat(b.get(i).embedding()[k])
+                .isCloseTo(a.get(i).embedding()[k], org.assertj.core.data.Offset.offset(1e-3f));
           }
         }
       }
@@ -153,5 +161,4 @@ class OnnxEmbedderTest {
     }
     return Math.sqrt(s);
   }
-
 }

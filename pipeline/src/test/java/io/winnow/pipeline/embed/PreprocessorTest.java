@@ -13,11 +13,37 @@ import org.junit.jupiter.api.Test;
 
 /** Tensors computed by hand from known pixels. */
 class PreprocessorTest {
-  static ModelDescriptor descriptor(int size, ModelDescriptor.Resize resize, Integer shortSide,
-      float[] mean, float[] std, String order, String layout) {
-    return new ModelDescriptor("t", "model.onnx", "0".repeat(64), "pixels", size, resize,
-        shortSide, mean, std, order, layout, "embedding", 4, null, null, null, 0.6, 0.45, null,
-        null, null, null);
+  static ModelDescriptor descriptor(
+      int size,
+      ModelDescriptor.Resize resize,
+      Integer shortSide,
+      float[] mean,
+      float[] std,
+      String order,
+      String layout) {
+    return new ModelDescriptor(
+        "t",
+        "model.onnx",
+        "0".repeat(64),
+        "pixels",
+        size,
+        resize,
+        shortSide,
+        mean,
+        std,
+        order,
+        layout,
+        "embedding",
+        4,
+        null,
+        null,
+        null,
+        0.6,
+        0.45,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** A width x height BGR image whose pixel (x, y) is (b, g, r) = (x, y, 10x + y). */
@@ -40,8 +66,9 @@ class PreprocessorTest {
   void normalisesIntoChannelsFirstRgb() {
     float[] mean = {0.5f, 0.25f, 0f};
     float[] std = {0.5f, 0.25f, 1f};
-    Preprocessor p = new Preprocessor(descriptor(2, ModelDescriptor.Resize.STRETCH, null,
-        mean, std, "RGB", "NCHW"));
+    Preprocessor p =
+        new Preprocessor(
+            descriptor(2, ModelDescriptor.Resize.STRETCH, null, mean, std, "RGB", "NCHW"));
     float[] out = new float[1 + p.tensorSize()];
     p.fill(image(2, 2), out, 1);
     // R plane: r = 10x + y at (0,0),(1,0),(0,1),(1,1) -> 0, 10, 1, 11.
@@ -58,8 +85,16 @@ class PreprocessorTest {
 
   @Test
   void channelsLastBgrKeepsOpenCvOrder() {
-    Preprocessor p = new Preprocessor(descriptor(2, ModelDescriptor.Resize.STRETCH, null,
-        new float[] {0, 0, 0}, new float[] {1, 1, 1}, "BGR", "NHWC"));
+    Preprocessor p =
+        new Preprocessor(
+            descriptor(
+                2,
+                ModelDescriptor.Resize.STRETCH,
+                null,
+                new float[] {0, 0, 0},
+                new float[] {1, 1, 1},
+                "BGR",
+                "NHWC"));
     float[] out = new float[p.tensorSize()];
     p.fill(image(2, 2), out, 0);
     // pixel (1, 1): b = 1, g = 1, r = 11
@@ -71,9 +106,16 @@ class PreprocessorTest {
   @Test
   void centreCropTakesTheMiddleAsTorchvisionDoes() {
     // 6 x 4 image, shorter side already 4: no scaling; crop 2 starts at x = 2, y = 1.
-    Preprocessor p = new Preprocessor(descriptor(2,
-        ModelDescriptor.Resize.SHORT_SIDE_THEN_CENTER_CROP, 4, new float[] {0, 0, 0},
-        new float[] {1, 1, 1}, "RGB", "NCHW"));
+    Preprocessor p =
+        new Preprocessor(
+            descriptor(
+                2,
+                ModelDescriptor.Resize.SHORT_SIDE_THEN_CENTER_CROP,
+                4,
+                new float[] {0, 0, 0},
+                new float[] {1, 1, 1},
+                "RGB",
+                "NCHW"));
     float[] out = new float[p.tensorSize()];
     p.fill(image(6, 4), out, 0);
     float[] expectedRed = {21, 31, 22, 32}; // (2,1),(3,1),(2,2),(3,2)
@@ -89,9 +131,16 @@ class PreprocessorTest {
     byte[] fill = new byte[30 * 60 * 3];
     java.util.Arrays.fill(fill, (byte) 200);
     grey.data().put(fill);
-    Preprocessor p = new Preprocessor(descriptor(8,
-        ModelDescriptor.Resize.SHORT_SIDE_THEN_CENTER_CROP, 9, new float[] {0, 0, 0},
-        new float[] {1, 1, 1}, "RGB", "NCHW"));
+    Preprocessor p =
+        new Preprocessor(
+            descriptor(
+                8,
+                ModelDescriptor.Resize.SHORT_SIDE_THEN_CENTER_CROP,
+                9,
+                new float[] {0, 0, 0},
+                new float[] {1, 1, 1},
+                "RGB",
+                "NCHW"));
     float[] out = new float[p.tensorSize()];
     p.fill(grey, out, 0);
     for (float v : out) {
@@ -102,12 +151,15 @@ class PreprocessorTest {
   @Test
   void decodesEncodedImagesAndCutsBorderPadding() {
     // A 40 x 20 picture stored by the border mode as 40 x 40 with 10 black rows above and below.
-    Rect box = Preprocessor.pictureBox(DecodeSettings.defaults().withResize(40, ResizeMode.BORDER),
-        80, 40, 40, 40);
+    Rect box =
+        Preprocessor.pictureBox(
+            DecodeSettings.defaults().withResize(40, ResizeMode.BORDER), 80, 40, 40, 40);
     assertThat(new int[] {box.x(), box.y(), box.width(), box.height()})
         .containsExactly(0, 10, 40, 20);
-    assertThat(Preprocessor.pictureBox(DecodeSettings.defaults().withResize(40,
-        ResizeMode.CENTER_CROP), 80, 40, 40, 40)).isNull();
+    assertThat(
+            Preprocessor.pictureBox(
+                DecodeSettings.defaults().withResize(40, ResizeMode.CENTER_CROP), 80, 40, 40, 40))
+        .isNull();
 
     Mat padded = new Mat(40, 40, CV_8UC3);
     byte[] pixels = new byte[40 * 40 * 3];
@@ -119,8 +171,16 @@ class PreprocessorTest {
     org.bytedeco.opencv.global.opencv_imgcodecs.imencode(".png", padded, png);
     byte[] encoded = new byte[(int) png.limit()];
     png.get(encoded);
-    Preprocessor p = new Preprocessor(descriptor(4, ModelDescriptor.Resize.STRETCH, null,
-        new float[] {0, 0, 0}, new float[] {1, 1, 1}, "RGB", "NCHW"));
+    Preprocessor p =
+        new Preprocessor(
+            descriptor(
+                4,
+                ModelDescriptor.Resize.STRETCH,
+                null,
+                new float[] {0, 0, 0},
+                new float[] {1, 1, 1},
+                "RGB",
+                "NCHW"));
     float[] out = new float[p.tensorSize()];
     p.fill(encoded, box, out, 0);
     for (float v : out) {

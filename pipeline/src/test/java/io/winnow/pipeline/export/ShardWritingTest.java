@@ -48,8 +48,8 @@ class ShardWritingTest {
         names.add(e.getName());
       }
     }
-    assertThat(names).containsExactly("aaaa.jpg", "aaaa.json", "aaaa.txt", "bbbb.jpg",
-        "bbbb.json", "bbbb.txt");
+    assertThat(names)
+        .containsExactly("aaaa.jpg", "aaaa.json", "aaaa.txt", "bbbb.jpg", "bbbb.json", "bbbb.txt");
     List<Sample> back = new ArrayList<>();
     WebDatasetReader.read(shard, back::add);
     assertThat(back).containsExactly(sample("aaaa", "first"), sample("bbbb", null));
@@ -70,15 +70,22 @@ class ShardWritingTest {
 
   @Test
   void refusesKeysThatWouldBreakWebDatasetGrouping() {
-    assertThatThrownBy(() -> new TarShardWriter(new ByteArrayOutputStream())
-        .write(sample("a.b", "x"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> new TarShardWriter(new ByteArrayOutputStream()).write(sample("a.b", "x")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void jsonMemberUsesImg2datasetFieldNames() {
     String json = sample("aaaa", "c").toJson();
-    assertThat(json).contains("\"key\":\"aaaa\"", "\"status\":\"success\"", "\"width\":256",
-        "\"original_width\":300", "\"sha256\":\"ab\"", "\"caption\":\"c\"");
+    assertThat(json)
+        .contains(
+            "\"key\":\"aaaa\"",
+            "\"status\":\"success\"",
+            "\"width\":256",
+            "\"original_width\":300",
+            "\"sha256\":\"ab\"",
+            "\"caption\":\"c\"");
     assertThat(json).doesNotContain("\"image\"", "\"embedding\"");
   }
 
@@ -91,12 +98,20 @@ class ShardWritingTest {
     }
     // Read back with the same Parquet reader users' tools use.
     List<String> keys = new ArrayList<>();
-    try (var reader = org.apache.parquet.hadoop.ParquetReader.builder(
-        new org.apache.parquet.hadoop.example.GroupReadSupport(),
-        new org.apache.hadoop.fs.Path(file.toUri())).build()) {
+    try (var reader =
+        org.apache.parquet.hadoop.ParquetReader.builder(
+                new org.apache.parquet.hadoop.example.GroupReadSupport(),
+                new org.apache.hadoop.fs.Path(file.toUri()))
+            .build()) {
       for (var row = reader.read(); row != null; row = reader.read()) {
-        keys.add(row.getString("key", 0) + ":" + row.getInteger("width", 0) + ":"
-            + row.getString("status", 0) + ":" + row.getFieldRepetitionCount("caption"));
+        keys.add(
+            row.getString("key", 0)
+                + ":"
+                + row.getInteger("width", 0)
+                + ":"
+                + row.getString("status", 0)
+                + ":"
+                + row.getFieldRepetitionCount("caption"));
       }
     }
     assertThat(keys).containsExactly("aaaa:256:success:1", "bbbb:256:success:0");
@@ -117,8 +132,9 @@ class ShardWritingTest {
   void spreadsKeysOverShards() {
     int[] counts = new int[4];
     for (int i = 0; i < 4000; i++) {
-      counts[WriteWebDataset.shardOf(io.winnow.pipeline.read.SampleKeys.forNormalizedUrl(
-          "http://x/" + i), 4)]++;
+      counts[
+          WriteWebDataset.shardOf(
+              io.winnow.pipeline.read.SampleKeys.forNormalizedUrl("http://x/" + i), 4)]++;
     }
     for (int c : counts) {
       assertThat(c).isBetween(850, 1150);

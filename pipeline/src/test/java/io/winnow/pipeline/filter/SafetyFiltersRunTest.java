@@ -35,28 +35,38 @@ class SafetyFiltersRunTest {
   void listsFacesAndNsfwEachLeaveTheirMarkAndTheRunBalances() throws Exception {
     try (DemoServer server = DemoServer.start()) {
       String base = server.baseUrl();
-      Path urls = Files.write(dir.resolve("urls.txt"), List.of(
-          base + "/images/astronaut.jpg",
-          base + "/images/coffee.jpg",
-          base + "/images/rocket.jpg",
-          base + "/images/chelsea.jpg"));
-      Path optOut = Files.write(dir.resolve("opt-out.txt"), List.of(
-          "# the photographer asked", base + "/images/rocket.jpg"));
+      Path urls =
+          Files.write(
+              dir.resolve("urls.txt"),
+              List.of(
+                  base + "/images/astronaut.jpg",
+                  base + "/images/coffee.jpg",
+                  base + "/images/rocket.jpg",
+                  base + "/images/chelsea.jpg"));
+      Path optOut =
+          Files.write(
+              dir.resolve("opt-out.txt"),
+              List.of("# the photographer asked", base + "/images/rocket.jpg"));
       Path block = Files.write(dir.resolve("block.txt"), List.of("unsafe.example"));
-      WinnowConfig config = WinnowConfig.of(List.of(urls.toString()), dir.resolve("out").toString())
-          .withFetch(FetchSettings.defaults().withAllowedEndpoints(Set.of(server.endpoint())))
-          .withFilter(FilterSettings.defaults().withLists(List.of(block.toString()), List.of(),
-              List.of(optOut.toString())));
+      WinnowConfig config =
+          WinnowConfig.of(List.of(urls.toString()), dir.resolve("out").toString())
+              .withFetch(FetchSettings.defaults().withAllowedEndpoints(Set.of(server.endpoint())))
+              .withFilter(
+                  FilterSettings.defaults()
+                      .withLists(List.of(block.toString()), List.of(), List.of(optOut.toString())));
       RunSummary summary = RunWinnow.run(config, RunWinnow.options("flink", 2), null, false);
       assertThat(summary.balanced()).isTrue();
       assertThat(summary.accepted()).isEqualTo(3);
 
       List<Rejection> rejections = read(dir.resolve("out/rejections"));
-      assertThat(rejections).singleElement().satisfies(r -> {
-        assertThat(r.reason().wireName()).isEqualTo("opted-out");
-        assertThat(r.stage().wireName()).isEqualTo("filter");
-        assertThat(r.url()).endsWith("/images/rocket.jpg");
-      });
+      assertThat(rejections)
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.reason().wireName()).isEqualTo("opted-out");
+                assertThat(r.stage().wireName()).isEqualTo("filter");
+                assertThat(r.url()).endsWith("/images/rocket.jpg");
+              });
 
       Map<String, JsonNode> meta = shardJson(dir.resolve("out"));
       JsonNode astronaut = meta.get("astronaut.jpg");
@@ -70,10 +80,19 @@ class SafetyFiltersRunTest {
       // The run report: every section, the right counts, thumbnails of exported images only.
       Path out = dir.resolve("out");
       String html = Files.readString(out.resolve("report/index.html"));
-      assertThat(html).contains("id=\"funnel\"", "id=\"rejections\"", "id=\"duplicates\"",
-          "id=\"faces\"", "id=\"nsfw\"", "id=\"retrieval\"", "id=\"samples\"",
-          "id=\"timing\"").contains("4 URLs · 3 accepted · 1 rejected")
-          .contains("opted-out").contains("/images/rocket.jpg")
+      assertThat(html)
+          .contains(
+              "id=\"funnel\"",
+              "id=\"rejections\"",
+              "id=\"duplicates\"",
+              "id=\"faces\"",
+              "id=\"nsfw\"",
+              "id=\"retrieval\"",
+              "id=\"samples\"",
+              "id=\"timing\"")
+          .contains("4 URLs · 3 accepted · 1 rejected")
+          .contains("opted-out")
+          .contains("/images/rocket.jpg")
           .contains("3 images checked, 1 with faces (1 faces, blurred)")
           .doesNotContain("http://fonts", "https://");
       try (DirectoryStream<Path> thumbs = Files.newDirectoryStream(out.resolve("report/thumbs"))) {
@@ -94,8 +113,8 @@ class SafetyFiltersRunTest {
       assertThat(metrics.get("rejection_examples").get("filter").get("opted-out")).hasSize(1);
       JsonNode recorded = metrics.get("config");
       assertThat(recorded.get("embed.model_sha256").asText()).matches("[0-9a-f]{64}");
-      assertThat(recorded.get("filter.face_model_sha256").asText()).isEqualTo(
-          "99bf9494d84f50acc6617d89873f71bf6635a841ea699c17cb3377f9507cfec3");
+      assertThat(recorded.get("filter.face_model_sha256").asText())
+          .isEqualTo("99bf9494d84f50acc6617d89873f71bf6635a841ea699c17cb3377f9507cfec3");
       assertThat(recorded.get("filter.opt_out_lists").get(0).asText()).isEqualTo(optOut.toString());
       assertThat(html).contains("id=\"config\"").contains("embed.model_sha256");
     }
@@ -105,51 +124,77 @@ class SafetyFiltersRunTest {
   void aBadListStopsTheRunBeforeAnyFetch() throws Exception {
     Path urls = Files.write(dir.resolve("urls.txt"), List.of("http://127.0.0.1:9/a.jpg"));
     Path block = Files.write(dir.resolve("block.txt"), List.of("ok.example", "co.uk"));
-    WinnowConfig config = WinnowConfig.of(List.of(urls.toString()), dir.resolve("out").toString())
-        .withFilter(FilterSettings.defaults().withLists(List.of(block.toString()), List.of(),
-            List.of()));
+    WinnowConfig config =
+        WinnowConfig.of(List.of(urls.toString()), dir.resolve("out").toString())
+            .withFilter(
+                FilterSettings.defaults()
+                    .withLists(List.of(block.toString()), List.of(), List.of()));
     assertThatThrownBy(() -> RunWinnow.run(config, RunWinnow.options("direct", 1), null, false))
         .isInstanceOf(SafetyLists.ListException.class)
         .hasMessageContaining("block list " + block)
         .hasMessageContaining("'co.uk'");
-    assertThatThrownBy(() -> SafetyLists.policy(FilterSettings.defaults().withLists(
-        List.of(dir.resolve("missing.txt").toString()), List.of(), List.of()),
-        FetchSettings.defaults()))
-        .isInstanceOf(SafetyLists.ListException.class).hasMessageContaining("cannot read list");
+    assertThatThrownBy(
+            () ->
+                SafetyLists.policy(
+                    FilterSettings.defaults()
+                        .withLists(
+                            List.of(dir.resolve("missing.txt").toString()), List.of(), List.of()),
+                    FetchSettings.defaults()))
+        .isInstanceOf(SafetyLists.ListException.class)
+        .hasMessageContaining("cannot read list");
   }
 
   @Test
   void theBundledSafePhotosStayUnderTheNsfwThreshold() throws Exception {
-    List<String> photos = List.of("astronaut.jpg", "brick.jpg", "camera.jpg", "chelsea.jpg",
-        "clock_motion.jpg", "coffee.jpg", "grass.jpg", "gravel.jpg", "horse.png",
-        "hubble_deep_field.jpg", "retina.jpg", "rocket.jpg");
+    List<String> photos =
+        List.of(
+            "astronaut.jpg",
+            "brick.jpg",
+            "camera.jpg",
+            "chelsea.jpg",
+            "clock_motion.jpg",
+            "coffee.jpg",
+            "grass.jpg",
+            "gravel.jpg",
+            "horse.png",
+            "hubble_deep_field.jpg",
+            "retina.jpg",
+            "rocket.jpg");
     List<io.winnow.schemas.Sample> samples = new ArrayList<>();
     for (String name : photos) {
       try (InputStream in = DemoServer.class.getResourceAsStream("/demo/images/" + name)) {
-        samples.add(io.winnow.schemas.Sample.builder(name, "file:" + name)
-            .image(in.readAllBytes()).build());
+        samples.add(
+            io.winnow.schemas.Sample.builder(name, "file:" + name)
+                .image(in.readAllBytes())
+                .build());
       }
     }
     FilterSettings filter = FilterSettings.defaults();
-    ClassifyNsfw nsfw = ClassifyNsfw.with(filter, null, null,
-        io.winnow.pipeline.decode.DecodeSettings.defaults());
-    org.apache.beam.sdk.Pipeline p = org.apache.beam.sdk.Pipeline.create(
-        RunWinnow.options("direct", 2));
-    org.apache.beam.sdk.values.PCollectionTuple out = p
-        .apply(org.apache.beam.sdk.transforms.Create.of(samples)
-            .withCoder(new io.winnow.schemas.Sample.Coder()))
-        .apply(nsfw);
+    ClassifyNsfw nsfw =
+        ClassifyNsfw.with(filter, null, null, io.winnow.pipeline.decode.DecodeSettings.defaults());
+    org.apache.beam.sdk.Pipeline p =
+        org.apache.beam.sdk.Pipeline.create(RunWinnow.options("direct", 2));
+    org.apache.beam.sdk.values.PCollectionTuple out =
+        p.apply(
+                org.apache.beam.sdk.transforms.Create.of(samples)
+                    .withCoder(new io.winnow.schemas.Sample.Coder()))
+            .apply(nsfw);
     org.apache.beam.sdk.testing.PAssert.that(out.get(ClassifyNsfw.REJECTIONS)).empty();
-    org.apache.beam.sdk.testing.PAssert.that(out.get(ClassifyNsfw.KEPT)).satisfies(kept -> {
-      assertThat(kept).hasSize(photos.size());
-      for (io.winnow.schemas.Sample s : kept) {
-        assertThat(s.embedding()).as("the classifier's own pass keeps only scores").isNull();
-        double unsafe = io.winnow.filters.DropNsfw.unsafeScore(s.nsfwScores(),
-            List.of("Hentai", "Porn", "Sexy"));
-        assertThat(unsafe).as(s.key()).isLessThan(filter.nsfwThreshold());
-      }
-      return null;
-    });
+    org.apache.beam.sdk.testing.PAssert.that(out.get(ClassifyNsfw.KEPT))
+        .satisfies(
+            kept -> {
+              assertThat(kept).hasSize(photos.size());
+              for (io.winnow.schemas.Sample s : kept) {
+                assertThat(s.embedding())
+                    .as("the classifier's own pass keeps only scores")
+                    .isNull();
+                double unsafe =
+                    io.winnow.filters.DropNsfw.unsafeScore(
+                        s.nsfwScores(), List.of("Hentai", "Porn", "Sexy"));
+                assertThat(unsafe).as(s.key()).isLessThan(filter.nsfwThreshold());
+              }
+              return null;
+            });
     p.run().waitUntilFinish();
   }
 
@@ -158,15 +203,17 @@ class SafetyFiltersRunTest {
     // The NSFW classifier sees the image before its faces are blurred: a blurred face reads as
     // skin. So blurring changes the stored image but not one digit of the scores.
     try (DemoServer server = DemoServer.start()) {
-      Path urls = Files.write(dir.resolve("people.txt"), List.of(
-          server.baseUrl() + "/images/astronaut.jpg"));
+      Path urls =
+          Files.write(
+              dir.resolve("people.txt"), List.of(server.baseUrl() + "/images/astronaut.jpg"));
       Map<FilterSettings.FaceMode, JsonNode> byMode = new HashMap<>();
-      for (FilterSettings.FaceMode mode : List.of(FilterSettings.FaceMode.OFF,
-          FilterSettings.FaceMode.BLUR)) {
+      for (FilterSettings.FaceMode mode :
+          List.of(FilterSettings.FaceMode.OFF, FilterSettings.FaceMode.BLUR)) {
         Path out = dir.resolve("people-" + mode);
-        WinnowConfig config = WinnowConfig.of(List.of(urls.toString()), out.toString())
-            .withFetch(FetchSettings.defaults().withAllowedEndpoints(Set.of(server.endpoint())))
-            .withFilter(withFaces(FilterSettings.defaults(), mode));
+        WinnowConfig config =
+            WinnowConfig.of(List.of(urls.toString()), out.toString())
+                .withFetch(FetchSettings.defaults().withAllowedEndpoints(Set.of(server.endpoint())))
+                .withFilter(withFaces(FilterSettings.defaults(), mode));
         assertThat(RunWinnow.run(config, RunWinnow.options("flink", 1), null, false).accepted())
             .isEqualTo(1);
         byMode.put(mode, shardJson(out).get("astronaut.jpg"));
@@ -191,8 +238,8 @@ class SafetyFiltersRunTest {
             TarArchiveInputStream tar = new TarArchiveInputStream(file)) {
           for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
             if (e.getName().endsWith(".json")) {
-              JsonNode json = Json.mapper().readTree(
-                  new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+              JsonNode json =
+                  Json.mapper().readTree(new String(tar.readAllBytes(), StandardCharsets.UTF_8));
               String url = json.get("url").asText();
               byName.put(url.substring(url.lastIndexOf('/') + 1), json);
             }

@@ -19,31 +19,41 @@ import org.junit.jupiter.api.Test;
 class FingerprintImagesTest {
   @Test
   void storedImagesGetTheirPdqAndAnImageThatCannotBeFingerprintedIsRejectedNotLost() {
-    Sample good = Sample.builder("good", "http://x/good.jpg")
-        .image(TestImages.jpeg(256, 192)).build();
+    Sample good =
+        Sample.builder("good", "http://x/good.jpg").image(TestImages.jpeg(256, 192)).build();
     // Not an image: the stage before would have rejected it, so here it is a bug to report.
-    Sample broken = Sample.builder("broken", "http://x/broken.jpg")
-        .image(new byte[] {1, 2, 3, 4}).build();
+    Sample broken =
+        Sample.builder("broken", "http://x/broken.jpg").image(new byte[] {1, 2, 3, 4}).build();
     Pipeline p = Pipeline.create(RunWinnow.options("direct", 2));
-    PCollectionTuple out = p.apply(Create.of(List.of(good, broken))
-            .withCoder(new Sample.Coder()))
-        .apply(FingerprintImages.with(DecodeSettings.defaults()));
-    PAssert.that(out.get(FingerprintImages.FINGERPRINTED)).satisfies(kept -> {
-      assertThat(kept).singleElement().satisfies(s -> {
-        assertThat(s.key()).isEqualTo("good");
-        assertThat(s.pdq()).matches("[0-9a-f]{64}");
-        assertThat(s.fingerprint()).isNotEmpty();
-      });
-      return null;
-    });
-    PAssert.that(out.get(FingerprintImages.REJECTIONS)).satisfies(rejected -> {
-      assertThat(rejected).singleElement().satisfies((Rejection r) -> {
-        assertThat(r.key()).isEqualTo("broken");
-        assertThat(r.reason().wireName()).isEqualTo("internal-error");
-        assertThat(r.detail()).contains("does not decode");
-      });
-      return null;
-    });
+    PCollectionTuple out =
+        p.apply(Create.of(List.of(good, broken)).withCoder(new Sample.Coder()))
+            .apply(FingerprintImages.with(DecodeSettings.defaults()));
+    PAssert.that(out.get(FingerprintImages.FINGERPRINTED))
+        .satisfies(
+            kept -> {
+              assertThat(kept)
+                  .singleElement()
+                  .satisfies(
+                      s -> {
+                        assertThat(s.key()).isEqualTo("good");
+                        assertThat(s.pdq()).matches("[0-9a-f]{64}");
+                        assertThat(s.fingerprint()).isNotEmpty();
+                      });
+              return null;
+            });
+    PAssert.that(out.get(FingerprintImages.REJECTIONS))
+        .satisfies(
+            rejected -> {
+              assertThat(rejected)
+                  .singleElement()
+                  .satisfies(
+                      (Rejection r) -> {
+                        assertThat(r.key()).isEqualTo("broken");
+                        assertThat(r.reason().wireName()).isEqualTo("internal-error");
+                        assertThat(r.detail()).contains("does not decode");
+                      });
+              return null;
+            });
     p.run().waitUntilFinish();
   }
 
@@ -52,23 +62,31 @@ class FingerprintImagesTest {
     List<Sample> samples = new java.util.ArrayList<>();
     byte[] jpeg = TestImages.jpeg(64, 48);
     for (int i = 0; i < 200; i++) {
-      samples.add(Sample.builder("k" + i, "http://x/" + i + ".jpg")
-          .image(i % (200 / broken) == 0 ? new byte[] {1, 2, 3, 4} : jpeg).build());
+      samples.add(
+          Sample.builder("k" + i, "http://x/" + i + ".jpg")
+              .image(i % (200 / broken) == 0 ? new byte[] {1, 2, 3, 4} : jpeg)
+              .build());
     }
     org.apache.beam.sdk.options.PipelineOptions options = RunWinnow.options("flink", 2);
     ErrorBudget.Options budget = options.as(ErrorBudget.Options.class);
     budget.setMaxInternalErrorRate(0.05);
     budget.setInternalErrorRateAfter(50);
     Pipeline p = Pipeline.create(options);
-    PCollectionTuple out = p.apply(Create.of(samples).withCoder(new Sample.Coder()))
-        .apply(FingerprintImages.with(DecodeSettings.defaults()));
-    PAssert.that(out.get(FingerprintImages.REJECTIONS)).satisfies(rejected -> {
-      assertThat(rejected).hasSize(broken).allSatisfy(r -> {
-        assertThat(r.reason().wireName()).isEqualTo("internal-error");
-        assertThat(r.stackTrace()).contains("at io.winnow.copydetect.Fingerprint");
-      });
-      return null;
-    });
+    PCollectionTuple out =
+        p.apply(Create.of(samples).withCoder(new Sample.Coder()))
+            .apply(FingerprintImages.with(DecodeSettings.defaults()));
+    PAssert.that(out.get(FingerprintImages.REJECTIONS))
+        .satisfies(
+            rejected -> {
+              assertThat(rejected)
+                  .hasSize(broken)
+                  .allSatisfy(
+                      r -> {
+                        assertThat(r.reason().wireName()).isEqualTo("internal-error");
+                        assertThat(r.stackTrace()).contains("at io.winnow.copydetect.Fingerprint");
+                      });
+              return null;
+            });
     return p;
   }
 
@@ -79,48 +97,69 @@ class FingerprintImagesTest {
     Throwable storm = catchThrowable(() -> fingerprintWithBroken(20).run().waitUntilFinish());
     assertThat(storm).as("10 %% of the images failing").isNotNull();
     assertThat(io.winnow.cli.WinnowCli.systemicFailure(storm))
-        .startsWith("fingerprint: ").contains("images on one worker failed with an internal "
-            + "error").contains("more than the 5.0 % allowed").contains("does not decode");
+        .startsWith("fingerprint: ")
+        .contains("images on one worker failed with an internal " + "error")
+        .contains("more than the 5.0 % allowed")
+        .contains("does not decode");
   }
 
   /** The NSFW pass's embedding survives only where the picture has no borders to trim. */
   @Test
   void anEarlierEmbeddingIsDroppedWhenThePictureIsTrimmed() {
     float[] earlier = {1, 0, 0};
-    Sample plain = Sample.builder("plain", "http://x/plain.jpg").image(TestImages.jpeg(256, 192))
-        .originalSize(256, 192).storedSize(256, 192).embedding(earlier).build();
-    org.bytedeco.opencv.opencv_core.Mat framed = new org.bytedeco.opencv.opencv_core.Mat(192, 256,
-        org.bytedeco.opencv.global.opencv_core.CV_8UC3,
-        new org.bytedeco.opencv.opencv_core.Scalar(255, 255, 255, 0));
+    Sample plain =
+        Sample.builder("plain", "http://x/plain.jpg")
+            .image(TestImages.jpeg(256, 192))
+            .originalSize(256, 192)
+            .storedSize(256, 192)
+            .embedding(earlier)
+            .build();
+    org.bytedeco.opencv.opencv_core.Mat framed =
+        new org.bytedeco.opencv.opencv_core.Mat(
+            192,
+            256,
+            org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+            new org.bytedeco.opencv.opencv_core.Scalar(255, 255, 255, 0));
     byte[] innerJpeg = TestImages.jpeg(176, 112);
-    org.bytedeco.opencv.opencv_core.Mat inner = org.bytedeco.opencv.global.opencv_imgcodecs
-        .imdecode(new org.bytedeco.opencv.opencv_core.Mat(1, innerJpeg.length,
-            org.bytedeco.opencv.global.opencv_core.CV_8UC1,
-            new org.bytedeco.javacpp.BytePointer(innerJpeg)),
+    org.bytedeco.opencv.opencv_core.Mat inner =
+        org.bytedeco.opencv.global.opencv_imgcodecs.imdecode(
+            new org.bytedeco.opencv.opencv_core.Mat(
+                1,
+                innerJpeg.length,
+                org.bytedeco.opencv.global.opencv_core.CV_8UC1,
+                new org.bytedeco.javacpp.BytePointer(innerJpeg)),
             org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR);
-    inner.copyTo(new org.bytedeco.opencv.opencv_core.Mat(framed,
-        new org.bytedeco.opencv.opencv_core.Rect(40, 40, 176, 112)));
+    inner.copyTo(
+        new org.bytedeco.opencv.opencv_core.Mat(
+            framed, new org.bytedeco.opencv.opencv_core.Rect(40, 40, 176, 112)));
     org.bytedeco.javacpp.BytePointer jpeg = new org.bytedeco.javacpp.BytePointer();
     org.bytedeco.opencv.global.opencv_imgcodecs.imencode(".jpg", framed, jpeg);
     byte[] bytes = new byte[(int) jpeg.limit()];
     jpeg.get(bytes);
-    Sample bordered = Sample.builder("framed", "http://x/framed.jpg").image(bytes)
-        .originalSize(256, 192).storedSize(256, 192).embedding(earlier).build();
+    Sample bordered =
+        Sample.builder("framed", "http://x/framed.jpg")
+            .image(bytes)
+            .originalSize(256, 192)
+            .storedSize(256, 192)
+            .embedding(earlier)
+            .build();
     Pipeline p = Pipeline.create(RunWinnow.options("direct", 2));
-    PCollectionTuple out = p.apply(Create.of(List.of(plain, bordered))
-            .withCoder(new Sample.Coder()))
-        .apply(FingerprintImages.with(DecodeSettings.defaults()));
-    PAssert.that(out.get(FingerprintImages.FINGERPRINTED)).satisfies(kept -> {
-      assertThat(kept).hasSize(2);
-      for (Sample s : kept) {
-        if (s.key().equals("plain")) {
-          assertThat(s.embedding()).containsExactly(earlier);
-        } else {
-          assertThat(s.embedding()).isNull();
-        }
-      }
-      return null;
-    });
+    PCollectionTuple out =
+        p.apply(Create.of(List.of(plain, bordered)).withCoder(new Sample.Coder()))
+            .apply(FingerprintImages.with(DecodeSettings.defaults()));
+    PAssert.that(out.get(FingerprintImages.FINGERPRINTED))
+        .satisfies(
+            kept -> {
+              assertThat(kept).hasSize(2);
+              for (Sample s : kept) {
+                if (s.key().equals("plain")) {
+                  assertThat(s.embedding()).containsExactly(earlier);
+                } else {
+                  assertThat(s.embedding()).isNull();
+                }
+              }
+              return null;
+            });
     p.run().waitUntilFinish();
   }
 }

@@ -1,10 +1,10 @@
 package io.winnow.pipeline.read;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.apache.parquet.schema.LogicalTypeAnnotation.stringType;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT64;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -25,14 +25,23 @@ class ParquetUrlReaderTest {
   @TempDir Path dir;
 
   static Path writeUrls(Path file, String urlColumn, String... urls) throws Exception {
-    MessageType schema = Types.buildMessage()
-        .required(INT64).named("id")
-        .optional(BINARY).as(stringType()).named(urlColumn)
-        .optional(BINARY).as(stringType()).named("caption")
-        .named("urls");
+    MessageType schema =
+        Types.buildMessage()
+            .required(INT64)
+            .named("id")
+            .optional(BINARY)
+            .as(stringType())
+            .named(urlColumn)
+            .optional(BINARY)
+            .as(stringType())
+            .named("caption")
+            .named("urls");
     SimpleGroupFactory rows = new SimpleGroupFactory(schema);
-    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file))
-        .withType(schema).withRowGroupSize(1024L).build()) {
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(new LocalOutputFile(file))
+            .withType(schema)
+            .withRowGroupSize(1024L)
+            .build()) {
       for (int i = 0; i < urls.length; i++) {
         Group row = rows.newGroup().append("id", (long) i);
         if (urls[i] != null) {
@@ -46,8 +55,8 @@ class ParquetUrlReaderTest {
 
   @Test
   void readsUrlAndCaptionColumns() throws Exception {
-    Path file = writeUrls(dir.resolve("urls.parquet"), "url", "http://a/0.jpg", null,
-        "http://a/2.jpg");
+    Path file =
+        writeUrls(dir.resolve("urls.parquet"), "url", "http://a/0.jpg", null, "http://a/2.jpg");
     List<InputRow> rows = new ArrayList<>();
     new ParquetUrlReader(new UrlListParser("url", "caption"))
         .read(() -> FileChannel.open(file, StandardOpenOption.READ), rows::add);
@@ -60,8 +69,11 @@ class ParquetUrlReaderTest {
   @Test
   void refusesAFileWithoutTheUrlColumn() throws Exception {
     Path file = writeUrls(dir.resolve("other.parquet"), "link", "http://a/0.jpg");
-    assertThatThrownBy(() -> new ParquetUrlReader(new UrlListParser("url", "caption"))
-        .read(() -> FileChannel.open(file, StandardOpenOption.READ), row -> { }))
-        .hasMessageContaining("no string column 'url'").hasMessageContaining("link");
+    assertThatThrownBy(
+            () ->
+                new ParquetUrlReader(new UrlListParser("url", "caption"))
+                    .read(() -> FileChannel.open(file, StandardOpenOption.READ), row -> {}))
+        .hasMessageContaining("no string column 'url'")
+        .hasMessageContaining("link");
   }
 }

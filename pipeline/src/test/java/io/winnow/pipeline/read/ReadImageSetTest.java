@@ -14,8 +14,10 @@ class ReadImageSetTest {
 
   @Test
   void existingFilesWithAUrlListExtensionAreUrlLists() throws Exception {
-    for (String name : new String[] {"a.txt", "b.CSV", "c.tsv", "d.jsonl", "e.parquet",
-        "f.jsonl.gz", "g.txt.zst"}) {
+    for (String name :
+        new String[] {
+          "a.txt", "b.CSV", "c.tsv", "d.jsonl", "e.parquet", "f.jsonl.gz", "g.txt.zst"
+        }) {
       Path file = Files.writeString(dir.resolve(name), "http://example.com/x.jpg\n");
       assertThat(ReadImageSet.isUrlList(file.toString())).as(name).isTrue();
     }

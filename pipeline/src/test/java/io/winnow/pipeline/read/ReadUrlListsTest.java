@@ -24,10 +24,13 @@ class ReadUrlListsTest {
 
   @Test
   void readsEveryFormatAndAccountsForEveryRow() throws Exception {
-    Files.writeString(dir.resolve("a.txt"), "http://example.com/1.jpg\nnot a url\n"
-        + "ftp://example.com/2.jpg\n");
-    Files.writeString(dir.resolve("b.csv"), "url,caption\nhttp://example.com/3.jpg,three\n"
-        + "HTTP://EXAMPLE.com:80/1.jpg#dup,one again\n");
+    Files.writeString(
+        dir.resolve("a.txt"),
+        "http://example.com/1.jpg\nnot a url\n" + "ftp://example.com/2.jpg\n");
+    Files.writeString(
+        dir.resolve("b.csv"),
+        "url,caption\nhttp://example.com/3.jpg,three\n"
+            + "HTTP://EXAMPLE.com:80/1.jpg#dup,one again\n");
     Files.writeString(dir.resolve("c.jsonl"), "{\"url\":\"http://example.com/4.jpg\"}\n{oops\n");
     try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(dir.resolve("d.tsv.gz")))) {
       gz.write("url\tcaption\nhttp://example.com/5.jpg\tfive\n".getBytes(StandardCharsets.UTF_8));
@@ -38,26 +41,46 @@ class ReadUrlListsTest {
 
     Pipeline pipeline = Pipelines.direct();
     PCollectionTuple out = pipeline.apply(ReadUrlLists.from(List.of(dir + "/*")));
-    PAssert.that(out.get(ReadUrlLists.URLS)).satisfies(urls -> {
-      assertThat(StreamSupport.stream(urls.spliterator(), false).map(UrlRecord::normalizedUrl))
-          .containsExactlyInAnyOrder("http://example.com/1.jpg", "http://example.com/3.jpg",
-              "http://example.com/4.jpg", "http://example.com/5.jpg", "http://example.com/6.jpg");
-      UrlRecord first = StreamSupport.stream(urls.spliterator(), false)
-          .filter(u -> u.normalizedUrl().endsWith("/1.jpg")).findFirst().orElseThrow();
-      assertThat(first.sourceFile()).as("earliest of the duplicates is kept").endsWith("a.txt");
-      return null;
-    });
-    PAssert.that(out.get(ReadUrlLists.REJECTIONS)).satisfies(rejections -> {
-      assertThat(StreamSupport.stream(rejections.spliterator(), false).map(Rejection::reason))
-          .containsExactlyInAnyOrder(Reason.INVALID_URL, Reason.UNSUPPORTED_SCHEME,
-              Reason.DUPLICATE_URL, Reason.MALFORMED_INPUT, Reason.MALFORMED_INPUT,
-              Reason.MALFORMED_INPUT);
-      assertThat(StreamSupport.stream(rejections.spliterator(), false).map(Rejection::detail))
-          .anySatisfy(d -> assertThat(d).contains("f.csv").contains("no column 'url'"))
-          .anySatisfy(d -> assertThat(d).contains("g.unknown").contains("--input-format"))
-          .anySatisfy(d -> assertThat(d).contains("c.jsonl:2"));
-      return null;
-    });
+    PAssert.that(out.get(ReadUrlLists.URLS))
+        .satisfies(
+            urls -> {
+              assertThat(
+                      StreamSupport.stream(urls.spliterator(), false).map(UrlRecord::normalizedUrl))
+                  .containsExactlyInAnyOrder(
+                      "http://example.com/1.jpg",
+                      "http://example.com/3.jpg",
+                      "http://example.com/4.jpg",
+                      "http://example.com/5.jpg",
+                      "http://example.com/6.jpg");
+              UrlRecord first =
+                  StreamSupport.stream(urls.spliterator(), false)
+                      .filter(u -> u.normalizedUrl().endsWith("/1.jpg"))
+                      .findFirst()
+                      .orElseThrow();
+              assertThat(first.sourceFile())
+                  .as("earliest of the duplicates is kept")
+                  .endsWith("a.txt");
+              return null;
+            });
+    PAssert.that(out.get(ReadUrlLists.REJECTIONS))
+        .satisfies(
+            rejections -> {
+              assertThat(
+                      StreamSupport.stream(rejections.spliterator(), false).map(Rejection::reason))
+                  .containsExactlyInAnyOrder(
+                      Reason.INVALID_URL,
+                      Reason.UNSUPPORTED_SCHEME,
+                      Reason.DUPLICATE_URL,
+                      Reason.MALFORMED_INPUT,
+                      Reason.MALFORMED_INPUT,
+                      Reason.MALFORMED_INPUT);
+              assertThat(
+                      StreamSupport.stream(rejections.spliterator(), false).map(Rejection::detail))
+                  .anySatisfy(d -> assertThat(d).contains("f.csv").contains("no column 'url'"))
+                  .anySatisfy(d -> assertThat(d).contains("g.unknown").contains("--input-format"))
+                  .anySatisfy(d -> assertThat(d).contains("c.jsonl:2"));
+              return null;
+            });
     pipeline.run().waitUntilFinish();
   }
 
@@ -75,7 +98,8 @@ class ReadUrlListsTest {
   void refusesToBuildWithoutInputs() {
     Pipeline pipeline = Pipelines.direct();
     org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> pipeline.apply(ReadUrlLists.from(List.of())))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one");
+            () -> pipeline.apply(ReadUrlLists.from(List.of())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least one");
   }
 }

@@ -15,37 +15,46 @@ class UrlListParserTest {
 
   private List<InputRow> parse(String text, InputFormat format) throws IOException {
     List<InputRow> rows = new ArrayList<>();
-    parser.parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), format,
-        rows::add);
+    parser.parse(
+        new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), format, rows::add);
     return rows;
   }
 
   @Test
   void readsTextSkippingBlanksAndComments() throws IOException {
     List<InputRow> rows = parse("# list\nhttp://a/1.jpg\n\n  http://a/2.jpg  \n", InputFormat.TXT);
-    assertThat(rows).containsExactly(InputRow.of("http://a/1.jpg", null, 2),
-        InputRow.of("http://a/2.jpg", null, 4));
+    assertThat(rows)
+        .containsExactly(
+            InputRow.of("http://a/1.jpg", null, 2), InputRow.of("http://a/2.jpg", null, 4));
   }
 
   @Test
   void aByteOrderMarkIsNotPartOfTheFirstUrlOrHeader() throws IOException {
     assertThat(parse("\uFEFFhttp://a/1.jpg\nhttp://a/2.jpg\n", InputFormat.TXT))
-        .extracting(InputRow::url).containsExactly("http://a/1.jpg", "http://a/2.jpg");
+        .extracting(InputRow::url)
+        .containsExactly("http://a/1.jpg", "http://a/2.jpg");
     assertThat(parse("\uFEFFurl,caption\nhttp://a/1.jpg,x\n", InputFormat.CSV))
-        .extracting(InputRow::url).containsExactly("http://a/1.jpg");
+        .extracting(InputRow::url)
+        .containsExactly("http://a/1.jpg");
     assertThat(parse("\uFEFF{\"url\": \"http://a/1.jpg\"}\n", InputFormat.JSONL))
-        .extracting(InputRow::url).containsExactly("http://a/1.jpg");
+        .extracting(InputRow::url)
+        .containsExactly("http://a/1.jpg");
     // Short files and files without the mark are read as they are.
     assertThat(parse("h", InputFormat.TXT)).extracting(InputRow::url).containsExactly("h");
   }
 
   @Test
   void readsCsvWithQuotesAndCaptions() throws IOException {
-    List<InputRow> rows = parse("id,url,caption\n1,http://a/1.jpg,\"a cat, sitting\"\n"
-        + "2,http://a/2.jpg,\"line one\nline two\"\n3,http://a/3.jpg,plain\n", InputFormat.CSV);
-    assertThat(rows).extracting(InputRow::url)
+    List<InputRow> rows =
+        parse(
+            "id,url,caption\n1,http://a/1.jpg,\"a cat, sitting\"\n"
+                + "2,http://a/2.jpg,\"line one\nline two\"\n3,http://a/3.jpg,plain\n",
+            InputFormat.CSV);
+    assertThat(rows)
+        .extracting(InputRow::url)
         .containsExactly("http://a/1.jpg", "http://a/2.jpg", "http://a/3.jpg");
-    assertThat(rows).extracting(InputRow::caption)
+    assertThat(rows)
+        .extracting(InputRow::caption)
         .containsExactly("a cat, sitting", "line one\nline two", "plain");
     assertThat(rows.get(2).line()).as("multi-line field counted").isEqualTo(5);
   }
@@ -63,8 +72,10 @@ class UrlListParserTest {
   void readsTsvWithOtherColumnNames() throws IOException {
     UrlListParser laion = new UrlListParser("URL", "TEXT");
     List<InputRow> rows = new ArrayList<>();
-    laion.parse(new ByteArrayInputStream("URL\tTEXT\nhttp://a/1.jpg\ta dog\n".getBytes()),
-        InputFormat.TSV, rows::add);
+    laion.parse(
+        new ByteArrayInputStream("URL\tTEXT\nhttp://a/1.jpg\ta dog\n".getBytes()),
+        InputFormat.TSV,
+        rows::add);
     assertThat(rows).containsExactly(InputRow.of("http://a/1.jpg", "a dog", 2));
   }
 
@@ -72,14 +83,17 @@ class UrlListParserTest {
   void refusesACsvWithoutTheUrlColumn() {
     assertThatThrownBy(() -> parse("link,caption\nhttp://a/1.jpg,x\n", InputFormat.CSV))
         .isInstanceOf(UrlListParser.BadInputFileException.class)
-        .hasMessageContaining("no column 'url'").hasMessageContaining("link");
+        .hasMessageContaining("no column 'url'")
+        .hasMessageContaining("link");
   }
 
   @Test
   void readsJsonLinesAndReportsBadLines() throws IOException {
-    List<InputRow> rows = parse("{\"url\":\"http://a/1.jpg\",\"caption\":\"one\"}\n"
-        + "{not json\n{\"caption\":\"no url\"}\n{\"url\":\"http://a/2.jpg\",\"caption\":null}\n",
-        InputFormat.JSONL);
+    List<InputRow> rows =
+        parse(
+            "{\"url\":\"http://a/1.jpg\",\"caption\":\"one\"}\n"
+                + "{not json\n{\"caption\":\"no url\"}\n{\"url\":\"http://a/2.jpg\",\"caption\":null}\n",
+            InputFormat.JSONL);
     assertThat(rows).hasSize(4);
     assertThat(rows.get(0)).isEqualTo(InputRow.of("http://a/1.jpg", "one", 1));
     assertThat(rows.get(1).malformedDetail()).startsWith("not JSON");

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The report of the demo run: every section with the demo's counts, then a real browser
- * (headless Chromium) loads it: no console errors, no broken images, a screenshot in
+ * The report of the demo run: every section with the demo's counts, then a real browser (headless
+ * Chromium) loads it: no console errors, no broken images, a screenshot in
  * pipeline/target/report-screenshot.png.
  */
 class DemoReportTest {
@@ -39,13 +39,18 @@ class DemoReportTest {
     Path out = dir.resolve("demo");
     try (DemoServer server = DemoServer.start()) {
       Path urls = DemoCorpus.writeUrlList(out.resolve("input/urls.csv"), server.baseUrl());
-      DemoCorpus.SafetyListFiles lists = DemoCorpus.writeSafetyLists(out.resolve("input"),
-          server.baseUrl());
-      WinnowConfig config = WinnowConfig.of(List.of(urls.toString()), out.toString())
-          .withFetch(FetchSettings.defaults().withAllowedEndpoints(Set.of(server.endpoint()))
-              .withRetries(3, Duration.ofMillis(100), Duration.ofSeconds(5)))
-          .withFilter(FilterSettings.defaults().withLists(List.of(lists.blockList()), List.of(),
-              List.of(lists.optOutList())));
+      DemoCorpus.SafetyListFiles lists =
+          DemoCorpus.writeSafetyLists(out.resolve("input"), server.baseUrl());
+      WinnowConfig config =
+          WinnowConfig.of(List.of(urls.toString()), out.toString())
+              .withFetch(
+                  FetchSettings.defaults()
+                      .withAllowedEndpoints(Set.of(server.endpoint()))
+                      .withRetries(3, Duration.ofMillis(100), Duration.ofSeconds(5)))
+              .withFilter(
+                  FilterSettings.defaults()
+                      .withLists(
+                          List.of(lists.blockList()), List.of(), List.of(lists.optOutList())));
       RunSummary summary = RunWinnow.run(config, RunWinnow.options("flink", 2), null, false);
       assertThat(summary.balanced()).isTrue();
     }
@@ -53,8 +58,17 @@ class DemoReportTest {
     Path index = out.resolve("report/index.html");
     String html = Files.readString(index);
     assertThat(html).contains(input + " URLs · 14 accepted · " + (input - 14) + " rejected");
-    for (String section : List.of("funnel", "rejections", "duplicates", "faces", "nsfw",
-        "retrieval", "samples", "timing", "config")) {
+    for (String section :
+        List.of(
+            "funnel",
+            "rejections",
+            "duplicates",
+            "faces",
+            "nsfw",
+            "retrieval",
+            "samples",
+            "timing",
+            "config")) {
       assertThat(html).as(section).contains("id=\"" + section + "\"");
     }
     for (DemoCorpus.Entry e : DemoCorpus.ENTRIES) {
@@ -87,34 +101,50 @@ class DemoReportTest {
     }
     // Per-stage timings from Beam metrics: every stage the demo runs did work on its images.
     List<String> timed = new ArrayList<>();
-    metrics.get("stage_timings").forEach(t -> {
-      timed.add(t.get("stage").asText());
-      // Seconds are rounded in the file: the domain check of 26 URLs can round to 0.0.
-      assertThat(t.get("items").asLong()).as(t.toString()).isPositive();
-      assertThat(t.get("seconds").asDouble()).as(t.toString()).isNotNegative();
-    });
-    assertThat(timed).containsSubsequence("domains", "fetch", "decode", "faces", "embed", "dedup",
-        "export");
+    metrics
+        .get("stage_timings")
+        .forEach(
+            t -> {
+              timed.add(t.get("stage").asText());
+              // Seconds are rounded in the file: the domain check of 26 URLs can round to 0.0.
+              assertThat(t.get("items").asLong()).as(t.toString()).isPositive();
+              assertThat(t.get("seconds").asDouble()).as(t.toString()).isNotNegative();
+            });
+    assertThat(timed)
+        .containsSubsequence("domains", "fetch", "decode", "faces", "embed", "dedup", "export");
     assertThat(metrics.get("stage_timings").get(timed.indexOf("export")).get("items").asLong())
         .isEqualTo(14);
     assertThat(html).contains("Per stage").contains("cosine 0.9");
 
     String chromium = chromium();
-    Assumptions.assumeTrue(chromium != null, "no chromium on this machine (`deploy/setup.sh "
-        + "chromium` installs it): the report's browser check is skipped");
+    Assumptions.assumeTrue(
+        chromium != null,
+        "no chromium on this machine (`deploy/setup.sh "
+            + "chromium` installs it): the report's browser check is skipped");
     // A copy with a probe script, beside the page so its relative links resolve the same way;
     // the shipped page has no script.
     Path probe = index.resolveSibling(".browser-check.html");
-    Files.writeString(probe, html.replace("</body>", "<script>addEventListener('load',()=>{"
-        + "document.body.dataset.images=document.images.length;document.body.dataset.broken="
-        + "[...document.images].filter(i=>!i.complete||i.naturalWidth===0).length;});"
-        + "</script></body>"));
+    Files.writeString(
+        probe,
+        html.replace(
+            "</body>",
+            "<script>addEventListener('load',()=>{"
+                + "document.body.dataset.images=document.images.length;document.body.dataset.broken="
+                + "[...document.images].filter(i=>!i.complete||i.naturalWidth===0).length;});"
+                + "</script></body>"));
     Run dom = run(chromium, "--virtual-time-budget=5000", "--dump-dom", probe.toUri().toString());
     Files.delete(probe);
     assertThat(dom.stdout()).contains("data-images=\"18\"").contains("data-broken=\"0\"");
     Path screenshot = Path.of("target", "report-screenshot.png").toAbsolutePath();
-    Run shot = run(chromium, "--enable-logging=stderr", "--v=0", "--hide-scrollbars",
-        "--window-size=1200,3000", "--screenshot=" + screenshot, index.toUri().toString());
+    Run shot =
+        run(
+            chromium,
+            "--enable-logging=stderr",
+            "--v=0",
+            "--hide-scrollbars",
+            "--window-size=1200,3000",
+            "--screenshot=" + screenshot,
+            index.toUri().toString());
     assertThat(consoleLines(shot.stderr())).as("console messages").isEmpty();
     assertThat(screenshot).isRegularFile();
     assertThat(Files.size(screenshot)).isGreaterThan(10_000);
@@ -123,8 +153,14 @@ class DemoReportTest {
   record Run(String stdout, String stderr) {}
 
   private static Run run(String chromium, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox",
-        "--disable-gpu", "--user-data-dir=" + Files.createTempDirectory("chromium")));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--user-data-dir=" + Files.createTempDirectory("chromium")));
     command.addAll(List.of(args));
     File stdout = File.createTempFile("chromium", ".out");
     File stderr = File.createTempFile("chromium", ".err");
@@ -133,7 +169,8 @@ class DemoReportTest {
       p.destroyForcibly();
       throw new IllegalStateException("chromium did not finish in 120 s: " + command);
     }
-    return new Run(Files.readString(stdout.toPath(), StandardCharsets.UTF_8),
+    return new Run(
+        Files.readString(stdout.toPath(), StandardCharsets.UTF_8),
         Files.readString(stderr.toPath(), StandardCharsets.UTF_8));
   }
 

@@ -17,7 +17,9 @@ class RunReportTest {
 
   @Test
   void rebuildsFromSummaryAndRejectionsAndEscapesWhatItShows() throws Exception {
-    Files.writeString(dir.resolve("summary.json"), """
+    Files.writeString(
+        dir.resolve("summary.json"),
+        """
         {"input": 3, "accepted": 0, "rejected": 3, "balanced": true,
          "rejected_by_stage": {"read": 1, "fetch": 1, "dedup": 1},
          "rejected_by_reason": {"read": {"unsupported-scheme": 1},
@@ -26,18 +28,22 @@ class RunReportTest {
          "wall_seconds": 2.0, "started_at": "t0", "finished_at": "t1"}
         """);
     Files.createDirectories(dir.resolve("rejections"));
-    Files.write(dir.resolve("rejections/rejections-00000-of-00001.jsonl"), List.of(
-        "{\"url\":\"ftp://x/<script>.jpg\",\"stage\":\"read\",\"reason\":\"unsupported-scheme\","
-            + "\"detail\":\"scheme 'ftp' is not http(s)\"}",
-        "{\"key\":\"k2\",\"url\":\"http://h/b.jpg\",\"stage\":\"fetch\","
-            + "\"reason\":\"http-not-found\",\"detail\":\"HTTP 404\"}",
-        "{\"key\":\"k3\",\"url\":\"http://h/c.jpg\",\"stage\":\"dedup\","
-            + "\"reason\":\"near-duplicate\",\"detail\":\"near-duplicate of k9 (cosine 0.9500, "
-            + "group of 2)\"}"));
+    Files.write(
+        dir.resolve("rejections/rejections-00000-of-00001.jsonl"),
+        List.of(
+            "{\"url\":\"ftp://x/<script>.jpg\",\"stage\":\"read\",\"reason\":\"unsupported-scheme\","
+                + "\"detail\":\"scheme 'ftp' is not http(s)\"}",
+            "{\"key\":\"k2\",\"url\":\"http://h/b.jpg\",\"stage\":\"fetch\","
+                + "\"reason\":\"http-not-found\",\"detail\":\"HTTP 404\"}",
+            "{\"key\":\"k3\",\"url\":\"http://h/c.jpg\",\"stage\":\"dedup\","
+                + "\"reason\":\"near-duplicate\",\"detail\":\"near-duplicate of k9 (cosine 0.9500, "
+                + "group of 2)\"}"));
     assertThat(WinnowCli.execute("report", dir.toString())).isZero();
     String html = Files.readString(dir.resolve("report/index.html"));
-    assertThat(html).contains("3 URLs · 0 accepted · 3 rejected")
-        .contains("ftp://x/&lt;script&gt;.jpg").doesNotContain("<script>")
+    assertThat(html)
+        .contains("3 URLs · 0 accepted · 3 rejected")
+        .contains("ftp://x/&lt;script&gt;.jpg")
+        .doesNotContain("<script>")
         .contains("near-duplicate of k9 (cosine 0.9500");
     JsonNode metrics = Json.mapper().readTree(dir.resolve("metrics.json").toFile());
     assertThat(metrics.get("funnel").get(1).get("count").asLong()).isEqualTo(2);

@@ -22,8 +22,8 @@ public final class DemoImages {
   public static Pdq.Hash pdqOf(byte[] encoded, boolean mirrored) throws IOException {
     BufferedImage image = ImageIO.read(new ByteArrayInputStream(encoded));
     if (mirrored) {
-      BufferedImage flipped = new BufferedImage(image.getWidth(), image.getHeight(),
-          BufferedImage.TYPE_INT_RGB);
+      BufferedImage flipped =
+          new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
       for (int y = 0; y < image.getHeight(); y++) {
         for (int x = 0; x < image.getWidth(); x++) {
           flipped.setRGB(image.getWidth() - 1 - x, y, image.getRGB(x, y));

@@ -13,16 +13,16 @@ import mockwebserver3.RecordedRequest;
 import okio.Buffer;
 
 /**
- * A real HTTP server on 127.0.0.1 with one path per fault a crawler meets. Paths:
- * {@code /ok/NAME.jpg}, {@code /ok/NAME.png}, {@code /missing.jpg} (404), {@code /flaky.jpg}
- * (500, then 200), {@code /rate-limited.jpg} (429 with Retry-After: 1, then 200),
- * {@code /always-500.jpg}, {@code /slow.jpg} (body after 3 s), {@code /truncated.jpg},
- * {@code /huge.jpg} (declared and sent larger than 256 KiB), {@code /huge-chunked.jpg} (no
- * Content-Length), {@code /html.jpg} (HTML served as image/jpeg), {@code /page.html} (text/html),
- * {@code /loop/a} ↔ {@code /loop/b}, {@code /redirect/NAME.jpg} (to /ok/NAME.jpg),
- * {@code /to-loopback} (redirect to 127.0.0.1:1), {@code /chain/N} (N redirects), {@code /empty.jpg},
- * {@code /proxy-auth.jpg} (407 from the origin), {@code /request-timeout.jpg} (408), {@code /closing/NAME.jpg} (an image, then the
- * connection closed without {@code Connection: close}, as HTTP/1.0-style servers do).
+ * A real HTTP server on 127.0.0.1 with one path per fault a crawler meets. Paths: {@code
+ * /ok/NAME.jpg}, {@code /ok/NAME.png}, {@code /missing.jpg} (404), {@code /flaky.jpg} (500, then
+ * 200), {@code /rate-limited.jpg} (429 with Retry-After: 1, then 200), {@code /always-500.jpg},
+ * {@code /slow.jpg} (body after 3 s), {@code /truncated.jpg}, {@code /huge.jpg} (declared and sent
+ * larger than 256 KiB), {@code /huge-chunked.jpg} (no Content-Length), {@code /html.jpg} (HTML
+ * served as image/jpeg), {@code /page.html} (text/html), {@code /loop/a} ↔ {@code /loop/b}, {@code
+ * /redirect/NAME.jpg} (to /ok/NAME.jpg), {@code /to-loopback} (redirect to 127.0.0.1:1), {@code
+ * /chain/N} (N redirects), {@code /empty.jpg}, {@code /proxy-auth.jpg} (407 from the origin),
+ * {@code /request-timeout.jpg} (408), {@code /closing/NAME.jpg} (an image, then the connection
+ * closed without {@code Connection: close}, as HTTP/1.0-style servers do).
  */
 public final class FaultyImageServer implements AutoCloseable {
   public static final long HUGE_BYTES = 300 * 1024;
@@ -32,12 +32,13 @@ public final class FaultyImageServer implements AutoCloseable {
   private final byte[] png = TestImages.png(200, 150);
 
   public FaultyImageServer() throws IOException {
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return respond(request.getUrl().encodedPath());
-      }
-    });
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return respond(request.getUrl().encodedPath());
+          }
+        });
     server.start(InetAddress.getByName("127.0.0.1"), 0);
   }
 
@@ -72,26 +73,40 @@ public final class FaultyImageServer implements AutoCloseable {
     } else if (path.equals("/flaky.jpg")) {
       return hit == 1 ? status(500) : image(jpeg, "image/jpeg");
     } else if (path.equals("/rate-limited.jpg")) {
-      return hit == 1 ? new MockResponse.Builder().code(429).setHeader("Retry-After", "1")
-          .body("slow down").build() : image(jpeg, "image/jpeg");
+      return hit == 1
+          ? new MockResponse.Builder()
+              .code(429)
+              .setHeader("Retry-After", "1")
+              .body("slow down")
+              .build()
+          : image(jpeg, "image/jpeg");
     } else if (path.equals("/always-500.jpg")) {
       return status(503);
     } else if (path.equals("/slow.jpg")) {
-      return new MockResponse.Builder().setHeader("Content-Type", "image/jpeg")
-          .body(new Buffer().write(jpeg)).bodyDelay(3, TimeUnit.SECONDS).build();
+      return new MockResponse.Builder()
+          .setHeader("Content-Type", "image/jpeg")
+          .body(new Buffer().write(jpeg))
+          .bodyDelay(3, TimeUnit.SECONDS)
+          .build();
     } else if (path.equals("/truncated.jpg")) {
       return image(java.util.Arrays.copyOf(jpeg, jpeg.length / 2), "image/jpeg");
     } else if (path.equals("/huge.jpg")) {
       return image(padded(HUGE_BYTES), "image/jpeg");
     } else if (path.equals("/huge-chunked.jpg")) {
-      return new MockResponse.Builder().setHeader("Content-Type", "image/jpeg")
-          .chunkedBody(new Buffer().write(padded(HUGE_BYTES)), 16 * 1024).build();
+      return new MockResponse.Builder()
+          .setHeader("Content-Type", "image/jpeg")
+          .chunkedBody(new Buffer().write(padded(HUGE_BYTES)), 16 * 1024)
+          .build();
     } else if (path.equals("/html.jpg")) {
-      return new MockResponse.Builder().setHeader("Content-Type", "image/jpeg")
-          .body("<html><body>Sorry, not an image</body></html>").build();
+      return new MockResponse.Builder()
+          .setHeader("Content-Type", "image/jpeg")
+          .body("<html><body>Sorry, not an image</body></html>")
+          .build();
     } else if (path.equals("/page.html")) {
-      return new MockResponse.Builder().setHeader("Content-Type", "text/html; charset=utf-8")
-          .body("<html></html>").build();
+      return new MockResponse.Builder()
+          .setHeader("Content-Type", "text/html; charset=utf-8")
+          .body("<html></html>")
+          .build();
     } else if (path.equals("/empty.jpg")) {
       return new MockResponse.Builder().setHeader("Content-Type", "image/jpeg").build();
     } else if (path.equals("/loop/a")) {
@@ -103,12 +118,17 @@ public final class FaultyImageServer implements AutoCloseable {
     } else if (path.equals("/request-timeout.jpg")) {
       return new MockResponse.Builder().code(408).body("too slow").build();
     } else if (path.equals("/proxy-auth.jpg")) {
-      return new MockResponse.Builder().code(407)
-          .setHeader("Proxy-Authenticate", "Basic realm=\"origin\"").body("auth").build();
+      return new MockResponse.Builder()
+          .code(407)
+          .setHeader("Proxy-Authenticate", "Basic realm=\"origin\"")
+          .body("auth")
+          .build();
     } else if (path.startsWith("/closing/")) {
-      return new MockResponse.Builder().setHeader("Content-Type", "image/jpeg")
+      return new MockResponse.Builder()
+          .setHeader("Content-Type", "image/jpeg")
           .body(new Buffer().write(jpeg))
-          .onResponseEnd(mockwebserver3.SocketEffect.ShutdownConnection.INSTANCE).build();
+          .onResponseEnd(mockwebserver3.SocketEffect.ShutdownConnection.INSTANCE)
+          .build();
     } else if (path.equals("/to-loopback")) {
       return redirect("http://127.0.0.1:1/secret.jpg");
     } else if (path.startsWith("/chain/")) {
@@ -124,8 +144,10 @@ public final class FaultyImageServer implements AutoCloseable {
   }
 
   private static MockResponse image(byte[] bytes, String type) {
-    return new MockResponse.Builder().setHeader("Content-Type", type)
-        .body(new Buffer().write(bytes)).build();
+    return new MockResponse.Builder()
+        .setHeader("Content-Type", type)
+        .body(new Buffer().write(bytes))
+        .build();
   }
 
   private static MockResponse status(int code) {

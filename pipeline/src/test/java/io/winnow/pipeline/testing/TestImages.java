@@ -2,9 +2,9 @@ package io.winnow.pipeline.testing;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC4;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -31,13 +31,20 @@ public final class TestImages {
 
   /** Decodes to BGR; returns {width, height, b, g, r} of the centre pixel. */
   public static int[] decodeCentre(byte[] bytes) {
-    Mat image = imdecode(new Mat(1, bytes.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1,
-        new BytePointer(bytes)), IMREAD_COLOR);
+    Mat image =
+        imdecode(
+            new Mat(
+                1,
+                bytes.length,
+                org.bytedeco.opencv.global.opencv_core.CV_8UC1,
+                new BytePointer(bytes)),
+            IMREAD_COLOR);
     var pixels = image.<org.bytedeco.javacpp.indexer.UByteIndexer>createIndexer();
     int y = image.rows() / 2;
     int x = image.cols() / 2;
-    return new int[] {image.cols(), image.rows(), pixels.get(y, x, 0), pixels.get(y, x, 1),
-        pixels.get(y, x, 2)};
+    return new int[] {
+      image.cols(), image.rows(), pixels.get(y, x, 0), pixels.get(y, x, 1), pixels.get(y, x, 2)
+    };
   }
 
   private static Mat pattern(int width, int height, int type) {
