@@ -91,9 +91,6 @@ public final class Sample implements Serializable {
   @JsonProperty("faces")
   private final List<FaceBox> faces;
 
-  @JsonProperty("duplicate_of")
-  private final String duplicateOf;
-
   @JsonProperty("seed_match")
   private final List<SeedMatch> seedMatch;
 
@@ -129,7 +126,6 @@ public final class Sample implements Serializable {
     this.fetchMillis = b.fetchMillis;
     this.nsfwScores = b.nsfwScores == null ? null : Map.copyOf(b.nsfwScores);
     this.faces = b.faces == null ? null : List.copyOf(b.faces);
-    this.duplicateOf = b.duplicateOf;
     this.seedMatch = b.seedMatch == null ? null : List.copyOf(b.seedMatch);
     this.pdq = b.pdq;
     this.pdqQuality = b.pdqQuality;
@@ -162,7 +158,6 @@ public final class Sample implements Serializable {
       @JsonProperty("fetch_millis") long fetchMillis,
       @JsonProperty("nsfw_scores") Map<String, Float> nsfwScores,
       @JsonProperty("faces") List<FaceBox> faces,
-      @JsonProperty("duplicate_of") String duplicateOf,
       @JsonProperty("seed_match") List<SeedMatch> seedMatch,
       @JsonProperty("pdq") String pdq,
       @JsonProperty("pdq_quality") Integer pdqQuality) {
@@ -186,7 +181,6 @@ public final class Sample implements Serializable {
     b.fetchMillis = fetchMillis;
     b.nsfwScores = nsfwScores;
     b.faces = faces;
-    b.duplicateOf = duplicateOf;
     b.seedMatch = seedMatch;
     b.pdq = pdq;
     b.pdqQuality = pdqQuality;
@@ -223,7 +217,6 @@ public final class Sample implements Serializable {
     b.fetchMillis = fetchMillis;
     b.nsfwScores = nsfwScores;
     b.faces = faces;
-    b.duplicateOf = duplicateOf;
     b.seedMatch = seedMatch;
     b.pdq = pdq;
     b.pdqQuality = pdqQuality;
@@ -318,10 +311,6 @@ public final class Sample implements Serializable {
     return faces;
   }
 
-  public String duplicateOf() {
-    return duplicateOf;
-  }
-
   public List<SeedMatch> seedMatch() {
     return seedMatch;
   }
@@ -400,7 +389,6 @@ public final class Sample implements Serializable {
     private long fetchMillis;
     private Map<String, Float> nsfwScores;
     private List<FaceBox> faces;
-    private String duplicateOf;
     private List<SeedMatch> seedMatch;
     private String pdq;
     private Integer pdqQuality;
@@ -496,11 +484,6 @@ public final class Sample implements Serializable {
 
     public Builder faces(List<FaceBox> v) {
       faces = v;
-      return this;
-    }
-
-    public Builder duplicateOf(String v) {
-      duplicateOf = v;
       return this;
     }
 
