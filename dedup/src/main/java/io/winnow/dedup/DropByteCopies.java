@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -91,12 +90,6 @@ public final class DropByteCopies extends PTransform<PCollection<Sample>, PColle
                 ParDo.of(new ApplyFn()).withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(samples.getCoder());
     return out;
-  }
-
-  /** An empty dataset: the new samples are only compared with each other. */
-  public static PCollection<KV<String, String>> none(org.apache.beam.sdk.Pipeline pipeline) {
-    return pipeline.apply(
-        "NoDatasetHashes", Create.empty(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())));
   }
 
   /** Per hash: each new key's verdict, keep or the key it copies. */

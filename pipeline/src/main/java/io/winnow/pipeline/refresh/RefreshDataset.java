@@ -165,16 +165,16 @@ public final class RefreshDataset {
           // Its samples join the index (trained now if this is the first batch with any).
           Integer dimension = dimension(batchDir);
           if (dimension != null) {
-            IndexShards.run(
-                bases(batchDir, prefix), centroids, workIndex, prefix, dimension, options);
+            List<String> embedded =
+                shardBases(batchDir, prefix).stream()
+                    .filter(base -> Files.exists(Path.of(base + ".npy")))
+                    .toList();
+            IndexShards.run(embedded, centroids, workIndex, prefix, dimension, options);
           }
           Files.writeString(batchDir.resolve(".done"), Instant.now() + "\n");
           checkpoint.reached("batch-done-" + b);
         }
-        for (Path tar : shardTars(batchDir, prefix)) {
-          String file = tar.getFileName().toString();
-          comparedShards.add(batchDir.resolve(file.substring(0, file.length() - 4)).toString());
-        }
+        comparedShards.addAll(shardBases(batchDir, prefix));
       }
       checkpoint.reached("before-commit");
       return commit(dir, parent, version, work, request, optOut, knownBad, takedownRules, options);
@@ -220,13 +220,12 @@ public final class RefreshDataset {
     return dimension instanceof Number n ? n.intValue() : null;
   }
 
-  private static List<String> bases(Path batchDir, String prefix) throws IOException {
+  /** A batch's shards, as paths without extension. */
+  private static List<String> shardBases(Path batchDir, String prefix) throws IOException {
     List<String> out = new ArrayList<>();
     for (Path tar : shardTars(batchDir, prefix)) {
       String file = tar.getFileName().toString();
-      if (Files.exists(batchDir.resolve(file.replace(".tar", ".npy")))) {
-        out.add(batchDir.resolve(file.substring(0, file.length() - 4)).toString());
-      }
+      out.add(batchDir.resolve(file.substring(0, file.length() - 4)).toString());
     }
     return out;
   }
