@@ -177,7 +177,7 @@ public final class CrawlBench {
                 long t10 = 0;
                 long t90 = 0;
                 while (!Thread.currentThread().isInterrupted() && t90 == 0) {
-                  long fetched = io.winnow.pipeline.report.Progress.global().snapshot().fetched();
+                  long fetched = io.winnow.schemas.Progress.global().snapshot().fetched();
                   long now = System.nanoTime();
                   if (t10 == 0 && fetched >= images / 10) {
                     t10 = now;

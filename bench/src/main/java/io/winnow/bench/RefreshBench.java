@@ -5,7 +5,7 @@ import io.winnow.pipeline.DedupSettings;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
 import io.winnow.pipeline.crawl.FetchSettings;
-import io.winnow.pipeline.refresh.Manifest;
+import io.winnow.pipeline.dataset.Manifest;
 import io.winnow.pipeline.refresh.RefreshDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,8 @@
 package io.winnow.cli;
 
-import io.winnow.pipeline.refresh.DatasetDir;
-import io.winnow.pipeline.refresh.Manifest;
+import io.winnow.pipeline.RunConfiguration;
+import io.winnow.pipeline.dataset.DatasetDir;
+import io.winnow.pipeline.dataset.Manifest;
 import io.winnow.pipeline.refresh.RefreshDataset;
 import io.winnow.pipeline.report.RunReport;
 import java.nio.file.Files;
@@ -65,7 +66,9 @@ final class ReportCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), dir + " has no summary.json: not the " + "output of a finished run");
     }
-    Path index = RunReport.write(dir.toAbsolutePath(), shardPrefix);
+    Path index =
+        RunReport.write(
+            dir.toAbsolutePath(), shardPrefix, RunConfiguration.read(dir.toAbsolutePath()));
     spec.commandLine()
         .getOut()
         .println("Wrote " + index + " and " + dir.toAbsolutePath().resolve(RunReport.METRICS));

@@ -74,12 +74,12 @@ final class RunCommand implements Callable<Integer> {
     }
     if (dataset != null) {
       if (java.nio.file.Files.exists(
-          dataset.resolve(io.winnow.pipeline.refresh.DatasetDir.CURRENT))) {
+          dataset.resolve(io.winnow.pipeline.dataset.DatasetDir.CURRENT))) {
         throw new ParameterException(
             spec.commandLine(),
             dataset + " already has versions: " + "add to it with `winnow refresh`");
       }
-      io.winnow.pipeline.refresh.Manifest manifest =
+      io.winnow.pipeline.dataset.Manifest manifest =
           io.winnow.pipeline.refresh.RefreshDataset.refresh(
               config,
               dataset,

@@ -1,6 +1,6 @@
 package io.winnow.cli;
 
-import io.winnow.pipeline.refresh.Manifest;
+import io.winnow.pipeline.dataset.Manifest;
 import io.winnow.pipeline.refresh.Takedown;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package io.winnow.pipeline;
 
-import io.winnow.pipeline.report.Progress;
 import io.winnow.pipeline.report.RunReport;
 import io.winnow.pipeline.report.Summarize;
 import io.winnow.pipeline.report.WriteThumbnails;
 import io.winnow.schemas.ErrorBudget;
+import io.winnow.schemas.Progress;
 import io.winnow.schemas.RunSummary;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -223,7 +223,7 @@ public final class RunWinnow {
     } finally {
       if (givenTemp == null) {
         options.setTempLocation(null);
-        io.winnow.pipeline.refresh.DatasetDir.deleteTree(shuffle);
+        io.winnow.pipeline.dataset.DatasetDir.deleteTree(shuffle);
       }
     }
   }
@@ -238,7 +238,7 @@ public final class RunWinnow {
       throws IOException {
     Pipeline pipeline = Pipeline.create(options);
     WinnowPipeline.Outputs built = WinnowPipeline.build(pipeline, config);
-    io.winnow.pipeline.report.RunConfiguration.write(output, config, built.resolved());
+    io.winnow.pipeline.RunConfiguration.write(output, config, built.resolved());
     Progress.global().reset();
     // Only the embedded cluster and the direct runner count in this JVM ("[auto]" does not).
     boolean remote =
@@ -281,7 +281,8 @@ public final class RunWinnow {
       // The report reads what the run wrote; a remote run's output may not be on this machine.
       // The data is complete without it, so a failure here is reported, not fatal.
       try {
-        io.winnow.pipeline.report.RunReport.write(output, config.shardPrefix());
+        io.winnow.pipeline.report.RunReport.write(
+            output, config.shardPrefix(), RunConfiguration.read(output));
       } catch (IOException | RuntimeException e) {
         System.err.println(
             "winnow: the run report could not be written (`winnow report "

@@ -1,6 +1,7 @@
 package io.winnow.pipeline;
 
 import io.winnow.pipeline.crawl.FetchSettings;
+import io.winnow.pipeline.dataset.RefreshSettings;
 import io.winnow.pipeline.decode.DecodeSettings;
 import io.winnow.pipeline.embed.EmbedSettings;
 import io.winnow.pipeline.filter.FilterSettings;

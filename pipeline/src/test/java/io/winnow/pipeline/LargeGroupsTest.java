@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.winnow.dedup.KeyedVector;
 import io.winnow.pipeline.crawl.FetchSettings;
+import io.winnow.pipeline.dataset.Manifest;
 import io.winnow.pipeline.demo.SceneServer;
 import io.winnow.pipeline.export.WebDatasetReader;
-import io.winnow.pipeline.refresh.Manifest;
 import io.winnow.pipeline.refresh.RefreshDataset;
 import io.winnow.retrieval.BalancedSpec;
 import io.winnow.retrieval.RetrieveFromSeeds;

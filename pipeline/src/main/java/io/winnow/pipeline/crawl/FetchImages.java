@@ -1,8 +1,8 @@
 package io.winnow.pipeline.crawl;
 
-import io.winnow.pipeline.report.Progress;
 import io.winnow.schemas.Digests;
 import io.winnow.schemas.ErrorBudget;
+import io.winnow.schemas.Progress;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.Stage;

@@ -1,7 +1,7 @@
 package io.winnow.pipeline.export;
 
-import io.winnow.pipeline.report.Progress;
 import io.winnow.schemas.GroupThroughFiles;
+import io.winnow.schemas.Progress;
 import io.winnow.schemas.Sample;
 import java.io.IOException;
 import java.io.UncheckedIOException;

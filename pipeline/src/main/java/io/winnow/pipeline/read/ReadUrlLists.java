@@ -1,6 +1,6 @@
 package io.winnow.pipeline.read;
 
-import io.winnow.pipeline.report.Progress;
+import io.winnow.schemas.Progress;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Stage;

@@ -1,10 +1,18 @@
 package io.winnow.pipeline.refresh;
 
-import io.winnow.pipeline.RefreshSettings;
+import io.winnow.pipeline.RunConfiguration;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
+import io.winnow.pipeline.dataset.DatasetDir;
+import io.winnow.pipeline.dataset.DatasetIndex;
+import io.winnow.pipeline.dataset.IndexShards;
+import io.winnow.pipeline.dataset.Manifest;
+import io.winnow.pipeline.dataset.ReadDatasetVectors;
+import io.winnow.pipeline.dataset.RefreshSettings;
+import io.winnow.pipeline.dataset.SearchDatasetIndex;
+import io.winnow.pipeline.dataset.SeenUrl;
+import io.winnow.pipeline.dataset.SkipSeenUrls;
 import io.winnow.pipeline.export.ShardStats;
-import io.winnow.pipeline.report.RunConfiguration;
 import io.winnow.pipeline.report.RunReport;
 import io.winnow.pipeline.report.StageTimings;
 import io.winnow.pipeline.report.Summarize;

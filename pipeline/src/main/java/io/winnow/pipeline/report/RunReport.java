@@ -79,14 +79,18 @@ public final class RunReport {
       List<Path> shards,
       List<StageTimings.Timing> timings) {}
 
-  /** Writes report/index.html, its thumbnails and metrics.json under {@code output}. */
-  public static Path write(Path output, String shardPrefix) throws IOException {
+  /**
+   * Writes report/index.html, its thumbnails and metrics.json under {@code output}, for the run
+   * whose resolved configuration is {@code config}.
+   */
+  public static Path write(Path output, String shardPrefix, Map<String, Object> config)
+      throws IOException {
     return write(
         output,
         new Sources(
             Summarize.read(output),
             List.of(output.resolve("rejections")),
-            RunConfiguration.read(output),
+            config,
             WebDatasetReader.shards(output, shardPrefix),
             StageTimings.read(output)));
   }

@@ -1,6 +1,7 @@
 package io.winnow.pipeline.report;
 
 import io.winnow.schemas.Json;
+import io.winnow.schemas.Progress;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.RunSummary;
 import org.apache.beam.sdk.io.TextIO;

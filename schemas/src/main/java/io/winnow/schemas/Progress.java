@@ -1,4 +1,4 @@
-package io.winnow.pipeline.report;
+package io.winnow.schemas;
 
 import java.io.PrintStream;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.winnow.pipeline.refresh;
+package io.winnow.pipeline.dataset;
 
 import io.winnow.pipeline.export.ShardFiles;
 import io.winnow.schemas.Json;
@@ -242,7 +242,7 @@ public final class DatasetDir implements AutoCloseable {
     }
   }
 
-  static void write(Path target, String text) throws IOException {
+  public static void write(Path target, String text) throws IOException {
     Path temp = ShardFiles.temporary(target);
     Files.writeString(temp, text, StandardCharsets.UTF_8);
     try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {

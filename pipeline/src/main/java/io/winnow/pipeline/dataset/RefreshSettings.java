@@ -1,11 +1,10 @@
-package io.winnow.pipeline;
+package io.winnow.pipeline.dataset;
 
-import io.winnow.pipeline.refresh.SearchDatasetIndex;
 import java.io.Serializable;
 import java.util.List;
 
 /**
- * One batch of a refresh (see {@code io.winnow.pipeline.refresh.RefreshDataset}): which URLs are
+ * One batch of a refresh (run by the refresh job, {@code refresh.RefreshDataset}): which URLs are
  * this batch's, what the dataset has already seen, and the shards whose samples new images are
  * deduplicated against.
  *

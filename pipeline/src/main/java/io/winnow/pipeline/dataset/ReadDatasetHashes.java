@@ -1,4 +1,4 @@
-package io.winnow.pipeline.refresh;
+package io.winnow.pipeline.dataset;
 
 import java.io.IOException;
 import java.nio.file.Path;

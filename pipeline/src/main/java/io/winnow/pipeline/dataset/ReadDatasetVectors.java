@@ -1,4 +1,4 @@
-package io.winnow.pipeline.refresh;
+package io.winnow.pipeline.dataset;
 
 import io.winnow.dedup.KeyedVector;
 import io.winnow.pipeline.export.NpyFiles;

@@ -1,8 +1,7 @@
-package io.winnow.pipeline.report;
+package io.winnow.pipeline;
 
 import io.winnow.filters.BlurFaces;
 import io.winnow.filters.DomainRules;
-import io.winnow.pipeline.WinnowConfig;
 import io.winnow.schemas.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

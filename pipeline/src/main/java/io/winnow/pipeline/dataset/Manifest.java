@@ -1,4 +1,4 @@
-package io.winnow.pipeline.refresh;
+package io.winnow.pipeline.dataset;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

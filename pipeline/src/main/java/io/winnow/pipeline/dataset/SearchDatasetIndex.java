@@ -1,4 +1,4 @@
-package io.winnow.pipeline.refresh;
+package io.winnow.pipeline.dataset;
 
 import io.winnow.dedup.Decontaminate;
 import io.winnow.dedup.KeyedVector;

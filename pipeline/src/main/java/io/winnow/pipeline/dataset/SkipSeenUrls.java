@@ -1,6 +1,5 @@
-package io.winnow.pipeline.refresh;
+package io.winnow.pipeline.dataset;
 
-import io.winnow.pipeline.RefreshSettings;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
