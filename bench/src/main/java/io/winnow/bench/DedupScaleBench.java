@@ -6,6 +6,7 @@ import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.export.NpyFiles;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -19,7 +20,6 @@ import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
@@ -77,7 +77,7 @@ public final class DedupScaleBench {
     REMOVED.set(0);
     Pipeline p =
         Pipeline.create(RunWinnow.options("flink", Runtime.getRuntime().availableProcessors()));
-    PCollectionTuple out =
+    StageResult<Sample> out =
         p.apply(GenerateSequence.from(0).to(n))
             .apply(
                 "Samples",
@@ -95,7 +95,7 @@ public final class DedupScaleBench {
             // Vectors only (no fingerprints): the embedding-only rule at DINOv2's k, as measured
             // before.
             .apply(DropNearDuplicates.with(D, THRESHOLD).withK(64).withoutVerification());
-    out.get(DropNearDuplicates.REJECTIONS)
+    out.rejections()
         .apply(
             ParDo.of(
                 new DoFn<Rejection, Void>() {

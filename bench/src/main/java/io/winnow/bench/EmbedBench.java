@@ -193,7 +193,7 @@ public final class EmbedBench {
     pipeline
         .apply(Create.of(samples).withCoder(new Sample.Coder()))
         .apply(EmbedImages.with(settings, DecodeSettings.defaults()))
-        .get(EmbedImages.EMBEDDED)
+        .accepted()
         .apply(
             ParDo.of(
                 new DoFn<Sample, Void>() {

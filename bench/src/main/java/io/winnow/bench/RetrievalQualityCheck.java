@@ -139,7 +139,7 @@ public final class RetrievalQualityCheck {
     KEPT.put(mode, java.util.Collections.synchronizedList(new ArrayList<>()));
     p.apply("Pool", Create.of(pool).withCoder(new Sample.Coder()))
         .apply(retrieve)
-        .get(RetrieveFromSeeds.KEPT)
+        .accepted()
         .apply(ParDo.of(new Collect(mode)));
     p.run().waitUntilFinish();
     List<String> kept = KEPT.get(mode);

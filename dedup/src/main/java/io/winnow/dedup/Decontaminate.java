@@ -5,6 +5,7 @@ import io.winnow.copydetect.Fingerprint;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,9 +52,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * to drop a doubtful training image than to test on it); pairs without fingerprints fall back to
  * the cosine threshold.
  */
-public final class Decontaminate extends PTransform<PCollection<Sample>, PCollectionTuple> {
-  public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class Decontaminate extends PTransform<PCollection<Sample>, StageResult<Sample>> {
+  private static final TupleTag<Sample> KEPT = new TupleTag<>() {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
   private static final TupleTag<Sample> POOL = new TupleTag<>() {};
   private static final TupleTag<List<Neighbor>> NEAREST = new TupleTag<>() {};
   private static final TupleTag<EvalCandidate> CANDIDATE = new TupleTag<>() {};
@@ -151,7 +152,7 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<Sample> pool) {
+  public StageResult<Sample> expand(PCollection<Sample> pool) {
     PCollection<KV<String, List<Neighbor>>> found =
         pool.apply(
                 "PoolVectors",
@@ -170,7 +171,7 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
                     .via(s -> KV.of(s.key(), s)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), pool.getCoder()));
     if (evalFingerprints != null) {
-      return verified(found, byKey, pool);
+      return StageResult.of(verified(found, byKey, pool), KEPT, REJECTIONS);
     }
     PCollectionTuple out =
         KeyedPCollectionTuple.of(POOL, byKey)
@@ -181,7 +182,7 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, PCollec
                 ParDo.of(new DecideFn(threshold, datasetDuplicates))
                     .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(pool.getCoder());
-    return out;
+    return StageResult.of(out, KEPT, REJECTIONS);
   }
 
   /** The eval candidates' fingerprints meet each pool sample, which is then judged. */

@@ -3,6 +3,7 @@ package io.winnow.dedup;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -29,9 +30,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * key is kept. Only keys are grouped by hash, never images: each sample then meets its verdict by
  * its own key.
  */
-public final class DropByteCopies extends PTransform<PCollection<Sample>, PCollectionTuple> {
-  public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class DropByteCopies extends PTransform<PCollection<Sample>, StageResult<Sample>> {
+  private static final TupleTag<Sample> KEPT = new TupleTag<>() {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
   private static final TupleTag<String> NEW = new TupleTag<>() {};
   private static final TupleTag<String> EXISTING = new TupleTag<>() {};
   private static final TupleTag<Sample> SAMPLE = new TupleTag<>() {};
@@ -54,7 +55,7 @@ public final class DropByteCopies extends PTransform<PCollection<Sample>, PColle
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<Sample> samples) {
+  public StageResult<Sample> expand(PCollection<Sample> samples) {
     KvCoder<String, String> strings = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
     PCollection<KV<String, String>> newHashes =
         samples
@@ -89,7 +90,7 @@ public final class DropByteCopies extends PTransform<PCollection<Sample>, PColle
                 "KeepOrReject",
                 ParDo.of(new ApplyFn()).withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(samples.getCoder());
-    return out;
+    return StageResult.of(out, KEPT, REJECTIONS);
   }
 
   /** Per hash: each new key's verdict, keep or the key it copies. */

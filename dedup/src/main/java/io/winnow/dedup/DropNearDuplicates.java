@@ -5,6 +5,7 @@ import io.winnow.copydetect.Fingerprint;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -77,9 +78,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * not on the runner, parallelism or order (RANSAC is seeded by the pair's keys). Samples without an
  * embedding of the given dimension are rejected ({@code bad-embedding}).
  */
-public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PCollectionTuple> {
-  public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class DropNearDuplicates extends PTransform<PCollection<Sample>, StageResult<Sample>> {
+  private static final TupleTag<Sample> KEPT = new TupleTag<>() {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
 
   /** A sample of the removals, across the similarity range, for people to check by eye. */
   public static final TupleTag<DuplicateExample> EXAMPLES = new TupleTag<>() {};
@@ -268,7 +269,7 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
       implements Serializable {}
 
   @Override
-  public PCollectionTuple expand(PCollection<Sample> samples) {
+  public StageResult<Sample> expand(PCollection<Sample> samples) {
     // 0. Every sample needs an embedding of the model's dimension.
     PCollectionTuple checked =
         samples.apply(
@@ -453,10 +454,13 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, PC
         PCollectionList.of(checked.get(REJECTIONS))
             .and(decided.get(REJECTIONS))
             .apply("AllDedupRejections", Flatten.pCollections());
-    return PCollectionTuple.of(KEPT, decided.get(KEPT).setCoder(samples.getCoder()))
-        .and(REJECTIONS, rejections)
-        .and(EXAMPLES, examples)
-        .and(EXAMPLE_IMAGES, decided.get(EXAMPLE_IMAGES).setCoder(samples.getCoder()));
+    return StageResult.of(
+        PCollectionTuple.of(KEPT, decided.get(KEPT).setCoder(samples.getCoder()))
+            .and(REJECTIONS, rejections)
+            .and(EXAMPLES, examples)
+            .and(EXAMPLE_IMAGES, decided.get(EXAMPLE_IMAGES).setCoder(samples.getCoder())),
+        KEPT,
+        REJECTIONS);
   }
 
   /** Members and edges meet per component; the star rule decides there. */

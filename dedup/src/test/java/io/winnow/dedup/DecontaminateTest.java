@@ -2,6 +2,7 @@ package io.winnow.dedup;
 
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
 import java.util.List;
 import java.util.Random;
 import org.apache.beam.sdk.Pipeline;
@@ -9,7 +10,6 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +29,7 @@ class DecontaminateTest {
         p.apply(
             "Eval",
             Create.of(new KeyedVector("val/0001.jpg", eval)).withCoder(new KeyedVector.Coder()));
-    PCollectionTuple out =
+    StageResult<Sample> out =
         p.apply(
                 "Pool",
                 Create.of(
@@ -40,11 +40,11 @@ class DecontaminateTest {
                     .withCoder(new Sample.Coder()))
             .apply(Decontaminate.against(evalSet, D, threshold));
     PAssert.that(
-            out.get(Decontaminate.KEPT)
+            out.accepted()
                 .apply("Kept", MapElements.into(TypeDescriptors.strings()).via(Sample::key)))
         .containsInAnyOrder("far");
     PAssert.that(
-            out.get(Decontaminate.REJECTIONS)
+            out.rejections()
                 .apply(
                     "Removed",
                     MapElements.into(TypeDescriptors.strings())
@@ -65,7 +65,7 @@ class DecontaminateTest {
   void noEvalImagesKeepsEverything() {
     Pipeline p = KnnJoinTest.pipeline();
     PCollection<KeyedVector> none = p.apply("Eval", Create.empty(new KeyedVector.Coder()));
-    PCollectionTuple out =
+    StageResult<Sample> out =
         p.apply(
                 "Pool",
                 Create.of(
@@ -75,10 +75,10 @@ class DecontaminateTest {
                     .withCoder(new Sample.Coder()))
             .apply(Decontaminate.against(none, D, 0.45));
     PAssert.that(
-            out.get(Decontaminate.KEPT)
+            out.accepted()
                 .apply("Kept", MapElements.into(TypeDescriptors.strings()).via(Sample::key)))
         .containsInAnyOrder("a");
-    PAssert.that(out.get(Decontaminate.REJECTIONS)).empty();
+    PAssert.that(out.rejections()).empty();
     p.run().waitUntilFinish();
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -12,7 +13,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +29,7 @@ class DropNearDuplicatesTest {
         .build();
   }
 
-  private static PCollectionTuple run(Pipeline p, List<Sample> samples, double threshold) {
+  private static StageResult<Sample> run(Pipeline p, List<Sample> samples, double threshold) {
     return p.apply(Create.of(samples).withCoder(new Sample.Coder()))
         .apply(DropNearDuplicates.with(D, threshold).withK(8).withExactSearch(true));
   }
@@ -37,13 +37,13 @@ class DropNearDuplicatesTest {
   private static void expect(
       List<Sample> samples, double threshold, List<String> kept, List<String> rejections) {
     Pipeline p = KnnJoinTest.pipeline();
-    PCollectionTuple out = run(p, samples, threshold);
+    StageResult<Sample> out = run(p, samples, threshold);
     PAssert.that(
-            out.get(DropNearDuplicates.KEPT)
+            out.accepted()
                 .apply("KeptKeys", MapElements.into(TypeDescriptors.strings()).via(Sample::key)))
         .containsInAnyOrder(kept);
     PAssert.that(
-            out.get(DropNearDuplicates.REJECTIONS)
+            out.rejections()
                 .apply(
                     "Rejected",
                     MapElements.into(TypeDescriptors.strings())
@@ -184,14 +184,14 @@ class DropNearDuplicatesTest {
     }
     Pipeline p = KnnJoinTest.pipeline();
     // Without verification the bands span [threshold, 1].
-    PCollectionTuple out =
+    StageResult<Sample> out =
         p.apply(Create.of(samples).withCoder(new Sample.Coder()))
             .apply(
                 DropNearDuplicates.with(D, 0.9)
                     .withK(8)
                     .withExactSearch(true)
                     .withoutVerification());
-    PAssert.that(out.get(DropNearDuplicates.EXAMPLES))
+    PAssert.that(out.tap(DropNearDuplicates.EXAMPLES))
         .satisfies(
             examples -> {
               List<DuplicateExample> all = new ArrayList<>();
@@ -225,7 +225,7 @@ class DropNearDuplicatesTest {
               return null;
             });
     PAssert.that(
-            out.get(DropNearDuplicates.EXAMPLE_IMAGES)
+            out.tap(DropNearDuplicates.EXAMPLE_IMAGES)
                 .apply("ImageKeys", MapElements.into(TypeDescriptors.strings()).via(Sample::key)))
         .satisfies(
             keys -> {

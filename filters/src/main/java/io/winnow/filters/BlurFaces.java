@@ -10,6 +10,7 @@ import io.winnow.schemas.FaceBox;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -37,9 +38,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * never stored. Blurred images are re-encoded as JPEG at the run's quality; others are left
  * byte-for-byte as they were.
  */
-public final class BlurFaces extends PTransform<PCollection<Sample>, PCollectionTuple> {
-  public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class BlurFaces extends PTransform<PCollection<Sample>, StageResult<Sample>> {
+  private static final TupleTag<Sample> KEPT = new TupleTag<>() {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
 
   /**
    * BlazeFace, and face-api's SSD MobileNetV1 on images where BlazeFace found a face (default);
@@ -88,7 +89,7 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<Sample> samples) {
+  public StageResult<Sample> expand(PCollection<Sample> samples) {
     PCollectionTuple out =
         samples.apply(
             "DetectAndBlur",
@@ -97,7 +98,7 @@ public final class BlurFaces extends PTransform<PCollection<Sample>, PCollection
                         settings, ErrorBudget.of("faces", samples.getPipeline().getOptions())))
                 .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(samples.getCoder());
-    return out;
+    return StageResult.of(out, KEPT, REJECTIONS);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.winnow.filters;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,9 +23,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * scores in their metadata. A sample without scores is dropped too, with a detail that says so: an
  * unchecked image is not let through.
  */
-public final class DropNsfw extends PTransform<PCollection<Sample>, PCollectionTuple> {
-  public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class DropNsfw extends PTransform<PCollection<Sample>, StageResult<Sample>> {
+  private static final TupleTag<Sample> KEPT = new TupleTag<>() {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
 
   private final List<String> unsafeClasses;
   private final double threshold;
@@ -55,14 +56,14 @@ public final class DropNsfw extends PTransform<PCollection<Sample>, PCollectionT
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<Sample> samples) {
+  public StageResult<Sample> expand(PCollection<Sample> samples) {
     PCollectionTuple out =
         samples.apply(
             "ThresholdUnsafeScore",
             ParDo.of(new DecideFn(unsafeClasses, threshold))
                 .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(samples.getCoder());
-    return out;
+    return StageResult.of(out, KEPT, REJECTIONS);
   }
 
   static final class DecideFn extends DoFn<Sample, Sample> {

@@ -1,6 +1,7 @@
 package io.winnow.filters;
 
 import io.winnow.schemas.Rejection;
+import io.winnow.schemas.StageResult;
 import io.winnow.schemas.UrlRecord;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -18,9 +19,10 @@ import org.apache.beam.sdk.values.TupleTagList;
  * domain is on the user's opt-out list), each naming the rule and its list and line. The fetcher
  * applies the same policy to every redirect hop.
  */
-public final class DropUnsafeDomains extends PTransform<PCollection<UrlRecord>, PCollectionTuple> {
-  public static final TupleTag<UrlRecord> URLS = new TupleTag<>() {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class DropUnsafeDomains
+    extends PTransform<PCollection<UrlRecord>, StageResult<UrlRecord>> {
+  private static final TupleTag<UrlRecord> URLS = new TupleTag<>() {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
 
   private final DomainPolicy policy;
 
@@ -33,13 +35,13 @@ public final class DropUnsafeDomains extends PTransform<PCollection<UrlRecord>, 
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<UrlRecord> urls) {
+  public StageResult<UrlRecord> expand(PCollection<UrlRecord> urls) {
     PCollectionTuple out =
         urls.apply(
             "CheckDomains",
             ParDo.of(new CheckFn(policy)).withOutputTags(URLS, TupleTagList.of(REJECTIONS)));
     out.get(URLS).setCoder(urls.getCoder());
-    return out;
+    return StageResult.of(out, URLS, REJECTIONS);
   }
 
   static final class CheckFn extends DoFn<UrlRecord, UrlRecord> {

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 
 class DropNsfwTest {
@@ -33,7 +33,7 @@ class DropNsfwTest {
   @Test
   void samplesAtOrAboveTheThresholdAreDroppedWithTheirScores() {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--targetParallelism=2").create());
-    PCollectionTuple out =
+    StageResult<Sample> out =
         p.apply(
                 Create.of(
                         List.of(
@@ -43,7 +43,7 @@ class DropNsfwTest {
                             Sample.builder("unscored", "http://x/u").image(new byte[] {1}).build()))
                     .withCoder(new Sample.Coder()))
             .apply(DropNsfw.with(UNSAFE, 0.5));
-    PAssert.that(out.get(DropNsfw.KEPT))
+    PAssert.that(out.accepted())
         .satisfies(
             kept -> {
               assertThat(kept)
@@ -55,7 +55,7 @@ class DropNsfwTest {
                       });
               return null;
             });
-    PAssert.that(out.get(DropNsfw.REJECTIONS))
+    PAssert.that(out.rejections())
         .satisfies(
             rejected -> {
               assertThat(rejected)

@@ -320,11 +320,11 @@ class LargeGroupsTest {
             .setCoder(new Sample.Coder())
             .apply("Retrieve", retrieval);
     decided
-        .get(RetrieveFromSeeds.KEPT)
+        .accepted()
         .apply("KeptKeys", ParDo.of(new KeptFn()))
         .apply("WriteKept", TextIO.write().to(out.resolve("kept").toString()));
     decided
-        .get(RetrieveFromSeeds.REJECTIONS)
+        .rejections()
         .apply("CountRejected", Count.globally())
         .apply(
             "RejectedText", MapElements.into(TypeDescriptors.strings()).via(n -> "rejected " + n))

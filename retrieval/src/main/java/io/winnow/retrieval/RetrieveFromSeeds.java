@@ -7,6 +7,7 @@ import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.SeedMatch;
+import io.winnow.schemas.StageResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,9 +46,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * image is rejected {@code not-retrieved}, so the run still balances. Deterministic: ties are
  * broken by key, sampling is by a seeded hash of the key.
  */
-public final class RetrieveFromSeeds extends PTransform<PCollection<Sample>, PCollectionTuple> {
-  public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class RetrieveFromSeeds extends PTransform<PCollection<Sample>, StageResult<Sample>> {
+  private static final TupleTag<Sample> KEPT = new TupleTag<>() {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
   private static final TupleTag<Sample> POOL = new TupleTag<>() {};
   private static final TupleTag<SeedMatch> MATCHES = new TupleTag<>() {};
 
@@ -86,7 +87,7 @@ public final class RetrieveFromSeeds extends PTransform<PCollection<Sample>, PCo
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<Sample> pool) {
+  public StageResult<Sample> expand(PCollection<Sample> pool) {
     if (sets.isEmpty() && balanced == null) {
       throw new IllegalArgumentException("retrieval needs a seed set or balanced sampling");
     }
@@ -138,7 +139,7 @@ public final class RetrieveFromSeeds extends PTransform<PCollection<Sample>, PCo
                 "KeepOrReject",
                 ParDo.of(new DecideFn(names)).withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     decided.get(KEPT).setCoder(pool.getCoder());
-    return decided;
+    return StageResult.of(decided, KEPT, REJECTIONS);
   }
 
   static final class VectorsFn extends DoFn<Sample, KeyedVector> {

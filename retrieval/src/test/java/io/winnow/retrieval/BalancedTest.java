@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.SeedMatch;
+import io.winnow.schemas.StageResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 
 class BalancedTest {
@@ -63,12 +63,12 @@ class BalancedTest {
       }
     }
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--targetParallelism=2").create());
-    PCollectionTuple out =
+    StageResult<Sample> out =
         p.apply(Create.of(pool).withCoder(new Sample.Coder()))
             .apply(
                 RetrieveFromSeeds.with(RetrieveFromSeedsTest.D, List.of())
                     .withBalanced(BalancedSpec.parse("clusters=6,3;target=60")));
-    PAssert.that(out.get(RetrieveFromSeeds.KEPT))
+    PAssert.that(out.accepted())
         .satisfies(
             kept -> {
               List<Sample> all = new ArrayList<>();
@@ -88,7 +88,7 @@ class BalancedTest {
               assertThat(match.clusterIds()).hasSize(2);
               return null;
             });
-    PAssert.that(out.get(RetrieveFromSeeds.REJECTIONS))
+    PAssert.that(out.rejections())
         .satisfies(
             rejected -> {
               assertThat(rejected).hasSize(pool.size() - 60);

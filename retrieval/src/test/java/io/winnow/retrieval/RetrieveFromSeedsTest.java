@@ -7,6 +7,7 @@ import io.winnow.dedup.KeyedVector;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.SeedMatch;
+import io.winnow.schemas.StageResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,6 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 
 class RetrieveFromSeedsTest {
@@ -56,10 +56,10 @@ class RetrieveFromSeedsTest {
               Create.of(e.getValue()).withCoder(new KeyedVector.Coder()));
       sets.add(new RetrieveFromSeeds.SeedSet(e.getKey(), vectors));
     }
-    PCollectionTuple out =
+    StageResult<Sample> out =
         p.apply("Pool", Create.of(pool).withCoder(new Sample.Coder()))
             .apply(RetrieveFromSeeds.with(D, sets).withExactSearch(true));
-    PAssert.that(out.get(RetrieveFromSeeds.KEPT))
+    PAssert.that(out.accepted())
         .satisfies(
             kept -> {
               Map<String, List<SeedMatch>> byKey = new TreeMap<>();
@@ -67,7 +67,7 @@ class RetrieveFromSeedsTest {
               KEPT.put(run, byKey);
               return null;
             });
-    PAssert.that(out.get(RetrieveFromSeeds.REJECTIONS))
+    PAssert.that(out.rejections())
         .satisfies(
             rejected -> {
               List<String> keys = new ArrayList<>();

@@ -124,7 +124,12 @@ public final class Sample implements Serializable {
     this.storedByteSize = b.storedByteSize;
     this.fetchedAt = b.fetchedAt;
     this.fetchMillis = b.fetchMillis;
-    this.nsfwScores = b.nsfwScores == null ? null : Map.copyOf(b.nsfwScores);
+    // Sorted: Map.copyOf iterates in an order that changes from one JVM to the next, and the
+    // exported JSON must not.
+    this.nsfwScores =
+        b.nsfwScores == null
+            ? null
+            : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(b.nsfwScores));
     this.faces = b.faces == null ? null : List.copyOf(b.faces);
     this.seedMatch = b.seedMatch == null ? null : List.copyOf(b.seedMatch);
     this.pdq = b.pdq;

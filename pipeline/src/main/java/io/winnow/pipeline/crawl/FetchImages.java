@@ -6,6 +6,7 @@ import io.winnow.schemas.Progress;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.Stage;
+import io.winnow.schemas.StageResult;
 import io.winnow.schemas.UrlRecord;
 import java.time.Instant;
 import java.util.concurrent.CompletionService;
@@ -21,7 +22,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
@@ -34,9 +34,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * like an image) and fetch metadata; on {@link #REJECTIONS}, one rejection per URL that failed,
  * with the fetch reason. Every input element yields exactly one of the two. Order is not kept.
  */
-public final class FetchImages extends PTransform<PCollection<UrlRecord>, PCollectionTuple> {
-  public static final TupleTag<Sample> FETCHED = new TupleTag<>() {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class FetchImages extends PTransform<PCollection<UrlRecord>, StageResult<Sample>> {
+  private static final TupleTag<Sample> FETCHED = new TupleTag<>() {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
 
   private final FetchSettings settings;
 
@@ -49,11 +49,15 @@ public final class FetchImages extends PTransform<PCollection<UrlRecord>, PColle
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<UrlRecord> urls) {
-    return urls.apply(
-        "Download",
-        ParDo.of(new FetchFn(settings, ErrorBudget.of("fetch", urls.getPipeline().getOptions())))
-            .withOutputTags(FETCHED, TupleTagList.of(REJECTIONS)));
+  public StageResult<Sample> expand(PCollection<UrlRecord> urls) {
+    return StageResult.of(
+        urls.apply(
+            "Download",
+            ParDo.of(
+                    new FetchFn(settings, ErrorBudget.of("fetch", urls.getPipeline().getOptions())))
+                .withOutputTags(FETCHED, TupleTagList.of(REJECTIONS))),
+        FETCHED,
+        REJECTIONS);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.winnow.pipeline.dataset;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
+import io.winnow.schemas.StageResult;
 import io.winnow.schemas.UrlRecord;
 import java.util.Locale;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -37,9 +38,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * <p>The seen logs are joined by key with the batch's URLs (a shuffle of small records), so no
  * worker holds the dataset's history in memory.
  */
-public final class SkipSeenUrls extends PTransform<PCollection<UrlRecord>, PCollectionTuple> {
-  public static final TupleTag<UrlRecord> URLS = new TupleTag<>() {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class SkipSeenUrls extends PTransform<PCollection<UrlRecord>, StageResult<UrlRecord>> {
+  private static final TupleTag<UrlRecord> URLS = new TupleTag<>() {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
   private static final TupleTag<UrlRecord> NEW = new TupleTag<>() {};
   private static final TupleTag<SeenUrl> SEEN = new TupleTag<>() {};
 
@@ -54,7 +55,7 @@ public final class SkipSeenUrls extends PTransform<PCollection<UrlRecord>, PColl
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<UrlRecord> urls) {
+  public StageResult<UrlRecord> expand(PCollection<UrlRecord> urls) {
     PCollection<KV<String, SeenUrl>> seen =
         urls.getPipeline()
             .apply("SeenLogs", Create.of(settings.seenFiles()).withCoder(StringUtf8Coder.of()))
@@ -79,7 +80,7 @@ public final class SkipSeenUrls extends PTransform<PCollection<UrlRecord>, PColl
                 "SkipOrFetch",
                 ParDo.of(new DecideFn(settings)).withOutputTags(URLS, TupleTagList.of(REJECTIONS)));
     out.get(URLS).setCoder(urls.getCoder());
-    return out;
+    return StageResult.of(out, URLS, REJECTIONS);
   }
 
   /** Parses a log line; lines of other batches are dropped here, before the shuffle. */

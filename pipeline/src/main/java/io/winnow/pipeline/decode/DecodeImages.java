@@ -5,13 +5,13 @@ import io.winnow.schemas.NativeLibraries;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.Stage;
+import io.winnow.schemas.StageResult;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
@@ -25,9 +25,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * internal-error} rejections within the run's {@link ErrorBudget}; OpenCV's natives failing to load
  * fails the job.
  */
-public final class DecodeImages extends PTransform<PCollection<Sample>, PCollectionTuple> {
-  public static final TupleTag<Sample> DECODED = new TupleTag<>() {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class DecodeImages extends PTransform<PCollection<Sample>, StageResult<Sample>> {
+  private static final TupleTag<Sample> DECODED = new TupleTag<>() {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
 
   private final DecodeSettings settings;
 
@@ -40,12 +40,15 @@ public final class DecodeImages extends PTransform<PCollection<Sample>, PCollect
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<Sample> fetched) {
+  public StageResult<Sample> expand(PCollection<Sample> fetched) {
     ErrorBudget errors = ErrorBudget.of("decode", fetched.getPipeline().getOptions());
-    return fetched.apply(
-        "DecodeResizeEncode",
-        ParDo.of(new DecodeFn(settings, errors))
-            .withOutputTags(DECODED, TupleTagList.of(REJECTIONS)));
+    return StageResult.of(
+        fetched.apply(
+            "DecodeResizeEncode",
+            ParDo.of(new DecodeFn(settings, errors))
+                .withOutputTags(DECODED, TupleTagList.of(REJECTIONS))),
+        DECODED,
+        REJECTIONS);
   }
 
   static final class DecodeFn extends DoFn<Sample, Sample> {

@@ -27,9 +27,14 @@ public final class DemoServer implements AutoCloseable {
     this.server = server;
   }
 
+  /**
+   * Starts on a free loopback port, or on {@code -Dwinnow.demo.port}: sample keys are hashes of the
+   * URLs, so two demos give byte-identical shards only on the same port.
+   */
   public static DemoServer start() throws IOException {
+    int port = Integer.getInteger("winnow.demo.port", 0);
     HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     DemoServer demo = new DemoServer(server);
     server.createContext("/", demo::handle);
     server.setExecutor(

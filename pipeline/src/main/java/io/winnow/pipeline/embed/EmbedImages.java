@@ -6,6 +6,7 @@ import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.Stage;
+import io.winnow.schemas.StageResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,9 +58,9 @@ import org.joda.time.Instant;
  * within the run's {@link ErrorBudget}; a batch no image of which runs, even alone, fails the job
  * (a broken model, runtime or GPU), as does a storm of per-image errors.
  */
-public final class EmbedImages extends PTransform<PCollection<Sample>, PCollectionTuple> {
-  public static final TupleTag<Sample> EMBEDDED = new TupleTag<>() {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class EmbedImages extends PTransform<PCollection<Sample>, StageResult<Sample>> {
+  private static final TupleTag<Sample> EMBEDDED = new TupleTag<>() {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
 
   private final EmbeddingModel model;
   private final EmbedSettings settings;
@@ -95,7 +96,7 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<Sample> images) {
+  public StageResult<Sample> expand(PCollection<Sample> images) {
     if (!(images.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
       throw new IllegalArgumentException("EmbedImages runs in the global window (a batch job)");
     }
@@ -125,7 +126,7 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, PCollecti
             .and(ran.get(EMBEDDED))
             .apply("AllEmbedded", Flatten.pCollections())
             .setCoder(images.getCoder());
-    return PCollectionTuple.of(EMBEDDED, embedded).and(REJECTIONS, ran.get(REJECTIONS));
+    return StageResult.of(embedded, ran.get(REJECTIONS));
   }
 
   /**

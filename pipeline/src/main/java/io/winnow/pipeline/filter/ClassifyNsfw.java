@@ -8,14 +8,13 @@ import io.winnow.pipeline.embed.EmbeddingModel;
 import io.winnow.pipeline.embed.ModelException;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
 import java.util.List;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
@@ -30,9 +29,7 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * the others are embedded again after blurring; the embedding stage keeps these scores rather than
  * its own.
  */
-public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollectionTuple> {
-  public static final TupleTag<Sample> KEPT = DropNsfw.KEPT;
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class ClassifyNsfw extends PTransform<PCollection<Sample>, StageResult<Sample>> {
 
   private final EmbedSettings classifier;
   private final DecodeSettings decode;
@@ -107,28 +104,28 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, PCollect
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<Sample> samples) {
+  public StageResult<Sample> expand(PCollection<Sample> samples) {
     PCollectionList<Rejection> rejections = PCollectionList.empty(samples.getPipeline());
-    PCollectionTuple classified =
+    StageResult<Sample> classified =
         samples.apply("RunClassifier", EmbedImages.with(classifier, decode).timedAs("nsfw"));
-    rejections = rejections.and(classified.get(EmbedImages.REJECTIONS));
+    rejections = rejections.and(classified.rejections());
     // The scores are what this pass is for. When the classifier is also the embedding model,
     // its embedding is kept as well: BlurFaces drops it when it blurs a face and
     // FingerprintImages when the picture has borders to trim, and the embedding stage embeds
     // only the samples left without one. Otherwise it goes now.
     PCollection<Sample> scored =
         isEmbeddingModel
-            ? classified.get(EmbedImages.EMBEDDED)
+            ? classified.accepted()
             : classified
-                .get(EmbedImages.EMBEDDED)
+                .accepted()
                 .apply(
                     "KeepScoresOnly",
                     MapElements.into(TypeDescriptor.of(Sample.class))
                         .via((Sample s) -> s.toBuilder().embedding(null).build()))
                 .setCoder(samples.getCoder());
-    PCollectionTuple decided = scored.apply("DropNsfw", DropNsfw.with(unsafeClasses, threshold));
-    rejections = rejections.and(decided.get(DropNsfw.REJECTIONS));
-    return PCollectionTuple.of(KEPT, decided.get(DropNsfw.KEPT))
-        .and(REJECTIONS, rejections.apply("NsfwRejections", Flatten.pCollections()));
+    StageResult<Sample> decided = scored.apply("DropNsfw", DropNsfw.with(unsafeClasses, threshold));
+    rejections = rejections.and(decided.rejections());
+    return StageResult.of(
+        decided.accepted(), rejections.apply("NsfwRejections", Flatten.pCollections()));
   }
 }

@@ -10,6 +10,7 @@ import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.Stage;
+import io.winnow.schemas.StageResult;
 import io.winnow.schemas.StageTimer;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -33,9 +34,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * every image to 64 × 64 first, so the size barely moves it) and, under the crop resize modes,
  * cropped; a list's distances are meant for whole pictures, so crop modes match less.
  */
-public final class DropKnownBadImages extends PTransform<PCollection<Sample>, PCollectionTuple> {
-  public static final TupleTag<Sample> KEPT = new TupleTag<>() {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class DropKnownBadImages extends PTransform<PCollection<Sample>, StageResult<Sample>> {
+  private static final TupleTag<Sample> KEPT = new TupleTag<>() {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
 
   private final KnownBadHashes lists;
   private final DecodeSettings decode;
@@ -51,7 +52,7 @@ public final class DropKnownBadImages extends PTransform<PCollection<Sample>, PC
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<Sample> decoded) {
+  public StageResult<Sample> expand(PCollection<Sample> decoded) {
     PCollectionTuple out =
         decoded.apply(
             "MatchHashLists",
@@ -62,7 +63,7 @@ public final class DropKnownBadImages extends PTransform<PCollection<Sample>, PC
                         ErrorBudget.of("known-bad", decoded.getPipeline().getOptions())))
                 .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(decoded.getCoder());
-    return out;
+    return StageResult.of(out, KEPT, REJECTIONS);
   }
 
   static final class MatchFn extends DoFn<Sample, Sample> {

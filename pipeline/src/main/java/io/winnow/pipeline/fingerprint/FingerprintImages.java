@@ -8,6 +8,7 @@ import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.Stage;
+import io.winnow.schemas.StageResult;
 import io.winnow.schemas.StageTimer;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -29,9 +30,9 @@ import org.bytedeco.opencv.opencv_core.Rect;
  * decoded a stage earlier, so that is a bug, not bad input); a missing native library fails the
  * job.
  */
-public final class FingerprintImages extends PTransform<PCollection<Sample>, PCollectionTuple> {
-  public static final TupleTag<Sample> FINGERPRINTED = new TupleTag<>() {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class FingerprintImages extends PTransform<PCollection<Sample>, StageResult<Sample>> {
+  private static final TupleTag<Sample> FINGERPRINTED = new TupleTag<>() {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
 
   private final DecodeSettings decode;
 
@@ -45,7 +46,7 @@ public final class FingerprintImages extends PTransform<PCollection<Sample>, PCo
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<Sample> samples) {
+  public StageResult<Sample> expand(PCollection<Sample> samples) {
     PCollectionTuple out =
         samples.apply(
             "Fingerprint",
@@ -54,7 +55,7 @@ public final class FingerprintImages extends PTransform<PCollection<Sample>, PCo
                         decode, ErrorBudget.of("fingerprint", samples.getPipeline().getOptions())))
                 .withOutputTags(FINGERPRINTED, TupleTagList.of(REJECTIONS)));
     out.get(FINGERPRINTED).setCoder(samples.getCoder());
-    return out;
+    return StageResult.of(out, FINGERPRINTED, REJECTIONS);
   }
 
   /** The fingerprint of a stored sample's image, inside the padding its decode added. */

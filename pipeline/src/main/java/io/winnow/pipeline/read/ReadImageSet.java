@@ -4,6 +4,8 @@ import io.winnow.pipeline.crawl.FetchImages;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
+import io.winnow.schemas.UrlRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +17,6 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
@@ -32,9 +33,9 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * <p>Images that cannot be read or fetched come out as rejections on {@link #REJECTIONS}; the
  * caller decides where they go (they are not pool rejections).
  */
-public final class ReadImageSet extends PTransform<PBegin, PCollectionTuple> {
-  public static final TupleTag<Sample> IMAGES = new TupleTag<>() {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class ReadImageSet extends PTransform<PBegin, StageResult<Sample>> {
+  private static final TupleTag<Sample> IMAGES = new TupleTag<>() {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
   private static final Set<String> LIST_EXTENSIONS =
       Set.of("txt", "csv", "tsv", "jsonl", "json", "parquet");
   private static final Set<String> COMPRESSIONS = Set.of("gz", "bz2", "zst", "zstd", "deflate");
@@ -82,29 +83,28 @@ public final class ReadImageSet extends PTransform<PBegin, PCollectionTuple> {
   }
 
   @Override
-  public PCollectionTuple expand(PBegin begin) {
+  public StageResult<Sample> expand(PBegin begin) {
     String step = "Read-" + name;
     if (!isUrlList(location)) {
       PCollection<Sample> files = begin.apply(step, ReadImageFiles.of(name, location));
       PCollection<Rejection> none =
           begin.apply(step + "-NoRejections", Create.empty(TypeDescriptor.of(Rejection.class)));
-      return PCollectionTuple.of(IMAGES, files).and(REJECTIONS, none);
+      return StageResult.of(files, none);
     }
-    PCollectionTuple listed = begin.apply(step, ReadUrlLists.from(List.of(location)));
-    PCollectionTuple fetched =
-        listed.get(ReadUrlLists.URLS).apply("Fetch-" + name, FetchImages.with(fetch));
+    StageResult<UrlRecord> listed = begin.apply(step, ReadUrlLists.from(List.of(location)));
+    StageResult<Sample> fetched = listed.accepted().apply("Fetch-" + name, FetchImages.with(fetch));
     PCollection<Sample> images =
         fetched
-            .get(FetchImages.FETCHED)
+            .accepted()
             .apply(
                 "Name-" + name,
                 MapElements.into(TypeDescriptor.of(Sample.class))
                     .via(s -> s.toBuilder().key(name + "/" + s.key()).build()))
             .setCoder(new Sample.Coder());
     PCollection<Rejection> rejections =
-        PCollectionList.of(listed.get(ReadUrlLists.REJECTIONS))
-            .and(fetched.get(FetchImages.REJECTIONS))
+        PCollectionList.of(listed.rejections())
+            .and(fetched.rejections())
             .apply("Failures-" + name, org.apache.beam.sdk.transforms.Flatten.pCollections());
-    return PCollectionTuple.of(IMAGES, images).and(REJECTIONS, rejections);
+    return StageResult.of(images, rejections);
   }
 }

@@ -4,6 +4,7 @@ import io.winnow.schemas.Progress;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Stage;
+import io.winnow.schemas.StageResult;
 import io.winnow.schemas.UrlRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,9 +44,9 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * line) is kept, whatever the runner's order. A file that cannot be read as a URL list gives one
  * rejection naming the file; the rest of the job goes on.
  */
-public final class ReadUrlLists extends PTransform<PBegin, PCollectionTuple> {
-  public static final TupleTag<UrlRecord> URLS = new TupleTag<>() {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+public final class ReadUrlLists extends PTransform<PBegin, StageResult<UrlRecord>> {
+  private static final TupleTag<UrlRecord> URLS = new TupleTag<>() {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
 
   private final List<String> patterns;
   private final InputFormat format;
@@ -74,7 +75,7 @@ public final class ReadUrlLists extends PTransform<PBegin, PCollectionTuple> {
   }
 
   @Override
-  public PCollectionTuple expand(PBegin input) {
+  public StageResult<UrlRecord> expand(PBegin input) {
     if (patterns.isEmpty()) {
       throw new IllegalArgumentException("ReadUrlLists needs at least one input file or glob");
     }
@@ -107,7 +108,7 @@ public final class ReadUrlLists extends PTransform<PBegin, PCollectionTuple> {
         PCollectionList.of(parsed.get(REJECTIONS))
             .and(deduplicated.get(REJECTIONS))
             .apply("AllReadRejections", Flatten.pCollections());
-    return PCollectionTuple.of(URLS, deduplicated.get(URLS)).and(REJECTIONS, rejections);
+    return StageResult.of(deduplicated.get(URLS), rejections);
   }
 
   static final class ParseFileFn extends DoFn<FileIO.ReadableFile, UrlRecord> {

@@ -17,27 +17,45 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 /**
  * The one sink for rejections of every stage: JSON lines under {@code rejections/} in the output
  * folder, one per rejected URL, and a Beam counter per stage and reason ({@code
- * rejections:<stage>/<reason>}).
+ * rejections:<stage>/<reason>}). A reference set's rejections go through it too, into their own
+ * folder.
  */
 public final class WriteRejections extends PTransform<PCollection<Rejection>, PDone> {
-  private final String outputDir;
+  /** The pool's rejections: what {@code input = accepted + rejected} counts. */
+  public static final String POOL_FOLDER = "rejections";
 
-  private WriteRejections(String outputDir) {
+  private final String outputDir;
+  private final String folder;
+
+  private WriteRejections(String outputDir, String folder) {
     this.outputDir = outputDir;
+    this.folder = folder;
   }
 
   public static WriteRejections to(String outputDir) {
-    return new WriteRejections(outputDir);
+    return new WriteRejections(outputDir, POOL_FOLDER);
+  }
+
+  /**
+   * Into another folder of the output, e.g. {@code eval-rejections} for a reference set's images:
+   * they are not pool URLs, so they are neither counted as the pool's rejections nor shown as
+   * progress.
+   */
+  public WriteRejections inFolder(String folder) {
+    return new WriteRejections(outputDir, folder);
   }
 
   @Override
   public PDone expand(PCollection<Rejection> rejections) {
-    return rejections
-        .apply("CountPerReason", ParDo.of(new CountFn()))
+    PCollection<Rejection> counted =
+        folder.equals(POOL_FOLDER)
+            ? rejections.apply("CountPerReason", ParDo.of(new CountFn()))
+            : rejections;
+    return counted
         .apply("ToJson", MapElements.into(TypeDescriptors.strings()).via(Json::write))
         .apply(
             "WriteJsonLines",
-            TextIO.write().to(outputDir + "/rejections/rejections").withSuffix(".jsonl"));
+            TextIO.write().to(outputDir + "/" + folder + "/rejections").withSuffix(".jsonl"));
   }
 
   static final class CountFn extends DoFn<Rejection, Rejection> {

@@ -5,12 +5,12 @@ import io.winnow.pipeline.testing.TestImages;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
 import java.util.Arrays;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +27,7 @@ class DecodeImagesTest {
   void keepsGoodImagesAndRejectsBadOnesWithTheirReason() {
     byte[] good = TestImages.jpeg(400, 300);
     Pipeline pipeline = Pipelines.direct();
-    PCollectionTuple out =
+    StageResult<Sample> out =
         pipeline
             .apply(
                 Create.of(
@@ -38,7 +38,7 @@ class DecodeImagesTest {
                 DecodeImages.with(
                     DecodeSettings.defaults().withResize(100, ResizeMode.CENTER_CROP)));
     PAssert.that(
-            out.get(DecodeImages.DECODED)
+            out.accepted()
                 .apply(
                     MapElements.into(TypeDescriptors.strings())
                         .via(
@@ -54,7 +54,7 @@ class DecodeImagesTest {
                                     + s.originalHeight())))
         .containsInAnyOrder("good 100x100 from 400x300");
     PAssert.that(
-            out.get(DecodeImages.REJECTIONS)
+            out.rejections()
                 .apply(
                     MapElements.into(TypeDescriptors.strings())
                         .via((Rejection r) -> r.key() + " " + r.reason())))
@@ -65,12 +65,12 @@ class DecodeImagesTest {
   @Test
   void emptyInputGivesEmptyOutputs() {
     Pipeline pipeline = Pipelines.direct();
-    PCollectionTuple out =
+    StageResult<Sample> out =
         pipeline
             .apply(Create.empty(new Sample.Coder()))
             .apply(DecodeImages.with(DecodeSettings.defaults()));
-    PAssert.that(out.get(DecodeImages.DECODED)).empty();
-    PAssert.that(out.get(DecodeImages.REJECTIONS)).empty();
+    PAssert.that(out.accepted()).empty();
+    PAssert.that(out.rejections()).empty();
     pipeline.run().waitUntilFinish();
   }
 }

@@ -7,6 +7,7 @@ import io.winnow.dedup.KeyedVector;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,7 +20,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,10 +71,10 @@ class DedupDeterminismTest {
   private static Set<String> run(List<Sample> samples, int parallelism) {
     OUT.clear();
     Pipeline p = Pipeline.create(RunWinnow.options("flink", parallelism));
-    PCollectionTuple out =
+    StageResult<Sample> out =
         p.apply(Create.of(samples).withCoder(new Sample.Coder()))
             .apply(DropNearDuplicates.with(D, 0.9).withK(16).withPartitionSize(300));
-    out.get(DropNearDuplicates.KEPT)
+    out.accepted()
         .apply(
             "Kept",
             ParDo.of(
@@ -84,7 +84,7 @@ class DedupDeterminismTest {
                     OUT.add("kept " + s.key());
                   }
                 }));
-    out.get(DropNearDuplicates.REJECTIONS)
+    out.rejections()
         .apply(
             "Removed",
             ParDo.of(

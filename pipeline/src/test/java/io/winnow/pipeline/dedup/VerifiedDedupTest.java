@@ -8,6 +8,7 @@ import io.winnow.dedup.DropNearDuplicates;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,7 +22,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -90,10 +90,10 @@ class VerifiedDedupTest {
   private static Map<String, String> run(List<Sample> samples, int parallelism, int k) {
     OUT.clear();
     Pipeline p = Pipeline.create(RunWinnow.options("flink", parallelism));
-    PCollectionTuple out =
+    StageResult<Sample> out =
         p.apply(Create.of(samples).withCoder(new Sample.Coder()))
             .apply(DropNearDuplicates.with(D, 0.99).withK(k).withExactSearch(true));
-    out.get(DropNearDuplicates.KEPT)
+    out.accepted()
         .apply(
             "Kept",
             ParDo.of(
@@ -103,7 +103,7 @@ class VerifiedDedupTest {
                     OUT.put(s.key(), "kept");
                   }
                 }));
-    out.get(DropNearDuplicates.REJECTIONS)
+    out.rejections()
         .apply(
             "Removed",
             ParDo.of(

@@ -9,6 +9,7 @@ import io.winnow.pipeline.testing.TestImages;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +18,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 
@@ -53,9 +53,9 @@ class EmbedImagesTest {
     List<Sample> samples = new ArrayList<>(images(5));
     samples.add(stored("broken", new byte[] {1, 2, 3, 4}, 10, 10));
     Pipeline pipeline = Pipelines.direct();
-    PCollectionTuple out =
+    StageResult<Sample> out =
         pipeline.apply(Create.of(samples)).apply(EmbedImages.with(tinyVit(2), DECODE));
-    PAssert.that(out.get(EmbedImages.EMBEDDED))
+    PAssert.that(out.accepted())
         .satisfies(
             embedded -> {
               List<String> keys = new ArrayList<>();
@@ -73,7 +73,7 @@ class EmbedImagesTest {
               return null;
             });
     PAssert.that(
-            out.get(EmbedImages.REJECTIONS)
+            out.rejections()
                 .apply(
                     MapElements.into(TypeDescriptors.strings())
                         .via((Rejection r) -> r.key() + " " + r.reason())))
@@ -89,9 +89,9 @@ class EmbedImagesTest {
     made[5] = 1;
     samples.set(1, samples.get(1).toBuilder().embedding(made).build());
     Pipeline pipeline = Pipelines.direct();
-    PCollectionTuple out =
+    StageResult<Sample> out =
         pipeline.apply(Create.of(samples)).apply(EmbedImages.with(tinyVit(2), DECODE));
-    PAssert.that(out.get(EmbedImages.EMBEDDED))
+    PAssert.that(out.accepted())
         .satisfies(
             embedded -> {
               int count = 0;
@@ -117,9 +117,9 @@ class EmbedImagesTest {
       Pipeline pipeline = Pipelines.direct();
       // Batch 1 preprocesses then runs; 3 and 8 leave a core free, so they overlap the two.
       EmbedSettings settings = batch == 1 ? tinyVit(batch) : tinyVit(batch).withThreads(1, 1);
-      PCollectionTuple out =
+      StageResult<Sample> out =
           pipeline.apply(Create.of(samples)).apply(EmbedImages.with(settings, DECODE));
-      PAssert.that(out.get(EmbedImages.EMBEDDED))
+      PAssert.that(out.accepted())
           .satisfies(
               embedded -> {
                 Map<String, float[]> vectors = new HashMap<>();
@@ -154,13 +154,13 @@ class EmbedImagesTest {
   @Test
   void theDefaultModelAlsoGivesClassScores() {
     Pipeline pipeline = Pipelines.direct();
-    PCollectionTuple out =
+    StageResult<Sample> out =
         pipeline
             .apply(Create.of(images(2)))
             .apply(
                 EmbedImages.with(
                     EmbedSettings.defaults().withBatchSize(4).withThreads(2, 1), DECODE));
-    PAssert.that(out.get(EmbedImages.EMBEDDED))
+    PAssert.that(out.accepted())
         .satisfies(
             embedded -> {
               for (Sample s : embedded) {
@@ -179,12 +179,12 @@ class EmbedImagesTest {
   @Test
   void emptyInputGivesEmptyOutputs() {
     Pipeline pipeline = Pipelines.direct();
-    PCollectionTuple out =
+    StageResult<Sample> out =
         pipeline
             .apply(Create.empty(new Sample.Coder()))
             .apply(EmbedImages.with(tinyVit(4), DECODE));
-    PAssert.that(out.get(EmbedImages.EMBEDDED)).empty();
-    PAssert.that(out.get(EmbedImages.REJECTIONS)).empty();
+    PAssert.that(out.accepted()).empty();
+    PAssert.that(out.rejections()).empty();
     pipeline.run().waitUntilFinish();
   }
 

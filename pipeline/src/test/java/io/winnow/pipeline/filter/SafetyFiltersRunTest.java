@@ -174,13 +174,13 @@ class SafetyFiltersRunTest {
         ClassifyNsfw.with(filter, null, null, io.winnow.pipeline.decode.DecodeSettings.defaults());
     org.apache.beam.sdk.Pipeline p =
         org.apache.beam.sdk.Pipeline.create(RunWinnow.options("direct", 2));
-    org.apache.beam.sdk.values.PCollectionTuple out =
+    io.winnow.schemas.StageResult<io.winnow.schemas.Sample> out =
         p.apply(
                 org.apache.beam.sdk.transforms.Create.of(samples)
                     .withCoder(new io.winnow.schemas.Sample.Coder()))
             .apply(nsfw);
-    org.apache.beam.sdk.testing.PAssert.that(out.get(ClassifyNsfw.REJECTIONS)).empty();
-    org.apache.beam.sdk.testing.PAssert.that(out.get(ClassifyNsfw.KEPT))
+    org.apache.beam.sdk.testing.PAssert.that(out.rejections()).empty();
+    org.apache.beam.sdk.testing.PAssert.that(out.accepted())
         .satisfies(
             kept -> {
               assertThat(kept).hasSize(photos.size());

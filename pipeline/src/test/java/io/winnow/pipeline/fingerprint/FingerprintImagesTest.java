@@ -9,11 +9,11 @@ import io.winnow.pipeline.testing.TestImages;
 import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.StageResult;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 
 class FingerprintImagesTest {
@@ -25,10 +25,10 @@ class FingerprintImagesTest {
     Sample broken =
         Sample.builder("broken", "http://x/broken.jpg").image(new byte[] {1, 2, 3, 4}).build();
     Pipeline p = Pipeline.create(RunWinnow.options("direct", 2));
-    PCollectionTuple out =
+    StageResult<Sample> out =
         p.apply(Create.of(List.of(good, broken)).withCoder(new Sample.Coder()))
             .apply(FingerprintImages.with(DecodeSettings.defaults()));
-    PAssert.that(out.get(FingerprintImages.FINGERPRINTED))
+    PAssert.that(out.accepted())
         .satisfies(
             kept -> {
               assertThat(kept)
@@ -41,7 +41,7 @@ class FingerprintImagesTest {
                       });
               return null;
             });
-    PAssert.that(out.get(FingerprintImages.REJECTIONS))
+    PAssert.that(out.rejections())
         .satisfies(
             rejected -> {
               assertThat(rejected)
@@ -72,10 +72,10 @@ class FingerprintImagesTest {
     budget.setMaxInternalErrorRate(0.05);
     budget.setInternalErrorRateAfter(50);
     Pipeline p = Pipeline.create(options);
-    PCollectionTuple out =
+    StageResult<Sample> out =
         p.apply(Create.of(samples).withCoder(new Sample.Coder()))
             .apply(FingerprintImages.with(DecodeSettings.defaults()));
-    PAssert.that(out.get(FingerprintImages.REJECTIONS))
+    PAssert.that(out.rejections())
         .satisfies(
             rejected -> {
               assertThat(rejected)
@@ -144,10 +144,10 @@ class FingerprintImagesTest {
             .embedding(earlier)
             .build();
     Pipeline p = Pipeline.create(RunWinnow.options("direct", 2));
-    PCollectionTuple out =
+    StageResult<Sample> out =
         p.apply(Create.of(List.of(plain, bordered)).withCoder(new Sample.Coder()))
             .apply(FingerprintImages.with(DecodeSettings.defaults()));
-    PAssert.that(out.get(FingerprintImages.FINGERPRINTED))
+    PAssert.that(out.accepted())
         .satisfies(
             kept -> {
               assertThat(kept).hasSize(2);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.winnow.pipeline.testing.Pipelines;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
+import io.winnow.schemas.StageResult;
 import io.winnow.schemas.UrlRecord;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.util.stream.StreamSupport;
 import java.util.zip.GZIPOutputStream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.testing.PAssert;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,8 +40,8 @@ class ReadUrlListsTest {
     Files.writeString(dir.resolve("g.unknown"), "http://example.com/8.jpg\n");
 
     Pipeline pipeline = Pipelines.direct();
-    PCollectionTuple out = pipeline.apply(ReadUrlLists.from(List.of(dir + "/*")));
-    PAssert.that(out.get(ReadUrlLists.URLS))
+    StageResult<UrlRecord> out = pipeline.apply(ReadUrlLists.from(List.of(dir + "/*")));
+    PAssert.that(out.accepted())
         .satisfies(
             urls -> {
               assertThat(
@@ -62,7 +62,7 @@ class ReadUrlListsTest {
                   .endsWith("a.txt");
               return null;
             });
-    PAssert.that(out.get(ReadUrlLists.REJECTIONS))
+    PAssert.that(out.rejections())
         .satisfies(
             rejections -> {
               assertThat(
@@ -88,9 +88,9 @@ class ReadUrlListsTest {
   void givesEmptyOutputsForAnEmptyList() throws Exception {
     Files.writeString(dir.resolve("empty.txt"), "# nothing yet\n");
     Pipeline pipeline = Pipelines.direct();
-    PCollectionTuple out = pipeline.apply(ReadUrlLists.from(List.of(dir + "/empty.txt")));
-    PAssert.that(out.get(ReadUrlLists.URLS)).empty();
-    PAssert.that(out.get(ReadUrlLists.REJECTIONS)).empty();
+    StageResult<UrlRecord> out = pipeline.apply(ReadUrlLists.from(List.of(dir + "/empty.txt")));
+    PAssert.that(out.accepted()).empty();
+    PAssert.that(out.rejections()).empty();
     pipeline.run().waitUntilFinish();
   }
 
