@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,16 +80,32 @@ final class RefreshCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+    return refreshAndPrint(spec.commandLine(), config, dataset, batches, retryAfter, options);
+  }
+
+  /**
+   * Where {@code run --dataset} and {@code refresh} both end: one path through {@link
+   * RefreshDataset}, the versions printed, and one exit-code rule (a batch that does not balance
+   * fails its run; the version's summary over all batches is checked again here).
+   */
+  static int refreshAndPrint(
+      CommandLine cli,
+      WinnowConfig config,
+      Path dataset,
+      int batches,
+      long retryAfterSeconds,
+      RunOptions options)
+      throws IOException {
     Manifest manifest =
         RefreshDataset.refresh(
             config,
             dataset,
             batches,
-            retryAfter,
+            retryAfterSeconds,
             options.pipelineOptions(),
             System.err,
             RefreshDataset.Checkpoint.NONE);
-    VersionsCommand.print(spec.commandLine().getOut(), manifest);
+    VersionsCommand.print(cli.getOut(), manifest);
     return manifest.summary() != null && !manifest.summary().balanced()
         ? WinnowCli.EXIT_UNBALANCED
         : 0;

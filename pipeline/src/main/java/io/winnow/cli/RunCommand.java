@@ -79,17 +79,13 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine(),
             dataset + " already has versions: " + "add to it with `winnow refresh`");
       }
-      io.winnow.pipeline.dataset.Manifest manifest =
-          io.winnow.pipeline.refresh.RefreshDataset.refresh(
-              config,
-              dataset,
-              batches,
-              io.winnow.pipeline.refresh.RefreshDataset.DEFAULT_RETRY_SECONDS,
-              options.pipelineOptions(),
-              System.err,
-              io.winnow.pipeline.refresh.RefreshDataset.Checkpoint.NONE);
-      VersionsCommand.print(spec.commandLine().getOut(), manifest);
-      return 0;
+      return RefreshCommand.refreshAndPrint(
+          spec.commandLine(),
+          config,
+          dataset,
+          batches,
+          io.winnow.pipeline.refresh.RefreshDataset.DEFAULT_RETRY_SECONDS,
+          options);
     }
     RunSummary summary =
         RunWinnow.run(config, options.pipelineOptions(), System.err, System.console() != null);

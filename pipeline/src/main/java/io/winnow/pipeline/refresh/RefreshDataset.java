@@ -7,23 +7,17 @@ import io.winnow.pipeline.dataset.DatasetDir;
 import io.winnow.pipeline.dataset.DatasetIndex;
 import io.winnow.pipeline.dataset.IndexShards;
 import io.winnow.pipeline.dataset.Manifest;
-import io.winnow.pipeline.dataset.ReadDatasetVectors;
 import io.winnow.pipeline.dataset.RefreshSettings;
 import io.winnow.pipeline.dataset.SearchDatasetIndex;
-import io.winnow.pipeline.dataset.SeenUrl;
 import io.winnow.pipeline.dataset.SkipSeenUrls;
-import io.winnow.pipeline.export.ShardStats;
 import io.winnow.pipeline.report.RunReport;
 import io.winnow.pipeline.report.StageTimings;
 import io.winnow.pipeline.report.Summarize;
 import io.winnow.pipeline.report.WriteThumbnails;
 import io.winnow.schemas.Json;
-import io.winnow.schemas.Reason;
 import io.winnow.schemas.RunSummary;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -185,7 +178,9 @@ public final class RefreshDataset {
         comparedShards.addAll(shardBases(batchDir, prefix));
       }
       checkpoint.reached("before-commit");
-      return commit(dir, parent, version, work, request, optOut, knownBad, takedownRules, options);
+      return new CommitVersion(
+              dir, parent, version, work, request, optOut, knownBad, takedownRules, options)
+          .run();
     }
   }
 
@@ -223,7 +218,7 @@ public final class RefreshDataset {
   }
 
   /** The embedding dimension a batch ran with, or null when it had no embeddings. */
-  private static Integer dimension(Path batchDir) throws IOException {
+  static Integer dimension(Path batchDir) throws IOException {
     Object dimension = RunConfiguration.read(batchDir).get("embed.dimension");
     return dimension instanceof Number n ? n.intValue() : null;
   }
@@ -268,200 +263,6 @@ public final class RefreshDataset {
     try (Stream<Path> files = Files.list(dir.takedownRules())) {
       return files.filter(f -> f.toString().endsWith(suffix)).sorted().map(Path::toString).toList();
     }
-  }
-
-  private static Manifest commit(
-      DatasetDir dir,
-      Manifest parent,
-      int version,
-      Path work,
-      Request request,
-      List<String> optOut,
-      List<String> knownBad,
-      List<String> takedownRules,
-      PipelineOptions options)
-      throws IOException {
-    Instant now = Instant.now();
-    // Existing samples on the opt-out lists given now go the way a takedown removes them.
-    List<Manifest.Shard> shards =
-        parent == null ? new ArrayList<>() : new ArrayList<>(parent.shards());
-    List<String> replaced = List.of();
-    List<Takedown.Logged> optedOut = List.of();
-    List<String> added = new ArrayList<>();
-    List<Path> supersededLists = List.of();
-    if (parent != null && (!optOut.isEmpty() || !knownBad.isEmpty())) {
-      Takedown.Applied applied =
-          Takedown.apply(
-              dir,
-              shards,
-              version,
-              Set.of(),
-              optOut,
-              knownBad,
-              now,
-              (knownBad.isEmpty()
-                      ? "opt-out list"
-                      : optOut.isEmpty() ? "known-bad lists" : "opt-out and known-bad lists")
-                  + " of refresh "
-                  + Manifest.versionName(version));
-      shards = new ArrayList<>(applied.shards());
-      replaced = applied.replaced();
-      optedOut = applied.removed();
-      added.addAll(applied.added());
-      supersededLists =
-          Takedown.removeFromIndex(dir, parent.index(), parent.version(), version, optedOut);
-    }
-    List<RunSummary> summaries = new ArrayList<>();
-    Path seenTemp = work.resolve("seen.jsonl");
-    try (BufferedWriter seen = Files.newBufferedWriter(seenTemp, StandardCharsets.UTF_8)) {
-      for (int b = 0; b < request.batches(); b++) {
-        Path batchDir = batchDir(work, b);
-        String prefix = batchPrefix(version, b);
-        summaries.add(Summarize.read(batchDir));
-        for (Path tar : shardTars(batchDir, prefix)) {
-          String file = tar.getFileName().toString();
-          String name = file.substring(0, file.length() - 4);
-          Path base = batchDir.resolve(name);
-          ShardStats stats =
-              Json.read(Files.readAllBytes(Path.of(base + "_stats.json")), ShardStats.class);
-          for (String[] row : ReadDatasetVectors.keysAndUrls(Path.of(base + ".parquet"))) {
-            seen.write(
-                Json.write(
-                    new SeenUrl(row[0], row[1], version, SeenUrl.ACCEPTED, null, now.toString())));
-            seen.newLine();
-          }
-          shards.add(
-              new Manifest.Shard(
-                  name, stats.count(), Files.size(tar), DatasetDir.sha256(tar), version));
-          added.add(name);
-        }
-        RunReport.forEachRejection(
-            batchDir.resolve("rejections"),
-            r -> {
-              if (r.reason() == Reason.ALREADY_SEEN
-                  || r.reason() == Reason.DUPLICATE_URL
-                  || r.key() == null) {
-                return; // already in an earlier log; a row without a key has nothing to skip by
-              }
-              try {
-                seen.write(
-                    Json.write(
-                        new SeenUrl(
-                            r.key(),
-                            r.url(),
-                            version,
-                            SeenUrl.REJECTED,
-                            r.reason().wireName(),
-                            now.toString())));
-                seen.newLine();
-              } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            });
-      }
-      for (Takedown.Logged l : optedOut) {
-        seen.write(
-            Json.write(new SeenUrl(l.key(), l.url(), version, SeenUrl.TAKEN_DOWN, null, l.at())));
-        seen.newLine();
-      }
-    }
-    // Everything in place under new names, then the manifest and CURRENT. Batch shards are
-    // linked, not moved, so a commit cut short is simply done again by the next attempt.
-    for (String name : added) {
-      for (Path file : ShardRewriter.files(dir.shard(name))) {
-        Path batchFile = findInBatches(work, file.getFileName().toString());
-        if (batchFile != null) {
-          Files.deleteIfExists(file);
-          try {
-            Files.createLink(file, batchFile);
-          } catch (UnsupportedOperationException | IOException noLinks) {
-            Files.copy(batchFile, file);
-          }
-        }
-      }
-    }
-    Files.move(
-        seenTemp,
-        dir.seenLog(version),
-        StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
-    if (!optedOut.isEmpty()) {
-      try (BufferedWriter log =
-          Files.newBufferedWriter(
-              dir.takedownLog(),
-              StandardCharsets.UTF_8,
-              java.nio.file.StandardOpenOption.CREATE,
-              java.nio.file.StandardOpenOption.APPEND)) {
-        for (Takedown.Logged l : optedOut) {
-          log.write(Json.write(l));
-          log.newLine();
-        }
-      }
-    }
-    Manifest.Index index = publishIndex(dir, parent, version, work, shards, options);
-    RunSummary summary = sum(summaries);
-    Map<String, Object> settings = new LinkedHashMap<>();
-    Map<String, Object> runConfig = RunConfiguration.read(batchDir(work, 0));
-    for (String key :
-        List.of(
-            "embed.model",
-            "embed.model_sha256",
-            "embed.dimension",
-            "dedup.threshold",
-            "dedup.eval_threshold",
-            "filter.nsfw_threshold",
-            "filter.faces",
-            "filter.nsfw_model")) {
-      if (runConfig.containsKey(key)) {
-        settings.put(key, runConfig.get(key));
-      }
-    }
-    settings.put("batches", request.batches());
-    settings.put("retry_failed_after_seconds", request.retryAfterSeconds());
-    settings.put("opt_out_lists", optOut);
-    settings.put("known_bad_lists", knownBad);
-    settings.put("takedown_rules", takedownRules);
-    Manifest manifest =
-        new Manifest(
-            version,
-            parent == null ? null : parent.version(),
-            now.toString(),
-            "refresh",
-            shards.stream().mapToLong(Manifest.Shard::samples).sum(),
-            shards,
-            settings,
-            summary,
-            added,
-            optedOut.isEmpty() ? null : (long) optedOut.size(),
-            index);
-    dir.commit(manifest);
-    Takedown.deleteLists(supersededLists);
-    if (parent != null
-        && parent.index() != null
-        && index != null
-        && index.generation() != parent.index().generation()) {
-      DatasetDir.deleteTree(DatasetIndex.generation(dir.root(), parent.index().generation()));
-    }
-    // The batches' reports, rejections and summaries stay for people to read; their shard
-    // files now live in shards/.
-    for (String name : added) {
-      for (Path file : ShardRewriter.files(dir.shard(name))) {
-        Path batchFile = findInBatches(work, file.getFileName().toString());
-        if (batchFile != null) {
-          Files.delete(batchFile);
-        }
-      }
-    }
-    Files.createDirectories(dir.runs(version).getParent());
-    DatasetDir.deleteTree(dir.runs(version));
-    Files.move(work, dir.runs(version), StandardCopyOption.ATOMIC_MOVE);
-    Takedown.deleteShards(dir, replaced);
-    try {
-      writeReport(dir, version, summary, added);
-    } catch (IOException | RuntimeException e) {
-      System.err.println("winnow: the refresh's report could not be written: " + e);
-    }
-    return manifest;
   }
 
   /**
@@ -520,83 +321,6 @@ public final class RefreshDataset {
             batches.isEmpty() ? Map.of() : RunConfiguration.read(batches.get(0)),
             shards,
             StageTimings.ordered(timings)));
-  }
-
-  /**
-   * Puts this refresh's index lists into the dataset's generation (a new one for the first
-   * version), and trains a new generation from all shards when the samples have outgrown the
-   * partitions. Nothing is live before the commit: list files carry this version's number.
-   */
-  private static Manifest.Index publishIndex(
-      DatasetDir dir,
-      Manifest parent,
-      int version,
-      Path work,
-      List<Manifest.Shard> shards,
-      PipelineOptions options)
-      throws IOException {
-    Path workIndex = work.resolve("index");
-    // Integer.valueOf: with an int on one side, the conditional would unbox a null dimension.
-    Integer dimension =
-        parent != null && parent.index() != null
-            ? Integer.valueOf(parent.index().dimension())
-            : dimension(batchDir(work, 0));
-    if (dimension == null) {
-      return null; // a dataset without embeddings has no index
-    }
-    int generationNumber =
-        parent != null && parent.index() != null ? parent.index().generation() : version;
-    Path generation = DatasetIndex.generation(dir.root(), generationNumber);
-    if (generationNumber == version) {
-      DatasetDir.deleteTree(generation);
-      Files.createDirectories(generation);
-      if (Files.exists(DatasetIndex.centroids(workIndex))) {
-        Files.copy(DatasetIndex.centroids(workIndex), DatasetIndex.centroids(generation));
-      }
-    }
-    Path workLists = DatasetIndex.lists(workIndex);
-    if (Files.isDirectory(workLists)) {
-      try (Stream<Path> files = Files.walk(workLists)) {
-        for (Path file : files.filter(Files::isRegularFile).toList()) {
-          Path target = DatasetIndex.lists(generation).resolve(workLists.relativize(file));
-          Files.createDirectories(target.getParent());
-          Files.deleteIfExists(target);
-          Files.copy(file, target);
-        }
-      }
-    }
-    long samples = shards.stream().mapToLong(Manifest.Shard::samples).sum();
-    int partitions = DatasetIndex.partitions(generation, dimension);
-    boolean untrained = !Files.exists(DatasetIndex.centroids(generation));
-    if ((untrained || DatasetIndex.outgrown(samples, partitions))
-        && generationNumber != version
-        && samples > 0) {
-      // Outgrown, or never trained (its first versions were empty): train a new generation on
-      // all shards (the old one goes after the commit).
-      generationNumber = version;
-      generation = DatasetIndex.generation(dir.root(), version);
-      DatasetDir.deleteTree(generation);
-      IndexShards.run(
-          shards.stream().map(s -> dir.shard(s.name()).toString()).toList(),
-          null,
-          generation,
-          Manifest.versionName(version) + "-all",
-          dimension,
-          options);
-      partitions = DatasetIndex.partitions(generation, dimension);
-    }
-    return new Manifest.Index(generationNumber, partitions, dimension);
-  }
-
-  private static Path findInBatches(Path work, String file) throws IOException {
-    try (Stream<Path> batches = Files.list(work)) {
-      for (Path batch : batches.filter(Files::isDirectory).toList()) {
-        if (Files.exists(batch.resolve(file))) {
-          return batch.resolve(file);
-        }
-      }
-    }
-    return null;
   }
 
   static RunSummary sum(List<RunSummary> parts) {

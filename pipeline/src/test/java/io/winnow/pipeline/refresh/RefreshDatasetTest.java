@@ -232,6 +232,40 @@ class RefreshDatasetTest {
   }
 
   @Test
+  void aCommitThatFailsSaysHowToFinishOrDiscardItAndTheRerunFinishesIt() throws Exception {
+    Path dataset = dir.resolve("failed-commit");
+    refresh(dataset, urls("c1.txt", "astronaut.jpg"), 1, RefreshDataset.Checkpoint.NONE);
+    Path v2Urls = urls("c2.txt", "rocket.jpg", "brick.jpg");
+    Path seenLog;
+    try (DatasetDir d = DatasetDir.openForReading(dataset)) {
+      seenLog = d.seenLog(2);
+    }
+    // Something in the way of the version's seen log: the commit cannot publish it.
+    RefreshDataset.Checkpoint obstruct =
+        point -> {
+          if (point.equals("before-commit")) {
+            Files.createDirectories(seenLog.resolve("in-the-way"));
+          }
+        };
+
+    assertThatThrownBy(() -> refresh(dataset, v2Urls, 1, obstruct))
+        .hasMessageContaining("the commit of v000002 failed, and the dataset is still at v000001")
+        .hasMessageContaining("run the same command again to finish it")
+        .hasMessageContaining("or delete that folder to discard them");
+    try (DatasetDir d = DatasetDir.openForReading(dataset)) {
+      assertThat(d.current()).isEqualTo(1);
+    }
+    assertThat(samples(dataset, 1)).hasSize(1);
+
+    DatasetDir.deleteTree(seenLog);
+    List<String> redone = new ArrayList<>();
+    Manifest finished = refresh(dataset, v2Urls, 1, point -> redone.add(point));
+    assertThat(redone).containsExactly("before-commit");
+    assertThat(finished.version()).isEqualTo(2);
+    assertThat(samples(dataset, 2)).hasSize(3);
+  }
+
+  @Test
   void aRefreshInterruptedAfterABatchContinuesWithTheNext() throws Exception {
     Path dataset = dir.resolve("dataset");
     Path input =
