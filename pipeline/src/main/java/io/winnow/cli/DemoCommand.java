@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code winnow demo}: the whole pipeline on the bundled corpus, served on 127.0.0.1. */
 @Command(
+    defaultValueProvider = SettingsDefaults.class,
     name = "demo",
     mixinStandardHelpOptions = true,
     sortOptions = false,

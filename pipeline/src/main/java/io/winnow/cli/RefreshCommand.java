@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code winnow refresh}: a new version of a dataset from new URL lists. */
 @Command(
+    defaultValueProvider = SettingsDefaults.class,
     name = "refresh",
     mixinStandardHelpOptions = true,
     sortOptions = false,

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code winnow run}: the whole pipeline on the given URL lists. */
 @Command(
+    defaultValueProvider = SettingsDefaults.class,
     name = "run",
     mixinStandardHelpOptions = true,
     sortOptions = false,

@@ -8,7 +8,6 @@ import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.decode.DecodeSettings;
 import io.winnow.pipeline.decode.ResizeMode;
 import io.winnow.pipeline.embed.EmbedSettings;
-import io.winnow.pipeline.embed.EmbeddingModel;
 import io.winnow.pipeline.embed.ExecutionProvider;
 import io.winnow.pipeline.filter.FilterSettings;
 import io.winnow.pipeline.read.InputFormat;
@@ -44,7 +43,6 @@ final class RunOptions {
 
   @Option(
       names = "--max-error-rate",
-      defaultValue = "0.01",
       paramLabel = "SHARE",
       description =
           "Fail the job when more than this share of a stage's images end as internal "
@@ -54,7 +52,6 @@ final class RunOptions {
 
   @Option(
       names = "--error-rate-after",
-      defaultValue = "1000",
       paramLabel = "N",
       description =
           "Images a stage must have seen before --max-error-rate applies. Default: "
@@ -82,109 +79,96 @@ final class RunOptions {
   // Input
   @Option(
       names = "--input-format",
-      defaultValue = "auto",
       paramLabel = "FORMAT",
       converter = InputFormatConverter.class,
-      description = "auto (from the file name), txt, csv, tsv, jsonl or parquet.")
+      description =
+          "auto (from the file name), txt, csv, tsv, jsonl or parquet. Default: ${DEFAULT-VALUE}.")
   InputFormat inputFormat;
 
   @Option(
       names = "--url-column",
-      defaultValue = "url",
       paramLabel = "NAME",
-      description = "Column (csv/tsv/parquet) or field (jsonl) holding the URL. Default: url.")
+      description =
+          "Column (csv/tsv/parquet) or field (jsonl) holding the URL. Default: ${DEFAULT-VALUE}.")
   String urlColumn;
 
   @Option(
       names = "--caption-column",
-      defaultValue = "caption",
       paramLabel = "NAME",
-      description = "Column or field holding the caption. Default: caption.")
+      description = "Column or field holding the caption. Default: ${DEFAULT-VALUE}.")
   String captionColumn;
 
   // Crawl
   @Option(
       names = "--concurrency",
-      defaultValue = "64",
       paramLabel = "N",
-      description = "Requests in flight per worker JVM. Default: 64.")
+      description = "Requests in flight per worker JVM. Default: ${DEFAULT-VALUE}.")
   int concurrency;
 
   @Option(
       names = "--per-host-concurrency",
-      defaultValue = "8",
       paramLabel = "N",
-      description = "Requests in flight to one host per worker JVM. Default: 8.")
+      description = "Requests in flight to one host per worker JVM. Default: ${DEFAULT-VALUE}.")
   int perHostConcurrency;
 
   @Option(
       names = "--connect-timeout",
-      defaultValue = "10s",
       converter = Durations.class,
       paramLabel = "TIME",
-      description = "Default: 10s.")
+      description = "Default: ${DEFAULT-VALUE}.")
   Duration connectTimeout;
 
   @Option(
       names = "--read-timeout",
-      defaultValue = "20s",
       converter = Durations.class,
       paramLabel = "TIME",
-      description = "Longest silence while reading a response. Default: 20s.")
+      description = "Longest silence while reading a response. Default: ${DEFAULT-VALUE}.")
   Duration readTimeout;
 
   @Option(
       names = "--total-timeout",
-      defaultValue = "60s",
       converter = Durations.class,
       paramLabel = "TIME",
-      description = "Longest time for one request in all. Default: 60s.")
+      description = "Longest time for one request in all. Default: ${DEFAULT-VALUE}.")
   Duration totalTimeout;
 
   @Option(
       names = "--retries",
-      defaultValue = "3",
       paramLabel = "N",
-      description = "Further tries after a connection error, 429 or 5xx. Default: 3.")
+      description =
+          "Further tries after a connection error, 429 or 5xx. Default: ${DEFAULT-VALUE}.")
   int retries;
 
   @Option(
       names = "--retry-base",
-      defaultValue = "500ms",
       converter = Durations.class,
       paramLabel = "TIME",
-      description = "First backoff, doubled per retry, with jitter. " + "Default: 500ms.")
+      description = "First backoff, doubled per retry, with jitter. Default: ${DEFAULT-VALUE}.")
   Duration retryBase;
 
   @Option(
       names = "--max-retry-wait",
-      defaultValue = "30s",
       converter = Durations.class,
       paramLabel = "TIME",
       description =
-          "Longest wait before a retry; a longer Retry-After " + "gives up. Default: 30s.")
+          "Longest wait before a retry; a longer Retry-After gives up. Default: ${DEFAULT-VALUE}.")
   Duration maxRetryWait;
 
-  @Option(
-      names = "--max-redirects",
-      defaultValue = "5",
-      paramLabel = "N",
-      description = "Default: 5.")
+  @Option(names = "--max-redirects", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
   int maxRedirects;
 
   @Option(
       names = "--max-bytes",
-      defaultValue = "20MB",
       converter = ByteSizes.class,
       paramLabel = "SIZE",
-      description = "Largest accepted download. Default: 20MB.")
+      description = "Largest accepted download. Default: ${DEFAULT-VALUE}.")
   long maxBytes;
 
   @Option(
       names = "--user-agent",
-      defaultValue = FetchSettings.DEFAULT_USER_AGENT,
       paramLabel = "TEXT",
-      description = "User-Agent sent with every request; name your crawl " + "and a contact.")
+      description =
+          "User-Agent sent with every request; name your crawl and a contact. Default: ${DEFAULT-VALUE}.")
   String userAgent;
 
   @Option(
@@ -247,37 +231,33 @@ final class RunOptions {
 
   @Option(
       names = "--robots-token",
-      defaultValue = FetchSettings.DEFAULT_TOKEN,
       paramLabel = "TOKEN",
       description =
           "The product token robots.txt groups and X-Robots-Tag prefixes name. "
-              + "Default: Winnow.")
+              + "Default: ${DEFAULT-VALUE}.")
   String robotsToken;
 
   @Option(
       names = "--max-crawl-delay",
-      defaultValue = "10s",
       converter = Durations.class,
       paramLabel = "DURATION",
-      description = "Longer robots.txt Crawl-delays refuse the host's URLs. Default: 10s.")
+      description =
+          "Longer robots.txt Crawl-delays refuse the host's URLs. Default: ${DEFAULT-VALUE}.")
   Duration maxCrawlDelay;
 
   @Option(
       names = "--opt-out-headers",
-      defaultValue = "noai,noimageai,noindex,noimageindex",
       split = ",",
       paramLabel = "DIRECTIVE",
       description =
-          "X-Robots-Tag directives that refuse an image; 'none' ignores the header. "
-              + "Default: noai,noimageai,noindex,noimageindex.")
+          "X-Robots-Tag directives that refuse an image; 'none' ignores the header. Default: ${DEFAULT-VALUE}.")
   List<String> optOutHeaders;
 
   @Option(
       names = "--nsfw-threshold",
-      defaultValue = "0.95",
       paramLabel = "P",
       description =
-          "Drop images whose unsafe classes sum to this probability. Default: 0.95 "
+          "Drop images whose unsafe classes sum to this probability. Default: ${DEFAULT-VALUE} "
               + "(chosen on a safe-photo dev set: docs/nsfw.md).")
   double nsfwThreshold;
 
@@ -286,65 +266,58 @@ final class RunOptions {
 
   @Option(
       names = "--nsfw-model",
-      defaultValue = "auto",
       paramLabel = "MODEL",
       description =
-          "NSFW classifier (a model as --model takes, naming unsafe classes); auto: "
-              + "the embedding model when it is one, else the built-in nsfwjs.")
+          "NSFW classifier (a model as --model takes, naming unsafe classes); auto: the embedding model when it is one, else the built-in nsfwjs. Default: ${DEFAULT-VALUE}.")
   String nsfwModel;
 
   @Option(
       names = "--faces",
-      defaultValue = "blur",
       paramLabel = "blur|drop|off",
-      description = "Blur detected faces (default), drop images with faces, or do nothing.")
+      description =
+          "Blur detected faces (default), drop images with faces, or do nothing. Default: ${DEFAULT-VALUE}.")
   String faces;
 
   @Option(
       names = "--face-detector",
-      defaultValue = "blazeface+ssd",
       paramLabel = "blazeface+ssd|blazeface|haar",
       description =
-          "Default: blazeface+ssd (BlazeFace, and face-api's SSD MobileNetV1 on images "
+          "Default: ${DEFAULT-VALUE} (BlazeFace, and face-api's SSD MobileNetV1 on images "
               + "where BlazeFace found a face). A detector that cannot load fails the run.")
   String faceDetector;
 
   @Option(
       names = "--face-score",
-      defaultValue = "0.5",
       paramLabel = "P",
-      description = "BlazeFace detections at or above this score are faces. Default: 0.5.")
+      description =
+          "BlazeFace detections at or above this score are faces. Default: ${DEFAULT-VALUE}.")
   double faceScore;
 
   @Option(
       names = "--face-margin",
-      defaultValue = "0.2",
       paramLabel = "FRACTION",
-      description = "Blurred area grows by this fraction of the face on each side. Default: 0.2.")
+      description =
+          "Blurred area grows by this fraction of the face on each side. Default: ${DEFAULT-VALUE}.")
   double faceMargin;
 
   @Option(
       names = "--blur-style",
-      defaultValue = "gaussian",
       paramLabel = "gaussian|pixelate",
-      description = "Default: gaussian.")
+      description = "Default: ${DEFAULT-VALUE}.")
   String blurStyle;
 
   @Option(
       names = "--image-size",
-      defaultValue = "256",
       paramLabel = "PX",
-      description = "Target size for the resize mode. Default: 256.")
+      description = "Target size for the resize mode. Default: ${DEFAULT-VALUE}.")
   int imageSize;
 
   @Option(
       names = "--resize-mode",
-      defaultValue = "border",
       converter = ResizeModeConverter.class,
       paramLabel = "MODE",
       description =
-          "no, keep_ratio, keep_ratio_largest, center_crop or border (img2dataset's "
-              + "modes). Default: border.")
+          "no, keep_ratio, keep_ratio_largest, center_crop or border (img2dataset's modes). Default: ${DEFAULT-VALUE}.")
   ResizeMode resizeMode;
 
   @Option(names = "--resize-only-if-bigger", defaultValue = "false", description = "Never upscale.")
@@ -352,47 +325,39 @@ final class RunOptions {
 
   @Option(
       names = "--min-image-size",
-      defaultValue = "64",
       paramLabel = "PX",
-      description = "Smallest accepted shorter side of the original. Default: 64.")
+      description = "Smallest accepted shorter side of the original. Default: ${DEFAULT-VALUE}.")
   int minImageSize;
 
   @Option(
       names = "--max-pixels",
-      defaultValue = "100000000",
       paramLabel = "N",
       description =
-          "Largest accepted width × height, read from the header before decoding. "
-              + "Default: 100000000.")
+          "Largest accepted width × height, read from the header before decoding. Default: ${DEFAULT-VALUE}.")
   long maxPixels;
 
   @Option(
       names = "--max-aspect-ratio",
-      defaultValue = "Infinity",
       paramLabel = "X",
       description = "Largest accepted longer/shorter side ratio. Default: no limit.")
   double maxAspectRatio;
 
   @Option(
       names = "--jpeg-quality",
-      defaultValue = "95",
       paramLabel = "Q",
-      description = "Quality of the stored JPEGs. Default: 95.")
+      description = "Quality of the stored JPEGs. Default: ${DEFAULT-VALUE}.")
   int jpegQuality;
 
   @Option(
       names = "--border-color",
-      defaultValue = "white",
       paramLabel = "COLOR",
       description =
-          "Padding of --resize-mode border: white (default, as img2dataset), black, "
-              + "#RRGGBB or R,G,B.")
+          "Padding of --resize-mode border: white (default, as img2dataset), black, #RRGGBB or R,G,B. Default: ${DEFAULT-VALUE}.")
   String borderColor;
 
   // Embed
   @Option(
       names = "--model",
-      defaultValue = EmbeddingModel.DEFAULT,
       paramLabel = "MODEL",
       description =
           "Embedding model: a model.json (or its folder) from models/export/"
@@ -409,24 +374,22 @@ final class RunOptions {
 
   @Option(
       names = "--embed-batch-size",
-      defaultValue = "32",
       paramLabel = "N",
-      description = "Images per inference call. Default: 32.")
+      description = "Images per inference call. Default: ${DEFAULT-VALUE}.")
   int embedBatchSize;
 
   @Option(
       names = "--execution-provider",
-      defaultValue = "cpu",
       paramLabel = "NAME",
       converter = ProviderConverter.class,
-      description = "cpu, cuda or tensorrt (the last two need the -Pgpu build). Default: cpu.")
+      description =
+          "cpu, cuda or tensorrt (the last two need the -Pgpu build). Default: ${DEFAULT-VALUE}.")
   ExecutionProvider executionProvider;
 
   @Option(
       names = "--inference-threads",
-      defaultValue = "0",
       paramLabel = "N",
-      description = "ONNX Runtime threads per worker JVM; 0: all cores. Default: 0.")
+      description = "ONNX Runtime threads per worker JVM; 0: all cores. Default: ${DEFAULT-VALUE}.")
   int inferenceThreads;
 
   @Option(
@@ -447,7 +410,6 @@ final class RunOptions {
 
   @Option(
       names = "--dedup-threshold",
-      defaultValue = "NaN",
       paramLabel = "COSINE",
       description =
           "Near-duplicate cosine similarity (pairs at or above it). Default: the "
@@ -456,7 +418,6 @@ final class RunOptions {
 
   @Option(
       names = "--dedup-candidate-floor",
-      defaultValue = "NaN",
       paramLabel = "COSINE",
       description =
           "Embedding neighbours at or above this cosine are verified as copies "
@@ -473,20 +434,17 @@ final class RunOptions {
 
   @Option(
       names = "--dedup-k",
-      defaultValue = "16",
       paramLabel = "K",
       description =
-          "Neighbours per image in the k-NN graph, each pair verified. Default: 16 "
+          "Neighbours per image in the k-NN graph, each pair verified. Default: ${DEFAULT-VALUE} "
               + "(DINOv2 used 64 without verification; 64 costs four times as much).")
   int dedupK;
 
   @Option(
       names = "--dedup-max-edges",
-      defaultValue = "20000000",
       paramLabel = "N",
       description =
-          "Most near-duplicate edges the one-worker union-find accepts (~100 bytes "
-              + "each). Default: 20000000.")
+          "Most near-duplicate edges the one-worker union-find accepts (~100 bytes each). Default: ${DEFAULT-VALUE}.")
   long dedupMaxEdges;
 
   @Option(
@@ -500,7 +458,6 @@ final class RunOptions {
 
   @Option(
       names = "--eval-threshold",
-      defaultValue = "NaN",
       paramLabel = "COSINE",
       description =
           "Pool images at or above this similarity to an eval image are removed. "
@@ -528,16 +485,14 @@ final class RunOptions {
   // Export
   @Option(
       names = "--shard-prefix",
-      defaultValue = "shard",
       paramLabel = "NAME",
-      description = "Shards are NAME-000000.tar. Default: shard.")
+      description = "Shards are NAME-000000.tar. Default: ${DEFAULT-VALUE}.")
   String shardPrefix;
 
   @Option(
       names = "--samples-per-shard",
-      defaultValue = "10000",
       paramLabel = "N",
-      description = "Default: 10000.")
+      description = "Default: ${DEFAULT-VALUE}.")
   int samplesPerShard;
 
   WinnowConfig toConfig(List<String> inputs, String outputDir) {

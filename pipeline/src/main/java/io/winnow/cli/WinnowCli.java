@@ -114,7 +114,8 @@ public final class WinnowCli implements Runnable {
       CommandLine sub = cli.getSubcommands().get(args[0]);
       List<CommandLine.Model.OptionSpec> options = new ArrayList<>(sub.getCommandSpec().options());
       options.removeIf(o -> o.longestName().equals("--config") || o.usageHelp() || o.versionHelp());
-      sub.setDefaultValueProvider(ConfigFileDefaults.load(Path.of(config), options));
+      sub.setDefaultValueProvider(
+          new SettingsDefaults(ConfigFileDefaults.load(Path.of(config), options)));
     }
   }
 
