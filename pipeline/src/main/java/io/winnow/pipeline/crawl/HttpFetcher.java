@@ -1,9 +1,7 @@
 package io.winnow.pipeline.crawl;
 
 import io.winnow.filters.DomainPolicy;
-import io.winnow.filters.OptOutHeaders;
 import io.winnow.filters.RobotsRules;
-import io.winnow.pipeline.decode.ImageFormat;
 import io.winnow.schemas.Reason;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -12,30 +10,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashSet;
+import java.util.Collection;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.Dns;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
-import okio.Buffer;
 import okio.BufferedSource;
 
 /**
@@ -51,21 +38,8 @@ public final class HttpFetcher implements AutoCloseable {
   private final FetchSettings settings;
   private final AddressGuard guard;
   private final OkHttpClient client;
-  private static final int MAX_ROBOTS_BYTES = 500 * 1024; // RFC 9309: parse at least 500 KiB
-  private final ConcurrentHashMap<String, Semaphore> hostPermits = new ConcurrentHashMap<>();
-
-  /** robots.txt per origin, fetched once per worker JVM; concurrent callers wait for it. */
-  private final ConcurrentHashMap<String, CompletableFuture<Robots>> robots =
-      new ConcurrentHashMap<>();
-
-  /**
-   * A host's robots.txt outcome: its rules, or why it could not be reached at all (then, as RFC
-   * 9309 asks, nothing is fetched from the host, and URLs report the network failure itself).
-   */
-  record Robots(RobotsRules rules, Reason unreachable, String detail) {}
-
-  /** The earliest next request per host, for Crawl-delay. */
-  private final ConcurrentHashMap<String, long[]> nextSlot = new ConcurrentHashMap<>();
+  private final HostThrottle throttle;
+  private final RobotsCache robots;
 
   public HttpFetcher(FetchSettings settings) {
     this.settings = settings;
@@ -103,6 +77,8 @@ public final class HttpFetcher implements AutoCloseable {
                   return response;
                 })
             .build();
+    this.throttle = new HostThrottle(settings.perHostConcurrency());
+    this.robots = new RobotsCache(settings, guard, client, throttle);
   }
 
   /** A refused address; an UnknownHostException so OkHttp passes it through unchanged. */
@@ -151,93 +127,123 @@ public final class HttpFetcher implements AutoCloseable {
 
   private FetchResult followRedirects(String url, long start, Counter requests)
       throws InterruptedException {
-    HttpUrl current = HttpUrl.parse(url);
-    if (current == null) {
+    HttpUrl first = HttpUrl.parse(url);
+    if (first == null) {
       return new FetchResult.Failure(Reason.INVALID_REDIRECT, "unparsable URL " + url, 0, 0);
     }
-    Set<String> visited = new LinkedHashSet<>();
-    visited.add(current.toString());
-    for (int hop = 0; ; hop++) {
-      String hostRefusal = guard.hostRefusal(current.host(), current.port());
-      if (hostRefusal != null) {
-        return failure(
-            Reason.BLOCKED_ADDRESS, hostRefusal + hopNote(hop, current), requests, start);
+    try {
+      return RedirectWalker.walk(
+          first,
+          settings.maxRedirects(),
+          (current, hop) -> imageHop(current, hop, requests, start),
+          new RedirectWalker.Ends<>() {
+            @Override
+            public FetchResult notHttp(String location) {
+              return failure(
+                  Reason.INVALID_REDIRECT,
+                  "redirect to '" + location + "', which is not an http(s) URL",
+                  requests,
+                  start);
+            }
+
+            @Override
+            public FetchResult loop(Collection<String> visited, HttpUrl next) {
+              return failure(
+                  Reason.REDIRECT_LOOP,
+                  "redirect loop: " + String.join(" → ", visited) + " → " + next,
+                  requests,
+                  start);
+            }
+
+            @Override
+            public FetchResult tooMany(HttpUrl next) {
+              return failure(
+                  Reason.TOO_MANY_REDIRECTS,
+                  "more than " + settings.maxRedirects() + " redirects, last to " + next,
+                  requests,
+                  start);
+            }
+          });
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // the image hops report their I/O as failures
+    }
+  }
+
+  /**
+   * One hop of an image fetch: the address guard, the domain policy and robots.txt for this URL,
+   * then the request with its retries.
+   */
+  private RedirectWalker.Step<FetchResult> imageHop(
+      HttpUrl current, int hop, Counter requests, long start) throws InterruptedException {
+    String hostRefusal = guard.hostRefusal(current.host(), current.port());
+    if (hostRefusal != null) {
+      return RedirectWalker.Step.done(
+          failure(Reason.BLOCKED_ADDRESS, hostRefusal + hopNote(hop, current), requests, start));
+    }
+    DomainPolicy.Refusal refused = settings.domains().check(current.toString());
+    if (refused != null) {
+      return RedirectWalker.Step.done(
+          failure(refused.reason(), refused.detail() + hopNote(hop, current), requests, start));
+    }
+    long crawlDelay = 0;
+    if (settings.consent().robotsTxt()) {
+      FetchResult.Failure disallowed = robotsRefusal(current, hop, requests, start);
+      if (disallowed != null) {
+        return RedirectWalker.Step.done(disallowed);
       }
-      DomainPolicy.Refusal refused = settings.domains().check(current.toString());
-      if (refused != null) {
-        return failure(refused.reason(), refused.detail() + hopNote(hop, current), requests, start);
-      }
-      long crawlDelay = 0;
-      if (settings.consent().robotsTxt()) {
-        Robots robotsTxt = robotsFor(current);
-        if (robotsTxt.unreachable() != null) {
-          return failure(
-              robotsTxt.unreachable(), robotsTxt.detail() + hopNote(hop, current), requests, start);
-        }
-        RobotsRules rules = robotsTxt.rules();
-        if (!rules.allows(current.toString())) {
-          return failure(
-              Reason.ROBOTS_DISALLOWED,
-              "disallowed by " + rules.origin() + hopNote(hop, current),
-              requests,
-              start);
-        }
-        crawlDelay = rules.crawlDelayMillis();
-        if (crawlDelay > settings.consent().maxCrawlDelay().toMillis()) {
-          return failure(
-              Reason.ROBOTS_DISALLOWED,
-              rules.origin()
-                  + " asks a Crawl-delay of "
-                  + crawlDelay / 1000.0
-                  + " s, longer than the "
-                  + settings.consent().maxCrawlDelay().toMillis() / 1000.0
-                  + " s this run waits"
-                  + hopNote(hop, current),
-              requests,
-              start);
-        }
-      }
-      Attempt attempt = fetchWithRetries(current, requests, crawlDelay);
-      if (attempt.failure != null) {
-        String detail = attempt.failure.detail() + hopNote(hop, current);
-        return failure(attempt.failure.reason(), detail, requests, start);
-      }
-      if (attempt.redirectTo == null) {
-        FetchResult.Success s = attempt.success;
-        return new FetchResult.Success(
+      crawlDelay = robots.forUrl(current).rules().crawlDelayMillis();
+    }
+    Attempt attempt = fetchWithRetries(current, requests, crawlDelay);
+    if (attempt.failure != null) {
+      String detail = attempt.failure.detail() + hopNote(hop, current);
+      return RedirectWalker.Step.done(failure(attempt.failure.reason(), detail, requests, start));
+    }
+    if (attempt.redirectTo != null) {
+      return RedirectWalker.Step.redirect(attempt.redirectTo);
+    }
+    FetchResult.Success s = attempt.success;
+    return RedirectWalker.Step.done(
+        new FetchResult.Success(
             s.body(),
             s.format(),
             s.httpStatus(),
             s.contentType(),
             current.toString(),
             requests.n,
-            millisSince(start));
-      }
-      HttpUrl next = current.resolve(attempt.redirectTo);
-      if (next == null) {
-        return failure(
-            Reason.INVALID_REDIRECT,
-            "redirect to '" + attempt.redirectTo + "', which is not an http(s) URL",
-            requests,
-            start);
-      }
-      next = next.newBuilder().fragment(null).build();
-      if (!visited.add(next.toString())) {
-        return failure(
-            Reason.REDIRECT_LOOP,
-            "redirect loop: " + String.join(" → ", visited) + " → " + next,
-            requests,
-            start);
-      }
-      if (hop + 1 > settings.maxRedirects()) {
-        return failure(
-            Reason.TOO_MANY_REDIRECTS,
-            "more than " + settings.maxRedirects() + " redirects, last to " + next,
-            requests,
-            start);
-      }
-      current = next;
+            millisSince(start)));
+  }
+
+  /** Why robots.txt refuses {@code current} (unreachable, disallowed, too slow), or null. */
+  private FetchResult.Failure robotsRefusal(
+      HttpUrl current, int hop, Counter requests, long start) {
+    RobotsCache.Robots robotsTxt = robots.forUrl(current);
+    if (robotsTxt.unreachable() != null) {
+      return failure(
+          robotsTxt.unreachable(), robotsTxt.detail() + hopNote(hop, current), requests, start);
     }
+    RobotsRules rules = robotsTxt.rules();
+    if (!rules.allows(current.toString())) {
+      return failure(
+          Reason.ROBOTS_DISALLOWED,
+          "disallowed by " + rules.origin() + hopNote(hop, current),
+          requests,
+          start);
+    }
+    long crawlDelay = rules.crawlDelayMillis();
+    if (crawlDelay > settings.consent().maxCrawlDelay().toMillis()) {
+      return failure(
+          Reason.ROBOTS_DISALLOWED,
+          rules.origin()
+              + " asks a Crawl-delay of "
+              + crawlDelay / 1000.0
+              + " s, longer than the "
+              + settings.consent().maxCrawlDelay().toMillis() / 1000.0
+              + " s this run waits"
+              + hopNote(hop, current),
+          requests,
+          start);
+    }
+    return null;
   }
 
   private static String hopNote(int hop, HttpUrl url) {
@@ -253,10 +259,10 @@ public final class HttpFetcher implements AutoCloseable {
 
   private Attempt fetchWithRetries(HttpUrl url, Counter requests, long crawlDelayMillis)
       throws InterruptedException {
-    Semaphore permits = permitsOf(url);
+    Semaphore permits = throttle.permits(url);
     Attempt attempt = null;
     for (int tryNumber = 0; tryNumber <= settings.maxRetries(); tryNumber++) {
-      awaitSlot(url.host() + ":" + url.port(), crawlDelayMillis);
+      throttle.awaitSlot(url, crawlDelayMillis);
       permits.acquire();
       try {
         requests.n++;
@@ -288,125 +294,6 @@ public final class HttpFetcher implements AutoCloseable {
         attempt.failure.detail() + " (after " + (settings.maxRetries() + 1) + " tries)");
   }
 
-  private Semaphore permitsOf(HttpUrl url) {
-    return hostPermits.computeIfAbsent(
-        url.host() + ":" + url.port(), host -> new Semaphore(settings.perHostConcurrency(), true));
-  }
-
-  /** Waits for this host's next request slot: one request per Crawl-delay, in arrival order. */
-  private void awaitSlot(String host, long delayMillis) throws InterruptedException {
-    if (delayMillis <= 0) {
-      return;
-    }
-    long[] next = nextSlot.computeIfAbsent(host, h -> new long[] {Long.MIN_VALUE});
-    long waitNanos;
-    synchronized (next) {
-      long now = System.nanoTime();
-      long at = next[0] == Long.MIN_VALUE ? now : Math.max(now, next[0]);
-      next[0] = at + delayMillis * 1_000_000L;
-      waitNanos = at - now;
-    }
-    if (waitNanos > 0) {
-      TimeUnit.NANOSECONDS.sleep(waitNanos);
-    }
-  }
-
-  /** The rules of {@code url}'s origin for our token, fetching its robots.txt the first time. */
-  Robots robotsFor(HttpUrl url) {
-    String origin = url.scheme() + "://" + url.host() + ":" + url.port();
-    CompletableFuture<Robots> mine = new CompletableFuture<>();
-    CompletableFuture<Robots> first = robots.putIfAbsent(origin, mine);
-    if (first != null) {
-      return first.join();
-    }
-    HttpUrl robotsUrl = url.resolve("/robots.txt");
-    Robots outcome;
-    try {
-      outcome = fetchRobots(robotsUrl);
-    } catch (RuntimeException e) {
-      outcome =
-          new Robots(
-              null,
-              Reason.CONNECTION_FAILED,
-              "robots.txt "
-                  + robotsUrl
-                  + ": "
-                  + e.getClass().getSimpleName()
-                  + ": "
-                  + e.getMessage());
-    }
-    mine.complete(outcome);
-    return outcome;
-  }
-
-  /** robots.txt through the same guarded client, following up to 5 redirects (RFC 9309). */
-  private Robots fetchRobots(HttpUrl robotsUrl) {
-    HttpUrl current = robotsUrl;
-    String unreachable = "robots.txt " + robotsUrl + " unreachable: ";
-    for (int hop = 0; hop <= 5; hop++) {
-      String refusal = guard.hostRefusal(current.host(), current.port());
-      if (refusal != null) {
-        return new Robots(null, Reason.BLOCKED_ADDRESS, unreachable + refusal);
-      }
-      Request request =
-          new Request.Builder()
-              .url(current)
-              .header("User-Agent", settings.userAgent())
-              .header("Accept", "text/plain,*/*;q=0.5")
-              .build();
-      Semaphore permits = permitsOf(current);
-      try {
-        permits.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return new Robots(null, Reason.TIMEOUT, unreachable + "interrupted");
-      }
-      try (Response response = client.newCall(request).execute()) {
-        int code = response.code();
-        if (code >= 300 && code < 400 && response.header("Location") != null) {
-          HttpUrl next = current.resolve(response.header("Location"));
-          if (next == null) {
-            return new Robots(RobotsRules.unavailable(robotsUrl.toString(), 404), null, null);
-          }
-          current = next;
-          continue;
-        }
-        if (code < 200 || code >= 300) {
-          return new Robots(RobotsRules.unavailable(robotsUrl.toString(), code), null, null);
-        }
-        BufferedSource source = response.body().source();
-        source.request(MAX_ROBOTS_BYTES);
-        Buffer buffer = source.getBuffer();
-        byte[] body = buffer.readByteArray(Math.min(buffer.size(), MAX_ROBOTS_BYTES));
-        MediaType type = response.body().contentType();
-        return new Robots(
-            RobotsRules.parse(
-                robotsUrl.toString(),
-                body,
-                type == null ? null : type.toString(),
-                settings.consent().userAgentToken()),
-            null,
-            null);
-      } catch (BlockedAddressException e) {
-        return new Robots(null, Reason.BLOCKED_ADDRESS, unreachable + e.getMessage());
-      } catch (UnknownHostException e) {
-        return new Robots(
-            null, Reason.DNS_FAILURE, unreachable + "cannot resolve " + current.host());
-      } catch (InterruptedIOException e) {
-        return new Robots(null, Reason.TIMEOUT, unreachable + "timed out");
-      } catch (IOException e) {
-        return new Robots(
-            null,
-            Reason.CONNECTION_FAILED,
-            unreachable + e.getClass().getSimpleName() + ": " + e.getMessage());
-      } finally {
-        permits.release();
-      }
-    }
-    // A redirect chain longer than RFC 9309's five hops: as if there were none.
-    return new Robots(RobotsRules.unavailable(robotsUrl.toString(), 404), null, null);
-  }
-
   /**
    * A text resource (a block or opt-out list) through the same guarded client, following redirects;
    * for lists read when a run starts.
@@ -414,37 +301,59 @@ public final class HttpFetcher implements AutoCloseable {
    * @throws IOException naming the URL and what went wrong
    */
   public byte[] fetchText(String url, long maxBytes) throws IOException {
-    HttpUrl current = HttpUrl.parse(url);
-    if (current == null) {
+    HttpUrl first = HttpUrl.parse(url);
+    if (first == null) {
       throw new IOException("not an http(s) URL: " + url);
     }
-    for (int hop = 0; hop <= settings.maxRedirects(); hop++) {
-      String refusal = guard.hostRefusal(current.host(), current.port());
-      if (refusal != null) {
-        throw new IOException(url + ": " + refusal);
-      }
-      Request request =
-          new Request.Builder().url(current).header("User-Agent", settings.userAgent()).build();
-      try (Response response = client.newCall(request).execute()) {
-        int code = response.code();
-        if (code >= 300 && code < 400 && response.header("Location") != null) {
-          current = current.resolve(response.header("Location"));
-          if (current == null) {
-            throw new IOException(url + ": redirect to a non-http(s) URL");
-          }
-          continue;
-        }
-        if (code < 200 || code >= 300) {
-          throw new IOException(url + ": HTTP " + code);
-        }
-        BufferedSource source = response.body().source();
-        if (source.request(maxBytes + 1)) {
-          throw new IOException(url + ": larger than " + maxBytes + " bytes");
-        }
-        return source.getBuffer().readByteArray();
-      }
+    try {
+      return RedirectWalker.walk(
+          first,
+          settings.maxRedirects(),
+          (current, hop) -> textHop(url, current, maxBytes),
+          new RedirectWalker.Ends<>() {
+            @Override
+            public byte[] notHttp(String location) throws IOException {
+              throw new IOException(url + ": redirect to a non-http(s) URL");
+            }
+
+            @Override
+            public byte[] loop(Collection<String> visited, HttpUrl next) throws IOException {
+              throw new IOException(url + ": redirect loop at " + next);
+            }
+
+            @Override
+            public byte[] tooMany(HttpUrl next) throws IOException {
+              throw new IOException(url + ": more than " + settings.maxRedirects() + " redirects");
+            }
+          });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException(url + ": interrupted");
     }
-    throw new IOException(url + ": more than " + settings.maxRedirects() + " redirects");
+  }
+
+  private RedirectWalker.Step<byte[]> textHop(String url, HttpUrl current, long maxBytes)
+      throws IOException {
+    String refusal = guard.hostRefusal(current.host(), current.port());
+    if (refusal != null) {
+      throw new IOException(url + ": " + refusal);
+    }
+    Request request =
+        new Request.Builder().url(current).header("User-Agent", settings.userAgent()).build();
+    try (Response response = client.newCall(request).execute()) {
+      int code = response.code();
+      if (code >= 300 && code < 400 && response.header("Location") != null) {
+        return RedirectWalker.Step.redirect(response.header("Location"));
+      }
+      if (code < 200 || code >= 300) {
+        throw new IOException(url + ": HTTP " + code);
+      }
+      BufferedSource source = response.body().source();
+      if (source.request(maxBytes + 1)) {
+        throw new IOException(url + ": larger than " + maxBytes + " bytes");
+      }
+      return RedirectWalker.Step.done(source.getBuffer().readByteArray());
+    }
   }
 
   /** Exponential backoff with "equal jitter": half fixed, half random. */
@@ -462,33 +371,7 @@ public final class HttpFetcher implements AutoCloseable {
             .header("Accept", ACCEPT)
             .build();
     try (Response response = client.newCall(request).execute()) {
-      int code = response.code();
-      if (code >= 200 && code < 300) {
-        String optOut =
-            OptOutHeaders.optOut(
-                response.headers("X-Robots-Tag"),
-                settings.consent().headerDirectives(),
-                settings.consent().userAgentToken());
-        if (optOut != null) {
-          return Attempt.failed(Reason.OPT_OUT_HEADER, "X-Robots-Tag: " + optOut);
-        }
-        return readImage(response);
-      } else if (code >= 300 && code < 400) {
-        String location = response.header("Location");
-        if (location == null || code == 304) {
-          return Attempt.failed(Reason.HTTP_CLIENT_ERROR, "HTTP " + code + " without a Location");
-        }
-        return Attempt.redirect(location);
-      } else if (code == 404 || code == 410) {
-        return Attempt.failed(Reason.HTTP_NOT_FOUND, "HTTP " + code);
-      } else if (code == 429) {
-        return Attempt.retry(
-            Reason.HTTP_TOO_MANY_REQUESTS, "HTTP 429", retryAfter(response.header("Retry-After")));
-      } else if (code >= 500) {
-        return Attempt.retry(
-            Reason.HTTP_SERVER_ERROR, "HTTP " + code, retryAfter(response.header("Retry-After")));
-      }
-      return Attempt.failed(Reason.HTTP_CLIENT_ERROR, "HTTP " + code);
+      return ResponseChecks.classify(response, settings);
     } catch (BlockedAddressException e) {
       return Attempt.failed(Reason.BLOCKED_ADDRESS, e.getMessage());
     } catch (UnknownHostException e) {
@@ -520,74 +403,6 @@ public final class HttpFetcher implements AutoCloseable {
     }
   }
 
-  private Attempt readImage(Response response) throws IOException {
-    ResponseBody body = response.body();
-    MediaType type = body.contentType();
-    String mime = type == null ? null : type.type() + "/" + type.subtype();
-    if (mime != null && !isImageLike(mime)) {
-      return Attempt.failed(Reason.UNSUPPORTED_CONTENT_TYPE, "served as " + mime);
-    }
-    long declared = body.contentLength();
-    if (declared > settings.maxBodyBytes()) {
-      return Attempt.failed(
-          Reason.BODY_TOO_LARGE,
-          "Content-Length " + declared + " exceeds " + settings.maxBodyBytes() + " bytes");
-    }
-    Buffer buffer = new Buffer();
-    BufferedSource source = body.source();
-    while (source.read(buffer, 64 * 1024) != -1) {
-      if (buffer.size() > settings.maxBodyBytes()) {
-        return Attempt.failed(
-            Reason.BODY_TOO_LARGE, "body exceeds " + settings.maxBodyBytes() + " bytes");
-      }
-    }
-    byte[] bytes = buffer.readByteArray();
-    if (bytes.length == 0) {
-      return Attempt.failed(Reason.EMPTY_BODY, "HTTP " + response.code() + " with an empty body");
-    }
-    ImageFormat format = ImageFormat.sniff(bytes);
-    if (format == null) {
-      return Attempt.failed(
-          Reason.NOT_AN_IMAGE, "served as " + mime + " but starts with " + describeStart(bytes));
-    }
-    return Attempt.ok(new FetchResult.Success(bytes, format, response.code(), mime, null, 0, 0));
-  }
-
-  private static boolean isImageLike(String mime) {
-    return mime.startsWith("image/")
-        || mime.equals("application/octet-stream")
-        || mime.equals("binary/octet-stream");
-  }
-
-  static String describeStart(byte[] bytes) {
-    int n = Math.min(bytes.length, 16);
-    String text = new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
-    boolean printable =
-        text.chars().allMatch(c -> c >= 0x20 && c < 0x7f || c == '\n' || c == '\r' || c == '\t');
-    return printable
-        ? "'" + text.replaceAll("\\s+", " ") + "'"
-        : "0x" + HexFormat.of().formatHex(bytes, 0, n);
-  }
-
-  /** Retry-After as seconds or as an HTTP date; null when absent or unreadable. */
-  static Duration retryAfter(String header) {
-    if (header == null || header.isBlank()) {
-      return null;
-    }
-    String value = header.strip();
-    try {
-      return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        ZonedDateTime when = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
-        Duration wait = Duration.between(ZonedDateTime.now(when.getZone()), when);
-        return wait.isNegative() ? Duration.ZERO : wait;
-      } catch (DateTimeParseException notDate) {
-        return null;
-      }
-    }
-  }
-
   private static long millisSince(long startNanos) {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
@@ -600,39 +415,5 @@ public final class HttpFetcher implements AutoCloseable {
 
   private static final class Counter {
     int n;
-  }
-
-  /** The outcome of one request: an image, a redirect, or a failure that may be retried. */
-  private static final class Attempt {
-    FetchResult.Success success;
-    String redirectTo;
-    FetchResult.Failure failure;
-    boolean retryable;
-    Duration retryAfter;
-
-    static Attempt ok(FetchResult.Success success) {
-      Attempt a = new Attempt();
-      a.success = success;
-      return a;
-    }
-
-    static Attempt redirect(String location) {
-      Attempt a = new Attempt();
-      a.redirectTo = location;
-      return a;
-    }
-
-    static Attempt failed(Reason reason, String detail) {
-      Attempt a = new Attempt();
-      a.failure = new FetchResult.Failure(reason, detail, 0, 0);
-      return a;
-    }
-
-    static Attempt retry(Reason reason, String detail, Duration retryAfter) {
-      Attempt a = failed(reason, detail);
-      a.retryable = true;
-      a.retryAfter = retryAfter;
-      return a;
-    }
   }
 }

@@ -80,9 +80,9 @@ class HttpFetcherTest {
 
   @Test
   void refusesALongerRetryAfterThanAllowed() {
-    assertThat(HttpFetcher.retryAfter("120")).isEqualTo(Duration.ofSeconds(120));
-    assertThat(HttpFetcher.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
-    assertThat(HttpFetcher.retryAfter("soon")).isNull();
+    assertThat(ResponseChecks.retryAfter("120")).isEqualTo(Duration.ofSeconds(120));
+    assertThat(ResponseChecks.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
+    assertThat(ResponseChecks.retryAfter("soon")).isNull();
   }
 
   @Test
