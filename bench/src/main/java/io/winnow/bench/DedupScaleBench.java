@@ -1,7 +1,7 @@
 package io.winnow.bench;
 
 import io.winnow.dedup.DropNearDuplicates;
-import io.winnow.dedup.KeyedVector;
+import io.winnow.knn.KeyedVector;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.export.NpyFiles;
 import io.winnow.schemas.Rejection;

@@ -1,6 +1,6 @@
 package io.winnow.bench;
 
-import io.winnow.dedup.KeyedVector;
+import io.winnow.knn.KeyedVector;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.retrieval.BalancedSpec;
 import io.winnow.retrieval.RetrieveFromSeeds;

@@ -2,6 +2,9 @@ package io.winnow.dedup;
 
 import io.winnow.copydetect.CopyVerifier;
 import io.winnow.copydetect.Fingerprint;
+import io.winnow.knn.KeyedVector;
+import io.winnow.knn.KnnJoin;
+import io.winnow.knn.Neighbor;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;

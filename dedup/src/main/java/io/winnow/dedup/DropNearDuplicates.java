@@ -2,6 +2,9 @@ package io.winnow.dedup;
 
 import io.winnow.copydetect.CopyVerifier;
 import io.winnow.copydetect.Fingerprint;
+import io.winnow.knn.KeyedVector;
+import io.winnow.knn.KnnJoin;
+import io.winnow.knn.Neighbor;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
@@ -765,7 +768,7 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
         }
         Member first = half.getValue();
         pairs++;
-        float cosine = dot(first.vector(), second.vector());
+        float cosine = KeyedVector.dot(first.vector(), second.vector());
         CopyVerifier.Verdict v;
         if (b == null || first.fingerprint() == null) {
           v = verifier.embeddingOnly(cosine, verify ? "no fingerprint" : "verification off");
@@ -938,7 +941,7 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
                 verifier.verify(
                     decoded.computeIfAbsent(a.key(), k -> Fingerprint.decode(a.fingerprint())),
                     decoded.computeIfAbsent(b.key(), k -> Fingerprint.decode(b.fingerprint())),
-                    dot(a.vector(), b.vector()),
+                    KeyedVector.dot(a.vector(), b.vector()),
                     VerifyFn.seed(a.key(), b.key()));
             if (!v.copy()) {
               return null;
@@ -999,14 +1002,6 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
         }
       }
     }
-  }
-
-  static float dot(float[] a, float[] b) {
-    float s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return s;
   }
 
   static final class MemberCoder extends AtomicCoder<Member> {

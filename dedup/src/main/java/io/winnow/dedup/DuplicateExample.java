@@ -1,6 +1,7 @@
 package io.winnow.dedup;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.winnow.knn.KnnJoin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

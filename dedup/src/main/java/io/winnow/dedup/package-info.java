@@ -2,7 +2,7 @@
  * Duplicate removal as Beam transforms: exact copies by content hash and near-duplicates ({@link
  * io.winnow.dedup.DropNearDuplicates}: k-NN candidates on embeddings and PDQ, verified pairs, star
  * groups within components), decontamination against evaluation sets and an existing dataset
- * ({@link io.winnow.dedup.Decontaminate}), and the partitioned k-NN join they and retrieval share
- * ({@link io.winnow.dedup.KnnJoin}).
+ * ({@link io.winnow.dedup.Decontaminate}). Neighbours come from the knn module's partitioned join
+ * ({@link io.winnow.knn.KnnJoin}).
  */
 package io.winnow.dedup;

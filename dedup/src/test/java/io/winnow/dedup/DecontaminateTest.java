@@ -1,5 +1,8 @@
 package io.winnow.dedup;
 
+import io.winnow.knn.KeyedVector;
+import io.winnow.knn.KnnJoinTest;
+import io.winnow.knn.TestVectors;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.StageResult;
@@ -22,7 +25,7 @@ class DecontaminateTest {
     float[] eval = TestVectors.random(D, r);
     float[] close = TestVectors.atCosine(eval, 0.5, TestVectors.random(D, r));
     float[] atThreshold = TestVectors.atCosine(eval, 0.45, TestVectors.random(D, r));
-    float threshold = DropNearDuplicates.dot(eval, atThreshold);
+    float threshold = KeyedVector.dot(eval, atThreshold);
     float[] far = TestVectors.atCosine(eval, 0.1, TestVectors.random(D, r));
     Pipeline p = KnnJoinTest.pipeline();
     PCollection<KeyedVector> evalSet =

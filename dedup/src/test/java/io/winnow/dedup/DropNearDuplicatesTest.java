@@ -3,6 +3,9 @@ package io.winnow.dedup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.winnow.knn.KeyedVector;
+import io.winnow.knn.KnnJoinTest;
+import io.winnow.knn.TestVectors;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.StageResult;
@@ -79,12 +82,12 @@ class DropNearDuplicatesTest {
       awayFromA[i] = -awayFromA[i];
     }
     float[] c = TestVectors.atCosine(b, 0.95, awayFromA); // b~c, turned away from a
-    double ac = DropNearDuplicates.dot(a, c);
+    double ac = KeyedVector.dot(a, c);
     assertThat(ac).as("a and c are not near each other").isLessThan(0.9);
     float[] lone = TestVectors.random(D, r);
     // c is the largest image, so it is kept first; b is its copy and goes. a is a copy of b
     // only, which is not kept: nothing says a is a copy of c, so a stays.
-    String bcSim = String.format(java.util.Locale.ROOT, "%.4f", DropNearDuplicates.dot(b, c));
+    String bcSim = String.format(java.util.Locale.ROOT, "%.4f", KeyedVector.dot(b, c));
     expect(
         List.of(
             sample("a", "s1", 100, a),
@@ -106,7 +109,7 @@ class DropNearDuplicatesTest {
     float[] b = new float[D];
     b[0] = 0.75f; // exact in binary: cosine 0.75 * 1 + 0.5 * 0 ... normalised below
     b[1] = (float) Math.sqrt(1 - 0.75 * 0.75);
-    float cosine = DropNearDuplicates.dot(a, b);
+    float cosine = KeyedVector.dot(a, b);
     expect(
         List.of(sample("a", "s1", 100, a), sample("b", "s2", 100, b)),
         cosine,

@@ -2,9 +2,9 @@ package io.winnow.pipeline;
 
 import io.winnow.dedup.Decontaminate;
 import io.winnow.dedup.DropNearDuplicates;
-import io.winnow.dedup.KeyedVector;
-import io.winnow.dedup.KnnJoin;
 import io.winnow.filters.BlurFaces;
+import io.winnow.knn.KeyedVector;
+import io.winnow.knn.KnnJoin;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.decode.DecodeImages;
 import io.winnow.pipeline.embed.EmbedImages;

@@ -2,7 +2,7 @@ package io.winnow.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.winnow.dedup.KeyedVector;
+import io.winnow.knn.KeyedVector;
 import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.dataset.Manifest;
 import io.winnow.pipeline.demo.SceneServer;

@@ -1,11 +1,11 @@
 package io.winnow.retrieval;
 
-import io.winnow.dedup.KeyedVector;
-import io.winnow.dedup.KnnJoin;
 import io.winnow.faiss.Faiss;
 import io.winnow.faiss.Metric;
 import io.winnow.faiss.Neighbors;
 import io.winnow.faiss.VectorIndex;
+import io.winnow.knn.KeyedVector;
+import io.winnow.knn.KnnJoin;
 import io.winnow.schemas.SeedMatch;
 import java.io.Serializable;
 import java.util.ArrayList;

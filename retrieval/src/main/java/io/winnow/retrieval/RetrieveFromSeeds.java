@@ -1,8 +1,8 @@
 package io.winnow.retrieval;
 
-import io.winnow.dedup.KeyedVector;
-import io.winnow.dedup.KnnJoin;
-import io.winnow.dedup.Neighbor;
+import io.winnow.knn.KeyedVector;
+import io.winnow.knn.KnnJoin;
+import io.winnow.knn.Neighbor;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;

@@ -3,7 +3,7 @@ package io.winnow.retrieval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.winnow.dedup.KeyedVector;
+import io.winnow.knn.KeyedVector;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.SeedMatch;

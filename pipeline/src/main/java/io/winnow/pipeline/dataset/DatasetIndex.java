@@ -178,7 +178,7 @@ public final class DatasetIndex {
             org.apache.beam.sdk.transforms.Create.of(file)
                 .withCoder(org.apache.beam.sdk.coders.StringUtf8Coder.of()))
         .apply("ReadCentroids", org.apache.beam.sdk.transforms.ParDo.of(new ReadCentroidsFn()))
-        .setCoder(new io.winnow.dedup.KeyedVector.FloatArrayCoder())
+        .setCoder(new io.winnow.knn.KeyedVector.FloatArrayCoder())
         .apply("CentroidsView", org.apache.beam.sdk.transforms.View.asSingleton());
   }
 

@@ -1,7 +1,7 @@
 package io.winnow.pipeline.dataset;
 
-import io.winnow.dedup.KeyedVector;
-import io.winnow.dedup.KnnJoin;
+import io.winnow.knn.KeyedVector;
+import io.winnow.knn.KnnJoin;
 import io.winnow.schemas.GroupThroughFiles;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.winnow.pipeline.dataset;
 
-import io.winnow.dedup.KeyedVector;
+import io.winnow.knn.KeyedVector;
 import io.winnow.pipeline.export.NpyFiles;
 import io.winnow.pipeline.read.ParquetUrlReader;
 import java.io.IOException;

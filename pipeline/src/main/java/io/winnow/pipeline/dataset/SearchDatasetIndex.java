@@ -1,13 +1,13 @@
 package io.winnow.pipeline.dataset;
 
 import io.winnow.dedup.Decontaminate;
-import io.winnow.dedup.KeyedVector;
-import io.winnow.dedup.KnnJoin;
-import io.winnow.dedup.Neighbor;
 import io.winnow.faiss.Faiss;
 import io.winnow.faiss.Metric;
 import io.winnow.faiss.Neighbors;
 import io.winnow.faiss.VectorIndex;
+import io.winnow.knn.KeyedVector;
+import io.winnow.knn.KnnJoin;
+import io.winnow.knn.Neighbor;
 import io.winnow.schemas.GroupThroughFiles;
 import io.winnow.schemas.StageTimer;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.winnow.pipeline.dedup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.winnow.dedup.DropNearDuplicates;
-import io.winnow.dedup.KeyedVector;
+import io.winnow.knn.KeyedVector;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;

@@ -1,4 +1,4 @@
-package io.winnow.dedup;
+package io.winnow.knn;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -14,6 +14,15 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 /** A sample's key and its L2-normalised embedding: what the k-NN steps move around. */
 @DefaultCoder(KeyedVector.Coder.class)
 public record KeyedVector(String key, float[] vector) implements Serializable {
+  /** The dot product: the cosine similarity of two L2-normalised vectors. */
+  public static float dot(float[] a, float[] b) {
+    float s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof KeyedVector v && key.equals(v.key) && Arrays.equals(vector, v.vector);

@@ -1,14 +1,14 @@
-package io.winnow.dedup;
+package io.winnow.knn;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /** Unit vectors for tests: random ones, and ones at a chosen cosine from another. */
-final class TestVectors {
+public final class TestVectors {
   private TestVectors() {}
 
-  static float[] random(int d, Random random) {
+  public static float[] random(int d, Random random) {
     float[] v = new float[d];
     for (int i = 0; i < d; i++) {
       v[i] = (float) random.nextGaussian();
@@ -17,7 +17,7 @@ final class TestVectors {
   }
 
   /** A unit vector whose cosine with unit {@code base} is {@code cosine}, built on axis e_i. */
-  static float[] atCosine(float[] base, double cosine, float[] orthogonalSeed) {
+  public static float[] atCosine(float[] base, double cosine, float[] orthogonalSeed) {
     // Gram-Schmidt: u = seed - (seed . base) base, normalised; result = c base + s u.
     double dot = 0;
     for (int i = 0; i < base.length; i++) {
@@ -37,7 +37,7 @@ final class TestVectors {
   }
 
   /** n vectors around c centres (spread controls how close members are to their centre). */
-  static List<KeyedVector> clustered(int n, int d, int centres, double spread, long seed) {
+  public static List<KeyedVector> clustered(int n, int d, int centres, double spread, long seed) {
     Random random = new Random(seed);
     List<float[]> c = new ArrayList<>();
     for (int i = 0; i < centres; i++) {

@@ -1,4 +1,4 @@
-package io.winnow.dedup;
+package io.winnow.knn;
 
 import java.io.Serializable;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package io.winnow.dedup;
+package io.winnow.knn;
 
 import io.winnow.faiss.Faiss;
 import io.winnow.faiss.KMeans;
@@ -449,10 +449,10 @@ public final class KnnJoin
    * Marks each value with a side ({@code true} or {@code false}), so two collections can share one
    * grouping: a partition's database vectors and queries, a pair's two members.
    */
-  static final class Tag<K, V> extends SimpleFunction<KV<K, V>, KV<K, KV<Boolean, V>>> {
+  public static final class Tag<K, V> extends SimpleFunction<KV<K, V>, KV<K, KV<Boolean, V>>> {
     private final boolean side;
 
-    Tag(boolean side) {
+    public Tag(boolean side) {
       this.side = side;
     }
 

@@ -1,4 +1,4 @@
-package io.winnow.dedup;
+package io.winnow.knn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,8 +13,8 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 
-class KnnJoinTest {
-  static Pipeline pipeline() {
+public class KnnJoinTest {
+  public static Pipeline pipeline() {
     return Pipeline.create(PipelineOptionsFactory.fromArgs("--targetParallelism=2").create());
   }
 
@@ -26,7 +26,7 @@ class KnnJoinTest {
       List<Neighbor> all = new java.util.ArrayList<>();
       for (KeyedVector b : base) {
         if (!(self && b.key().equals(q.key()))) {
-          all.add(new Neighbor(b.key(), DropNearDuplicates.dot(q.vector(), b.vector())));
+          all.add(new Neighbor(b.key(), KeyedVector.dot(q.vector(), b.vector())));
         }
       }
       all.sort(Neighbor.BEST_FIRST);
