@@ -68,7 +68,7 @@ final class ReportCommand implements Callable<Integer> {
     }
     Path index =
         RunReport.write(
-            dir.toAbsolutePath(), shardPrefix, RunConfiguration.read(dir.toAbsolutePath()));
+            dir.toAbsolutePath(), shardPrefix, RunConfiguration.readAsMap(dir.toAbsolutePath()));
     spec.commandLine()
         .getOut()
         .println("Wrote " + index + " and " + dir.toAbsolutePath().resolve(RunReport.METRICS));

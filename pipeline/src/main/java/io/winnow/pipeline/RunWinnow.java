@@ -238,7 +238,7 @@ public final class RunWinnow {
       throws IOException {
     Pipeline pipeline = Pipeline.create(options);
     WinnowPipeline.Outputs built = WinnowPipeline.build(pipeline, config);
-    io.winnow.pipeline.RunConfiguration.write(output, config, built.resolved());
+    RunConfiguration.of(config, built.resolved()).write(output);
     Progress.global().reset();
     // Only the embedded cluster and the direct runner count in this JVM ("[auto]" does not).
     boolean remote =
@@ -282,7 +282,7 @@ public final class RunWinnow {
       // The data is complete without it, so a failure here is reported, not fatal.
       try {
         io.winnow.pipeline.report.RunReport.write(
-            output, config.shardPrefix(), RunConfiguration.read(output));
+            output, config.shardPrefix(), RunConfiguration.readAsMap(output));
       } catch (IOException | RuntimeException e) {
         System.err.println(
             "winnow: the run report could not be written (`winnow report "

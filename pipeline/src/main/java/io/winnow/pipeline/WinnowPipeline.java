@@ -35,8 +35,6 @@ import io.winnow.schemas.RunSummary;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.StageResult;
 import io.winnow.schemas.UrlRecord;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Filter;
@@ -74,7 +72,7 @@ public final class WinnowPipeline {
       PCollection<Rejection> rejections,
       PCollection<ShardStats> shards,
       PCollection<RunSummary> summary,
-      Map<String, Object> resolved) {}
+      RunConfiguration.Resolved resolved) {}
 
   /**
    * Builds the pipeline. {@link Outputs#resolved} holds what building decided beyond the config:
@@ -180,7 +178,7 @@ public final class WinnowPipeline {
       FetchSettings fetch,
       EmbedImages embed,
       ClassifyNsfw nsfw,
-      Map<String, Object> resolved) {
+      RunConfiguration.Resolved resolved) {
     static Loaded of(WinnowConfig config) {
       FilterSettings filter = config.filter();
       DomainPolicy domains = SafetyLists.policy(filter, config.fetch());
@@ -202,31 +200,19 @@ public final class WinnowPipeline {
     }
   }
 
-  private static Map<String, Object> resolved(
+  private static RunConfiguration.Resolved resolved(
       WinnowConfig config, KnownBadHashes knownBad, EmbedImages embed, ClassifyNsfw nsfw) {
-    Map<String, Object> resolved = new LinkedHashMap<>();
-    if (!knownBad.isEmpty()) {
-      KnownBadHashes.Counts counts = knownBad.counts();
-      resolved.put(
-          "filter.known_bad_entries",
-          Map.of("md5", counts.md5(), "sha256", counts.sha256(), "pdq", counts.pdq()));
-    }
-    if (embed != null) {
-      ModelDescriptor model = embed.model().descriptor();
-      resolved.put("embed.model", config.embed().model());
-      resolved.put("embed.model_sha256", model.sha256());
-      resolved.put("embed.dimension", model.dimension());
-      if (config.dedup() != null) {
-        resolved.put("dedup.threshold", config.dedup().thresholdFor(model.duplicateThreshold()));
-        resolved.put(
-            "dedup.eval_threshold", config.dedup().evalThresholdFor(model.evalThreshold()));
-      }
-    }
-    if (nsfw != null) {
-      resolved.put("filter.nsfw_model", nsfw.model());
-      resolved.put("filter.nsfw_unsafe_classes", nsfw.unsafeClasses());
-    }
-    return resolved;
+    ModelDescriptor model = embed == null ? null : embed.model().descriptor();
+    boolean dedup = model != null && config.dedup() != null;
+    return new RunConfiguration.Resolved(
+        knownBad.isEmpty() ? null : knownBad.counts(),
+        model == null ? null : config.embed().model(),
+        model == null ? null : model.sha256(),
+        model == null ? null : model.dimension(),
+        dedup ? config.dedup().thresholdFor(model.duplicateThreshold()) : null,
+        dedup ? config.dedup().evalThresholdFor(model.evalThreshold()) : null,
+        nsfw == null ? null : nsfw.model(),
+        nsfw == null ? null : nsfw.unsafeClasses());
   }
 
   /** A refresh runs in batches by key hash: this run takes its batch's URLs and rejections. */

@@ -301,7 +301,7 @@ final class CommitVersion {
 
   private Manifest manifest(Manifest.Index index) throws IOException {
     Map<String, Object> settings = new LinkedHashMap<>();
-    Map<String, Object> runConfig = RunConfiguration.read(RefreshDataset.batchDir(work, 0));
+    Map<String, Object> runConfig = RunConfiguration.readAsMap(RefreshDataset.batchDir(work, 0));
     for (String key :
         List.of(
             "embed.model",

@@ -219,8 +219,8 @@ public final class RefreshDataset {
 
   /** The embedding dimension a batch ran with, or null when it had no embeddings. */
   static Integer dimension(Path batchDir) throws IOException {
-    Object dimension = RunConfiguration.read(batchDir).get("embed.dimension");
-    return dimension instanceof Number n ? n.intValue() : null;
+    RunConfiguration run = RunConfiguration.read(batchDir);
+    return run == null ? null : run.embedDimension();
   }
 
   /** A batch's shards, as paths without extension. */
@@ -318,7 +318,7 @@ public final class RefreshDataset {
         new RunReport.Sources(
             summary,
             batches.stream().map(b -> b.resolve("rejections")).toList(),
-            batches.isEmpty() ? Map.of() : RunConfiguration.read(batches.get(0)),
+            batches.isEmpty() ? Map.of() : RunConfiguration.readAsMap(batches.get(0)),
             shards,
             StageTimings.ordered(timings)));
   }
