@@ -42,6 +42,9 @@ public final class WinnowCli implements Runnable {
 
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new WinnowCli());
+    for (String withRunOptions : List.of("run", "refresh", "demo")) {
+      StageHeadings.install(cli.getSubcommands().get(withRunOptions));
+    }
     cli.setExecutionExceptionHandler(
         (error, commandLine, parsed) -> {
           PrintWriter err = commandLine.getErr();

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -258,5 +259,38 @@ class WinnowCliTest {
             "--seed-set",
             "--balanced",
             "--eval-set");
+    // Grouped by stage, in the pipeline's order, each option under its stage's heading.
+    String help = out.toString();
+    List<String> inOrder =
+        List.of(
+            "--input",
+            "Runner and failure budget:",
+            "--runner",
+            "Read URL lists:",
+            "--url-column",
+            "Fetch (politeness, SSRF guard):",
+            "--per-host-concurrency",
+            "Domains, opt-outs and known-bad hashes:",
+            "--known-bad-hashes",
+            "Consent: robots.txt and opt-out headers:",
+            "--opt-out-headers",
+            "NSFW and faces:",
+            "--blur-style",
+            "Decode and resize:",
+            "--resize-mode",
+            "Embed:",
+            "--embed-batch-size",
+            "Dedup and decontamination:",
+            "--eval-set",
+            "Seed retrieval and balanced sampling:",
+            "--balanced",
+            "Export:",
+            "--samples-per-shard");
+    int at = -1;
+    for (String text : inOrder) {
+      int next = help.indexOf(text, at + 1);
+      assertThat(next).as("%s after the text before it", text).isGreaterThan(at);
+      at = next;
+    }
   }
 }
