@@ -497,47 +497,52 @@ final class RunOptions {
 
   WinnowConfig toConfig(List<String> inputs, String outputDir) {
     FetchSettings fetch =
-        new FetchSettings(
-            concurrency,
-            perHostConcurrency,
-            connectTimeout,
-            readTimeout,
-            totalTimeout,
-            retries,
-            retryBase,
-            maxRetryWait,
-            maxRedirects,
-            maxBytes,
-            userAgent,
-            allowLoopback,
-            allowPrivate,
-            new LinkedHashSet<>(allowedEndpoints),
-            new FetchSettings.Consent(
-                !noRobots,
-                robotsToken,
-                optOutHeaders.equals(List.of("none"))
-                    ? java.util.Set.of()
-                    : new LinkedHashSet<>(
-                        optOutHeaders.stream()
-                            .map(String::strip)
-                            .map(d -> d.toLowerCase(java.util.Locale.ROOT))
-                            .toList()),
-                maxCrawlDelay),
-            null);
+        FetchSettings.defaults().toBuilder()
+            .concurrency(concurrency)
+            .perHostConcurrency(perHostConcurrency)
+            .connectTimeout(connectTimeout)
+            .readTimeout(readTimeout)
+            .totalTimeout(totalTimeout)
+            .maxRetries(retries)
+            .retryBase(retryBase)
+            .maxRetryWait(maxRetryWait)
+            .maxRedirects(maxRedirects)
+            .maxBodyBytes(maxBytes)
+            .userAgent(userAgent)
+            .allowLoopback(allowLoopback)
+            .allowPrivate(allowPrivate)
+            .allowedEndpoints(new LinkedHashSet<>(allowedEndpoints))
+            .consent(
+                new FetchSettings.Consent(
+                    !noRobots,
+                    robotsToken,
+                    optOutHeaders.equals(List.of("none"))
+                        ? java.util.Set.of()
+                        : new LinkedHashSet<>(
+                            optOutHeaders.stream()
+                                .map(String::strip)
+                                .map(d -> d.toLowerCase(java.util.Locale.ROOT))
+                                .toList()),
+                    maxCrawlDelay))
+            .domains(null) // set once the lists are read, when the pipeline is built
+            .build();
     FilterSettings filter =
-        new FilterSettings(
-            blockLists,
-            allowLists,
-            optOutLists,
-            knownBadLists,
-            noNsfw ? Double.NaN : nsfwThreshold,
-            nsfwModel,
-            FilterSettings.FaceMode.valueOf(faces.strip().toUpperCase(java.util.Locale.ROOT)),
-            faceDetector,
-            faceScore,
-            faceMargin,
-            io.winnow.filters.FaceBlur.Style.valueOf(
-                blurStyle.strip().toUpperCase(java.util.Locale.ROOT)));
+        FilterSettings.defaults().toBuilder()
+            .blockLists(blockLists)
+            .allowLists(allowLists)
+            .optOutLists(optOutLists)
+            .knownBadLists(knownBadLists)
+            .nsfwThreshold(noNsfw ? Double.NaN : nsfwThreshold)
+            .nsfwModel(nsfwModel)
+            .faces(
+                FilterSettings.FaceMode.valueOf(faces.strip().toUpperCase(java.util.Locale.ROOT)))
+            .faceDetector(faceDetector)
+            .faceScore(faceScore)
+            .faceMargin(faceMargin)
+            .blurStyle(
+                io.winnow.filters.FaceBlur.Style.valueOf(
+                    blurStyle.strip().toUpperCase(java.util.Locale.ROOT)))
+            .build();
     DecodeSettings decode =
         new DecodeSettings(
             imageSize,
@@ -571,19 +576,7 @@ final class RunOptions {
                 dedupMaxEdges,
                 evalSets,
                 evalThreshold);
-    return new WinnowConfig(
-        inputs,
-        inputFormat,
-        urlColumn,
-        captionColumn,
-        outputDir,
-        shardPrefix,
-        samplesPerShard,
-        fetch,
-        decode,
-        embed,
-        dedup,
-        filter,
+    RetrievalSettings retrieval =
         seedSets.isEmpty() && balanced == null
             ? null
             : new RetrievalSettings(
@@ -607,8 +600,20 @@ final class RunOptions {
                                     spec.cap(),
                                     spec.samplingSeed()))
                     .toList(),
-                balanced == null ? null : BalancedSpec.parse(balanced)),
-        null);
+                balanced == null ? null : BalancedSpec.parse(balanced));
+    return WinnowConfig.of(inputs, outputDir).toBuilder()
+        .inputFormat(inputFormat)
+        .urlColumn(urlColumn)
+        .captionColumn(captionColumn)
+        .shardPrefix(shardPrefix)
+        .samplesPerShard(samplesPerShard)
+        .fetch(fetch)
+        .decode(decode)
+        .embed(embed)
+        .dedup(dedup)
+        .filter(filter)
+        .retrieval(retrieval)
+        .build();
   }
 
   static final class InputFormatConverter

@@ -67,169 +67,171 @@ public record WinnowConfig(
   }
 
   public WinnowConfig withFetch(FetchSettings fetch) {
-    return new WinnowConfig(
-        inputs,
-        inputFormat,
-        urlColumn,
-        captionColumn,
-        outputDir,
-        shardPrefix,
-        samplesPerShard,
-        fetch,
-        decode,
-        embed,
-        dedup,
-        filter,
-        retrieval,
-        refresh);
+    return toBuilder().fetch(fetch).build();
   }
 
   public WinnowConfig withDecode(DecodeSettings decode) {
-    return new WinnowConfig(
-        inputs,
-        inputFormat,
-        urlColumn,
-        captionColumn,
-        outputDir,
-        shardPrefix,
-        samplesPerShard,
-        fetch,
-        decode,
-        embed,
-        dedup,
-        filter,
-        retrieval,
-        refresh);
+    return toBuilder().decode(decode).build();
   }
 
   public WinnowConfig withSamplesPerShard(int samplesPerShard) {
-    return new WinnowConfig(
-        inputs,
-        inputFormat,
-        urlColumn,
-        captionColumn,
-        outputDir,
-        shardPrefix,
-        samplesPerShard,
-        fetch,
-        decode,
-        embed,
-        dedup,
-        filter,
-        retrieval,
-        refresh);
+    return toBuilder().samplesPerShard(samplesPerShard).build();
   }
 
   /** {@code null} turns embedding off: shards then carry no {@code .npy}. */
   public WinnowConfig withEmbed(EmbedSettings embed) {
-    return new WinnowConfig(
-        inputs,
-        inputFormat,
-        urlColumn,
-        captionColumn,
-        outputDir,
-        shardPrefix,
-        samplesPerShard,
-        fetch,
-        decode,
-        embed,
-        dedup,
-        filter,
-        retrieval,
-        refresh);
+    return toBuilder().embed(embed).build();
   }
 
   /** {@code null} turns deduplication off (it also needs embeddings). */
   public WinnowConfig withDedup(DedupSettings dedup) {
-    return new WinnowConfig(
-        inputs,
-        inputFormat,
-        urlColumn,
-        captionColumn,
-        outputDir,
-        shardPrefix,
-        samplesPerShard,
-        fetch,
-        decode,
-        embed,
-        dedup,
-        filter,
-        retrieval,
-        refresh);
+    return toBuilder().dedup(dedup).build();
   }
 
   public WinnowConfig withFilter(FilterSettings filter) {
-    return new WinnowConfig(
-        inputs,
-        inputFormat,
-        urlColumn,
-        captionColumn,
-        outputDir,
-        shardPrefix,
-        samplesPerShard,
-        fetch,
-        decode,
-        embed,
-        dedup,
-        filter,
-        retrieval,
-        refresh);
+    return toBuilder().filter(filter).build();
   }
 
   /** {@code null} turns retrieval off (the default: every pool image is kept). */
   public WinnowConfig withRetrieval(RetrievalSettings retrieval) {
-    return new WinnowConfig(
-        inputs,
-        inputFormat,
-        urlColumn,
-        captionColumn,
-        outputDir,
-        shardPrefix,
-        samplesPerShard,
-        fetch,
-        decode,
-        embed,
-        dedup,
-        filter,
-        retrieval,
-        refresh);
+    return toBuilder().retrieval(retrieval).build();
   }
 
   /** Where the run's output goes, and its shards' name prefix (a refresh sets both per batch). */
   public WinnowConfig withOutput(String outputDir, String shardPrefix) {
-    return new WinnowConfig(
-        inputs,
-        inputFormat,
-        urlColumn,
-        captionColumn,
-        outputDir,
-        shardPrefix,
-        samplesPerShard,
-        fetch,
-        decode,
-        embed,
-        dedup,
-        filter,
-        retrieval,
-        refresh);
+    return toBuilder().outputDir(outputDir).shardPrefix(shardPrefix).build();
   }
 
   /** A batch of a refresh: see {@link RefreshSettings}; {@code null} for a plain run. */
   public WinnowConfig withRefresh(RefreshSettings refresh) {
-    return new WinnowConfig(
-        inputs,
-        inputFormat,
-        urlColumn,
-        captionColumn,
-        outputDir,
-        shardPrefix,
-        samplesPerShard,
-        fetch,
-        decode,
-        embed,
-        dedup,
-        filter,
-        retrieval,
-        refresh);
+    return toBuilder().refresh(refresh).build();
+  }
+
+  /** A copy to change by name: {@code settings.toBuilder().x(...).build()}. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Named setters over a copy; the record's own checks run in {@link #build}. */
+  public static final class Builder {
+    private List<String> inputs;
+    private InputFormat inputFormat;
+    private String urlColumn;
+    private String captionColumn;
+    private String outputDir;
+    private String shardPrefix;
+    private int samplesPerShard;
+    private FetchSettings fetch;
+    private DecodeSettings decode;
+    private EmbedSettings embed;
+    private DedupSettings dedup;
+    private FilterSettings filter;
+    private RetrievalSettings retrieval;
+    private RefreshSettings refresh;
+
+    private Builder(WinnowConfig from) {
+      inputs = from.inputs;
+      inputFormat = from.inputFormat;
+      urlColumn = from.urlColumn;
+      captionColumn = from.captionColumn;
+      outputDir = from.outputDir;
+      shardPrefix = from.shardPrefix;
+      samplesPerShard = from.samplesPerShard;
+      fetch = from.fetch;
+      decode = from.decode;
+      embed = from.embed;
+      dedup = from.dedup;
+      filter = from.filter;
+      retrieval = from.retrieval;
+      refresh = from.refresh;
+    }
+
+    public Builder inputs(List<String> value) {
+      inputs = value;
+      return this;
+    }
+
+    public Builder inputFormat(InputFormat value) {
+      inputFormat = value;
+      return this;
+    }
+
+    public Builder urlColumn(String value) {
+      urlColumn = value;
+      return this;
+    }
+
+    public Builder captionColumn(String value) {
+      captionColumn = value;
+      return this;
+    }
+
+    public Builder outputDir(String value) {
+      outputDir = value;
+      return this;
+    }
+
+    public Builder shardPrefix(String value) {
+      shardPrefix = value;
+      return this;
+    }
+
+    public Builder samplesPerShard(int value) {
+      samplesPerShard = value;
+      return this;
+    }
+
+    public Builder fetch(FetchSettings value) {
+      fetch = value;
+      return this;
+    }
+
+    public Builder decode(DecodeSettings value) {
+      decode = value;
+      return this;
+    }
+
+    public Builder embed(EmbedSettings value) {
+      embed = value;
+      return this;
+    }
+
+    public Builder dedup(DedupSettings value) {
+      dedup = value;
+      return this;
+    }
+
+    public Builder filter(FilterSettings value) {
+      filter = value;
+      return this;
+    }
+
+    public Builder retrieval(RetrievalSettings value) {
+      retrieval = value;
+      return this;
+    }
+
+    public Builder refresh(RefreshSettings value) {
+      refresh = value;
+      return this;
+    }
+
+    public WinnowConfig build() {
+      return new WinnowConfig(
+          inputs,
+          inputFormat,
+          urlColumn,
+          captionColumn,
+          outputDir,
+          shardPrefix,
+          samplesPerShard,
+          fetch,
+          decode,
+          embed,
+          dedup,
+          filter,
+          retrieval,
+          refresh);
+    }
   }
 }

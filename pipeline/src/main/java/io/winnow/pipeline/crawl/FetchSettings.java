@@ -114,142 +114,174 @@ public record FetchSettings(
   }
 
   public FetchSettings withAllowedEndpoints(Set<String> endpoints) {
-    return new FetchSettings(
-        concurrency,
-        perHostConcurrency,
-        connectTimeout,
-        readTimeout,
-        totalTimeout,
-        maxRetries,
-        retryBase,
-        maxRetryWait,
-        maxRedirects,
-        maxBodyBytes,
-        userAgent,
-        allowLoopback,
-        allowPrivate,
-        endpoints,
-        consent,
-        domains);
+    return toBuilder().allowedEndpoints(endpoints).build();
   }
 
   public FetchSettings withTimeouts(Duration connect, Duration read, Duration total) {
-    return new FetchSettings(
-        concurrency,
-        perHostConcurrency,
-        connect,
-        read,
-        total,
-        maxRetries,
-        retryBase,
-        maxRetryWait,
-        maxRedirects,
-        maxBodyBytes,
-        userAgent,
-        allowLoopback,
-        allowPrivate,
-        allowedEndpoints,
-        consent,
-        domains);
+    return toBuilder().connectTimeout(connect).readTimeout(read).totalTimeout(total).build();
   }
 
   public FetchSettings withRetries(int retries, Duration base, Duration maxWait) {
-    return new FetchSettings(
-        concurrency,
-        perHostConcurrency,
-        connectTimeout,
-        readTimeout,
-        totalTimeout,
-        retries,
-        base,
-        maxWait,
-        maxRedirects,
-        maxBodyBytes,
-        userAgent,
-        allowLoopback,
-        allowPrivate,
-        allowedEndpoints,
-        consent,
-        domains);
+    return toBuilder().maxRetries(retries).retryBase(base).maxRetryWait(maxWait).build();
   }
 
   public FetchSettings withMaxBodyBytes(long bytes) {
-    return new FetchSettings(
-        concurrency,
-        perHostConcurrency,
-        connectTimeout,
-        readTimeout,
-        totalTimeout,
-        maxRetries,
-        retryBase,
-        maxRetryWait,
-        maxRedirects,
-        bytes,
-        userAgent,
-        allowLoopback,
-        allowPrivate,
-        allowedEndpoints,
-        consent,
-        domains);
+    return toBuilder().maxBodyBytes(bytes).build();
   }
 
   public FetchSettings withConcurrency(int total, int perHost) {
-    return new FetchSettings(
-        total,
-        perHost,
-        connectTimeout,
-        readTimeout,
-        totalTimeout,
-        maxRetries,
-        retryBase,
-        maxRetryWait,
-        maxRedirects,
-        maxBodyBytes,
-        userAgent,
-        allowLoopback,
-        allowPrivate,
-        allowedEndpoints,
-        consent,
-        domains);
+    return toBuilder().concurrency(total).perHostConcurrency(perHost).build();
   }
 
   public FetchSettings withConsent(Consent c) {
-    return new FetchSettings(
-        concurrency,
-        perHostConcurrency,
-        connectTimeout,
-        readTimeout,
-        totalTimeout,
-        maxRetries,
-        retryBase,
-        maxRetryWait,
-        maxRedirects,
-        maxBodyBytes,
-        userAgent,
-        allowLoopback,
-        allowPrivate,
-        allowedEndpoints,
-        c,
-        domains);
+    return toBuilder().consent(c).build();
   }
 
   public FetchSettings withDomains(DomainPolicy policy) {
-    return new FetchSettings(
-        concurrency,
-        perHostConcurrency,
-        connectTimeout,
-        readTimeout,
-        totalTimeout,
-        maxRetries,
-        retryBase,
-        maxRetryWait,
-        maxRedirects,
-        maxBodyBytes,
-        userAgent,
-        allowLoopback,
-        allowPrivate,
-        allowedEndpoints,
-        consent,
-        policy);
+    return toBuilder().domains(policy).build();
+  }
+
+  /** A copy to change by name: {@code settings.toBuilder().x(...).build()}. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Named setters over a copy; the record's own checks run in {@link #build}. */
+  public static final class Builder {
+    private int concurrency;
+    private int perHostConcurrency;
+    private Duration connectTimeout;
+    private Duration readTimeout;
+    private Duration totalTimeout;
+    private int maxRetries;
+    private Duration retryBase;
+    private Duration maxRetryWait;
+    private int maxRedirects;
+    private long maxBodyBytes;
+    private String userAgent;
+    private boolean allowLoopback;
+    private boolean allowPrivate;
+    private Set<String> allowedEndpoints;
+    private Consent consent;
+    private DomainPolicy domains;
+
+    private Builder(FetchSettings from) {
+      concurrency = from.concurrency;
+      perHostConcurrency = from.perHostConcurrency;
+      connectTimeout = from.connectTimeout;
+      readTimeout = from.readTimeout;
+      totalTimeout = from.totalTimeout;
+      maxRetries = from.maxRetries;
+      retryBase = from.retryBase;
+      maxRetryWait = from.maxRetryWait;
+      maxRedirects = from.maxRedirects;
+      maxBodyBytes = from.maxBodyBytes;
+      userAgent = from.userAgent;
+      allowLoopback = from.allowLoopback;
+      allowPrivate = from.allowPrivate;
+      allowedEndpoints = from.allowedEndpoints;
+      consent = from.consent;
+      domains = from.domains;
+    }
+
+    public Builder concurrency(int value) {
+      concurrency = value;
+      return this;
+    }
+
+    public Builder perHostConcurrency(int value) {
+      perHostConcurrency = value;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration value) {
+      connectTimeout = value;
+      return this;
+    }
+
+    public Builder readTimeout(Duration value) {
+      readTimeout = value;
+      return this;
+    }
+
+    public Builder totalTimeout(Duration value) {
+      totalTimeout = value;
+      return this;
+    }
+
+    public Builder maxRetries(int value) {
+      maxRetries = value;
+      return this;
+    }
+
+    public Builder retryBase(Duration value) {
+      retryBase = value;
+      return this;
+    }
+
+    public Builder maxRetryWait(Duration value) {
+      maxRetryWait = value;
+      return this;
+    }
+
+    public Builder maxRedirects(int value) {
+      maxRedirects = value;
+      return this;
+    }
+
+    public Builder maxBodyBytes(long value) {
+      maxBodyBytes = value;
+      return this;
+    }
+
+    public Builder userAgent(String value) {
+      userAgent = value;
+      return this;
+    }
+
+    public Builder allowLoopback(boolean value) {
+      allowLoopback = value;
+      return this;
+    }
+
+    public Builder allowPrivate(boolean value) {
+      allowPrivate = value;
+      return this;
+    }
+
+    public Builder allowedEndpoints(Set<String> value) {
+      allowedEndpoints = value;
+      return this;
+    }
+
+    public Builder consent(Consent value) {
+      consent = value;
+      return this;
+    }
+
+    public Builder domains(DomainPolicy value) {
+      domains = value;
+      return this;
+    }
+
+    public FetchSettings build() {
+      return new FetchSettings(
+          concurrency,
+          perHostConcurrency,
+          connectTimeout,
+          readTimeout,
+          totalTimeout,
+          maxRetries,
+          retryBase,
+          maxRetryWait,
+          maxRedirects,
+          maxBodyBytes,
+          userAgent,
+          allowLoopback,
+          allowPrivate,
+          allowedEndpoints,
+          consent,
+          domains);
+    }
   }
 }

@@ -93,63 +93,129 @@ public record FilterSettings(
   }
 
   public FilterSettings withLists(List<String> block, List<String> allow, List<String> optOut) {
-    return new FilterSettings(
-        block,
-        allow,
-        optOut,
-        knownBadLists,
-        nsfwThreshold,
-        nsfwModel,
-        faces,
-        faceDetector,
-        faceScore,
-        faceMargin,
-        blurStyle);
+    return toBuilder().blockLists(block).allowLists(allow).optOutLists(optOut).build();
   }
 
   public FilterSettings withKnownBadLists(List<String> lists) {
-    return new FilterSettings(
-        blockLists,
-        allowLists,
-        optOutLists,
-        lists,
-        nsfwThreshold,
-        nsfwModel,
-        faces,
-        faceDetector,
-        faceScore,
-        faceMargin,
-        blurStyle);
+    return toBuilder().knownBadLists(lists).build();
   }
 
   public FilterSettings withNsfw(double threshold, String model) {
-    return new FilterSettings(
-        blockLists,
-        allowLists,
-        optOutLists,
-        knownBadLists,
-        threshold,
-        model,
-        faces,
-        faceDetector,
-        faceScore,
-        faceMargin,
-        blurStyle);
+    return toBuilder().nsfwThreshold(threshold).nsfwModel(model).build();
   }
 
   public FilterSettings withFaces(
       FaceMode mode, String detector, double score, double margin, FaceBlur.Style style) {
-    return new FilterSettings(
-        blockLists,
-        allowLists,
-        optOutLists,
-        knownBadLists,
-        nsfwThreshold,
-        nsfwModel,
-        mode,
-        detector,
-        score,
-        margin,
-        style);
+    return toBuilder()
+        .faces(mode)
+        .faceDetector(detector)
+        .faceScore(score)
+        .faceMargin(margin)
+        .blurStyle(style)
+        .build();
+  }
+
+  /** A copy to change by name: {@code settings.toBuilder().x(...).build()}. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Named setters over a copy; the record's own checks run in {@link #build}. */
+  public static final class Builder {
+    private List<String> blockLists;
+    private List<String> allowLists;
+    private List<String> optOutLists;
+    private List<String> knownBadLists;
+    private double nsfwThreshold;
+    private String nsfwModel;
+    private FaceMode faces;
+    private String faceDetector;
+    private double faceScore;
+    private double faceMargin;
+    private FaceBlur.Style blurStyle;
+
+    private Builder(FilterSettings from) {
+      blockLists = from.blockLists;
+      allowLists = from.allowLists;
+      optOutLists = from.optOutLists;
+      knownBadLists = from.knownBadLists;
+      nsfwThreshold = from.nsfwThreshold;
+      nsfwModel = from.nsfwModel;
+      faces = from.faces;
+      faceDetector = from.faceDetector;
+      faceScore = from.faceScore;
+      faceMargin = from.faceMargin;
+      blurStyle = from.blurStyle;
+    }
+
+    public Builder blockLists(List<String> value) {
+      blockLists = value;
+      return this;
+    }
+
+    public Builder allowLists(List<String> value) {
+      allowLists = value;
+      return this;
+    }
+
+    public Builder optOutLists(List<String> value) {
+      optOutLists = value;
+      return this;
+    }
+
+    public Builder knownBadLists(List<String> value) {
+      knownBadLists = value;
+      return this;
+    }
+
+    public Builder nsfwThreshold(double value) {
+      nsfwThreshold = value;
+      return this;
+    }
+
+    public Builder nsfwModel(String value) {
+      nsfwModel = value;
+      return this;
+    }
+
+    public Builder faces(FaceMode value) {
+      faces = value;
+      return this;
+    }
+
+    public Builder faceDetector(String value) {
+      faceDetector = value;
+      return this;
+    }
+
+    public Builder faceScore(double value) {
+      faceScore = value;
+      return this;
+    }
+
+    public Builder faceMargin(double value) {
+      faceMargin = value;
+      return this;
+    }
+
+    public Builder blurStyle(FaceBlur.Style value) {
+      blurStyle = value;
+      return this;
+    }
+
+    public FilterSettings build() {
+      return new FilterSettings(
+          blockLists,
+          allowLists,
+          optOutLists,
+          knownBadLists,
+          nsfwThreshold,
+          nsfwModel,
+          faces,
+          faceDetector,
+          faceScore,
+          faceMargin,
+          blurStyle);
+    }
   }
 }
