@@ -1,32 +1,19 @@
 package io.winnow.dedup;
 
 import io.winnow.copydetect.CopyVerifier;
-import io.winnow.copydetect.Fingerprint;
 import io.winnow.knn.KeyedVector;
 import io.winnow.knn.KnnJoin;
-import io.winnow.knn.Neighbor;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.StageResult;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
-import org.apache.beam.sdk.coders.FloatCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
@@ -82,8 +69,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * embedding of the given dimension are rejected ({@code bad-embedding}).
  */
 public final class DropNearDuplicates extends PTransform<PCollection<Sample>, StageResult<Sample>> {
-  private static final TupleTag<Sample> KEPT = new TupleTag<>() {};
-  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+  static final TupleTag<Sample> KEPT = new TupleTag<>() {};
+  static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
 
   /** A sample of the removals, across the similarity range, for people to check by eye. */
   public static final TupleTag<DuplicateExample> EXAMPLES = new TupleTag<>() {};
@@ -110,15 +97,15 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
    */
   public static final int MAX_RECHECKED_COMPONENT = 2_000;
 
-  private static final TupleTag<Sample> SAMPLES = new TupleTag<>() {};
-  private static final TupleTag<Removal> REMOVALS = new TupleTag<>() {};
-  private static final TupleTag<KV<String, Member>> UNIQUE = new TupleTag<>() {};
-  private static final TupleTag<KV<String, Removal>> EXACT_REMOVALS = new TupleTag<>() {};
-  private static final TupleTag<Member> MEMBER = new TupleTag<>() {};
-  private static final TupleTag<String> PARTNER = new TupleTag<>() {};
-  private static final TupleTag<KV<String, Integer>> COMPONENT = new TupleTag<>() {};
-  private static final TupleTag<StarGrouping.Edge> EDGE = new TupleTag<>() {};
-  private static final TupleTag<String> EXAMPLE_ROLE = new TupleTag<>() {};
+  static final TupleTag<Sample> SAMPLES = new TupleTag<>() {};
+  static final TupleTag<Removal> REMOVALS = new TupleTag<>() {};
+  static final TupleTag<KV<String, Member>> UNIQUE = new TupleTag<>() {};
+  static final TupleTag<KV<String, Removal>> EXACT_REMOVALS = new TupleTag<>() {};
+  static final TupleTag<Member> MEMBER = new TupleTag<>() {};
+  static final TupleTag<String> PARTNER = new TupleTag<>() {};
+  static final TupleTag<KV<String, Integer>> COMPONENT = new TupleTag<>() {};
+  static final TupleTag<StarGrouping.Edge> EDGE = new TupleTag<>() {};
+  static final TupleTag<String> EXAMPLE_ROLE = new TupleTag<>() {};
 
   private final int dimension;
   private final double threshold;
@@ -279,8 +266,10 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
             "CheckEmbeddings",
             ParDo.of(new CheckFn(dimension)).withOutputTags(SAMPLES, TupleTagList.of(REJECTIONS)));
     PCollection<Sample> valid = checked.get(SAMPLES);
-    KvCoder<String, Member> memberCoder = KvCoder.of(StringUtf8Coder.of(), new MemberCoder());
-    KvCoder<String, Removal> removalCoder = KvCoder.of(StringUtf8Coder.of(), new RemovalCoder());
+    KvCoder<String, Member> memberCoder =
+        KvCoder.of(StringUtf8Coder.of(), new DedupCoders.MemberCoder());
+    KvCoder<String, Removal> removalCoder =
+        KvCoder.of(StringUtf8Coder.of(), new DedupCoders.RemovalCoder());
     KvCoder<String, String> pairCoder = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
 
     // 1. Exact duplicates: same downloaded bytes. (Without verification no fingerprint is
@@ -302,10 +291,11 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
             // A combine, not a GroupByKey: the runner may gather a key's values into one record,
             // and thousands of URLs can serve one placeholder image. What travels per key is one
             // member and the other copies' keys.
-            .apply("GroupSameBytes", Combine.perKey(new KeepSmallestKey()))
+            .apply("GroupSameBytes", Combine.perKey(new ExactCopies.KeepSmallestKey()))
             .apply(
                 "KeepOnePerBytes",
-                ParDo.of(new KeepOneFn()).withOutputTags(UNIQUE, TupleTagList.of(EXACT_REMOVALS)));
+                ParDo.of(new ExactCopies.KeepOneFn())
+                    .withOutputTags(UNIQUE, TupleTagList.of(EXACT_REMOVALS)));
     PCollection<KV<String, Member>> unique = exact.get(UNIQUE).setCoder(memberCoder);
 
     // 2. Candidates: embedding neighbours above the floor, and PDQ neighbours.
@@ -322,12 +312,12 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
                     .via(m -> new KeyedVector(m.getKey(), m.getValue().vector())))
             .setCoder(new KeyedVector.Coder())
             .apply("KnnSelfJoin", exactSearch ? knn.exact() : knn)
-            .apply("EmbeddingCandidates", ParDo.of(new PairsFn(candidateFloor, k)))
+            .apply("EmbeddingCandidates", ParDo.of(new PairVerification.PairsFn(candidateFloor, k)))
             .setCoder(pairCoder);
     PCollection<KV<String, String>> byPdq =
         verify
             ? unique
-                .apply("Fingerprints", ParDo.of(new FingerprintsFn()))
+                .apply("Fingerprints", ParDo.of(new PairVerification.FingerprintsFn()))
                 .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
                 .apply("PdqCandidates", new PdqCandidates(verification.pdqDistance(), 1_000))
             : null;
@@ -352,13 +342,14 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
                     .setCoder(memberCoder))
             .and(PARTNER, candidates)
             .apply("JoinFirstMember", CoGroupByKey.create())
-            .apply("ToSecondMember", ParDo.of(new FirstHalfFn()))
+            .apply("ToSecondMember", ParDo.of(new PairVerification.FirstHalfFn()))
             .setCoder(memberCoder);
     // Side false: the pair's second member; true: a first half sent to it. A member can be the
     // second of many pairs (a hub: a common picture, a PDQ bucket of plain images), each
     // bringing a first member with its fingerprint: through files, not one record.
     KvCoder<String, KV<Boolean, Member>> sided =
-        KvCoder.of(StringUtf8Coder.of(), KvCoder.of(BooleanCoder.of(), new MemberCoder()));
+        KvCoder.of(
+            StringUtf8Coder.of(), KvCoder.of(BooleanCoder.of(), new DedupCoders.MemberCoder()));
     PCollection<StarGrouping.Edge> edges =
         PCollectionList.of(
                 unique
@@ -375,8 +366,9 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
                     io.winnow.schemas.GroupThroughFiles.tempDirOf(
                         samples.getPipeline().getOptions())))
             .apply(
-                "VerifyCandidates", ParDo.of(new VerifyFn(CopyVerifier.with(verification), verify)))
-            .setCoder(new EdgeCoder());
+                "VerifyCandidates",
+                ParDo.of(new PairVerification.VerifyFn(CopyVerifier.with(verification), verify)))
+            .setCoder(new DedupCoders.EdgeCoder());
 
     // 4. Components of the verified edges (one worker), then the star rule per component.
     PCollection<KV<String, KV<String, Integer>>> components =
@@ -397,7 +389,7 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
                 io.winnow.schemas.GroupThroughFiles.<Integer, KV<String, String>>in(
                     io.winnow.schemas.GroupThroughFiles.tempDirOf(
                         samples.getPipeline().getOptions())))
-            .apply("ConnectedComponents", ParDo.of(new ComponentsFn(maxEdges)))
+            .apply("ConnectedComponents", ParDo.of(new ComponentGrouping.ComponentsFn(maxEdges)))
             .setCoder(
                 KvCoder.of(
                     StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of())));
@@ -407,7 +399,7 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
             unique,
             edges,
             removalCoder,
-            new StarFn(CopyVerifier.with(verification), verify));
+            new ComponentGrouping.StarFn(CopyVerifier.with(verification), verify));
     PCollection<KV<String, Removal>> removals =
         PCollectionList.of(exact.get(EXACT_REMOVALS).setCoder(removalCoder))
             .and(nearRemovals)
@@ -472,13 +464,14 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
       PCollection<KV<String, Member>> unique,
       PCollection<StarGrouping.Edge> edges,
       KvCoder<String, Removal> removalCoder,
-      StarFn star) {
-    KvCoder<String, Member> nodeCoder = KvCoder.of(StringUtf8Coder.of(), new MemberCoder());
+      ComponentGrouping.StarFn star) {
+    KvCoder<String, Member> nodeCoder =
+        KvCoder.of(StringUtf8Coder.of(), new DedupCoders.MemberCoder());
     PCollection<KV<String, Member>> nodes =
         KeyedPCollectionTuple.of(COMPONENT, components)
             .and(MEMBER, unique)
             .apply("JoinComponents", CoGroupByKey.create())
-            .apply("NodesByComponent", ParDo.of(new NodeFn()))
+            .apply("NodesByComponent", ParDo.of(new ComponentGrouping.NodeFn()))
             .setCoder(nodeCoder);
     PCollection<KV<String, StarGrouping.Edge>> componentEdges =
         KeyedPCollectionTuple.of(COMPONENT, components)
@@ -492,19 +485,26 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
                                     TypeDescriptors.strings(),
                                     TypeDescriptor.of(StarGrouping.Edge.class)))
                             .via((StarGrouping.Edge e) -> KV.of(e.a(), e)))
-                    .setCoder(KvCoder.of(StringUtf8Coder.of(), new EdgeCoder())))
+                    .setCoder(KvCoder.of(StringUtf8Coder.of(), new DedupCoders.EdgeCoder())))
             .apply("JoinEdgeComponents", CoGroupByKey.create())
-            .apply("EdgesByComponent", ParDo.of(new EdgeComponentFn()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), new EdgeCoder()));
+            .apply("EdgesByComponent", ParDo.of(new ComponentGrouping.EdgeComponentFn()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), new DedupCoders.EdgeCoder()));
     // A component's members (with fingerprints) and edges through files, not as one record:
     // a popular picture can have thousands of copies. Each value is a member or an edge.
     KvCoder<String, KV<Member, StarGrouping.Edge>> partCoder =
         KvCoder.of(
             StringUtf8Coder.of(),
-            KvCoder.of(NullableCoder.of(new MemberCoder()), NullableCoder.of(new EdgeCoder())));
+            KvCoder.of(
+                NullableCoder.of(new DedupCoders.MemberCoder()),
+                NullableCoder.of(new DedupCoders.EdgeCoder())));
     return PCollectionList.of(
-            nodes.apply("NodeParts", MapElements.via(new NodePart())).setCoder(partCoder))
-        .and(componentEdges.apply("EdgeParts", MapElements.via(new EdgePart())).setCoder(partCoder))
+            nodes
+                .apply("NodeParts", MapElements.via(new ComponentGrouping.NodePart()))
+                .setCoder(partCoder))
+        .and(
+            componentEdges
+                .apply("EdgeParts", MapElements.via(new ComponentGrouping.EdgePart()))
+                .setCoder(partCoder))
         .apply("ComponentParts", Flatten.pCollections())
         .apply(
             "GroupComponents",
@@ -554,423 +554,6 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
     }
   }
 
-  /**
-   * The copies of one file: the member with the smallest key, kept whole, and the others' keys and
-   * URLs (all a removal needs).
-   */
-  static final class SameBytes {
-    Member keep;
-    final List<KV<String, String>> others = new ArrayList<>();
-
-    void add(Member m) {
-      if (keep == null) {
-        keep = m;
-      } else if (m.key().equals(keep.key())) {
-        return; // the same sample twice is not a copy of itself
-      } else if (m.key().compareTo(keep.key()) < 0) {
-        others.add(KV.of(keep.key(), keep.url()));
-        keep = m;
-      } else {
-        others.add(KV.of(m.key(), m.url()));
-      }
-    }
-  }
-
-  static final class KeepSmallestKey extends Combine.CombineFn<Member, SameBytes, SameBytes> {
-    @Override
-    public SameBytes createAccumulator() {
-      return new SameBytes();
-    }
-
-    @Override
-    public SameBytes addInput(SameBytes acc, Member m) {
-      acc.add(m);
-      return acc;
-    }
-
-    @Override
-    public SameBytes mergeAccumulators(Iterable<SameBytes> accumulators) {
-      SameBytes merged = new SameBytes();
-      for (SameBytes acc : accumulators) {
-        if (acc.keep != null) {
-          merged.add(acc.keep);
-        }
-        merged.others.addAll(acc.others);
-      }
-      return merged;
-    }
-
-    @Override
-    public SameBytes extractOutput(SameBytes acc) {
-      return acc;
-    }
-
-    @Override
-    public org.apache.beam.sdk.coders.Coder<SameBytes> getAccumulatorCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry,
-        org.apache.beam.sdk.coders.Coder<Member> input) {
-      return new SameBytesCoder();
-    }
-
-    @Override
-    public org.apache.beam.sdk.coders.Coder<SameBytes> getDefaultOutputCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry,
-        org.apache.beam.sdk.coders.Coder<Member> input) {
-      return new SameBytesCoder();
-    }
-  }
-
-  static final class SameBytesCoder extends AtomicCoder<SameBytes> {
-    private static final NullableCoder<Member> KEEP = NullableCoder.of(new MemberCoder());
-    private static final org.apache.beam.sdk.coders.ListCoder<KV<String, String>> OTHERS =
-        org.apache.beam.sdk.coders.ListCoder.of(
-            KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(StringUtf8Coder.of())));
-
-    @Override
-    public void encode(SameBytes value, OutputStream out) throws IOException {
-      KEEP.encode(value.keep, out);
-      OTHERS.encode(value.others, out);
-    }
-
-    @Override
-    public SameBytes decode(InputStream in) throws IOException {
-      SameBytes value = new SameBytes();
-      value.keep = KEEP.decode(in);
-      value.others.addAll(OTHERS.decode(in));
-      return value;
-    }
-  }
-
-  static final class KeepOneFn extends DoFn<KV<String, SameBytes>, KV<String, Member>> {
-    @ProcessElement
-    public void process(@Element KV<String, SameBytes> group, MultiOutputReceiver out) {
-      Member keep = group.getValue().keep;
-      out.get(UNIQUE).output(KV.of(keep.key(), keep));
-      for (KV<String, String> other : group.getValue().others) {
-        out.get(EXACT_REMOVALS)
-            .output(
-                KV.of(
-                    other.getKey(),
-                    new Removal(
-                        keep.key(),
-                        "same bytes (sha256 "
-                            + group.getKey()
-                            + ") as "
-                            + keep.key()
-                            + " ("
-                            + keep.url()
-                            + ")",
-                        true,
-                        1f)));
-      }
-    }
-  }
-
-  /** k-NN results as (smaller key, larger key) candidate pairs. */
-  static final class PairsFn extends DoFn<KV<String, List<Neighbor>>, KV<String, String>> {
-    private final double floor;
-    private final int nearest;
-
-    PairsFn(double floor, int nearest) {
-      this.floor = floor;
-      this.nearest = nearest;
-    }
-
-    @ProcessElement
-    public void process(
-        @Element KV<String, List<Neighbor>> query, OutputReceiver<KV<String, String>> out) {
-      String a = query.getKey();
-      List<Neighbor> best = new ArrayList<>(query.getValue());
-      best.sort(Neighbor.BEST_FIRST);
-      for (Neighbor n : best.subList(0, Math.min(nearest, best.size()))) {
-        String b = n.key();
-        if (n.similarity() >= floor && !a.equals(b)) {
-          out.output(a.compareTo(b) < 0 ? KV.of(a, b) : KV.of(b, a));
-        }
-      }
-    }
-  }
-
-  static final class FingerprintsFn extends DoFn<KV<String, Member>, KV<String, byte[]>> {
-    @ProcessElement
-    public void process(@Element KV<String, Member> m, OutputReceiver<KV<String, byte[]>> out) {
-      if (m.getValue().fingerprint() != null) {
-        out.output(KV.of(m.getKey(), m.getValue().fingerprint()));
-      }
-    }
-  }
-
-  /** Sends the first member of each of its pairs to the pair's second key. */
-  static final class FirstHalfFn extends DoFn<KV<String, CoGbkResult>, KV<String, Member>> {
-    @ProcessElement
-    public void process(
-        @Element KV<String, CoGbkResult> joined, OutputReceiver<KV<String, Member>> out) {
-      Member first = joined.getValue().getOnly(MEMBER, null);
-      if (first == null) {
-        return;
-      }
-      // The first member is verified straight against the second's two views: its own mirror
-      // view would only double what each pair carries through the next shuffle.
-      Member shipped = null;
-      for (String second : joined.getValue().getAll(PARTNER)) {
-        if (shipped == null) {
-          shipped =
-              first.fingerprint() == null
-                  ? first
-                  : new Member(
-                      first.key(),
-                      first.url(),
-                      first.pixels(),
-                      first.vector(),
-                      Fingerprint.decode(first.fingerprint()).withoutMirror().encode());
-        }
-        out.output(KV.of(second, shipped));
-      }
-    }
-  }
-
-  /** Judges every pair of a second member; only verified pairs leave, as edges. */
-  static final class VerifyFn
-      extends DoFn<KV<String, Iterable<KV<Boolean, Member>>>, StarGrouping.Edge> {
-    private final CopyVerifier verifier;
-    private final boolean verify;
-    private final Counter verified = Metrics.counter("dedup", "candidates_verified");
-    private final Counter refused = Metrics.counter("dedup", "candidates_refused");
-    private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("dedup");
-
-    VerifyFn(CopyVerifier verifier, boolean verify) {
-      this.verifier = verifier;
-      this.verify = verify;
-    }
-
-    @ProcessElement
-    public void process(
-        @Element KV<String, Iterable<KV<Boolean, Member>>> joined,
-        OutputReceiver<StarGrouping.Edge> out) {
-      // Two passes (the values are read again from their files): the member, then its pairs.
-      Member second = null;
-      for (KV<Boolean, Member> m : joined.getValue()) {
-        if (!m.getKey()) {
-          second = m.getValue();
-          break;
-        }
-      }
-      if (second == null) {
-        return;
-      }
-      long start = System.nanoTime();
-      Fingerprint b =
-          !verify || second.fingerprint() == null ? null : Fingerprint.decode(second.fingerprint());
-      long pairs = 0;
-      for (KV<Boolean, Member> half : joined.getValue()) {
-        if (!half.getKey()) {
-          continue;
-        }
-        Member first = half.getValue();
-        pairs++;
-        float cosine = KeyedVector.dot(first.vector(), second.vector());
-        CopyVerifier.Verdict v;
-        if (b == null || first.fingerprint() == null) {
-          v = verifier.embeddingOnly(cosine, verify ? "no fingerprint" : "verification off");
-        } else {
-          v =
-              verifier.verify(
-                  Fingerprint.decode(first.fingerprint()),
-                  b,
-                  cosine,
-                  seed(first.key(), second.key()));
-        }
-        if (v.copy()) {
-          verified.inc();
-          out.output(new StarGrouping.Edge(first.key(), second.key(), cosine, v.describe()));
-        } else {
-          refused.inc();
-        }
-      }
-      timer.record(System.nanoTime() - start, pairs);
-    }
-
-    static long seed(String a, String b) {
-      return (long) a.hashCode() * 0x9E3779B1L + b.hashCode();
-    }
-  }
-
-  /** Each member of a component, with the component's id and size. */
-  static final class ComponentsFn
-      extends DoFn<KV<Integer, Iterable<KV<String, String>>>, KV<String, KV<String, Integer>>> {
-    private final long maxEdges;
-    private final Counter edges = Metrics.counter("dedup", "near_duplicate_edges");
-    private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("dedup");
-
-    ComponentsFn(long maxEdges) {
-      this.maxEdges = maxEdges;
-    }
-
-    @ProcessElement
-    public void process(
-        @Element KV<Integer, Iterable<KV<String, String>>> all,
-        OutputReceiver<KV<String, KV<String, Integer>>> out) {
-      long start = System.nanoTime();
-      UnionFind sets = new UnionFind();
-      long count = 0;
-      for (KV<String, String> edge : all.getValue()) {
-        if (++count > maxEdges) {
-          throw new IllegalStateException(
-              "more than "
-                  + maxEdges
-                  + " near-duplicate edges: the "
-                  + "single-worker union-find would need more memory than planned (about 100 bytes "
-                  + "per edge); raise the limit with a bigger worker, or lower k or raise the threshold");
-        }
-        sets.union(edge.getKey(), edge.getValue());
-      }
-      edges.inc(count);
-      Map<String, String> components = sets.components();
-      Map<String, Integer> sizes = new HashMap<>();
-      components.values().forEach(root -> sizes.merge(root, 1, Integer::sum));
-      timer.record(System.nanoTime() - start, 0);
-      for (Map.Entry<String, String> e : components.entrySet()) {
-        out.output(KV.of(e.getKey(), KV.of(e.getValue(), sizes.get(e.getValue()))));
-      }
-    }
-  }
-
-  /**
-   * Members by component; fingerprints only travel with members of components small enough to
-   * recheck ({@link #MAX_RECHECKED_COMPONENT}).
-   */
-  static final class NodeFn extends DoFn<KV<String, CoGbkResult>, KV<String, Member>> {
-    private final Counter unchecked = Metrics.counter("dedup", "members_too_many_to_recheck");
-
-    @ProcessElement
-    public void process(
-        @Element KV<String, CoGbkResult> joined, OutputReceiver<KV<String, Member>> out) {
-      KV<String, Integer> component = joined.getValue().getOnly(COMPONENT, null);
-      Member member = joined.getValue().getOnly(MEMBER, null);
-      if (component == null || member == null) {
-        return;
-      }
-      if (component.getValue() > MAX_RECHECKED_COMPONENT) {
-        unchecked.inc();
-        member = new Member(member.key(), member.url(), member.pixels(), new float[0], null);
-      }
-      out.output(KV.of(component.getKey(), member));
-    }
-  }
-
-  static final class EdgeComponentFn
-      extends DoFn<KV<String, CoGbkResult>, KV<String, StarGrouping.Edge>> {
-    @ProcessElement
-    public void process(
-        @Element KV<String, CoGbkResult> joined,
-        OutputReceiver<KV<String, StarGrouping.Edge>> out) {
-      KV<String, Integer> component = joined.getValue().getOnly(COMPONENT, null);
-      if (component == null) {
-        return;
-      }
-      for (StarGrouping.Edge e : joined.getValue().getAll(EDGE)) {
-        out.output(KV.of(component.getKey(), e));
-      }
-    }
-  }
-
-  /**
-   * The star rule per component, with rechecks: a member left without an edge to a kept member is
-   * verified against up to {@link #MAX_RECHECKS} kept members (see {@link StarGrouping}).
-   */
-  static final class NodePart
-      extends org.apache.beam.sdk.transforms.SimpleFunction<
-          KV<String, Member>, KV<String, KV<Member, StarGrouping.Edge>>> {
-    @Override
-    public KV<String, KV<Member, StarGrouping.Edge>> apply(KV<String, Member> node) {
-      return KV.of(node.getKey(), KV.of(node.getValue(), null));
-    }
-  }
-
-  static final class EdgePart
-      extends org.apache.beam.sdk.transforms.SimpleFunction<
-          KV<String, StarGrouping.Edge>, KV<String, KV<Member, StarGrouping.Edge>>> {
-    @Override
-    public KV<String, KV<Member, StarGrouping.Edge>> apply(KV<String, StarGrouping.Edge> edge) {
-      return KV.of(edge.getKey(), KV.of(null, edge.getValue()));
-    }
-  }
-
-  static final class StarFn
-      extends DoFn<KV<String, Iterable<KV<Member, StarGrouping.Edge>>>, KV<String, Removal>> {
-    private final CopyVerifier verifier;
-    private final boolean verify;
-    private final Counter rechecked = Metrics.counter("dedup", "rechecks");
-    private final Counter recheckCopies = Metrics.counter("dedup", "rechecks_verified");
-    private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("dedup");
-
-    StarFn(CopyVerifier verifier, boolean verify) {
-      this.verifier = verifier;
-      this.verify = verify;
-    }
-
-    @ProcessElement
-    public void process(
-        @Element KV<String, Iterable<KV<Member, StarGrouping.Edge>>> component,
-        OutputReceiver<KV<String, Removal>> out) {
-      long start = System.nanoTime();
-      List<StarGrouping.Node> nodes = new ArrayList<>();
-      Map<String, Member> members = new HashMap<>();
-      List<StarGrouping.Edge> edges = new ArrayList<>();
-      for (KV<Member, StarGrouping.Edge> part : component.getValue()) {
-        Member m = part.getKey();
-        if (m == null) {
-          edges.add(part.getValue());
-        } else {
-          nodes.add(new StarGrouping.Node(m.key(), m.pixels()));
-          members.put(m.key(), m);
-        }
-      }
-      Map<String, Fingerprint> decoded = new HashMap<>();
-      long[] checks = new long[1];
-      StarGrouping.Recheck recheck =
-          (member, kept) -> {
-            Member a = members.get(member.compareTo(kept) < 0 ? member : kept);
-            Member b = members.get(member.compareTo(kept) < 0 ? kept : member);
-            if (a.fingerprint() == null || b.fingerprint() == null) {
-              return null;
-            }
-            checks[0]++;
-            rechecked.inc();
-            CopyVerifier.Verdict v =
-                verifier.verify(
-                    decoded.computeIfAbsent(a.key(), k -> Fingerprint.decode(a.fingerprint())),
-                    decoded.computeIfAbsent(b.key(), k -> Fingerprint.decode(b.fingerprint())),
-                    KeyedVector.dot(a.vector(), b.vector()),
-                    VerifyFn.seed(a.key(), b.key()));
-            if (!v.copy()) {
-              return null;
-            }
-            recheckCopies.inc();
-            return new StarGrouping.Edge(a.key(), b.key(), v.cosine(), v.describe());
-          };
-      List<StarGrouping.Removal> removals =
-          StarGrouping.removals(nodes, edges, verify ? recheck : null, MAX_RECHECKS);
-      timer.record(System.nanoTime() - start, checks[0]);
-      for (StarGrouping.Removal r : removals) {
-        StarGrouping.Edge e = r.edge();
-        out.output(
-            KV.of(
-                r.removed(),
-                new Removal(
-                    r.representative(),
-                    String.format(
-                        Locale.ROOT,
-                        "near-duplicate of %s (%s, group of %d)",
-                        r.representative(),
-                        e.evidence(),
-                        nodes.size()),
-                    false,
-                    e.similarity())));
-      }
-    }
-  }
-
   static final class DecideFn extends DoFn<KV<String, CoGbkResult>, Sample> {
     private final Counter exactRemoved = Metrics.counter("dedup", "exact_duplicates");
     private final Counter nearRemoved = Metrics.counter("dedup", "near_duplicates");
@@ -1002,78 +585,5 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
         }
       }
     }
-  }
-
-  static final class MemberCoder extends AtomicCoder<Member> {
-    private static final StringUtf8Coder TEXT = StringUtf8Coder.of();
-    private static final NullableCoder<String> URL = NullableCoder.of(TEXT);
-    private static final NullableCoder<byte[]> BYTES = NullableCoder.of(ByteArrayCoder.of());
-
-    @Override
-    public void encode(Member m, OutputStream out) throws IOException {
-      TEXT.encode(m.key(), out);
-      URL.encode(m.url(), out);
-      VarLongCoder.of().encode(m.pixels(), out);
-      new KeyedVector.FloatArrayCoder().encode(m.vector(), out);
-      BYTES.encode(m.fingerprint(), out);
-    }
-
-    @Override
-    public Member decode(InputStream in) throws IOException {
-      return new Member(
-          TEXT.decode(in),
-          URL.decode(in),
-          VarLongCoder.of().decode(in),
-          new KeyedVector.FloatArrayCoder().decode(in),
-          BYTES.decode(in));
-    }
-
-    @Override
-    public void verifyDeterministic() {}
-  }
-
-  static final class RemovalCoder extends AtomicCoder<Removal> {
-    private static final StringUtf8Coder TEXT = StringUtf8Coder.of();
-
-    @Override
-    public void encode(Removal r, OutputStream out) throws IOException {
-      TEXT.encode(r.representative(), out);
-      TEXT.encode(r.detail(), out);
-      BooleanCoder.of().encode(r.exact(), out);
-      FloatCoder.of().encode(r.similarity(), out);
-    }
-
-    @Override
-    public Removal decode(InputStream in) throws IOException {
-      return new Removal(
-          TEXT.decode(in),
-          TEXT.decode(in),
-          BooleanCoder.of().decode(in),
-          FloatCoder.of().decode(in));
-    }
-
-    @Override
-    public void verifyDeterministic() {}
-  }
-
-  static final class EdgeCoder extends AtomicCoder<StarGrouping.Edge> {
-    private static final StringUtf8Coder TEXT = StringUtf8Coder.of();
-
-    @Override
-    public void encode(StarGrouping.Edge e, OutputStream out) throws IOException {
-      TEXT.encode(e.a(), out);
-      TEXT.encode(e.b(), out);
-      FloatCoder.of().encode(e.similarity(), out);
-      TEXT.encode(e.evidence(), out);
-    }
-
-    @Override
-    public StarGrouping.Edge decode(InputStream in) throws IOException {
-      return new StarGrouping.Edge(
-          TEXT.decode(in), TEXT.decode(in), FloatCoder.of().decode(in), TEXT.decode(in));
-    }
-
-    @Override
-    public void verifyDeterministic() {}
   }
 }
