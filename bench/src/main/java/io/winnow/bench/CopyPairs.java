@@ -94,13 +94,7 @@ public final class CopyPairs {
                       // The pipeline would reject it (too small, say): it is not part of the set.
                       return;
                     }
-                    Rect box =
-                        Preprocessor.pictureBox(
-                            settings,
-                            stored.originalWidth(),
-                            stored.originalHeight(),
-                            stored.width(),
-                            stored.height());
+                    io.winnow.schemas.ContentBox box = stored.content();
                     UniformBorder.Box within =
                         box == null
                             ? null

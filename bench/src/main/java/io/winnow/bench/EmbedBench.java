@@ -105,10 +105,7 @@ public final class EmbedBench {
     for (int i = 0; i < count; i++) {
       ImageProcessor.Processed p = decode.process(images.get(i % images.size()).jpeg()).image();
       samples.add(
-          Sample.builder(String.format(Locale.ROOT, "%020d", i), "http://bench/" + i)
-              .image(p.jpeg())
-              .originalSize(p.originalWidth(), p.originalHeight())
-              .storedSize(p.width(), p.height())
+          p.storeOn(Sample.builder(String.format(Locale.ROOT, "%020d", i), "http://bench/" + i))
               .build());
     }
     return samples;
@@ -125,7 +122,7 @@ public final class EmbedBench {
         started = System.nanoTime();
       }
       for (Sample x : samples) {
-        preprocessor.fill(x, DecodeSettings.defaults(), tensor, 0);
+        preprocessor.fill(x, tensor, 0);
         timed += round;
       }
     }
@@ -143,7 +140,7 @@ public final class EmbedBench {
       float[] pixels = new float[n * size];
       for (int i = 0; i < n; i++) {
         Sample x = samples.get(start + i);
-        preprocessor.fill(x, DecodeSettings.defaults(), pixels, i * size);
+        preprocessor.fill(x, pixels, i * size);
       }
       batches.add(pixels);
     }
@@ -192,7 +189,7 @@ public final class EmbedBench {
                 Runtime.getRuntime().availableProcessors());
     pipeline
         .apply(Create.of(samples).withCoder(new Sample.Coder()))
-        .apply(EmbedImages.with(settings, DecodeSettings.defaults()))
+        .apply(EmbedImages.with(settings))
         .accepted()
         .apply(
             ParDo.of(

@@ -79,12 +79,7 @@ public final class FilterBench {
     List<Sample> stored = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       ImageProcessor.Processed p = processor.process(originals.get(i)).image();
-      stored.add(
-          Sample.builder("k" + i, "http://bench/" + PHOTOS[i])
-              .image(p.jpeg())
-              .originalSize(p.originalWidth(), p.originalHeight())
-              .storedSize(p.width(), p.height())
-              .build());
+      stored.add(p.storeOn(Sample.builder("k" + i, "http://bench/" + PHOTOS[i])).build());
     }
     List<Mat> storedMats = new ArrayList<>();
     for (Sample s : stored) {
@@ -207,8 +202,7 @@ public final class FilterBench {
           Sample s = stored.get(i);
           if (knownBad.matchDigests(s.sha256(), s.md5()) == null) {
             knownBad.matchPictures(
-                Fingerprint.pictureHashesOfEncoded(
-                    s.image(), FingerprintImages.pictureWithin(s, decode)));
+                Fingerprint.pictureHashesOfEncoded(s.image(), FingerprintImages.pictureWithin(s)));
           }
         });
 
@@ -257,7 +251,7 @@ public final class FilterBench {
           "nsfw: preprocess (224 px tensor)",
           rounds,
           n,
-          i -> preprocessor.fill(stored.get(i), decode, batch, i * size));
+          i -> preprocessor.fill(stored.get(i), batch, i * size));
       classifier.run(batch, n); // warm-up
       long start = System.nanoTime();
       for (int r = 0; r < rounds; r++) {
@@ -298,10 +292,10 @@ public final class FilterBench {
         "copies: FingerprintImages (decode, trim, PDQ, ORB)",
         rounds,
         n,
-        i -> FingerprintImages.fingerprint(stored.get(i), decode).encode());
+        i -> FingerprintImages.fingerprint(stored.get(i)).encode());
     List<Fingerprint> prints = new ArrayList<>();
     for (Sample s : stored) {
-      prints.add(FingerprintImages.fingerprint(s, decode));
+      prints.add(FingerprintImages.fingerprint(s));
     }
     CopyVerifier verifier = CopyVerifier.with(CopyVerifier.Settings.defaults());
     report(

@@ -57,14 +57,9 @@ public final class NsfwFalsePositives {
             continue;
           }
           ImageProcessor.Processed p = r.image();
-          Sample stored =
-              Sample.builder("k", "file:" + file)
-                  .image(p.jpeg())
-                  .originalSize(p.originalWidth(), p.originalHeight())
-                  .storedSize(p.width(), p.height())
-                  .build();
+          Sample stored = p.storeOn(Sample.builder("k", "file:" + file)).build();
           float[] tensor = new float[preprocessor.tensorSize()];
-          preprocessor.fill(stored, decode, tensor, 0);
+          preprocessor.fill(stored, tensor, 0);
           float[] probabilities = classifier.run(tensor, 1).get(0).classes();
           scored.add(new Scored(subset, file.getFileName().toString(), probabilities));
         }

@@ -131,8 +131,7 @@ final class ReferenceSets {
       // Fingerprinted like pool images: the embedding then sees the same trimmed picture, and
       // decontamination verifies copies with the fingerprints.
       PCollection<Sample> fingerprinted =
-          rejected.accepted(
-              decoded.apply("Fingerprint" + step, FingerprintImages.with(config.decode())));
+          rejected.accepted(decoded.apply("Fingerprint" + step, FingerprintImages.create()));
       images.put(
           set.name(),
           rejected.accepted(fingerprinted.apply("Embed" + step, embed.timedAs("reference-sets"))));

@@ -114,9 +114,7 @@ public final class WinnowPipeline {
     // 5. Known-bad hash lists, on the decoded image before any other stage sees it.
     if (!knownBad.isEmpty()) {
       images =
-          rejected.accepted(
-              images.apply(
-                  "DropKnownBadImages", DropKnownBadImages.with(knownBad, config.decode())));
+          rejected.accepted(images.apply("DropKnownBadImages", DropKnownBadImages.with(knownBad)));
     }
     // 6. NSFW, on the image before faces are blurred (a blurred face reads as skin), in memory.
     if (loaded.nsfw() != null) {
@@ -136,9 +134,7 @@ public final class WinnowPipeline {
     }
     if (embed != null) {
       // 8. Fingerprint (PDQ, border trimming, keypoints for copy detection), then 9. embed.
-      images =
-          rejected.accepted(
-              images.apply("FingerprintImages", FingerprintImages.with(config.decode())));
+      images = rejected.accepted(images.apply("FingerprintImages", FingerprintImages.create()));
       images = rejected.accepted(images.apply("EmbedImages", embed));
       // 10. Exact and near-duplicate removal, 11. decontamination against evaluation sets.
       if (dedup != null) {
@@ -183,12 +179,10 @@ public final class WinnowPipeline {
       FilterSettings filter = config.filter();
       DomainPolicy domains = SafetyLists.policy(filter, config.fetch());
       KnownBadHashes knownBad = SafetyLists.knownBad(filter, config.fetch());
-      EmbedImages embed =
-          config.embed() == null ? null : EmbedImages.with(config.embed(), config.decode());
+      EmbedImages embed = config.embed() == null ? null : EmbedImages.with(config.embed());
       ClassifyNsfw nsfw =
           filter.nsfwOn()
-              ? ClassifyNsfw.with(
-                  filter, config.embed(), embed == null ? null : embed.model(), config.decode())
+              ? ClassifyNsfw.with(filter, config.embed(), embed == null ? null : embed.model())
               : null;
       return new Loaded(
           domains,

@@ -104,6 +104,9 @@ public final class Sample implements Serializable {
   @JsonIgnore private final float[] embedding;
   @JsonIgnore private final byte[] fingerprint;
 
+  // Not exported: a stage-to-stage hand-over (decode and fingerprinting to the models).
+  @JsonIgnore private final ContentBox contentBox;
+
   private Sample(Builder b) {
     this.key = Objects.requireNonNull(b.key, "key");
     this.url = Objects.requireNonNull(b.url, "url");
@@ -137,6 +140,7 @@ public final class Sample implements Serializable {
     this.image = b.image;
     this.embedding = b.embedding;
     this.fingerprint = b.fingerprint;
+    this.contentBox = b.contentBox;
   }
 
   // Jackson reads through the builder so the constructor's checks hold for JSON input too.
@@ -228,6 +232,7 @@ public final class Sample implements Serializable {
     b.image = image;
     b.embedding = embedding;
     b.fingerprint = fingerprint;
+    b.contentBox = contentBox;
     return b;
   }
 
@@ -335,6 +340,13 @@ public final class Sample implements Serializable {
     return fingerprint;
   }
 
+  /**
+   * Where the picture is in the stored image (decode's padding and borders left out); null: all.
+   */
+  public ContentBox contentBox() {
+    return contentBox;
+  }
+
   /** The image bytes; callers must not modify the array. */
   public byte[] image() {
     return image;
@@ -358,7 +370,8 @@ public final class Sample implements Serializable {
     return toJson().equals(that.toJson())
         && Arrays.equals(image, that.image)
         && Arrays.equals(embedding, that.embedding)
-        && Arrays.equals(fingerprint, that.fingerprint);
+        && Arrays.equals(fingerprint, that.fingerprint)
+        && Objects.equals(contentBox, that.contentBox);
   }
 
   @Override
@@ -400,6 +413,7 @@ public final class Sample implements Serializable {
     private byte[] image;
     private float[] embedding;
     private byte[] fingerprint;
+    private ContentBox contentBox;
 
     private Builder() {}
 
@@ -518,6 +532,11 @@ public final class Sample implements Serializable {
       return this;
     }
 
+    public Builder contentBox(ContentBox v) {
+      contentBox = v;
+      return this;
+    }
+
     public Sample build() {
       return new Sample(this);
     }
@@ -547,6 +566,13 @@ public final class Sample implements Serializable {
       }
       out.write(floats);
       BYTES.encode(value.fingerprint == null ? new byte[0] : value.fingerprint, out);
+      ContentBox box = value.contentBox;
+      ByteBuffer boxBlock = ByteBuffer.allocate(17);
+      boxBlock.put((byte) (box == null ? 0 : 1));
+      if (box != null) {
+        boxBlock.putInt(box.x()).putInt(box.y()).putInt(box.width()).putInt(box.height());
+      }
+      out.write(boxBlock.array(), 0, box == null ? 1 : 17);
     }
 
     @Override
@@ -565,10 +591,15 @@ public final class Sample implements Serializable {
         ByteBuffer.wrap(floats).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(embedding);
       }
       byte[] fingerprint = BYTES.decode(in);
+      ContentBox box = null;
+      if (data.readUnsignedByte() == 1) {
+        box = new ContentBox(data.readInt(), data.readInt(), data.readInt(), data.readInt());
+      }
       return meta.toBuilder()
           .image(image.length == 0 ? null : image)
           .embedding(embedding)
           .fingerprint(fingerprint.length == 0 ? null : fingerprint)
+          .contentBox(box)
           .build();
     }
 

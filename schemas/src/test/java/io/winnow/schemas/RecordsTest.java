@@ -25,11 +25,16 @@ class RecordsTest {
             .seedMatch(List.of(new SeedMatch("imagenet", List.of("s1"), 0.8f, null)))
             .image(new byte[] {1, 2, 3})
             .embedding(new float[] {0.6f, 0.8f})
+            .fingerprint(new byte[] {7, 8})
+            .contentBox(new ContentBox(0, 32, 256, 192))
             .build();
     Sample back = CoderUtils.clone(new Sample.Coder(), sample);
     assertThat(back).isEqualTo(sample);
     assertThat(back.embedding()).containsExactly(0.6f, 0.8f);
     assertThat(back.image()).containsExactly(1, 2, 3);
+    assertThat(back.fingerprint()).containsExactly(7, 8);
+    assertThat(back.contentBox()).isEqualTo(new ContentBox(0, 32, 256, 192));
+    assertThat(back.toJson()).as("a stage-to-stage hand-over, not exported").doesNotContain("32");
   }
 
   @Test
@@ -39,6 +44,7 @@ class RecordsTest {
     assertThat(back).isEqualTo(bare);
     assertThat(back.image()).isNull();
     assertThat(back.embedding()).isNull();
+    assertThat(back.contentBox()).isNull();
     assertThat(back.status()).isEqualTo("success");
   }
 

@@ -94,14 +94,7 @@ public final class DecodeImages extends PTransform<PCollection<Sample>, StageRes
       errors.passed();
       ImageProcessor.Processed image = result.image();
       decoded.inc();
-      out.get(DECODED)
-          .output(
-              sample.toBuilder()
-                  .image(image.jpeg())
-                  .originalSize(image.originalWidth(), image.originalHeight())
-                  .storedSize(image.width(), image.height())
-                  .storedByteSize(image.jpeg().length)
-                  .build());
+      out.get(DECODED).output(image.storeOn(sample.toBuilder()).build());
     }
 
     private void reject(Rejection rejection, MultiOutputReceiver out) {

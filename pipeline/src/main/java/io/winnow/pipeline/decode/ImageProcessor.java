@@ -19,7 +19,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LANCZOS4;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
+import io.winnow.schemas.ContentBox;
 import io.winnow.schemas.Reason;
+import io.winnow.schemas.Sample;
 import java.util.Locale;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -41,9 +43,27 @@ public final class ImageProcessor {
     this.settings = settings;
   }
 
-  /** A processed image: the stored JPEG and the original and stored sizes. */
+  /**
+   * A processed image: the stored JPEG, the original and stored sizes, and where the picture is in
+   * it (null: all of it; the border mode's padding is left out).
+   */
   public record Processed(
-      byte[] jpeg, int originalWidth, int originalHeight, int width, int height) {}
+      byte[] jpeg,
+      int originalWidth,
+      int originalHeight,
+      int width,
+      int height,
+      ContentBox content) {
+    /** {@code sample} with this image stored on it: bytes, sizes and where the picture is. */
+    public Sample.Builder storeOn(Sample.Builder sample) {
+      return sample
+          .image(jpeg)
+          .originalSize(originalWidth, originalHeight)
+          .storedSize(width, height)
+          .storedByteSize(jpeg.length)
+          .contentBox(content);
+    }
+  }
 
   /** The outcome: a processed image, or the reason there is none. */
   public record Result(Processed image, Reason reason, String detail) {
@@ -161,8 +181,9 @@ public final class ImageProcessor {
       }
       byte[] jpeg = new byte[(int) encoded.limit()];
       encoded.get(jpeg);
+      ContentBox content = pictureBox(settings, width, height, resized.cols(), resized.rows());
       return new Result(
-          new Processed(jpeg, width, height, resized.cols(), resized.rows()), null, null);
+          new Processed(jpeg, width, height, resized.cols(), resized.rows(), content), null, null);
     } catch (RuntimeException e) {
       // OpenCV reports codec errors as exceptions: the data is bad, not the pipeline.
       return Result.failed(Reason.CORRUPT_IMAGE, "decoder error: " + e.getMessage());
@@ -338,5 +359,28 @@ public final class ImageProcessor {
       return padded;
     }
     return scaled;
+  }
+
+  /**
+   * The part of a stored image that is picture, or null for all of it: the border resize mode
+   * scales the image to fit a square and pads it, and the padding must not reach the models. From
+   * the original size, as the stored image's is (to a pixel: it may have scaled a reduced decode).
+   */
+  public static ContentBox pictureBox(
+      DecodeSettings decode,
+      int originalWidth,
+      int originalHeight,
+      int storedWidth,
+      int storedHeight) {
+    if (decode.resizeMode() != ResizeMode.BORDER) {
+      return null;
+    }
+    double scale = (double) decode.imageSize() / Math.max(originalWidth, originalHeight);
+    if (decode.resizeOnlyIfBigger() && scale > 1) {
+      scale = 1;
+    }
+    int width = Math.max(1, Math.min(storedWidth, (int) Math.round(originalWidth * scale)));
+    int height = Math.max(1, Math.min(storedHeight, (int) Math.round(originalHeight * scale)));
+    return new ContentBox((storedWidth - width) / 2, (storedHeight - height) / 2, width, height);
   }
 }

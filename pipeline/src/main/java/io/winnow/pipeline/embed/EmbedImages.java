@@ -1,6 +1,5 @@
 package io.winnow.pipeline.embed;
 
-import io.winnow.pipeline.decode.DecodeSettings;
 import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
@@ -64,31 +63,27 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, StageResu
 
   private final EmbeddingModel model;
   private final EmbedSettings settings;
-  private final DecodeSettings decode;
-
   private final String timedAs;
 
-  private EmbedImages(
-      EmbeddingModel model, EmbedSettings settings, DecodeSettings decode, String timedAs) {
+  private EmbedImages(EmbeddingModel model, EmbedSettings settings, String timedAs) {
     this.model = model;
     this.settings = settings;
-    this.decode = decode;
     this.timedAs = timedAs;
   }
 
   /**
-   * Embeds with {@code settings}; {@code decode} says how stored images were resized, so that
-   * padding added by the border mode is cut off before the model sees the picture.
+   * Embeds with {@code settings}, only the picture in each stored image (its content box: the
+   * border mode's padding and uniform borders left out).
    *
    * @throws ModelException when the model is missing, changed or described wrongly
    */
-  public static EmbedImages with(EmbedSettings settings, DecodeSettings decode) {
-    return new EmbedImages(EmbeddingModel.load(settings.model()), settings, decode, "embed");
+  public static EmbedImages with(EmbedSettings settings) {
+    return new EmbedImages(EmbeddingModel.load(settings.model()), settings, "embed");
   }
 
   /** The stage this pass's time counts under in the run report (the NSFW classifier's own pass). */
   public EmbedImages timedAs(String stage) {
-    return new EmbedImages(model, settings, decode, stage);
+    return new EmbedImages(model, settings, stage);
   }
 
   public EmbeddingModel model() {
@@ -117,7 +112,6 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, StageResu
                         new EmbedBatchFn(
                             model,
                             settings,
-                            decode,
                             timedAs,
                             ErrorBudget.of(timedAs, images.getPipeline().getOptions())))
                     .withOutputTags(EMBEDDED, TupleTagList.of(REJECTIONS)));
@@ -167,7 +161,6 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, StageResu
   static final class EmbedBatchFn extends DoFn<KV<Integer, Iterable<Sample>>, Sample> {
     private final EmbeddingModel model;
     private final EmbedSettings settings;
-    private final DecodeSettings decode;
     private final Counter embedded = Metrics.counter("embed", "images");
     private final Counter batches = Metrics.counter("embed", "batches");
     private final io.winnow.schemas.StageTimer timer;
@@ -186,15 +179,9 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, StageResu
     private transient boolean overlap;
     private transient Instant pendingTimestamp;
 
-    EmbedBatchFn(
-        EmbeddingModel model,
-        EmbedSettings settings,
-        DecodeSettings decode,
-        String stage,
-        ErrorBudget errors) {
+    EmbedBatchFn(EmbeddingModel model, EmbedSettings settings, String stage, ErrorBudget errors) {
       this.model = model;
       this.settings = settings;
-      this.decode = decode;
       this.timer = io.winnow.schemas.StageTimer.of(stage);
       this.stage = stage;
       this.errors = errors;
@@ -315,7 +302,7 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, StageResu
                 .submit(
                     () -> {
                       try {
-                        preprocessor.fill(sample, decode, pixels, at);
+                        preprocessor.fill(sample, pixels, at);
                         return null;
                       } catch (RuntimeException e) {
                         return e;

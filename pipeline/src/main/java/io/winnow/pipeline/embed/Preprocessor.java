@@ -7,8 +7,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
-import io.winnow.pipeline.decode.DecodeSettings;
-import io.winnow.pipeline.decode.ResizeMode;
+import io.winnow.schemas.ContentBox;
 import io.winnow.schemas.ModelDescriptor;
 import io.winnow.schemas.Sample;
 import org.bytedeco.javacpp.BytePointer;
@@ -61,32 +60,13 @@ public final class Preprocessor {
   }
 
   /**
-   * Writes the tensor of a stored sample's image, without the padding that {@code decode}'s resize
-   * mode added: what the embedding stage feeds the model.
+   * Writes the tensor of a stored sample's image, only the picture in it (its {@link
+   * Sample#contentBox()}, which decode and fingerprinting recorded): what the models are fed.
    */
-  public void fill(Sample stored, DecodeSettings decode, float[] dest, int at) {
-    fill(stored.image(), contentBox(stored, decode), dest, at);
-  }
-
-  /**
-   * The part of a stored image the model sees: the picture inside its uniform borders when the
-   * sample has been fingerprinted (a framed copy then embeds like its original), else the picture
-   * without decode's padding; null for all of it.
-   */
-  public static Rect contentBox(Sample stored, DecodeSettings decode) {
-    if (stored.fingerprint() != null) {
-      io.winnow.copydetect.UniformBorder.Box c =
-          io.winnow.copydetect.Fingerprint.contentOf(stored.fingerprint());
-      return new Rect(c.x(), c.y(), c.width(), c.height());
-    }
-    return stored.originalWidth() == null || stored.width() == null
-        ? null
-        : pictureBox(
-            decode,
-            stored.originalWidth(),
-            stored.originalHeight(),
-            stored.width(),
-            stored.height());
+  public void fill(Sample stored, float[] dest, int at) {
+    ContentBox c = stored.contentBox();
+    fill(
+        stored.image(), c == null ? null : new Rect(c.x(), c.y(), c.width(), c.height()), dest, at);
   }
 
   /** Writes the tensor of an 8-bit BGR image at {@code offset} of {@code dest}. */
@@ -150,28 +130,5 @@ public final class Preprocessor {
     boolean shrinking = width <= image.cols() && height <= image.rows();
     resize(image, out, new Size(width, height), 0, 0, shrinking ? INTER_AREA : INTER_LINEAR);
     return out;
-  }
-
-  /**
-   * The part of a stored image that is picture, or null for all of it: the border resize mode
-   * scales the image to fit a square and pads it with black, and the padding must not reach the
-   * model. Mirrors {@code ImageProcessor}'s arithmetic (to a pixel: it may scale a reduced decode).
-   */
-  public static Rect pictureBox(
-      DecodeSettings decode,
-      int originalWidth,
-      int originalHeight,
-      int storedWidth,
-      int storedHeight) {
-    if (decode.resizeMode() != ResizeMode.BORDER) {
-      return null;
-    }
-    double scale = (double) decode.imageSize() / Math.max(originalWidth, originalHeight);
-    if (decode.resizeOnlyIfBigger() && scale > 1) {
-      scale = 1;
-    }
-    int width = Math.max(1, Math.min(storedWidth, (int) Math.round(originalWidth * scale)));
-    int height = Math.max(1, Math.min(storedHeight, (int) Math.round(originalHeight * scale)));
-    return new Rect((storedWidth - width) / 2, (storedHeight - height) / 2, width, height);
   }
 }

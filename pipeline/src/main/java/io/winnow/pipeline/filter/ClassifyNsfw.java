@@ -1,7 +1,6 @@
 package io.winnow.pipeline.filter;
 
 import io.winnow.filters.DropNsfw;
-import io.winnow.pipeline.decode.DecodeSettings;
 import io.winnow.pipeline.embed.EmbedImages;
 import io.winnow.pipeline.embed.EmbedSettings;
 import io.winnow.pipeline.embed.EmbeddingModel;
@@ -32,19 +31,13 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 public final class ClassifyNsfw extends PTransform<PCollection<Sample>, StageResult<Sample>> {
 
   private final EmbedSettings classifier;
-  private final DecodeSettings decode;
   private final List<String> unsafeClasses;
   private final double threshold;
   private final boolean isEmbeddingModel;
 
   private ClassifyNsfw(
-      EmbedSettings classifier,
-      DecodeSettings decode,
-      List<String> unsafe,
-      double threshold,
-      boolean isEmbeddingModel) {
+      EmbedSettings classifier, List<String> unsafe, double threshold, boolean isEmbeddingModel) {
     this.classifier = classifier;
-    this.decode = decode;
     this.unsafeClasses = unsafe;
     this.threshold = threshold;
     this.isEmbeddingModel = isEmbeddingModel;
@@ -57,10 +50,7 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, StageRes
    * @throws ModelException when the classifier cannot be loaded or names no unsafe classes
    */
   public static ClassifyNsfw with(
-      FilterSettings filter,
-      EmbedSettings embed,
-      EmbeddingModel embedModel,
-      DecodeSettings decode) {
+      FilterSettings filter, EmbedSettings embed, EmbeddingModel embedModel) {
     EmbedSettings base = embed != null ? embed : EmbedSettings.defaults();
     String model = filter.nsfwModel();
     EmbeddingModel loaded;
@@ -82,7 +72,6 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, StageRes
     }
     return new ClassifyNsfw(
         base.withModel(loaded.location()),
-        decode,
         loaded.descriptor().unsafeClasses(),
         filter.nsfwThreshold(),
         same);
@@ -107,7 +96,7 @@ public final class ClassifyNsfw extends PTransform<PCollection<Sample>, StageRes
   public StageResult<Sample> expand(PCollection<Sample> samples) {
     PCollectionList<Rejection> rejections = PCollectionList.empty(samples.getPipeline());
     StageResult<Sample> classified =
-        samples.apply("RunClassifier", EmbedImages.with(classifier, decode).timedAs("nsfw"));
+        samples.apply("RunClassifier", EmbedImages.with(classifier).timedAs("nsfw"));
     rejections = rejections.and(classified.rejections());
     // The scores are what this pass is for. When the classifier is also the embedding model,
     // its embedding is kept as well: BlurFaces drops it when it blurs a face and

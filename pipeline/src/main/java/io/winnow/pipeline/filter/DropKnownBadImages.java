@@ -3,7 +3,6 @@ package io.winnow.pipeline.filter;
 import io.winnow.copydetect.Fingerprint;
 import io.winnow.copydetect.Pdq;
 import io.winnow.filters.KnownBadHashes;
-import io.winnow.pipeline.decode.DecodeSettings;
 import io.winnow.pipeline.fingerprint.FingerprintImages;
 import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.Reason;
@@ -39,16 +38,13 @@ public final class DropKnownBadImages extends PTransform<PCollection<Sample>, St
   private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
 
   private final KnownBadHashes lists;
-  private final DecodeSettings decode;
 
-  private DropKnownBadImages(KnownBadHashes lists, DecodeSettings decode) {
+  private DropKnownBadImages(KnownBadHashes lists) {
     this.lists = lists;
-    this.decode = decode;
   }
 
-  /** {@code decode} says where the border resize mode's padding is. */
-  public static DropKnownBadImages with(KnownBadHashes lists, DecodeSettings decode) {
-    return new DropKnownBadImages(lists, decode);
+  public static DropKnownBadImages with(KnownBadHashes lists) {
+    return new DropKnownBadImages(lists);
   }
 
   @Override
@@ -58,9 +54,7 @@ public final class DropKnownBadImages extends PTransform<PCollection<Sample>, St
             "MatchHashLists",
             ParDo.of(
                     new MatchFn(
-                        lists,
-                        decode,
-                        ErrorBudget.of("known-bad", decoded.getPipeline().getOptions())))
+                        lists, ErrorBudget.of("known-bad", decoded.getPipeline().getOptions())))
                 .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(decoded.getCoder());
     return StageResult.of(out, KEPT, REJECTIONS);
@@ -68,15 +62,13 @@ public final class DropKnownBadImages extends PTransform<PCollection<Sample>, St
 
   static final class MatchFn extends DoFn<Sample, Sample> {
     private final KnownBadHashes lists;
-    private final DecodeSettings decode;
     private final Counter refused = Metrics.counter("filter", "known-bad-images");
     private final StageTimer timer = StageTimer.of("known-bad");
 
     private final ErrorBudget errors;
 
-    MatchFn(KnownBadHashes lists, DecodeSettings decode, ErrorBudget errors) {
+    MatchFn(KnownBadHashes lists, ErrorBudget errors) {
       this.lists = lists;
-      this.decode = decode;
       this.errors = errors;
     }
 
@@ -89,7 +81,7 @@ public final class DropKnownBadImages extends PTransform<PCollection<Sample>, St
         try {
           pictures =
               Fingerprint.pictureHashesOfEncoded(
-                  sample.image(), FingerprintImages.pictureWithin(sample, decode));
+                  sample.image(), FingerprintImages.pictureWithin(sample));
         } catch (RuntimeException e) {
           // An image this stage cannot check must not go on unchecked.
           timer.since(start);

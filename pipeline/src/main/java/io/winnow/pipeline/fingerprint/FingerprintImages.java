@@ -2,8 +2,7 @@ package io.winnow.pipeline.fingerprint;
 
 import io.winnow.copydetect.Fingerprint;
 import io.winnow.copydetect.UniformBorder;
-import io.winnow.pipeline.decode.DecodeSettings;
-import io.winnow.pipeline.embed.Preprocessor;
+import io.winnow.schemas.ContentBox;
 import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
@@ -17,7 +16,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.bytedeco.opencv.opencv_core.Rect;
 
 /**
  * Fingerprints every stored image for copy detection, once, where its pixels are final (after face
@@ -34,15 +32,10 @@ public final class FingerprintImages extends PTransform<PCollection<Sample>, Sta
   private static final TupleTag<Sample> FINGERPRINTED = new TupleTag<>() {};
   private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
 
-  private final DecodeSettings decode;
+  private FingerprintImages() {}
 
-  private FingerprintImages(DecodeSettings decode) {
-    this.decode = decode;
-  }
-
-  /** {@code decode} says where the border resize mode's padding is. */
-  public static FingerprintImages with(DecodeSettings decode) {
-    return new FingerprintImages(decode);
+  public static FingerprintImages create() {
+    return new FingerprintImages();
   }
 
   @Override
@@ -52,46 +45,36 @@ public final class FingerprintImages extends PTransform<PCollection<Sample>, Sta
             "Fingerprint",
             ParDo.of(
                     new FingerprintFn(
-                        decode, ErrorBudget.of("fingerprint", samples.getPipeline().getOptions())))
+                        ErrorBudget.of("fingerprint", samples.getPipeline().getOptions())))
                 .withOutputTags(FINGERPRINTED, TupleTagList.of(REJECTIONS)));
     out.get(FINGERPRINTED).setCoder(samples.getCoder());
     return StageResult.of(out, FINGERPRINTED, REJECTIONS);
   }
 
   /** The fingerprint of a stored sample's image, inside the padding its decode added. */
-  public static Fingerprint fingerprint(Sample stored, DecodeSettings decode) {
-    return Fingerprint.ofEncoded(stored.image(), pictureWithin(stored, decode));
+  public static Fingerprint fingerprint(Sample stored) {
+    return Fingerprint.ofEncoded(stored.image(), pictureWithin(stored));
   }
 
-  /** Where a stored sample's picture is inside the padding its decode added; null: all of it. */
-  public static UniformBorder.Box pictureWithin(Sample stored, DecodeSettings decode) {
-    Rect box =
-        stored.originalWidth() == null || stored.width() == null
-            ? null
-            : Preprocessor.pictureBox(
-                decode,
-                stored.originalWidth(),
-                stored.originalHeight(),
-                stored.width(),
-                stored.height());
-    return box == null ? null : new UniformBorder.Box(box.x(), box.y(), box.width(), box.height());
+  /** Where a stored sample's picture is, as decode recorded it; null: all of it. */
+  public static UniformBorder.Box pictureWithin(Sample stored) {
+    ContentBox c = stored.contentBox();
+    return c == null ? null : new UniformBorder.Box(c.x(), c.y(), c.width(), c.height());
   }
 
   /** The picture inside decode's padding, as a box (all of the stored image when unknown). */
-  static UniformBorder.Box wholePicture(Sample stored, DecodeSettings decode) {
-    UniformBorder.Box within = pictureWithin(stored, decode);
+  static UniformBorder.Box wholePicture(Sample stored) {
+    UniformBorder.Box within = pictureWithin(stored);
     return within != null || stored.width() == null
         ? within
         : new UniformBorder.Box(0, 0, stored.width(), stored.height());
   }
 
   static final class FingerprintFn extends DoFn<Sample, Sample> {
-    private final DecodeSettings decode;
     private final StageTimer timer = StageTimer.of("fingerprint");
     private final ErrorBudget errors;
 
-    FingerprintFn(DecodeSettings decode, ErrorBudget errors) {
-      this.decode = decode;
+    FingerprintFn(ErrorBudget errors) {
       this.errors = errors;
     }
 
@@ -100,10 +83,15 @@ public final class FingerprintImages extends PTransform<PCollection<Sample>, Sta
       long start = System.nanoTime();
       Sample result;
       try {
-        Fingerprint print = fingerprint(sample, decode);
+        Fingerprint print = fingerprint(sample);
+        UniformBorder.Box content = print.content();
         Sample.Builder b =
-            sample.toBuilder().pdq(print.pdqHex(), print.pdqQuality()).fingerprint(print.encode());
-        if (sample.embedding() != null && !print.content().equals(wholePicture(sample, decode))) {
+            sample.toBuilder()
+                .pdq(print.pdqHex(), print.pdqQuality())
+                .fingerprint(print.encode())
+                .contentBox(
+                    new ContentBox(content.x(), content.y(), content.width(), content.height()));
+        if (sample.embedding() != null && !content.equals(wholePicture(sample))) {
           // An earlier embedding (the NSFW pass's) saw the borders this picture is now trimmed
           // of: the embedding stage embeds it again, as it embeds every trimmed picture.
           b.embedding(null);

@@ -3,7 +3,9 @@ package io.winnow.pipeline.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.winnow.pipeline.testing.TestImages;
+import io.winnow.schemas.ContentBox;
 import io.winnow.schemas.Reason;
+import io.winnow.schemas.Sample;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -35,6 +37,22 @@ class ImageProcessorTest {
     assertThat(new int[] {decoded[0], decoded[1]})
         .as("the stored JPEG has the stated size")
         .containsExactly(width, height);
+  }
+
+  /** The models must see the picture, not the border mode's padding: decode says where it is. */
+  @Test
+  void recordsWhereThePictureIsInsideTheBorderModesPadding() {
+    ImageProcessor.Processed padded =
+        processor(128, ResizeMode.BORDER).process(TestImages.jpeg(300, 200)).image();
+    // 300 x 200 scaled to 128 x 85, centred in 128 x 128: 21 rows of padding above.
+    assertThat(padded.content()).isEqualTo(new ContentBox(0, 21, 128, 85));
+    Sample stored = padded.storeOn(Sample.builder("k", "http://x/k.jpg")).build();
+    assertThat(stored.contentBox()).isEqualTo(padded.content());
+    assertThat(stored.storedByteSize()).isEqualTo((long) padded.jpeg().length);
+    assertThat(processor(128, ResizeMode.KEEP_RATIO).process(TestImages.jpeg(300, 200)).image())
+        .extracting(ImageProcessor.Processed::content)
+        .as("no padding: all of the stored image is picture")
+        .isNull();
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.winnow.pipeline.embed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.winnow.pipeline.decode.DecodeSettings;
 import io.winnow.pipeline.testing.Pipelines;
 import io.winnow.pipeline.testing.TestImages;
 import io.winnow.schemas.Reason;
@@ -22,8 +21,6 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 
 class EmbedImagesTest {
-  private static final DecodeSettings DECODE = DecodeSettings.defaults();
-
   private static Sample stored(String key, byte[] jpeg, int w, int h) {
     return Sample.builder(key, "http://example.com/" + key)
         .image(jpeg)
@@ -54,7 +51,7 @@ class EmbedImagesTest {
     samples.add(stored("broken", new byte[] {1, 2, 3, 4}, 10, 10));
     Pipeline pipeline = Pipelines.direct();
     StageResult<Sample> out =
-        pipeline.apply(Create.of(samples)).apply(EmbedImages.with(tinyVit(2), DECODE));
+        pipeline.apply(Create.of(samples)).apply(EmbedImages.with(tinyVit(2)));
     PAssert.that(out.accepted())
         .satisfies(
             embedded -> {
@@ -90,7 +87,7 @@ class EmbedImagesTest {
     samples.set(1, samples.get(1).toBuilder().embedding(made).build());
     Pipeline pipeline = Pipelines.direct();
     StageResult<Sample> out =
-        pipeline.apply(Create.of(samples)).apply(EmbedImages.with(tinyVit(2), DECODE));
+        pipeline.apply(Create.of(samples)).apply(EmbedImages.with(tinyVit(2)));
     PAssert.that(out.accepted())
         .satisfies(
             embedded -> {
@@ -118,7 +115,7 @@ class EmbedImagesTest {
       // Batch 1 preprocesses then runs; 3 and 8 leave a core free, so they overlap the two.
       EmbedSettings settings = batch == 1 ? tinyVit(batch) : tinyVit(batch).withThreads(1, 1);
       StageResult<Sample> out =
-          pipeline.apply(Create.of(samples)).apply(EmbedImages.with(settings, DECODE));
+          pipeline.apply(Create.of(samples)).apply(EmbedImages.with(settings));
       PAssert.that(out.accepted())
           .satisfies(
               embedded -> {
@@ -157,9 +154,7 @@ class EmbedImagesTest {
     StageResult<Sample> out =
         pipeline
             .apply(Create.of(images(2)))
-            .apply(
-                EmbedImages.with(
-                    EmbedSettings.defaults().withBatchSize(4).withThreads(2, 1), DECODE));
+            .apply(EmbedImages.with(EmbedSettings.defaults().withBatchSize(4).withThreads(2, 1)));
     PAssert.that(out.accepted())
         .satisfies(
             embedded -> {
@@ -180,9 +175,7 @@ class EmbedImagesTest {
   void emptyInputGivesEmptyOutputs() {
     Pipeline pipeline = Pipelines.direct();
     StageResult<Sample> out =
-        pipeline
-            .apply(Create.empty(new Sample.Coder()))
-            .apply(EmbedImages.with(tinyVit(4), DECODE));
+        pipeline.apply(Create.empty(new Sample.Coder())).apply(EmbedImages.with(tinyVit(4)));
     PAssert.that(out.accepted()).empty();
     PAssert.that(out.rejections()).empty();
     pipeline.run().waitUntilFinish();
@@ -191,9 +184,7 @@ class EmbedImagesTest {
   @Test
   void aBadModelIsRefusedWhenThePipelineIsBuilt() {
     assertThatThrownBy(
-            () ->
-                EmbedImages.with(
-                    EmbedSettings.defaults().withModel("/nonexistent/model.json"), DECODE))
+            () -> EmbedImages.with(EmbedSettings.defaults().withModel("/nonexistent/model.json")))
         .isInstanceOf(ModelException.class)
         .hasMessageContaining("model descriptor /nonexistent/model.json does not exist");
   }

@@ -151,13 +151,13 @@ class PreprocessorTest {
   @Test
   void decodesEncodedImagesAndCutsBorderPadding() {
     // A 40 x 20 picture stored by the border mode as 40 x 40 with 10 black rows above and below.
-    Rect box =
-        Preprocessor.pictureBox(
+    io.winnow.schemas.ContentBox box =
+        io.winnow.pipeline.decode.ImageProcessor.pictureBox(
             DecodeSettings.defaults().withResize(40, ResizeMode.BORDER), 80, 40, 40, 40);
     assertThat(new int[] {box.x(), box.y(), box.width(), box.height()})
         .containsExactly(0, 10, 40, 20);
     assertThat(
-            Preprocessor.pictureBox(
+            io.winnow.pipeline.decode.ImageProcessor.pictureBox(
                 DecodeSettings.defaults().withResize(40, ResizeMode.CENTER_CROP), 80, 40, 40, 40))
         .isNull();
 
@@ -182,7 +182,7 @@ class PreprocessorTest {
                 "RGB",
                 "NCHW"));
     float[] out = new float[p.tensorSize()];
-    p.fill(encoded, box, out, 0);
+    p.fill(encoded, new Rect(box.x(), box.y(), box.width(), box.height()), out, 0);
     for (float v : out) {
       assertThat(v).isCloseTo(1f, within()); // no black padding reached the tensor
     }

@@ -170,8 +170,7 @@ class SafetyFiltersRunTest {
       }
     }
     FilterSettings filter = FilterSettings.defaults();
-    ClassifyNsfw nsfw =
-        ClassifyNsfw.with(filter, null, null, io.winnow.pipeline.decode.DecodeSettings.defaults());
+    ClassifyNsfw nsfw = ClassifyNsfw.with(filter, null, null);
     org.apache.beam.sdk.Pipeline p =
         org.apache.beam.sdk.Pipeline.create(RunWinnow.options("direct", 2));
     io.winnow.schemas.StageResult<io.winnow.schemas.Sample> out =

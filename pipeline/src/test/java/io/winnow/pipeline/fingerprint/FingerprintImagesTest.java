@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.winnow.pipeline.RunWinnow;
-import io.winnow.pipeline.decode.DecodeSettings;
 import io.winnow.pipeline.testing.TestImages;
 import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.Rejection;
@@ -27,7 +26,7 @@ class FingerprintImagesTest {
     Pipeline p = Pipeline.create(RunWinnow.options("direct", 2));
     StageResult<Sample> out =
         p.apply(Create.of(List.of(good, broken)).withCoder(new Sample.Coder()))
-            .apply(FingerprintImages.with(DecodeSettings.defaults()));
+            .apply(FingerprintImages.create());
     PAssert.that(out.accepted())
         .satisfies(
             kept -> {
@@ -73,8 +72,7 @@ class FingerprintImagesTest {
     budget.setInternalErrorRateAfter(50);
     Pipeline p = Pipeline.create(options);
     StageResult<Sample> out =
-        p.apply(Create.of(samples).withCoder(new Sample.Coder()))
-            .apply(FingerprintImages.with(DecodeSettings.defaults()));
+        p.apply(Create.of(samples).withCoder(new Sample.Coder())).apply(FingerprintImages.create());
     PAssert.that(out.rejections())
         .satisfies(
             rejected -> {
@@ -146,7 +144,7 @@ class FingerprintImagesTest {
     Pipeline p = Pipeline.create(RunWinnow.options("direct", 2));
     StageResult<Sample> out =
         p.apply(Create.of(List.of(plain, bordered)).withCoder(new Sample.Coder()))
-            .apply(FingerprintImages.with(DecodeSettings.defaults()));
+            .apply(FingerprintImages.create());
     PAssert.that(out.accepted())
         .satisfies(
             kept -> {
