@@ -1,7 +1,6 @@
 package io.winnow.copydetect;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.WritableRaster;
 import java.util.Arrays;
 
 /**
@@ -31,16 +30,9 @@ public final class Pdq {
   /** The quality of a hash parsed from hex alone. */
   public static final int UNKNOWN_QUALITY = -1;
 
-  private static final float LUMA_R = 0.299f;
-  private static final float LUMA_G = 0.587f;
-  private static final float LUMA_B = 0.114f;
-
-  private static final int SIDE = 64;
-  private static final int FREQUENCIES = 16;
-  private static final int BITS = FREQUENCIES * FREQUENCIES;
-
-  /** 16×64, row-major: D[i][j] = sqrt(2/64) cos(π/128 (i+1)(2j+1)); frequency 0 is skipped. */
-  private static final float[] DCT = dctMatrix();
+  // The hash layout, shared with PdqDct: bit k is coefficient (k / 16, k % 16) of the DCT.
+  static final int FREQUENCIES = 16;
+  static final int BITS = FREQUENCIES * FREQUENCIES;
 
   private Pdq() {}
 
@@ -112,22 +104,7 @@ public final class Pdq {
      */
     public static Hash fromHex(String hex, int quality) {
       checkQuality(quality);
-      if (hex == null || hex.length() != 64) {
-        throw new IllegalArgumentException(
-            "A PDQ hash is 64 hex digits, got " + (hex == null ? "null" : "\"" + hex + "\""));
-      }
-      long[] words = new long[4];
-      for (int c = 0; c < 64; c++) {
-        int digit = hexDigit(hex.charAt(c));
-        if (digit < 0) {
-          throw new IllegalArgumentException(
-              "Not a hex digit at position " + c + " of PDQ hash \"" + hex + "\"");
-        }
-        // Characters 0-15 are the top long (bits 192-255), most significant digit first.
-        int word = 3 - c / 16;
-        words[word] = (words[word] << 4) | digit;
-      }
-      return new Hash(words, quality);
+      return new Hash(PdqHex.parse(hex), quality);
     }
 
     /** Parses 64 hex digits as {@link #fromHex(String, int)} does; quality is unknown (-1). */
@@ -147,12 +124,7 @@ public final class Pdq {
 
     /** The reference's 64-hex-digit form, lower case. */
     public String hex() {
-      StringBuilder s = new StringBuilder(64);
-      for (int w = 3; w >= 0; w--) {
-        String digits = Long.toHexString(words[w]);
-        s.append("0".repeat(16 - digits.length())).append(digits);
-      }
-      return s.toString();
+      return PdqHex.format(words);
     }
 
     /** 0–100 (gradient content of the image), or {@link #UNKNOWN_QUALITY} if parsed from hex. */
@@ -206,19 +178,6 @@ public final class Pdq {
       if (quality != UNKNOWN_QUALITY && (quality < 0 || quality > 100)) {
         throw new IllegalArgumentException("PDQ quality must be 0-100 or -1 (unknown): " + quality);
       }
-    }
-
-    private static int hexDigit(char c) {
-      if (c >= '0' && c <= '9') {
-        return c - '0';
-      }
-      if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-      }
-      if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-      }
-      return -1;
     }
   }
 
@@ -280,22 +239,22 @@ public final class Pdq {
 
   /** PDQ hash of packed ARGB pixels (alpha ignored), row-major, {@code width × height}. */
   public static Hash hash(int[] argbPixels, int width, int height) {
-    return hashDct(luma(argbPixels, width, height), width, height, false).original();
+    return hashDct(PdqLuminance.of(argbPixels, width, height), width, height, false).original();
   }
 
   /** PDQ hash of an image, its pixels as {@link BufferedImage#getRGB} (the reference) sees them. */
   public static Hash hash(BufferedImage image) {
-    return hashDct(luma(image), image.getWidth(), image.getHeight(), false).original();
+    return hashDct(PdqLuminance.of(image), image.getWidth(), image.getHeight(), false).original();
   }
 
   /** All eight rotations and flips of packed ARGB pixels, hashed for about the cost of one. */
   public static Dihedrals hashWithDihedrals(int[] argbPixels, int width, int height) {
-    return hashDct(luma(argbPixels, width, height), width, height, true);
+    return hashDct(PdqLuminance.of(argbPixels, width, height), width, height, true);
   }
 
   /** All eight rotations and flips of an image, hashed for about the cost of one. */
   public static Dihedrals hashWithDihedrals(BufferedImage image) {
-    return hashDct(luma(image), image.getWidth(), image.getHeight(), true);
+    return hashDct(PdqLuminance.of(image), image.getWidth(), image.getHeight(), true);
   }
 
   /**
@@ -313,328 +272,24 @@ public final class Pdq {
     return best;
   }
 
-  // ---------------------------------------------------------------- pixels to luminance
-
-  private static float[] luma(int[] argb, int width, int height) {
-    long pixels = checkSize(width, height);
-    if (argb == null) {
-      throw new IllegalArgumentException("ARGB pixel array is null");
-    }
-    if (argb.length != pixels) {
-      throw new IllegalArgumentException(
-          "ARGB pixel array has "
-              + argb.length
-              + " entries, expected width × height = "
-              + width
-              + " × "
-              + height
-              + " = "
-              + pixels);
-    }
-    float[] luma = new float[argb.length];
-    for (int p = 0; p < luma.length; p++) {
-      luma[p] = luma(argb[p]);
-    }
-    return luma;
-  }
-
-  private static float[] luma(BufferedImage image) {
-    if (image == null) {
-      throw new IllegalArgumentException("Image is null");
-    }
-    int width = image.getWidth();
-    int height = image.getHeight();
-    checkSize(width, height);
-    float[] luma = new float[width * height];
-    WritableRaster raster = image.getRaster();
-    switch (image.getType()) {
-      case BufferedImage.TYPE_3BYTE_BGR:
-      case BufferedImage.TYPE_4BYTE_ABGR:
-        // What ImageIO gives for colour JPEGs and PNGs. getRGB returns these 8-bit sRGB,
-        // non-premultiplied samples unchanged, so reading them directly gives the same bits
-        // and hashes a 1024×768 JPEG about 3.5 times faster.
-        lumaFromBytes(raster, width, height, luma);
-        break;
-      case BufferedImage.TYPE_INT_RGB:
-      case BufferedImage.TYPE_INT_ARGB:
-        lumaFromInts(raster, width, height, luma);
-        break;
-      default:
-        // Anything else (grey, indexed, premultiplied, custom) goes through getRGB's colour
-        // conversion, as the reference's does.
-        int[] row = new int[width];
-        for (int y = 0; y < height; y++) {
-          image.getRGB(0, y, width, 1, row, 0, width);
-          int base = y * width;
-          for (int x = 0; x < width; x++) {
-            luma[base + x] = luma(row[x]);
-          }
-        }
-    }
-    return luma;
-  }
-
-  /** Rows of interleaved bytes in band order R, G, B (then A, ignored). */
-  private static void lumaFromBytes(WritableRaster raster, int width, int height, float[] luma) {
-    int bands = raster.getNumDataElements();
-    byte[] row = new byte[width * bands];
-    for (int y = 0; y < height; y++) {
-      raster.getDataElements(0, y, width, 1, row);
-      int base = y * width;
-      for (int x = 0, b = 0; x < width; x++, b += bands) {
-        luma[base + x] =
-            LUMA_R * (row[b] & 0xff) + LUMA_G * (row[b + 1] & 0xff) + LUMA_B * (row[b + 2] & 0xff);
-      }
-    }
-  }
-
-  /** Rows of pixels packed as (A)RGB ints. */
-  private static void lumaFromInts(WritableRaster raster, int width, int height, float[] luma) {
-    int[] row = new int[width];
-    for (int y = 0; y < height; y++) {
-      raster.getDataElements(0, y, width, 1, row);
-      int base = y * width;
-      for (int x = 0; x < width; x++) {
-        luma[base + x] = luma(row[x]);
-      }
-    }
-  }
-
-  private static float luma(int argb) {
-    return LUMA_R * ((argb >> 16) & 0xff) + LUMA_G * ((argb >> 8) & 0xff) + LUMA_B * (argb & 0xff);
-  }
-
-  private static long checkSize(int width, int height) {
-    if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException(
-          "Image must be at least 1×1 to hash, got " + width + "×" + height);
-    }
-    long pixels = (long) width * height;
-    if (pixels > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(
-          "Image of " + width + "×" + height + " is too large to hash in one array");
-    }
-    return pixels;
-  }
-
   // ---------------------------------------------------------------- luminance to hash
+  // Steps live beside this class: PdqLuminance, PdqDownsampler, then PdqDct.
 
   private static Dihedrals hashDct(float[] luma, int width, int height, boolean allDihedrals) {
-    float[] small = downsample(luma, width, height);
-    int quality = quality(small);
-    float[] dct = dct(small);
+    float[] small = PdqDownsampler.downsample(luma, width, height);
+    int quality = PdqDct.quality(small);
+    float[] dct = PdqDct.dct(small);
     Hash[] hashes = new Hash[Dihedral.values().length];
-    hashes[Dihedral.ORIGINAL.ordinal()] = new Hash(bits(dct), quality);
+    hashes[Dihedral.ORIGINAL.ordinal()] = new Hash(PdqDct.bits(dct), quality);
     if (allDihedrals) {
       float[] transformed = new float[BITS];
       for (Dihedral d : Dihedral.values()) {
         if (d != Dihedral.ORIGINAL) {
           d.apply(dct, transformed);
-          hashes[d.ordinal()] = new Hash(bits(transformed), quality);
+          hashes[d.ordinal()] = new Hash(PdqDct.bits(transformed), quality);
         }
       }
     }
     return new Dihedrals(hashes);
-  }
-
-  /**
-   * Blurs with two passes of box filters along rows then columns and samples 64×64 pixel centres.
-   * Overwrites {@code luma}.
-   */
-  private static float[] downsample(float[] luma, int width, int height) {
-    int rowWindow = windowSize(width);
-    int columnWindow = windowSize(height);
-    float[] blurred = new float[luma.length];
-    boxRows(luma, blurred, width, height, rowWindow);
-    boxColumns(blurred, luma, width, height, columnWindow, new float[width]);
-    boxRows(luma, blurred, width, height, rowWindow);
-
-    // Columns filter independently, so the last column pass need only run on the 64 sampled
-    // columns: the same arithmetic on a quarter or less of the pixels.
-    int[] sampleColumns = sampleIndices(width);
-    int[] sampleRows = sampleIndices(height);
-    float[] picked = new float[height * SIDE];
-    for (int y = 0; y < height; y++) {
-      int base = y * width;
-      for (int j = 0; j < SIDE; j++) {
-        picked[y * SIDE + j] = blurred[base + sampleColumns[j]];
-      }
-    }
-    float[] pickedBlurred = new float[picked.length];
-    boxColumns(picked, pickedBlurred, SIDE, height, columnWindow, new float[SIDE]);
-
-    float[] small = new float[SIDE * SIDE];
-    for (int i = 0; i < SIDE; i++) {
-      System.arraycopy(pickedBlurred, sampleRows[i] * SIDE, small, i * SIDE, SIDE);
-    }
-    return small;
-  }
-
-  /** Per pass, half of the 1/64 block that each output pixel covers, rounded up. */
-  private static int windowSize(int dimension) {
-    return (dimension + 2 * SIDE - 1) / (2 * SIDE);
-  }
-
-  /** The input index whose pixel centre is nearest each of the 64 output centres. */
-  private static int[] sampleIndices(int dimension) {
-    int[] indices = new int[SIDE];
-    for (int i = 0; i < SIDE; i++) {
-      indices[i] = (int) (((i + 0.5) * dimension) / SIDE);
-    }
-    return indices;
-  }
-
-  // The box filters keep a running sum whose window shrinks at the edges: accumulate half a
-  // window, write while growing to the full window, slide, then write while shrinking. Bit-exact
-  // PDQ needs these float operations in exactly this order, so boxRows and boxColumns share it.
-
-  /** Box filter along each row of a {@code width × height} row-major matrix. */
-  private static void boxRows(float[] in, float[] out, int width, int height, int window) {
-    int half = (window + 2) / 2;
-    for (int y = 0; y < height; y++) {
-      int right = y * width;
-      int left = right;
-      int o = right;
-      float sum = 0f;
-      int size = 0;
-      for (int n = 0; n < half - 1; n++) { // accumulate
-        sum += in[right++];
-        size++;
-      }
-      for (int n = 0; n < window - half + 1; n++) { // initial
-        sum += in[right++];
-        size++;
-        out[o++] = sum / size;
-      }
-      for (int n = 0; n < width - window; n++) { // full
-        sum += in[right++];
-        sum -= in[left++];
-        out[o++] = sum / size;
-      }
-      for (int n = 0; n < half - 1; n++) { // final
-        sum -= in[left++];
-        size--;
-        out[o++] = sum / size;
-      }
-    }
-  }
-
-  /**
-   * Box filter down each column, sweeping whole rows so memory is read in order; {@code sums} holds
-   * one running sum per column.
-   */
-  private static void boxColumns(
-      float[] in, float[] out, int width, int height, int window, float[] sums) {
-    int half = (window + 2) / 2;
-    int right = 0;
-    int left = 0;
-    int o = 0;
-    int size = 0;
-    for (int n = 0; n < half - 1; n++, right += width) { // accumulate
-      size++;
-      for (int x = 0; x < width; x++) {
-        sums[x] += in[right + x];
-      }
-    }
-    for (int n = 0; n < window - half + 1; n++, right += width, o += width) { // initial
-      size++;
-      for (int x = 0; x < width; x++) {
-        sums[x] += in[right + x];
-        out[o + x] = sums[x] / size;
-      }
-    }
-    for (int n = 0; n < height - window; n++, right += width, left += width, o += width) { // full
-      for (int x = 0; x < width; x++) {
-        float s = sums[x] + in[right + x];
-        s -= in[left + x];
-        sums[x] = s;
-        out[o + x] = s / size;
-      }
-    }
-    for (int n = 0; n < half - 1; n++, left += width, o += width) { // final
-      size--;
-      for (int x = 0; x < width; x++) {
-        sums[x] -= in[left + x];
-        out[o + x] = sums[x] / size;
-      }
-    }
-  }
-
-  /**
-   * Sum of quantised neighbour differences over the 64×64 image, scaled to 0–100: counts
-   * significant gradients, not many faint ones.
-   */
-  private static int quality(float[] small) {
-    int gradientSum = 0;
-    for (int i = 0; i < SIDE - 1; i++) {
-      for (int j = 0; j < SIDE; j++) {
-        gradientSum += step(small[i * SIDE + j], small[(i + 1) * SIDE + j]);
-      }
-    }
-    for (int i = 0; i < SIDE; i++) {
-      for (int j = 0; j < SIDE - 1; j++) {
-        gradientSum += step(small[i * SIDE + j], small[i * SIDE + j + 1]);
-      }
-    }
-    return Math.min(gradientSum / 90, 100);
-  }
-
-  /** A neighbour difference in whole percent of full scale, truncated toward zero. */
-  private static int step(float u, float v) {
-    return Math.abs((int) (((u - v) * 100) / 255));
-  }
-
-  /** B = D · A · Dᵀ: the 16×16 lowest non-constant frequencies of the 64×64 image A. */
-  private static float[] dct(float[] small) {
-    // T = D · A, accumulated over k in order as the reference does.
-    float[] t = new float[FREQUENCIES * SIDE];
-    for (int i = 0; i < FREQUENCIES; i++) {
-      for (int k = 0; k < SIDE; k++) {
-        float d = DCT[i * SIDE + k];
-        int tRow = i * SIDE;
-        int aRow = k * SIDE;
-        for (int j = 0; j < SIDE; j++) {
-          t[tRow + j] += d * small[aRow + j];
-        }
-      }
-    }
-    float[] b = new float[BITS];
-    for (int i = 0; i < FREQUENCIES; i++) {
-      for (int j = 0; j < FREQUENCIES; j++) {
-        float sum = 0f;
-        for (int k = 0; k < SIDE; k++) {
-          sum += t[i * SIDE + k] * DCT[j * SIDE + k];
-        }
-        b[i * FREQUENCIES + j] = sum;
-      }
-    }
-    return b;
-  }
-
-  /** Bit k is set when coefficient k is above the median. */
-  private static long[] bits(float[] dct) {
-    float[] sorted = dct.clone();
-    Arrays.sort(sorted);
-    // The lower median, which is what the reference's Torben median returns for 256 values.
-    float median = sorted[BITS / 2 - 1];
-    long[] words = new long[4];
-    for (int k = 0; k < BITS; k++) {
-      if (dct[k] > median) {
-        words[k >>> 6] |= 1L << k; // the shift uses k % 64
-      }
-    }
-    return words;
-  }
-
-  private static float[] dctMatrix() {
-    // The scale is rounded to float before multiplying, as in the reference, for identical bits.
-    float scale = (float) Math.sqrt(2.0 / SIDE);
-    float[] d = new float[FREQUENCIES * SIDE];
-    for (int i = 0; i < FREQUENCIES; i++) {
-      for (int j = 0; j < SIDE; j++) {
-        d[i * SIDE + j] = (float) (scale * Math.cos((Math.PI / 2 / SIDE) * (i + 1) * (2 * j + 1)));
-      }
-    }
-    return d;
   }
 }

@@ -1,17 +1,14 @@
 package io.winnow.knn;
 
-import io.winnow.faiss.Faiss;
-import io.winnow.faiss.KMeans;
-import io.winnow.faiss.Metric;
-import io.winnow.faiss.Neighbors;
-import io.winnow.faiss.VectorIndex;
+import io.winnow.knn.CentroidTraining.FaissTrainer;
+import io.winnow.knn.CentroidTraining.SampleFn;
+import io.winnow.knn.CentroidTraining.TrainFn;
+import io.winnow.knn.PartitionedSearch.AssignFn;
+import io.winnow.knn.PartitionedSearch.MergeFn;
+import io.winnow.knn.PartitionedSearch.SearchFn;
 import io.winnow.schemas.GroupThroughFiles;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
@@ -26,7 +23,6 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -42,7 +38,8 @@ import org.apache.beam.sdk.values.PCollectionView;
  * (flat) FAISS index of its vectors and searches its queries; the per-partition results are merged
  * into one top-k per query. Approximation comes only from partitioning (a neighbour in a partition
  * the query did not probe is missed), as in an IVF index. {@link #exact()} uses one partition and
- * is exact. Partition count: about {@code database / targetPartitionSize} unless set.
+ * is exact. Partition count: about {@code database / targetPartitionSize} unless set. The steps'
+ * DoFns are {@code CentroidTraining}'s and {@code PartitionedSearch}'s.
  *
  * <p>FAISS runs one OpenMP thread per worker thread here: the runner already runs one task per
  * core, and many small parallel searches from several threads at once oversubscribe the cores
@@ -58,8 +55,6 @@ import org.apache.beam.sdk.values.PCollectionView;
  */
 public final class KnnJoin
     extends PTransform<PCollection<KeyedVector>, PCollection<KV<String, List<Neighbor>>>> {
-  private static final int SEED = 20260126;
-
   private final PCollection<KeyedVector> database;
   private final int dimension;
   private final int k;
@@ -287,24 +282,6 @@ public final class KnnJoin
     }
   }
 
-  static final class SampleFn extends DoFn<KeyedVector, KV<Integer, KeyedVector>> {
-    private final PCollectionView<Long> count;
-    private final int sample;
-
-    SampleFn(PCollectionView<Long> count, int sample) {
-      this.count = count;
-      this.sample = sample;
-    }
-
-    @ProcessElement
-    public void process(@Element KeyedVector v, ProcessContext c) {
-      double rate = (double) sample / Math.max(1, c.sideInput(count));
-      if (unitHash(v.key()) < rate) {
-        c.output(KV.of(0, v));
-      }
-    }
-  }
-
   /**
    * Turns a training sample into centroids: {@code sample} holds the sampled vectors row-major in
    * key order, {@code total} is the size of the whole collection. An empty result means one
@@ -312,137 +289,6 @@ public final class KnnJoin
    */
   public interface CentroidTrainer extends java.io.Serializable {
     float[] train(float[] sample, int dimension, long total);
-  }
-
-  /** FAISS spherical k-means, seeded; {@code clusters} 0: about total / targetSize. */
-  static final class FaissTrainer implements CentroidTrainer {
-    private final int clusters;
-    private final int targetSize;
-
-    FaissTrainer(int clusters, int targetSize) {
-      this.clusters = clusters;
-      this.targetSize = targetSize;
-    }
-
-    @Override
-    public float[] train(float[] sample, int dimension, long total) {
-      int wanted = clusters > 0 ? clusters : (int) Math.min(65_536, total / targetSize);
-      // FAISS wants about 39 training points per centroid.
-      int nlist = Math.min(wanted, sample.length / dimension / 39);
-      if (nlist < 2) {
-        return new float[0]; // one partition: everything goes to partition 0
-      }
-      return KMeans.of(dimension, nlist).asSpherical().withSeed(SEED).train(sample);
-    }
-  }
-
-  static final class TrainFn extends DoFn<KV<Integer, Iterable<KeyedVector>>, float[]> {
-    private final int dimension;
-    private final CentroidTrainer trainer;
-    private final PCollectionView<Long> count;
-
-    TrainFn(int dimension, CentroidTrainer trainer, PCollectionView<Long> count) {
-      this.dimension = dimension;
-      this.trainer = trainer;
-      this.count = count;
-    }
-
-    @ProcessElement
-    public void process(@Element KV<Integer, Iterable<KeyedVector>> sample, ProcessContext c) {
-      List<KeyedVector> vectors = new ArrayList<>();
-      sample.getValue().forEach(vectors::add);
-      vectors.sort(Comparator.comparing(KeyedVector::key));
-      float[] data = new float[vectors.size() * dimension];
-      for (int i = 0; i < vectors.size(); i++) {
-        System.arraycopy(vectors.get(i).vector(), 0, data, i * dimension, dimension);
-      }
-      c.output(trainer.train(data, dimension, c.sideInput(count)));
-    }
-  }
-
-  /** Sends each vector to its nearest {@code probes} partitions, searching centroids in blocks. */
-  static final class AssignFn extends DoFn<KeyedVector, KV<Integer, KeyedVector>> {
-    private static final int BLOCK = 2_048;
-    private final PCollectionView<float[]> centroidsView;
-    private final int dimension;
-    private final int probes;
-    private transient List<KeyedVector> pending;
-    private transient float[] centroids;
-    private transient VectorIndex index;
-
-    AssignFn(PCollectionView<float[]> centroids, int dimension, int probes) {
-      this.centroidsView = centroids;
-      this.dimension = dimension;
-      this.probes = probes;
-    }
-
-    @StartBundle
-    public void start() {
-      pending = new ArrayList<>();
-      Faiss.setThreads(1);
-    }
-
-    @ProcessElement
-    public void process(@Element KeyedVector v, ProcessContext c) {
-      // One global window, so one set of centroids: index it once per DoFn instance (runners
-      // may hand out a fresh copy of the side input on every access).
-      if (centroids == null) {
-        centroids = c.sideInput(centroidsView);
-        if (centroids.length > 0) {
-          index = VectorIndex.flat(dimension, Metric.INNER_PRODUCT);
-          index.add(centroids);
-        }
-      }
-      if (index == null) {
-        c.output(KV.of(0, v));
-        return;
-      }
-      pending.add(v);
-      if (pending.size() >= BLOCK) {
-        for (KV<Integer, KeyedVector> kv : assign()) {
-          c.output(kv);
-        }
-      }
-    }
-
-    @FinishBundle
-    public void finish(FinishBundleContext c) {
-      if (!pending.isEmpty()) {
-        for (KV<Integer, KeyedVector> kv : assign()) {
-          c.output(kv, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
-        }
-      }
-    }
-
-    private List<KV<Integer, KeyedVector>> assign() {
-      int n = pending.size();
-      float[] block = new float[n * dimension];
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(pending.get(i).vector(), 0, block, i * dimension, dimension);
-      }
-      int nprobe = (int) Math.min(probes, index.size());
-      Neighbors nearest = index.search(block, nprobe);
-      List<KV<Integer, KeyedVector>> out = new ArrayList<>(n * nprobe);
-      for (int i = 0; i < n; i++) {
-        for (int r = 0; r < nprobe; r++) {
-          long partition = nearest.label(i, r);
-          if (partition >= 0) {
-            out.add(KV.of((int) partition, pending.get(i)));
-          }
-        }
-      }
-      pending.clear();
-      return out;
-    }
-
-    @Teardown
-    public void closeIndex() {
-      if (index != null) {
-        index.close();
-        index = null;
-      }
-      centroids = null;
-    }
   }
 
   /**
@@ -459,132 +305,6 @@ public final class KnnJoin
     @Override
     public KV<K, KV<Boolean, V>> apply(KV<K, V> v) {
       return KV.of(v.getKey(), KV.of(side, v.getValue()));
-    }
-  }
-
-  /** One partition: a flat index of its database vectors (key order), searched by its queries. */
-  static final class SearchFn
-      extends DoFn<KV<Integer, Iterable<KV<Boolean, KeyedVector>>>, KV<String, List<Neighbor>>> {
-    private static final int BLOCK = 1_024;
-    private final int dimension;
-    private final int k;
-    private final boolean self;
-    private final float floor;
-    private final io.winnow.schemas.StageTimer timer;
-
-    SearchFn(int dimension, int k, boolean self, float floor, String stage) {
-      this.timer = io.winnow.schemas.StageTimer.of(stage);
-      this.dimension = dimension;
-      this.k = k;
-      this.self = self;
-      this.floor = floor;
-    }
-
-    @StartBundle
-    public void start() {
-      Faiss.setThreads(1);
-    }
-
-    @ProcessElement
-    public void process(
-        @Element KV<Integer, Iterable<KV<Boolean, KeyedVector>>> partition,
-        OutputReceiver<KV<String, List<Neighbor>>> out) {
-      // Two passes over the partition (read again from its files): the database vectors are
-      // held for the index, the queries stream through it.
-      List<KeyedVector> base = new ArrayList<>();
-      for (KV<Boolean, KeyedVector> v : partition.getValue()) {
-        if (!v.getKey()) {
-          base.add(v.getValue());
-        }
-      }
-      if (base.isEmpty()) {
-        return;
-      }
-      base.sort(Comparator.comparing(KeyedVector::key));
-      float[] data = new float[base.size() * dimension];
-      for (int i = 0; i < base.size(); i++) {
-        System.arraycopy(base.get(i).vector(), 0, data, i * dimension, dimension);
-      }
-      // Ask for more when equal scores could push a tie out of the top k; ties are cut by key.
-      int wanted = (int) Math.min(base.size(), k + (self ? 1 : 0) + 8L);
-      long start = System.nanoTime();
-      try (VectorIndex index = VectorIndex.flat(dimension, Metric.INNER_PRODUCT)) {
-        index.add(data);
-        timer.record(System.nanoTime() - start, 0);
-        List<KeyedVector> block = new ArrayList<>(BLOCK);
-        for (KV<Boolean, KeyedVector> v : partition.getValue()) {
-          if (!v.getKey()) {
-            continue;
-          }
-          block.add(v.getValue());
-          if (block.size() == BLOCK) {
-            search(index, block, base, wanted, out);
-            block.clear();
-          }
-        }
-        if (!block.isEmpty()) {
-          search(index, block, base, wanted, out);
-        }
-      }
-    }
-
-    private void search(
-        VectorIndex index,
-        List<KeyedVector> queries,
-        List<KeyedVector> base,
-        int wanted,
-        OutputReceiver<KV<String, List<Neighbor>>> out) {
-      float[] q = new float[queries.size() * dimension];
-      for (int i = 0; i < queries.size(); i++) {
-        System.arraycopy(queries.get(i).vector(), 0, q, i * dimension, dimension);
-      }
-      long start = System.nanoTime();
-      Neighbors result = index.search(q, wanted);
-      timer.record(System.nanoTime() - start, queries.size());
-      for (int i = 0; i < queries.size(); i++) {
-        String queryKey = queries.get(i).key();
-        List<Neighbor> found = new ArrayList<>(wanted);
-        for (int r = 0; r < wanted; r++) {
-          long label = result.label(i, r);
-          if (label < 0) {
-            continue;
-          }
-          String key = base.get((int) label).key();
-          if (result.score(i, r) >= floor && !(self && key.equals(queryKey))) {
-            found.add(new Neighbor(key, result.score(i, r)));
-          }
-        }
-        if (!found.isEmpty()) {
-          found.sort(Neighbor.BEST_FIRST);
-          out.output(KV.of(queryKey, found.size() > k ? List.copyOf(found.subList(0, k)) : found));
-        }
-      }
-    }
-  }
-
-  static final class MergeFn
-      extends DoFn<KV<String, Iterable<List<Neighbor>>>, KV<String, List<Neighbor>>> {
-    private final int k;
-
-    MergeFn(int k) {
-      this.k = k;
-    }
-
-    @ProcessElement
-    public void process(
-        @Element KV<String, Iterable<List<Neighbor>>> parts,
-        OutputReceiver<KV<String, List<Neighbor>>> out) {
-      List<Neighbor> all = new ArrayList<>();
-      Set<String> seen = new HashSet<>();
-      for (List<Neighbor> part : parts.getValue()) {
-        for (Neighbor n : part) {
-          if (seen.add(n.key())) {
-            all.add(n);
-          }
-        }
-      }
-      all.sort(Neighbor.BEST_FIRST);
-      out.output(KV.of(parts.getKey(), List.copyOf(all.subList(0, Math.min(k, all.size())))));
     }
   }
 }

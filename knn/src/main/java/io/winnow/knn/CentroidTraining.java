@@ -1,0 +1,87 @@
+package io.winnow.knn;
+
+import io.winnow.faiss.KMeans;
+import io.winnow.knn.KnnJoin.CentroidTrainer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * The steps of {@link KnnJoin#trainedCentroids}: sample the collection by key hash, gather the
+ * sample on one worker in key order, and turn it into the coarse quantiser's centroids (by default
+ * FAISS spherical k-means, seeded).
+ */
+final class CentroidTraining {
+  private static final int SEED = 20260126;
+
+  private CentroidTraining() {}
+
+  /** About {@code sample} vectors under key 0, chosen by key hash: the same ones on every run. */
+  static final class SampleFn extends DoFn<KeyedVector, KV<Integer, KeyedVector>> {
+    private final PCollectionView<Long> count;
+    private final int sample;
+
+    SampleFn(PCollectionView<Long> count, int sample) {
+      this.count = count;
+      this.sample = sample;
+    }
+
+    @ProcessElement
+    public void process(@Element KeyedVector v, ProcessContext c) {
+      double rate = (double) sample / Math.max(1, c.sideInput(count));
+      if (KnnJoin.unitHash(v.key()) < rate) {
+        c.output(KV.of(0, v));
+      }
+    }
+  }
+
+  /** FAISS spherical k-means, seeded; {@code clusters} 0: about total / targetSize. */
+  static final class FaissTrainer implements CentroidTrainer {
+    private final int clusters;
+    private final int targetSize;
+
+    FaissTrainer(int clusters, int targetSize) {
+      this.clusters = clusters;
+      this.targetSize = targetSize;
+    }
+
+    @Override
+    public float[] train(float[] sample, int dimension, long total) {
+      int wanted = clusters > 0 ? clusters : (int) Math.min(65_536, total / targetSize);
+      // FAISS wants about 39 training points per centroid.
+      int nlist = Math.min(wanted, sample.length / dimension / 39);
+      if (nlist < 2) {
+        return new float[0]; // one partition: everything goes to partition 0
+      }
+      return KMeans.of(dimension, nlist).asSpherical().withSeed(SEED).train(sample);
+    }
+  }
+
+  /** Trains on the gathered sample in key order, so that a seeded trainer gives the same result. */
+  static final class TrainFn extends DoFn<KV<Integer, Iterable<KeyedVector>>, float[]> {
+    private final int dimension;
+    private final CentroidTrainer trainer;
+    private final PCollectionView<Long> count;
+
+    TrainFn(int dimension, CentroidTrainer trainer, PCollectionView<Long> count) {
+      this.dimension = dimension;
+      this.trainer = trainer;
+      this.count = count;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<KeyedVector>> sample, ProcessContext c) {
+      List<KeyedVector> vectors = new ArrayList<>();
+      sample.getValue().forEach(vectors::add);
+      vectors.sort(Comparator.comparing(KeyedVector::key));
+      float[] data = new float[vectors.size() * dimension];
+      for (int i = 0; i < vectors.size(); i++) {
+        System.arraycopy(vectors.get(i).vector(), 0, data, i * dimension, dimension);
+      }
+      c.output(trainer.train(data, dimension, c.sideInput(count)));
+    }
+  }
+}
