@@ -1,7 +1,6 @@
 package io.winnow.dedup;
 
 import io.winnow.copydetect.CopyVerifier;
-import io.winnow.copydetect.Fingerprint;
 import io.winnow.knn.KeyedVector;
 import io.winnow.knn.KnnJoin;
 import io.winnow.knn.Neighbor;
@@ -9,14 +8,8 @@ import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.StageResult;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
-import org.apache.beam.sdk.coders.AtomicCoder;
-import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.FloatCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -56,13 +49,14 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * the cosine threshold.
  */
 public final class Decontaminate extends PTransform<PCollection<Sample>, StageResult<Sample>> {
-  private static final TupleTag<Sample> KEPT = new TupleTag<>() {};
-  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
-  private static final TupleTag<Sample> POOL = new TupleTag<>() {};
-  private static final TupleTag<List<Neighbor>> NEAREST = new TupleTag<>() {};
-  private static final TupleTag<EvalCandidate> CANDIDATE = new TupleTag<>() {};
-  private static final TupleTag<KV<String, Float>> QUERY = new TupleTag<>() {};
-  private static final TupleTag<byte[]> EVAL_PRINT = new TupleTag<>() {};
+  // Package-private: the DoFns of EvalCopies read and write them.
+  static final TupleTag<Sample> KEPT = new TupleTag<>() {};
+  static final TupleTag<Rejection> REJECTIONS = new TupleTag<>() {};
+  static final TupleTag<Sample> POOL = new TupleTag<>() {};
+  static final TupleTag<List<Neighbor>> NEAREST = new TupleTag<>() {};
+  static final TupleTag<EvalCopies.EvalCandidate> CANDIDATE = new TupleTag<>() {};
+  static final TupleTag<KV<String, Float>> QUERY = new TupleTag<>() {};
+  static final TupleTag<byte[]> EVAL_PRINT = new TupleTag<>() {};
 
   /** Eval images verified per pool sample. */
   public static final int EVAL_CANDIDATES = 4;
@@ -73,9 +67,6 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, StageRe
           .withMinInliers(8)
           .withPhotometric(0.7, 0.2)
           .withWeakFits(30, 0.7);
-
-  /** An eval image a pool sample may be a copy of. */
-  record EvalCandidate(String evalKey, float cosine, byte[] fingerprint) implements Serializable {}
 
   /** Finds each pool vector's nearest reference vector(s), best first. */
   public interface Nearest extends java.io.Serializable {
@@ -195,130 +186,29 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, StageRe
       PCollection<Sample> pool) {
     PCollection<KV<String, KV<String, Float>>> byEval =
         found
-            .apply("ByEvalImage", ParDo.of(new ByEvalFn(candidateFloor)))
+            .apply("ByEvalImage", ParDo.of(new EvalCopies.ByEvalFn(candidateFloor)))
             .setCoder(
                 KvCoder.of(
                     StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), FloatCoder.of())));
-    PCollection<KV<String, EvalCandidate>> candidates =
+    PCollection<KV<String, EvalCopies.EvalCandidate>> candidates =
         KeyedPCollectionTuple.of(QUERY, byEval)
             .and(EVAL_PRINT, evalFingerprints)
             .apply("JoinEvalFingerprints", CoGroupByKey.create())
-            .apply("ToPoolSample", ParDo.of(new ToPoolSampleFn()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), new EvalCandidateCoder()));
+            .apply("ToPoolSample", ParDo.of(new EvalCopies.ToPoolSampleFn()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), new EvalCopies.EvalCandidateCoder()));
     PCollectionTuple out =
         KeyedPCollectionTuple.of(POOL, byKey)
             .and(CANDIDATE, candidates)
             .apply("JoinEvalCandidates", CoGroupByKey.create())
             .apply(
                 "VerifyOrKeep",
-                ParDo.of(new VerifyFn(CopyVerifier.with(verification)))
+                ParDo.of(new EvalCopies.VerifyFn(CopyVerifier.with(verification)))
                     .withOutputTags(KEPT, TupleTagList.of(REJECTIONS)));
     out.get(KEPT).setCoder(pool.getCoder());
     return out;
   }
 
-  /** Each (pool sample, eval image) candidate, keyed by the eval image. */
-  static final class ByEvalFn
-      extends DoFn<KV<String, List<Neighbor>>, KV<String, KV<String, Float>>> {
-    private final double floor;
-
-    ByEvalFn(double floor) {
-      this.floor = floor;
-    }
-
-    @ProcessElement
-    public void process(
-        @Element KV<String, List<Neighbor>> q, OutputReceiver<KV<String, KV<String, Float>>> out) {
-      for (Neighbor n : q.getValue()) {
-        if (n.similarity() >= floor) {
-          out.output(KV.of(n.key(), KV.of(q.getKey(), n.similarity())));
-        }
-      }
-    }
-  }
-
-  /** The eval image's fingerprint, sent to each pool sample it is a candidate of. */
-  static final class ToPoolSampleFn
-      extends DoFn<KV<String, CoGbkResult>, KV<String, EvalCandidate>> {
-    @ProcessElement
-    public void process(
-        @Element KV<String, CoGbkResult> joined, OutputReceiver<KV<String, EvalCandidate>> out) {
-      byte[] print = joined.getValue().getOnly(EVAL_PRINT, null);
-      for (KV<String, Float> q : joined.getValue().getAll(QUERY)) {
-        out.output(KV.of(q.getKey(), new EvalCandidate(joined.getKey(), q.getValue(), print)));
-      }
-    }
-  }
-
-  /** Rejects a pool sample that is a verified copy of one of its eval candidates. */
-  static final class VerifyFn extends DoFn<KV<String, CoGbkResult>, Sample> {
-    private final CopyVerifier verifier;
-    private final Counter removed = Metrics.counter("dedup", "contaminated");
-
-    VerifyFn(CopyVerifier verifier) {
-      this.verifier = verifier;
-    }
-
-    @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> joined, MultiOutputReceiver out) {
-      Sample sample = joined.getValue().getOnly(POOL, null);
-      if (sample == null) {
-        return;
-      }
-      Fingerprint poolPrint =
-          sample.fingerprint() == null ? null : Fingerprint.decode(sample.fingerprint());
-      // Best cosine first, then key: the verdict named is the same whatever the order.
-      java.util.List<EvalCandidate> candidates = new java.util.ArrayList<>();
-      joined.getValue().getAll(CANDIDATE).forEach(candidates::add);
-      candidates.sort(
-          java.util.Comparator.comparingDouble((EvalCandidate c) -> -c.cosine())
-              .thenComparing(EvalCandidate::evalKey));
-      for (EvalCandidate c : candidates) {
-        CopyVerifier.Verdict v =
-            poolPrint == null || c.fingerprint() == null
-                ? verifier.embeddingOnly(c.cosine(), "no fingerprint")
-                : verifier.verify(
-                    Fingerprint.decode(c.fingerprint()),
-                    poolPrint,
-                    c.cosine(),
-                    (long) c.evalKey().hashCode() * 31 + sample.key().hashCode());
-        if (v.copy()) {
-          removed.inc();
-          out.get(REJECTIONS)
-              .output(
-                  Rejection.of(
-                      sample.key(),
-                      sample.url(),
-                      Reason.CONTAMINATED,
-                      "copy of eval image " + c.evalKey() + " (" + v.describe() + ")"));
-          return;
-        }
-      }
-      out.get(KEPT).output(sample);
-    }
-  }
-
-  static final class EvalCandidateCoder extends AtomicCoder<EvalCandidate> {
-    private static final org.apache.beam.sdk.coders.NullableCoder<byte[]> BYTES =
-        org.apache.beam.sdk.coders.NullableCoder.of(ByteArrayCoder.of());
-
-    @Override
-    public void encode(EvalCandidate c, OutputStream out) throws IOException {
-      StringUtf8Coder.of().encode(c.evalKey(), out);
-      FloatCoder.of().encode(c.cosine(), out);
-      BYTES.encode(c.fingerprint(), out);
-    }
-
-    @Override
-    public EvalCandidate decode(InputStream in) throws IOException {
-      return new EvalCandidate(
-          StringUtf8Coder.of().decode(in), FloatCoder.of().decode(in), BYTES.decode(in));
-    }
-
-    @Override
-    public void verifyDeterministic() {}
-  }
-
+  /** Rejects a pool sample whose nearest reference image is at or above the threshold. */
   static final class DecideFn extends DoFn<KV<String, CoGbkResult>, Sample> {
     private final double threshold;
     private final boolean datasetDuplicates;

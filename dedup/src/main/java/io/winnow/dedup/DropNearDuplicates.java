@@ -1,29 +1,18 @@
 package io.winnow.dedup;
 
 import io.winnow.copydetect.CopyVerifier;
-import io.winnow.knn.KeyedVector;
 import io.winnow.knn.KnnJoin;
-import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.StageResult;
 import java.io.Serializable;
-import org.apache.beam.sdk.coders.BooleanCoder;
-import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Distinct;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
@@ -67,6 +56,10 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * (decontamination verifies with them). Deterministic: the kept set depends only on the samples,
  * not on the runner, parallelism or order (RANSAC is seeded by the pair's keys). Samples without an
  * embedding of the given dimension are rejected ({@code bad-embedding}).
+ *
+ * <p>This class wires the steps; beside it are its settings ({@code NearDuplicateSettings}), steps
+ * 2-3 ({@code VerifiedEdges}) and 4 ({@code ComponentRemovals}); the DoFns that see whole samples
+ * are in {@code SampleDecisions}, the others in a class per step.
  */
 public final class DropNearDuplicates extends PTransform<PCollection<Sample>, StageResult<Sample>> {
   static final TupleTag<Sample> KEPT = new TupleTag<>() {};
@@ -107,47 +100,10 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
   static final TupleTag<StarGrouping.Edge> EDGE = new TupleTag<>() {};
   static final TupleTag<String> EXAMPLE_ROLE = new TupleTag<>() {};
 
-  private final int dimension;
-  private final double threshold;
-  private final double candidateFloor;
-  private final CopyVerifier.Settings verification;
-  private final boolean verify;
-  private final int k;
-  private final long maxEdges;
-  private final boolean exactSearch;
-  private final int partitionSize;
-  private final int examplesPerBand;
+  private final NearDuplicateSettings settings;
 
-  private DropNearDuplicates(
-      int dimension,
-      double threshold,
-      double candidateFloor,
-      CopyVerifier.Settings verification,
-      boolean verify,
-      int k,
-      long maxEdges,
-      boolean exactSearch,
-      int partitionSize,
-      int examplesPerBand) {
-    if (dimension < 1
-        || k < 1
-        || maxEdges < 1
-        || !(threshold > -1 && threshold <= 1)
-        || !(candidateFloor > -1 && candidateFloor <= 1)) {
-      throw new IllegalArgumentException(
-          "dimension, k and max edges must be positive and the "
-              + "threshold and candidate floor cosines within (-1, 1]");
-    }
-    this.dimension = dimension;
-    this.threshold = threshold;
-    this.candidateFloor = candidateFloor;
-    this.verification = verification;
-    this.verify = verify;
-    this.k = k;
-    this.maxEdges = maxEdges;
-    this.exactSearch = exactSearch;
-    this.partitionSize = partitionSize;
-    this.examplesPerBand = examplesPerBand;
+  private DropNearDuplicates(NearDuplicateSettings settings) {
+    this.settings = settings;
   }
 
   /**
@@ -156,46 +112,17 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
    * {@link #DEFAULT_CANDIDATE_FLOOR} (or the threshold, if lower).
    */
   public static DropNearDuplicates with(int dimension, double threshold) {
-    return new DropNearDuplicates(
-        dimension,
-        threshold,
-        Math.min(threshold, DEFAULT_CANDIDATE_FLOOR),
-        CopyVerifier.Settings.defaults().withFallbackCosine(threshold),
-        true,
-        DEFAULT_VERIFIED_NEIGHBOURS,
-        20_000_000L,
-        false,
-        2_000,
-        2);
-  }
-
-  private DropNearDuplicates copy(
-      double floor,
-      CopyVerifier.Settings settings,
-      int neighbours,
-      long edges,
-      boolean exact,
-      int size,
-      int examples) {
-    return new DropNearDuplicates(
-        dimension, threshold, floor, settings, verify, neighbours, edges, exact, size, examples);
+    return new DropNearDuplicates(NearDuplicateSettings.of(dimension, threshold));
   }
 
   /** The cosine floor of embedding candidates. */
   public DropNearDuplicates withCandidateFloor(double floor) {
-    return copy(floor, verification, k, maxEdges, exactSearch, partitionSize, examplesPerBand);
+    return new DropNearDuplicates(settings.withCandidateFloor(floor));
   }
 
   /** The verifier's thresholds (its fallback cosine is set from this transform's threshold). */
-  public DropNearDuplicates withVerification(CopyVerifier.Settings settings) {
-    return copy(
-        candidateFloor,
-        settings.withFallbackCosine(threshold),
-        k,
-        maxEdges,
-        exactSearch,
-        partitionSize,
-        examplesPerBand);
+  public DropNearDuplicates withVerification(CopyVerifier.Settings verification) {
+    return new DropNearDuplicates(settings.withVerification(verification));
   }
 
   /**
@@ -203,48 +130,30 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
    * behaviour before verification, kept for comparison and for models trained for copy detection).
    */
   public DropNearDuplicates withoutVerification() {
-    return new DropNearDuplicates(
-        dimension,
-        threshold,
-        threshold,
-        verification,
-        false,
-        k,
-        maxEdges,
-        exactSearch,
-        partitionSize,
-        examplesPerBand);
+    return new DropNearDuplicates(settings.withoutVerification());
   }
 
   public DropNearDuplicates withK(int neighbours) {
-    return copy(
-        candidateFloor,
-        verification,
-        neighbours,
-        maxEdges,
-        exactSearch,
-        partitionSize,
-        examplesPerBand);
+    return new DropNearDuplicates(settings.withK(neighbours));
   }
 
   public DropNearDuplicates withMaxEdges(long edges) {
-    return copy(
-        candidateFloor, verification, k, edges, exactSearch, partitionSize, examplesPerBand);
+    return new DropNearDuplicates(settings.withMaxEdges(edges));
   }
 
   /** Exact k-NN (one partition): for small runs and tests. */
   public DropNearDuplicates withExactSearch(boolean exact) {
-    return copy(candidateFloor, verification, k, maxEdges, exact, partitionSize, examplesPerBand);
+    return new DropNearDuplicates(settings.withExactSearch(exact));
   }
 
   /** How many removals per similarity band {@link #EXAMPLES} shows (0: none). */
   public DropNearDuplicates withExamplesPerBand(int count) {
-    return copy(candidateFloor, verification, k, maxEdges, exactSearch, partitionSize, count);
+    return new DropNearDuplicates(settings.withExamplesPerBand(count));
   }
 
   /** About how many vectors each k-NN partition holds (see {@link KnnJoin}). */
   public DropNearDuplicates withPartitionSize(int size) {
-    return copy(candidateFloor, verification, k, maxEdges, exactSearch, size, examplesPerBand);
+    return new DropNearDuplicates(settings.withPartitionSize(size));
   }
 
   /** Who was removed in favour of whom, and the rejection detail that says so. */
@@ -264,7 +173,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
     PCollectionTuple checked =
         samples.apply(
             "CheckEmbeddings",
-            ParDo.of(new CheckFn(dimension)).withOutputTags(SAMPLES, TupleTagList.of(REJECTIONS)));
+            ParDo.of(new SampleDecisions.CheckFn(settings.dimension()))
+                .withOutputTags(SAMPLES, TupleTagList.of(REJECTIONS)));
     PCollection<Sample> valid = checked.get(SAMPLES);
     KvCoder<String, Member> memberCoder =
         KvCoder.of(StringUtf8Coder.of(), new DedupCoders.MemberCoder());
@@ -274,7 +184,7 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
 
     // 1. Exact duplicates: same downloaded bytes. (Without verification no fingerprint is
     //    needed past this point, so none travels.)
-    boolean keepFingerprints = verify;
+    boolean keepFingerprints = settings.verify();
     PCollectionTuple exact =
         valid
             .apply(
@@ -299,107 +209,11 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
     PCollection<KV<String, Member>> unique = exact.get(UNIQUE).setCoder(memberCoder);
 
     // 2. Candidates: embedding neighbours above the floor, and PDQ neighbours.
-    KnnJoin knn =
-        KnnJoin.self(dimension, k)
-            .timedAs("dedup")
-            .withTargetPartitionSize(partitionSize)
-            .withMinSimilarity(candidateFloor);
-    PCollection<KV<String, String>> byEmbedding =
-        unique
-            .apply(
-                "Vectors",
-                MapElements.into(TypeDescriptor.of(KeyedVector.class))
-                    .via(m -> new KeyedVector(m.getKey(), m.getValue().vector())))
-            .setCoder(new KeyedVector.Coder())
-            .apply("KnnSelfJoin", exactSearch ? knn.exact() : knn)
-            .apply("EmbeddingCandidates", ParDo.of(new PairVerification.PairsFn(candidateFloor, k)))
-            .setCoder(pairCoder);
-    PCollection<KV<String, String>> byPdq =
-        verify
-            ? unique
-                .apply("Fingerprints", ParDo.of(new PairVerification.FingerprintsFn()))
-                .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
-                .apply("PdqCandidates", new PdqCandidates(verification.pdqDistance(), 1_000))
-            : null;
-    PCollectionList<KV<String, String>> sources =
-        verify ? PCollectionList.of(byEmbedding).and(byPdq) : PCollectionList.of(byEmbedding);
-    PCollection<KV<String, String>> candidates =
-        sources
-            .apply("AllCandidates", Flatten.pCollections())
-            .apply("DistinctCandidates", Distinct.create());
-
+    PCollection<KV<String, String>> candidates = VerifiedEdges.candidates(unique, settings);
     // 3. Verification: bring both members' fingerprints to each pair, judge it.
-    PCollection<KV<String, Member>> firstHalves =
-        KeyedPCollectionTuple.of(
-                MEMBER,
-                unique
-                    .apply(
-                        "MemberValues",
-                        MapElements.into(
-                                TypeDescriptors.kvs(
-                                    TypeDescriptors.strings(), TypeDescriptor.of(Member.class)))
-                            .via((KV<String, Member> m) -> m))
-                    .setCoder(memberCoder))
-            .and(PARTNER, candidates)
-            .apply("JoinFirstMember", CoGroupByKey.create())
-            .apply("ToSecondMember", ParDo.of(new PairVerification.FirstHalfFn()))
-            .setCoder(memberCoder);
-    // Side false: the pair's second member; true: a first half sent to it. A member can be the
-    // second of many pairs (a hub: a common picture, a PDQ bucket of plain images), each
-    // bringing a first member with its fingerprint: through files, not one record.
-    KvCoder<String, KV<Boolean, Member>> sided =
-        KvCoder.of(
-            StringUtf8Coder.of(), KvCoder.of(BooleanCoder.of(), new DedupCoders.MemberCoder()));
-    PCollection<StarGrouping.Edge> edges =
-        PCollectionList.of(
-                unique
-                    .apply("SecondMembers", MapElements.via(new KnnJoin.Tag<String, Member>(false)))
-                    .setCoder(sided))
-            .and(
-                firstHalves
-                    .apply("FirstHalves", MapElements.via(new KnnJoin.Tag<String, Member>(true)))
-                    .setCoder(sided))
-            .apply("BothMembers", Flatten.pCollections())
-            .apply(
-                "JoinSecondMember",
-                io.winnow.schemas.GroupThroughFiles.<String, KV<Boolean, Member>>in(
-                    io.winnow.schemas.GroupThroughFiles.tempDirOf(
-                        samples.getPipeline().getOptions())))
-            .apply(
-                "VerifyCandidates",
-                ParDo.of(new PairVerification.VerifyFn(CopyVerifier.with(verification), verify)))
-            .setCoder(new DedupCoders.EdgeCoder());
-
+    PCollection<StarGrouping.Edge> edges = VerifiedEdges.verified(unique, candidates, settings);
     // 4. Components of the verified edges (one worker), then the star rule per component.
-    PCollection<KV<String, KV<String, Integer>>> components =
-        edges
-            .apply(
-                "EdgeKeys",
-                MapElements.into(
-                        TypeDescriptors.kvs(
-                            TypeDescriptors.integers(),
-                            TypeDescriptors.kvs(
-                                TypeDescriptors.strings(), TypeDescriptors.strings())))
-                    .via((StarGrouping.Edge e) -> KV.of(0, KV.of(e.a(), e.b()))))
-            .setCoder(KvCoder.of(VarIntCoder.of(), pairCoder))
-            // All verified edges under one key (components are found on one worker, as yet):
-            // through files, so their number is bounded by that worker's memory, not a record's.
-            .apply(
-                "GatherEdges",
-                io.winnow.schemas.GroupThroughFiles.<Integer, KV<String, String>>in(
-                    io.winnow.schemas.GroupThroughFiles.tempDirOf(
-                        samples.getPipeline().getOptions())))
-            .apply("ConnectedComponents", ParDo.of(new ComponentGrouping.ComponentsFn(maxEdges)))
-            .setCoder(
-                KvCoder.of(
-                    StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of())));
-    PCollection<KV<String, Removal>> nearRemovals =
-        componentRemovals(
-            components,
-            unique,
-            edges,
-            removalCoder,
-            new ComponentGrouping.StarFn(CopyVerifier.with(verification), verify));
+    PCollection<KV<String, Removal>> nearRemovals = ComponentRemovals.of(edges, unique, settings);
     PCollection<KV<String, Removal>> removals =
         PCollectionList.of(exact.get(EXACT_REMOVALS).setCoder(removalCoder))
             .and(nearRemovals)
@@ -408,21 +222,13 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
     // 5. A few removals per similarity band become examples; their images come out of the
     //    final join, which shuffles the samples anyway.
     PCollection<DuplicateExample> examples =
-        removals.apply("SampleExamples", DuplicateExample.sample(candidateFloor, examplesPerBand));
+        removals.apply(
+            "SampleExamples",
+            DuplicateExample.sample(settings.candidateFloor(), settings.examplesPerBand()));
     // (Bands span [candidate floor, 1]: verified copies can sit well below the threshold.)
     PCollection<KV<String, String>> exampleRoles =
         examples
-            .apply(
-                "ExampleKeys",
-                ParDo.of(
-                    new DoFn<DuplicateExample, KV<String, String>>() {
-                      @ProcessElement
-                      public void process(
-                          @Element DuplicateExample e, OutputReceiver<KV<String, String>> o) {
-                        o.output(KV.of(e.removedKey(), "removed"));
-                        o.output(KV.of(e.keptKey(), "kept"));
-                      }
-                    }))
+            .apply("ExampleKeys", ParDo.of(new SampleDecisions.ExampleKeysFn()))
             .setCoder(pairCoder);
 
     // 6. Keep or reject each sample: the one shuffle of whole samples.
@@ -442,7 +248,7 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
             .apply("JoinRemovals", CoGroupByKey.create())
             .apply(
                 "KeepOrReject",
-                ParDo.of(new DecideFn())
+                ParDo.of(new SampleDecisions.DecideFn())
                     .withOutputTags(KEPT, TupleTagList.of(REJECTIONS).and(EXAMPLE_IMAGES)));
 
     PCollection<Rejection> rejections =
@@ -458,63 +264,6 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
         REJECTIONS);
   }
 
-  /** Members and edges meet per component; the star rule decides there. */
-  private static PCollection<KV<String, Removal>> componentRemovals(
-      PCollection<KV<String, KV<String, Integer>>> components,
-      PCollection<KV<String, Member>> unique,
-      PCollection<StarGrouping.Edge> edges,
-      KvCoder<String, Removal> removalCoder,
-      ComponentGrouping.StarFn star) {
-    KvCoder<String, Member> nodeCoder =
-        KvCoder.of(StringUtf8Coder.of(), new DedupCoders.MemberCoder());
-    PCollection<KV<String, Member>> nodes =
-        KeyedPCollectionTuple.of(COMPONENT, components)
-            .and(MEMBER, unique)
-            .apply("JoinComponents", CoGroupByKey.create())
-            .apply("NodesByComponent", ParDo.of(new ComponentGrouping.NodeFn()))
-            .setCoder(nodeCoder);
-    PCollection<KV<String, StarGrouping.Edge>> componentEdges =
-        KeyedPCollectionTuple.of(COMPONENT, components)
-            .and(
-                EDGE,
-                edges
-                    .apply(
-                        "EdgesByFirstKey",
-                        MapElements.into(
-                                TypeDescriptors.kvs(
-                                    TypeDescriptors.strings(),
-                                    TypeDescriptor.of(StarGrouping.Edge.class)))
-                            .via((StarGrouping.Edge e) -> KV.of(e.a(), e)))
-                    .setCoder(KvCoder.of(StringUtf8Coder.of(), new DedupCoders.EdgeCoder())))
-            .apply("JoinEdgeComponents", CoGroupByKey.create())
-            .apply("EdgesByComponent", ParDo.of(new ComponentGrouping.EdgeComponentFn()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), new DedupCoders.EdgeCoder()));
-    // A component's members (with fingerprints) and edges through files, not as one record:
-    // a popular picture can have thousands of copies. Each value is a member or an edge.
-    KvCoder<String, KV<Member, StarGrouping.Edge>> partCoder =
-        KvCoder.of(
-            StringUtf8Coder.of(),
-            KvCoder.of(
-                NullableCoder.of(new DedupCoders.MemberCoder()),
-                NullableCoder.of(new DedupCoders.EdgeCoder())));
-    return PCollectionList.of(
-            nodes
-                .apply("NodeParts", MapElements.via(new ComponentGrouping.NodePart()))
-                .setCoder(partCoder))
-        .and(
-            componentEdges
-                .apply("EdgeParts", MapElements.via(new ComponentGrouping.EdgePart()))
-                .setCoder(partCoder))
-        .apply("ComponentParts", Flatten.pCollections())
-        .apply(
-            "GroupComponents",
-            io.winnow.schemas.GroupThroughFiles.<String, KV<Member, StarGrouping.Edge>>in(
-                io.winnow.schemas.GroupThroughFiles.tempDirOf(
-                    components.getPipeline().getOptions())))
-        .apply("ChooseRepresentatives", ParDo.of(star))
-        .setCoder(removalCoder);
-  }
-
   static Member member(Sample s, boolean withFingerprint) {
     return new Member(
         s.key(), s.url(), pixels(s), s.embedding(), withFingerprint ? s.fingerprint() : null);
@@ -526,64 +275,5 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
       return (long) s.originalWidth() * s.originalHeight();
     }
     return s.width() == null || s.height() == null ? 0 : (long) s.width() * s.height();
-  }
-
-  static final class CheckFn extends DoFn<Sample, Sample> {
-    private final int dimension;
-
-    CheckFn(int dimension) {
-      this.dimension = dimension;
-    }
-
-    @ProcessElement
-    public void process(@Element Sample s, MultiOutputReceiver out) {
-      float[] e = s.embedding();
-      if (e == null || e.length != dimension) {
-        out.get(REJECTIONS)
-            .output(
-                Rejection.of(
-                    s.key(),
-                    s.url(),
-                    Reason.BAD_EMBEDDING,
-                    e == null
-                        ? "no embedding"
-                        : "embedding has " + e.length + " dimensions, the model " + dimension));
-      } else {
-        out.get(SAMPLES).output(s);
-      }
-    }
-  }
-
-  static final class DecideFn extends DoFn<KV<String, CoGbkResult>, Sample> {
-    private final Counter exactRemoved = Metrics.counter("dedup", "exact_duplicates");
-    private final Counter nearRemoved = Metrics.counter("dedup", "near_duplicates");
-
-    @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> joined, MultiOutputReceiver out) {
-      Removal removal = joined.getValue().getOnly(REMOVALS, null);
-      boolean example = joined.getValue().getAll(EXAMPLE_ROLE).iterator().hasNext();
-      // Keys are unique per run, except for a URL listed twice: each copy is decided alike.
-      for (Sample sample : joined.getValue().getAll(SAMPLES)) {
-        if (example) {
-          out.get(EXAMPLE_IMAGES).output(sample);
-          example = false;
-        }
-        if (removal == null) {
-          out.get(KEPT).output(sample);
-        } else if (removal.exact()) {
-          exactRemoved.inc();
-          out.get(REJECTIONS)
-              .output(
-                  Rejection.of(
-                      sample.key(), sample.url(), Reason.EXACT_DUPLICATE, removal.detail()));
-        } else {
-          nearRemoved.inc();
-          out.get(REJECTIONS)
-              .output(
-                  Rejection.of(
-                      sample.key(), sample.url(), Reason.NEAR_DUPLICATE, removal.detail()));
-        }
-      }
-    }
   }
 }

@@ -3,7 +3,6 @@ package io.winnow.filters;
 import io.winnow.copydetect.Pdq;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -33,20 +32,10 @@ public final class KnownBadHashes implements Serializable {
   public static final int DEFAULT_PDQ_DISTANCE = 31;
   public static final int MAX_PDQ_DISTANCE = 63;
 
-  private static final int WORDS = 16;
-  private static final int WORD_BITS = 16;
-
   private final List<String> lists;
-  private final Digests md5;
-  private final Digests sha256;
-  // PDQ entries: 4 longs each (Pdq.Hash#toLongArray order), their limit, list and line.
-  private final long[] pdqWords;
-  private final byte[] pdqLimit;
-  private final int[] pdqList;
-  private final int[] pdqLine;
-  private final int widestPdqLimit;
-  private transient int[][] bucketStart;
-  private transient int[][] bucketEntries;
+  private final SortedDigests md5;
+  private final SortedDigests sha256;
+  private final PdqMultiIndex pdq;
 
   /** A list entry that matched: where it is, and how. Names no image data. */
   public record Match(String list, int line, String kind, int distance) {
@@ -72,22 +61,9 @@ public final class KnownBadHashes implements Serializable {
 
   private KnownBadHashes(Builder b) {
     this.lists = List.copyOf(b.lists);
-    this.md5 = new Digests(16, b.md5);
-    this.sha256 = new Digests(32, b.sha256);
-    int n = b.pdqLimits.size();
-    this.pdqWords = new long[n * 4];
-    this.pdqLimit = new byte[n];
-    this.pdqList = new int[n];
-    this.pdqLine = new int[n];
-    int widest = 0;
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(b.pdqHashes.get(i), 0, pdqWords, 4 * i, 4);
-      pdqLimit[i] = (byte) (int) b.pdqLimits.get(i);
-      pdqList[i] = b.pdqRefs.get(i)[0];
-      pdqLine[i] = b.pdqRefs.get(i)[1];
-      widest = Math.max(widest, b.pdqLimits.get(i));
-    }
-    this.widestPdqLimit = widest;
+    this.md5 = new SortedDigests(16, b.md5);
+    this.sha256 = new SortedDigests(32, b.sha256);
+    this.pdq = new PdqMultiIndex(b.pdqHashes, b.pdqLimits, b.pdqRefs);
   }
 
   public static KnownBadHashes none() {
@@ -103,11 +79,11 @@ public final class KnownBadHashes implements Serializable {
   }
 
   public boolean hasPdq() {
-    return pdqLimit.length > 0;
+    return pdq.size() > 0;
   }
 
   public Counts counts() {
-    return new Counts(md5.size(), sha256.size(), pdqLimit.length);
+    return new Counts(md5.size(), sha256.size(), pdq.size());
   }
 
   /** The lists' names, in the order they were added. */
@@ -153,105 +129,14 @@ public final class KnownBadHashes implements Serializable {
     if (hash == null || !hasPdq()) {
       return null;
     }
-    index();
-    long[] query = hash.toLongArray();
-    int radius = widestPdqLimit / WORDS;
-    int bestEntry = -1;
-    int bestDistance = Integer.MAX_VALUE;
-    int[] probes =
-        new int
-            [1
-                + WORD_BITS
-                + WORD_BITS * (WORD_BITS - 1) / 2
-                + WORD_BITS * (WORD_BITS - 1) * (WORD_BITS - 2) / 6];
-    for (int w = 0; w < WORDS; w++) {
-      int value = word(query, 0, w);
-      int count = probes(value, radius, probes);
-      for (int p = 0; p < count; p++) {
-        int bucket = probes[p];
-        for (int k = bucketStart[w][bucket]; k < bucketStart[w][bucket + 1]; k++) {
-          int entry = bucketEntries[w][k];
-          int distance = distance(query, entry);
-          if (distance <= pdqLimit[entry]
-              && (distance < bestDistance || (distance == bestDistance && entry < bestEntry))) {
-            bestEntry = entry;
-            bestDistance = distance;
-          }
-        }
-      }
-    }
-    return bestEntry < 0
-        ? null
-        : new Match(lists.get(pdqList[bestEntry]), pdqLine[bestEntry], "pdq", bestDistance);
-  }
-
-  private int distance(long[] query, int entry) {
-    int d = 0;
-    for (int i = 0; i < 4; i++) {
-      d += Long.bitCount(query[i] ^ pdqWords[4 * entry + i]);
-    }
-    return d;
-  }
-
-  private static int word(long[] words, int offset, int w) {
-    return (int) (words[offset + w / 4] >>> (16 * (w % 4))) & 0xffff;
-  }
-
-  /** Every 16-bit value within {@code radius} (at most 3) bits of {@code value}. */
-  static int probes(int value, int radius, int[] out) {
-    int n = 0;
-    out[n++] = value;
-    if (radius >= 1) {
-      for (int a = 0; a < WORD_BITS; a++) {
-        out[n++] = value ^ (1 << a);
-        if (radius >= 2) {
-          for (int b = a + 1; b < WORD_BITS; b++) {
-            out[n++] = value ^ (1 << a) ^ (1 << b);
-            if (radius >= 3) {
-              for (int c = b + 1; c < WORD_BITS; c++) {
-                out[n++] = value ^ (1 << a) ^ (1 << b) ^ (1 << c);
-              }
-            }
-          }
-        }
-      }
-    }
-    return n;
-  }
-
-  // The multi-index is rebuilt on each worker rather than serialized: it is a counting sort.
-  private synchronized void index() {
-    if (bucketStart != null) {
-      return;
-    }
-    int n = pdqLimit.length;
-    int[][] starts = new int[WORDS][];
-    int[][] entries = new int[WORDS][];
-    for (int w = 0; w < WORDS; w++) {
-      int[] start = new int[(1 << WORD_BITS) + 1];
-      for (int e = 0; e < n; e++) {
-        start[word(pdqWords, 4 * e, w) + 1]++;
-      }
-      for (int v = 0; v < 1 << WORD_BITS; v++) {
-        start[v + 1] += start[v];
-      }
-      int[] fill = Arrays.copyOf(start, start.length);
-      int[] sorted = new int[n];
-      for (int e = 0; e < n; e++) {
-        sorted[fill[word(pdqWords, 4 * e, w)]++] = e;
-      }
-      starts[w] = start;
-      entries[w] = sorted;
-    }
-    bucketEntries = entries;
-    bucketStart = starts;
+    return pdq.closest(hash, lists);
   }
 
   /** Collects lists, line by line; a bad line is an error naming its list and line. */
   public static final class Builder {
     private final List<String> lists = new ArrayList<>();
-    private final List<DigestEntry> md5 = new ArrayList<>();
-    private final List<DigestEntry> sha256 = new ArrayList<>();
+    private final List<SortedDigests.Entry> md5 = new ArrayList<>();
+    private final List<SortedDigests.Entry> sha256 = new ArrayList<>();
     private final List<long[]> pdqHashes = new ArrayList<>();
     private final List<Integer> pdqLimits = new ArrayList<>();
     private final List<int[]> pdqRefs = new ArrayList<>();
@@ -290,7 +175,7 @@ public final class KnownBadHashes implements Serializable {
             throw new IllegalArgumentException(kind + " takes one hash, no distance");
           }
           (kind.equals("md5") ? md5 : sha256)
-              .add(new DigestEntry(hex(fields[0], bytes, kind), list, line));
+              .add(new SortedDigests.Entry(hex(fields[0], bytes, kind), list, line));
         }
         case "pdq" -> {
           if (fields.length > 2) {
@@ -334,72 +219,6 @@ public final class KnownBadHashes implements Serializable {
 
     public KnownBadHashes build() {
       return new KnownBadHashes(this);
-    }
-  }
-
-  private record DigestEntry(byte[] digest, int list, int line) {}
-
-  /** Digests of one width, sorted, in one array; each with its list and line. */
-  private static final class Digests implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final int width;
-    private final byte[] sorted;
-    private final int[] lists;
-    private final int[] lines;
-
-    Digests(int width, List<DigestEntry> entries) {
-      this.width = width;
-      List<DigestEntry> order = new ArrayList<>(entries);
-      // Stable: of equal digests, the first listed is the one a match names.
-      order.sort((a, b) -> Arrays.compareUnsigned(a.digest(), b.digest()));
-      sorted = new byte[order.size() * width];
-      lists = new int[order.size()];
-      lines = new int[order.size()];
-      for (int i = 0; i < order.size(); i++) {
-        System.arraycopy(order.get(i).digest(), 0, sorted, i * width, width);
-        lists[i] = order.get(i).list();
-        lines[i] = order.get(i).line();
-      }
-    }
-
-    int size() {
-      return lists.length;
-    }
-
-    int list(int at) {
-      return lists[at];
-    }
-
-    int line(int at) {
-      return lines[at];
-    }
-
-    /** The first entry equal to the digest, or -1 (also for null or malformed hex). */
-    int find(String hex) {
-      if (hex == null || hex.length() != 2 * width || size() == 0) {
-        return -1;
-      }
-      byte[] key;
-      try {
-        key = HexFormat.of().parseHex(hex.toLowerCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        return -1;
-      }
-      int lo = 0;
-      int hi = size();
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        int c = Arrays.compareUnsigned(sorted, mid * width, mid * width + width, key, 0, width);
-        if (c < 0) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      return lo < size()
-              && Arrays.compareUnsigned(sorted, lo * width, lo * width + width, key, 0, width) == 0
-          ? lo
-          : -1;
     }
   }
 }

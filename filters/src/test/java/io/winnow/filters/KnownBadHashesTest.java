@@ -106,9 +106,9 @@ class KnownBadHashesTest {
   @Test
   void probesCoverTheRadiusWithoutRepeats() {
     int[] out = new int[1 + 16 + 120 + 560];
-    assertThat(KnownBadHashes.probes(0x1234, 0, out)).isEqualTo(1);
-    assertThat(KnownBadHashes.probes(0x1234, 1, out)).isEqualTo(17);
-    assertThat(KnownBadHashes.probes(0x1234, 3, out)).isEqualTo(697);
+    assertThat(PdqMultiIndex.probes(0x1234, 0, out)).isEqualTo(1);
+    assertThat(PdqMultiIndex.probes(0x1234, 1, out)).isEqualTo(17);
+    assertThat(PdqMultiIndex.probes(0x1234, 3, out)).isEqualTo(697);
     assertThat(java.util.Arrays.stream(out).distinct().count()).isEqualTo(697);
     for (int v : out) {
       assertThat(Integer.bitCount(v ^ 0x1234)).isLessThanOrEqualTo(3);

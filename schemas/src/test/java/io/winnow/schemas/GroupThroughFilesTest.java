@@ -101,7 +101,7 @@ class GroupThroughFilesTest {
 
   @Test
   void segmentsHoldTheirFramesAndKeysMayBeReadAlone() throws IOException {
-    GroupThroughFiles.Spool<String> spool = new GroupThroughFiles.Spool<>();
+    FragmentFiles.Spool<String> spool = new FragmentFiles.Spool<>();
     spool.add("a", "a", new byte[] {1, 2, 3});
     spool.add("b", "b", new byte[] {4});
     spool.add("a", "a", new byte[] {5, 6});
