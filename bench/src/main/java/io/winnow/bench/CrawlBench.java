@@ -12,9 +12,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import com.sun.net.httpserver.HttpServer;
+import io.winnow.crawl.FetchSettings;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
-import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.schemas.RunSummary;
 import java.io.OutputStream;
 import java.net.InetAddress;

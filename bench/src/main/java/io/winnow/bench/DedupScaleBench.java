@@ -1,9 +1,9 @@
 package io.winnow.bench;
 
 import io.winnow.dedup.DropNearDuplicates;
+import io.winnow.export.NpyFiles;
 import io.winnow.knn.KeyedVector;
 import io.winnow.pipeline.RunWinnow;
-import io.winnow.pipeline.export.NpyFiles;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
 import io.winnow.schemas.StageResult;

@@ -1,11 +1,11 @@
 package io.winnow.bench;
 
-import io.winnow.pipeline.decode.DecodeSettings;
-import io.winnow.pipeline.decode.ImageProcessor;
-import io.winnow.pipeline.embed.EmbeddingModel;
-import io.winnow.pipeline.embed.ExecutionProvider;
-import io.winnow.pipeline.embed.OnnxEmbedder;
-import io.winnow.pipeline.embed.Preprocessor;
+import io.winnow.decode.DecodeSettings;
+import io.winnow.decode.ImageProcessor;
+import io.winnow.inference.EmbeddingModel;
+import io.winnow.inference.ExecutionProvider;
+import io.winnow.inference.OnnxEmbedder;
+import io.winnow.inference.Preprocessor;
 import io.winnow.schemas.Sample;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.winnow.bench;
 
 import com.sun.net.httpserver.HttpServer;
+import io.winnow.crawl.FetchSettings;
+import io.winnow.dataset.Manifest;
 import io.winnow.pipeline.DedupSettings;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
-import io.winnow.pipeline.crawl.FetchSettings;
-import io.winnow.pipeline.dataset.Manifest;
 import io.winnow.pipeline.refresh.RefreshDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.winnow.deploy;
 
-import io.winnow.pipeline.export.WebDatasetReader;
+import io.winnow.export.WebDatasetReader;
 import io.winnow.schemas.Digests;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.Rejection;
@@ -57,9 +57,9 @@ record Datasets(List<String> samples, List<String> rejections, List<String> hidd
     for (Path shard : WebDatasetReader.shards(dir, "shard")) {
       List<String> keys = new ArrayList<>();
       WebDatasetReader.read(shard, s -> keys.add(s.key()));
-      io.winnow.pipeline.export.NpyFiles.Array npy;
+      io.winnow.export.NpyFiles.Array npy;
       try (var in = Files.newInputStream(Path.of(shard.toString().replace(".tar", ".npy")))) {
-        npy = io.winnow.pipeline.export.NpyFiles.read(in);
+        npy = io.winnow.export.NpyFiles.read(in);
       }
       for (int i = 0; i < keys.size(); i++) {
         byKey.put(keys.get(i), npy.row(i));

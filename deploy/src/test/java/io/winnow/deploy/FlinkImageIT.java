@@ -2,9 +2,9 @@ package io.winnow.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.winnow.crawl.FetchSettings;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
-import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.demo.DemoCorpus;
 import io.winnow.pipeline.demo.DemoServer;
 import io.winnow.schemas.RunSummary;

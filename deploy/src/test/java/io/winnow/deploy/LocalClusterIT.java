@@ -2,14 +2,14 @@ package io.winnow.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.winnow.crawl.FetchSettings;
 import io.winnow.filters.FaceBlur;
+import io.winnow.filters.FilterSettings;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
-import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.demo.DemoCorpus;
 import io.winnow.pipeline.demo.DemoServer;
 import io.winnow.pipeline.demo.SceneServer;
-import io.winnow.pipeline.filter.FilterSettings;
 import io.winnow.schemas.RunSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;

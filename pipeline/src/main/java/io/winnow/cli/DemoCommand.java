@@ -1,10 +1,10 @@
 package io.winnow.cli;
 
+import io.winnow.export.WebDatasetReader;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
 import io.winnow.pipeline.demo.DemoCorpus;
 import io.winnow.pipeline.demo.DemoServer;
-import io.winnow.pipeline.export.WebDatasetReader;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.RunSummary;

@@ -1,7 +1,7 @@
 package io.winnow.cli;
 
+import io.winnow.dataset.Manifest;
 import io.winnow.pipeline.WinnowConfig;
-import io.winnow.pipeline.dataset.Manifest;
 import io.winnow.pipeline.refresh.RefreshDataset;
 import java.io.IOException;
 import java.nio.file.Path;

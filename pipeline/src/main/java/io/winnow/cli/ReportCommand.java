@@ -1,10 +1,10 @@
 package io.winnow.cli;
 
+import io.winnow.dataset.DatasetDir;
+import io.winnow.dataset.Manifest;
 import io.winnow.pipeline.RunConfiguration;
-import io.winnow.pipeline.dataset.DatasetDir;
-import io.winnow.pipeline.dataset.Manifest;
 import io.winnow.pipeline.refresh.RefreshDataset;
-import io.winnow.pipeline.report.RunReport;
+import io.winnow.report.RunReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -74,8 +74,7 @@ final class RunCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     if (dataset != null) {
-      if (java.nio.file.Files.exists(
-          dataset.resolve(io.winnow.pipeline.dataset.DatasetDir.CURRENT))) {
+      if (java.nio.file.Files.exists(dataset.resolve(io.winnow.dataset.DatasetDir.CURRENT))) {
         throw new ParameterException(
             spec.commandLine(),
             dataset + " already has versions: " + "add to it with `winnow refresh`");

@@ -1,16 +1,16 @@
 package io.winnow.cli;
 
+import io.winnow.crawl.FetchSettings;
+import io.winnow.crawl.read.InputFormat;
+import io.winnow.decode.DecodeSettings;
+import io.winnow.decode.ResizeMode;
+import io.winnow.filters.FilterSettings;
+import io.winnow.inference.EmbedSettings;
+import io.winnow.inference.ExecutionProvider;
 import io.winnow.pipeline.DedupSettings;
 import io.winnow.pipeline.RetrievalSettings;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
-import io.winnow.pipeline.crawl.FetchSettings;
-import io.winnow.pipeline.decode.DecodeSettings;
-import io.winnow.pipeline.decode.ResizeMode;
-import io.winnow.pipeline.embed.EmbedSettings;
-import io.winnow.pipeline.embed.ExecutionProvider;
-import io.winnow.pipeline.filter.FilterSettings;
-import io.winnow.pipeline.read.InputFormat;
 import io.winnow.retrieval.BalancedSpec;
 import io.winnow.retrieval.SeedSetSpec;
 import io.winnow.schemas.ErrorBudget;

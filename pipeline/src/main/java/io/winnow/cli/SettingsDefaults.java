@@ -1,11 +1,11 @@
 package io.winnow.cli;
 
+import io.winnow.crawl.FetchSettings;
+import io.winnow.decode.DecodeSettings;
+import io.winnow.filters.FilterSettings;
+import io.winnow.inference.EmbedSettings;
 import io.winnow.pipeline.DedupSettings;
 import io.winnow.pipeline.WinnowConfig;
-import io.winnow.pipeline.crawl.FetchSettings;
-import io.winnow.pipeline.decode.DecodeSettings;
-import io.winnow.pipeline.embed.EmbedSettings;
-import io.winnow.pipeline.filter.FilterSettings;
 import io.winnow.schemas.ErrorBudget;
 import java.time.Duration;
 import java.util.Collection;

@@ -1,7 +1,7 @@
 package io.winnow.cli;
 
-import io.winnow.pipeline.dataset.Manifest;
-import io.winnow.pipeline.refresh.Takedown;
+import io.winnow.dataset.Manifest;
+import io.winnow.dataset.Takedown;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.winnow.cli;
 
-import io.winnow.pipeline.dataset.DatasetDir;
-import io.winnow.pipeline.dataset.Manifest;
+import io.winnow.dataset.DatasetDir;
+import io.winnow.dataset.Manifest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -57,8 +57,8 @@ public final class WinnowCli implements Runnable {
             err.println("winnow: the job failed: " + systemic);
             return EXIT_SYSTEMIC;
           }
-          if (error instanceof io.winnow.pipeline.embed.ModelException
-              || error instanceof io.winnow.pipeline.filter.SafetyLists.ListException
+          if (error instanceof io.winnow.inference.ModelException
+              || error instanceof io.winnow.crawl.SafetyLists.ListException
               || error instanceof CommandLine.ParameterException) {
             // A configuration problem, found before any URL is fetched: say what, not where.
             err.println("winnow: " + error.getMessage());

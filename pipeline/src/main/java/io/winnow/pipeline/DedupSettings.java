@@ -17,7 +17,7 @@ import java.util.List;
  *     verification)
  * @param maxEdges most near-duplicate edges the single-worker union-find accepts
  * @param evalSets evaluation sets to decontaminate against, each {@code NAME=LOCATION}: a folder or
- *     glob of image files, or a URL list (see {@link io.winnow.pipeline.read.ReadImageSet})
+ *     glob of image files, or a URL list (see {@link io.winnow.crawl.read.ReadImageSet})
  * @param evalThreshold cosine at or above which a pool image is too close to an eval image; NaN
  *     takes the model descriptor's {@code eval_threshold}
  */

@@ -1,8 +1,8 @@
 package io.winnow.pipeline;
 
-import io.winnow.pipeline.report.RunReport;
-import io.winnow.pipeline.report.Summarize;
-import io.winnow.pipeline.report.WriteThumbnails;
+import io.winnow.report.RunReport;
+import io.winnow.report.Summarize;
+import io.winnow.report.WriteThumbnails;
 import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.Progress;
 import io.winnow.schemas.RunSummary;
@@ -190,11 +190,11 @@ public final class RunWinnow {
 
   /** Per-stage work time from the runner's metrics; a runner without them leaves none. */
   private static void writeTimings(Path output, PipelineResult result) {
-    Path file = output.resolve(io.winnow.pipeline.report.StageTimings.FILE_NAME);
+    Path file = output.resolve(io.winnow.report.StageTimings.FILE_NAME);
     try {
       Files.deleteIfExists(file);
-      io.winnow.pipeline.report.StageTimings.write(
-          output, io.winnow.pipeline.report.StageTimings.from(result.metrics()));
+      io.winnow.report.StageTimings.write(
+          output, io.winnow.report.StageTimings.from(result.metrics()));
     } catch (IOException | RuntimeException e) {
       System.err.println("winnow: per-stage timings are not available from this runner: " + e);
     }
@@ -223,7 +223,7 @@ public final class RunWinnow {
     } finally {
       if (givenTemp == null) {
         options.setTempLocation(null);
-        io.winnow.pipeline.dataset.DatasetDir.deleteTree(shuffle);
+        io.winnow.dataset.DatasetDir.deleteTree(shuffle);
       }
     }
   }
@@ -281,7 +281,7 @@ public final class RunWinnow {
       // The report reads what the run wrote; a remote run's output may not be on this machine.
       // The data is complete without it, so a failure here is reported, not fatal.
       try {
-        io.winnow.pipeline.report.RunReport.write(
+        io.winnow.report.RunReport.write(
             output, config.shardPrefix(), RunConfiguration.readAsMap(output));
       } catch (IOException | RuntimeException e) {
         System.err.println(

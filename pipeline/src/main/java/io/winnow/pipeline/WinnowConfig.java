@@ -1,11 +1,11 @@
 package io.winnow.pipeline;
 
-import io.winnow.pipeline.crawl.FetchSettings;
-import io.winnow.pipeline.dataset.RefreshSettings;
-import io.winnow.pipeline.decode.DecodeSettings;
-import io.winnow.pipeline.embed.EmbedSettings;
-import io.winnow.pipeline.filter.FilterSettings;
-import io.winnow.pipeline.read.InputFormat;
+import io.winnow.crawl.FetchSettings;
+import io.winnow.crawl.read.InputFormat;
+import io.winnow.dataset.RefreshSettings;
+import io.winnow.decode.DecodeSettings;
+import io.winnow.filters.FilterSettings;
+import io.winnow.inference.EmbedSettings;
 import java.io.Serializable;
 import java.util.List;
 

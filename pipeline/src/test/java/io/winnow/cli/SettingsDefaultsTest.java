@@ -2,13 +2,13 @@ package io.winnow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.winnow.crawl.FetchSettings;
+import io.winnow.decode.DecodeSettings;
 import io.winnow.filters.DomainPolicy;
+import io.winnow.filters.FilterSettings;
+import io.winnow.inference.EmbedSettings;
 import io.winnow.pipeline.DedupSettings;
 import io.winnow.pipeline.WinnowConfig;
-import io.winnow.pipeline.crawl.FetchSettings;
-import io.winnow.pipeline.decode.DecodeSettings;
-import io.winnow.pipeline.embed.EmbedSettings;
-import io.winnow.pipeline.filter.FilterSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.winnow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.winnow.pipeline.testing.FaultyImageServer;
+import io.winnow.testing.FaultyImageServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;

@@ -2,9 +2,9 @@ package io.winnow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.winnow.pipeline.report.Summarize;
-import io.winnow.pipeline.testing.FaultyImageServer;
+import io.winnow.report.Summarize;
 import io.winnow.schemas.RunSummary;
+import io.winnow.testing.FaultyImageServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ class WinnowCliTest {
       assertThat(summary.rejectedByReason().get("fetch")).containsEntry("http-not-found", 1L);
       assertThat(Files.readString(out.resolve("shard-000000_stats.json")))
           .contains("\"count\" : 1");
-      io.winnow.pipeline.export.WebDatasetReader.read(
+      io.winnow.export.WebDatasetReader.read(
           out.resolve("shard-000000.tar"),
           s -> assertThat(s.width()).as("the flag wins over the file").isEqualTo(48));
     }
@@ -107,7 +107,7 @@ class WinnowCliTest {
           .containsEntry("exact-duplicate", 1L);
       assertThat(refreshed.rejectedByReason().get("read")).containsEntry("already-seen", 1L);
       assertThat(
-              io.winnow.pipeline.testing.RunOutputs.rejections(
+              io.winnow.testing.RunOutputs.rejections(
                   dataset.resolve("runs/v000002/batch-00000/rejections")))
           .filteredOn(r -> r.reason().wireName().equals("exact-duplicate"))
           .singleElement()

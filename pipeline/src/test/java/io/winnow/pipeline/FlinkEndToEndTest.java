@@ -2,15 +2,15 @@ package io.winnow.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.winnow.pipeline.crawl.FetchSettings;
-import io.winnow.pipeline.decode.DecodeSettings;
-import io.winnow.pipeline.decode.ResizeMode;
-import io.winnow.pipeline.export.WebDatasetReader;
-import io.winnow.pipeline.testing.FaultyImageServer;
+import io.winnow.crawl.FetchSettings;
+import io.winnow.decode.DecodeSettings;
+import io.winnow.decode.ResizeMode;
+import io.winnow.export.WebDatasetReader;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.RunSummary;
 import io.winnow.schemas.Sample;
+import io.winnow.testing.FaultyImageServer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,15 +127,14 @@ class FlinkEndToEndTest {
       long embeddingRows = 0;
       for (Path shard : WebDatasetReader.shards(output, "shard")) {
         try (var in = Files.newInputStream(Path.of(shard.toString().replace(".tar", ".npy")))) {
-          io.winnow.pipeline.export.NpyFiles.Array npy =
-              io.winnow.pipeline.export.NpyFiles.read(in);
+          io.winnow.export.NpyFiles.Array npy = io.winnow.export.NpyFiles.read(in);
           assertThat(npy.shape()[1]).isEqualTo(1280);
           embeddingRows += npy.shape()[0];
         }
       }
       assertThat(embeddingRows).isEqualTo(2);
       assertThat(server.hits("/rate-limited.jpg")).isEqualTo(2);
-      RunSummary onDisk = io.winnow.pipeline.report.Summarize.read(output);
+      RunSummary onDisk = io.winnow.report.Summarize.read(output);
       assertThat(onDisk.rejectedByReason().get("fetch")).containsEntry("timeout", 1L);
       assertThat(onDisk.wallSeconds()).isPositive();
     }

@@ -2,11 +2,11 @@ package io.winnow.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.winnow.crawl.FetchSettings;
+import io.winnow.dataset.Manifest;
+import io.winnow.export.WebDatasetReader;
 import io.winnow.knn.KeyedVector;
-import io.winnow.pipeline.crawl.FetchSettings;
-import io.winnow.pipeline.dataset.Manifest;
 import io.winnow.pipeline.demo.SceneServer;
-import io.winnow.pipeline.export.WebDatasetReader;
 import io.winnow.pipeline.refresh.RefreshDataset;
 import io.winnow.retrieval.BalancedSpec;
 import io.winnow.retrieval.RetrieveFromSeeds;

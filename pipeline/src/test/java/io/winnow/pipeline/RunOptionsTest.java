@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.winnow.schemas.ErrorBudget;
+import io.winnow.schemas.ParallelismOptions;
 import java.util.List;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
@@ -19,6 +20,16 @@ class RunOptionsTest {
     assertThat(flink.getParallelism()).isEqualTo(3);
     assertThat(flink.getFlinkConfDir()).isNotNull();
     assertThat(flink.getFlinkMaster()).isEqualTo("[local]");
+  }
+
+  /** Stages read the parallelism without depending on the Flink runner: the same property. */
+  @Test
+  void stagesSeeTheFlinkParallelismThroughTheirOwnOptions() {
+    assertThat(ParallelismOptions.tasksOf(RunWinnow.options("flink", 3))).isEqualTo(3);
+    assertThat(RunWinnow.options("direct", 3).as(ParallelismOptions.class).getParallelism())
+        .isEqualTo(-1);
+    assertThat(ParallelismOptions.tasksOf(RunWinnow.options("direct", 3)))
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
   }
 
   @Test

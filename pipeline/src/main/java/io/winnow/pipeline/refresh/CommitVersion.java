@@ -1,15 +1,17 @@
 package io.winnow.pipeline.refresh;
 
+import io.winnow.dataset.DatasetDir;
+import io.winnow.dataset.DatasetIndex;
+import io.winnow.dataset.IndexShards;
+import io.winnow.dataset.Manifest;
+import io.winnow.dataset.ReadDatasetVectors;
+import io.winnow.dataset.SeenUrl;
+import io.winnow.dataset.ShardRewriter;
+import io.winnow.dataset.Takedown;
+import io.winnow.export.ShardStats;
 import io.winnow.pipeline.RunConfiguration;
-import io.winnow.pipeline.dataset.DatasetDir;
-import io.winnow.pipeline.dataset.DatasetIndex;
-import io.winnow.pipeline.dataset.IndexShards;
-import io.winnow.pipeline.dataset.Manifest;
-import io.winnow.pipeline.dataset.ReadDatasetVectors;
-import io.winnow.pipeline.dataset.SeenUrl;
-import io.winnow.pipeline.export.ShardStats;
-import io.winnow.pipeline.report.RunReport;
-import io.winnow.pipeline.report.Summarize;
+import io.winnow.report.RunReport;
+import io.winnow.report.Summarize;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.RunSummary;

@@ -1,19 +1,20 @@
 package io.winnow.pipeline.refresh;
 
+import io.winnow.dataset.DatasetDir;
+import io.winnow.dataset.DatasetIndex;
+import io.winnow.dataset.IndexShards;
+import io.winnow.dataset.Manifest;
+import io.winnow.dataset.RefreshSettings;
+import io.winnow.dataset.SearchDatasetIndex;
+import io.winnow.dataset.SkipSeenUrls;
+import io.winnow.dataset.Takedown;
 import io.winnow.pipeline.RunConfiguration;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
-import io.winnow.pipeline.dataset.DatasetDir;
-import io.winnow.pipeline.dataset.DatasetIndex;
-import io.winnow.pipeline.dataset.IndexShards;
-import io.winnow.pipeline.dataset.Manifest;
-import io.winnow.pipeline.dataset.RefreshSettings;
-import io.winnow.pipeline.dataset.SearchDatasetIndex;
-import io.winnow.pipeline.dataset.SkipSeenUrls;
-import io.winnow.pipeline.report.RunReport;
-import io.winnow.pipeline.report.StageTimings;
-import io.winnow.pipeline.report.Summarize;
-import io.winnow.pipeline.report.WriteThumbnails;
+import io.winnow.report.RunReport;
+import io.winnow.report.StageTimings;
+import io.winnow.report.Summarize;
+import io.winnow.report.WriteThumbnails;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.RunSummary;
 import java.io.IOException;
@@ -378,6 +379,6 @@ public final class RefreshDataset {
     if (!Files.isDirectory(batchDir)) {
       return List.of();
     }
-    return io.winnow.pipeline.export.WebDatasetReader.shards(batchDir, prefix);
+    return io.winnow.export.WebDatasetReader.shards(batchDir, prefix);
   }
 }

@@ -2,14 +2,14 @@ package io.winnow.pipeline.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.winnow.crawl.FetchSettings;
 import io.winnow.pipeline.DedupSettings;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
-import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.demo.DemoServer;
-import io.winnow.pipeline.testing.RunOutputs;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.RunSummary;
+import io.winnow.testing.RunOutputs;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

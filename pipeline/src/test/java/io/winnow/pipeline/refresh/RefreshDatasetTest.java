@@ -3,22 +3,23 @@ package io.winnow.pipeline.refresh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.winnow.crawl.FetchSettings;
+import io.winnow.crawl.UrlNormalizer;
+import io.winnow.dataset.DatasetDir;
+import io.winnow.dataset.DatasetIndex;
+import io.winnow.dataset.Manifest;
+import io.winnow.dataset.ReadDatasetVectors;
+import io.winnow.dataset.SeenUrl;
+import io.winnow.dataset.Takedown;
+import io.winnow.export.WebDatasetReader;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
-import io.winnow.pipeline.crawl.FetchSettings;
-import io.winnow.pipeline.dataset.DatasetDir;
-import io.winnow.pipeline.dataset.DatasetIndex;
-import io.winnow.pipeline.dataset.Manifest;
-import io.winnow.pipeline.dataset.ReadDatasetVectors;
-import io.winnow.pipeline.dataset.SeenUrl;
 import io.winnow.pipeline.demo.DemoServer;
-import io.winnow.pipeline.export.WebDatasetReader;
-import io.winnow.pipeline.read.SampleKeys;
-import io.winnow.pipeline.read.UrlNormalizer;
 import io.winnow.schemas.Digests;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ class RefreshDatasetTest {
     List<Rejection> all = new ArrayList<>();
     try (var batches = Files.list(dataset.resolve("runs").resolve(Manifest.versionName(version)))) {
       for (Path batch : batches.filter(Files::isDirectory).toList()) {
-        io.winnow.pipeline.report.RunReport.forEachRejection(batch.resolve("rejections"), all::add);
+        io.winnow.report.RunReport.forEachRejection(batch.resolve("rejections"), all::add);
       }
     }
     return all;
@@ -468,7 +469,7 @@ class RefreshDatasetTest {
             dataset,
             config(urls("v4.txt", "grass.jpg"))
                 .withFilter(
-                    io.winnow.pipeline.filter.FilterSettings.defaults()
+                    io.winnow.filters.FilterSettings.defaults()
                         .withKnownBadLists(List.of(md5.toString()))),
             1,
             RefreshDataset.Checkpoint.NONE);
@@ -497,7 +498,7 @@ class RefreshDatasetTest {
             dataset,
             config(urls("v2.txt", "grass.jpg"))
                 .withFilter(
-                    io.winnow.pipeline.filter.FilterSettings.defaults()
+                    io.winnow.filters.FilterSettings.defaults()
                         .withLists(List.of(), List.of(), List.of(optOut.toString()))),
             1,
             RefreshDataset.Checkpoint.NONE);

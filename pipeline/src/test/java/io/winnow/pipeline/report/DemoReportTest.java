@@ -3,12 +3,12 @@ package io.winnow.pipeline.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.winnow.crawl.FetchSettings;
+import io.winnow.filters.FilterSettings;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
-import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.demo.DemoCorpus;
 import io.winnow.pipeline.demo.DemoServer;
-import io.winnow.pipeline.filter.FilterSettings;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.RunSummary;
 import java.io.File;

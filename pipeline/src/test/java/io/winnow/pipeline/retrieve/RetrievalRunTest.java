@@ -3,18 +3,18 @@ package io.winnow.pipeline.retrieve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.winnow.crawl.FetchSettings;
+import io.winnow.export.WebDatasetReader;
 import io.winnow.pipeline.RetrievalSettings;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
-import io.winnow.pipeline.crawl.FetchSettings;
 import io.winnow.pipeline.demo.DemoServer;
-import io.winnow.pipeline.export.WebDatasetReader;
-import io.winnow.pipeline.testing.RunOutputs;
 import io.winnow.retrieval.SeedSetSpec;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.RunSummary;
 import io.winnow.schemas.Sample;
+import io.winnow.testing.RunOutputs;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,8 +127,7 @@ class RetrievalRunTest {
     // (blurred) copy's than to the original photograph's.
     byte[] shown = Files.readAllBytes(seedThumb);
     double toBlurred = meanAbsoluteDifference(shown, Files.readAllBytes(selectedThumb));
-    double toOriginal =
-        meanAbsoluteDifference(shown, io.winnow.pipeline.report.Thumbnails.of(astronaut));
+    double toOriginal = meanAbsoluteDifference(shown, io.winnow.report.Thumbnails.of(astronaut));
     assertThat(toBlurred * 2)
         .as("to blurred %s, to original %s", toBlurred, toOriginal)
         .isLessThan(toOriginal);

@@ -1,0 +1,5 @@
+/**
+ * Reading URL lists (txt, csv, tsv, jsonl, Parquet) and image folders, with keys and URL
+ * normalisation.
+ */
+package io.winnow.crawl.read;

@@ -1,5 +1,0 @@
-/**
- * Export: WebDataset shards, Parquet, {@code .npy} and per-shard stats, written atomically ({@link
- * io.winnow.pipeline.export.WriteWebDataset}).
- */
-package io.winnow.pipeline.export;

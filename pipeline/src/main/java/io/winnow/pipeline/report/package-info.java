@@ -1,5 +1,0 @@
-/**
- * The run's outputs beside the data: summary, rejections, timings, configuration, and the HTML
- * report.
- */
-package io.winnow.pipeline.report;
