@@ -6,6 +6,7 @@ import io.winnow.knn.KeyedVector;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import io.winnow.schemas.StageResult;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
@@ -91,7 +92,7 @@ public final class DedupScaleBench {
                                 .image(new byte[0])
                                 .embedding(vector(i))
                                 .build()))
-            .setCoder(new Sample.Coder())
+            .setCoder(new SampleCoder())
             // Vectors only (no fingerprints): the embedding-only rule at DINOv2's k, as measured
             // before.
             .apply(DropNearDuplicates.with(D, THRESHOLD).withK(64).withoutVerification());

@@ -11,6 +11,7 @@ import io.winnow.inference.EmbeddingModel;
 import io.winnow.inference.Preprocessor;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,7 +189,7 @@ public final class EmbedBench {
                 threads == Runtime.getRuntime().availableProcessors() ? 0 : threads,
                 Runtime.getRuntime().availableProcessors());
     pipeline
-        .apply(Create.of(samples).withCoder(new Sample.Coder()))
+        .apply(Create.of(samples).withCoder(new SampleCoder()))
         .apply(EmbedImages.with(settings))
         .accepted()
         .apply(

@@ -6,6 +6,7 @@ import io.winnow.retrieval.BalancedSpec;
 import io.winnow.retrieval.RetrieveFromSeeds;
 import io.winnow.retrieval.SeedSetSpec;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -137,7 +138,7 @@ public final class RetrievalQualityCheck {
       retrieve = retrieve.withBalanced(balanced);
     }
     KEPT.put(mode, java.util.Collections.synchronizedList(new ArrayList<>()));
-    p.apply("Pool", Create.of(pool).withCoder(new Sample.Coder()))
+    p.apply("Pool", Create.of(pool).withCoder(new SampleCoder()))
         .apply(retrieve)
         .accepted()
         .apply(ParDo.of(new Collect(mode)));

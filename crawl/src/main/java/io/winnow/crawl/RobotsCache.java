@@ -147,7 +147,7 @@ final class RobotsCache {
                   settings.consent().userAgentToken()),
               null,
               null));
-    } catch (HttpFetcher.BlockedAddressException e) {
+    } catch (GuardedClient.BlockedAddressException e) {
       return RedirectWalker.Step.done(
           new Robots(null, Reason.BLOCKED_ADDRESS, unreachable + e.getMessage()));
     } catch (UnknownHostException e) {

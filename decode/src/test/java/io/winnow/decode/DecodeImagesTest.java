@@ -3,6 +3,7 @@ package io.winnow.decode;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import io.winnow.schemas.StageResult;
 import io.winnow.testing.Pipelines;
 import io.winnow.testing.TestImages;
@@ -67,7 +68,7 @@ class DecodeImagesTest {
     Pipeline pipeline = Pipelines.direct();
     StageResult<Sample> out =
         pipeline
-            .apply(Create.empty(new Sample.Coder()))
+            .apply(Create.empty(new SampleCoder()))
             .apply(DecodeImages.with(DecodeSettings.defaults()));
     PAssert.that(out.accepted()).empty();
     PAssert.that(out.rejections()).empty();

@@ -6,6 +6,7 @@ import io.winnow.schemas.ContentBox;
 import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleBuilder;
 import io.winnow.schemas.Stage;
 import io.winnow.schemas.StageResult;
 import io.winnow.schemas.StageTimer;
@@ -85,7 +86,7 @@ public final class FingerprintImages extends PTransform<PCollection<Sample>, Sta
       try {
         Fingerprint print = fingerprint(sample);
         UniformBorder.Box content = print.content();
-        Sample.Builder b =
+        SampleBuilder b =
             sample.toBuilder()
                 .pdq(print.pdqHex(), print.pdqQuality())
                 .fingerprint(print.encode())

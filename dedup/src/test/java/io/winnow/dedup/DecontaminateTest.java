@@ -5,6 +5,7 @@ import io.winnow.knn.KnnJoinTest;
 import io.winnow.knn.TestVectors;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import io.winnow.schemas.StageResult;
 import java.util.List;
 import java.util.Random;
@@ -40,7 +41,7 @@ class DecontaminateTest {
                             DropNearDuplicatesTest.sample("close", "s1", 10, close),
                             DropNearDuplicatesTest.sample("edge", "s2", 10, atThreshold),
                             DropNearDuplicatesTest.sample("far", "s3", 10, far)))
-                    .withCoder(new Sample.Coder()))
+                    .withCoder(new SampleCoder()))
             .apply(Decontaminate.against(evalSet, D, threshold));
     PAssert.that(
             out.accepted()
@@ -75,7 +76,7 @@ class DecontaminateTest {
                         List.of(
                             DropNearDuplicatesTest.sample(
                                 "a", "s1", 10, TestVectors.random(D, new Random(1)))))
-                    .withCoder(new Sample.Coder()))
+                    .withCoder(new SampleCoder()))
             .apply(Decontaminate.against(none, D, 0.45));
     PAssert.that(
             out.accepted()

@@ -8,6 +8,7 @@ import io.winnow.knn.KnnJoinTest;
 import io.winnow.knn.TestVectors;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import io.winnow.schemas.StageResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ class DropNearDuplicatesTest {
   }
 
   private static StageResult<Sample> run(Pipeline p, List<Sample> samples, double threshold) {
-    return p.apply(Create.of(samples).withCoder(new Sample.Coder()))
+    return p.apply(Create.of(samples).withCoder(new SampleCoder()))
         .apply(DropNearDuplicates.with(D, threshold).withK(8).withExactSearch(true));
   }
 
@@ -161,7 +162,7 @@ class DropNearDuplicatesTest {
       same.add(sample("k" + i, "s" + i, 10, v));
     }
     Pipeline p = KnnJoinTest.pipeline();
-    p.apply(Create.of(same).withCoder(new Sample.Coder()))
+    p.apply(Create.of(same).withCoder(new SampleCoder()))
         .apply(DropNearDuplicates.with(D, 0.9).withK(8).withExactSearch(true).withMaxEdges(3));
     assertThatThrownBy(() -> p.run().waitUntilFinish())
         .hasMessageContaining("more than 3 near-duplicate edges");
@@ -188,7 +189,7 @@ class DropNearDuplicatesTest {
     Pipeline p = KnnJoinTest.pipeline();
     // Without verification the bands span [threshold, 1].
     StageResult<Sample> out =
-        p.apply(Create.of(samples).withCoder(new Sample.Coder()))
+        p.apply(Create.of(samples).withCoder(new SampleCoder()))
             .apply(
                 DropNearDuplicates.with(D, 0.9)
                     .withK(8)

@@ -4,6 +4,7 @@ import io.winnow.schemas.GroupThroughFiles;
 import io.winnow.schemas.GroupThroughFiles.Frame;
 import io.winnow.schemas.GroupThroughFiles.Segment;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -22,7 +23,7 @@ import org.apache.beam.sdk.values.KV;
 public final class ShardFragments {
   /** How a shard's values are encoded in the fragments: the key first, so it can be read alone. */
   static final KvCoder<String, Sample> VALUE_CODER =
-      KvCoder.of(StringUtf8Coder.of(), new Sample.Coder());
+      KvCoder.of(StringUtf8Coder.of(), new SampleCoder());
 
   private ShardFragments() {}
 

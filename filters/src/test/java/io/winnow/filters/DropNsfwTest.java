@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import io.winnow.schemas.StageResult;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ class DropNsfwTest {
                             scored("edge", 0.5f, 0.25f, 0.25f),
                             scored("unsafe", 0.1f, 0.8f, 0.1f),
                             Sample.builder("unscored", "http://x/u").image(new byte[] {1}).build()))
-                    .withCoder(new Sample.Coder()))
+                    .withCoder(new SampleCoder()))
             .apply(DropNsfw.with(UNSAFE, 0.5));
     PAssert.that(out.accepted())
         .satisfies(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import io.winnow.schemas.StageResult;
 import io.winnow.testing.Pipelines;
 import io.winnow.testing.TestImages;
@@ -175,7 +176,7 @@ class EmbedImagesTest {
   void emptyInputGivesEmptyOutputs() {
     Pipeline pipeline = Pipelines.direct();
     StageResult<Sample> out =
-        pipeline.apply(Create.empty(new Sample.Coder())).apply(EmbedImages.with(tinyVit(4)));
+        pipeline.apply(Create.empty(new SampleCoder())).apply(EmbedImages.with(tinyVit(4)));
     PAssert.that(out.accepted()).empty();
     PAssert.that(out.rejections()).empty();
     pipeline.run().waitUntilFinish();

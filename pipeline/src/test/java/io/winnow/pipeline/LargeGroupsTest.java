@@ -14,6 +14,7 @@ import io.winnow.retrieval.SeedSetSpec;
 import io.winnow.schemas.Digests;
 import io.winnow.schemas.RunSummary;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -317,7 +318,7 @@ class LargeGroupsTest {
     var decided =
         p.apply("Pool", GenerateSequence.from(0).to(POOL))
             .apply("PoolSamples", ParDo.of(new PoolSampleFn()))
-            .setCoder(new Sample.Coder())
+            .setCoder(new SampleCoder())
             .apply("Retrieve", retrieval);
     decided
         .accepted()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import io.winnow.schemas.SeedMatch;
 import io.winnow.schemas.StageResult;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ class BalancedTest {
     }
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--targetParallelism=2").create());
     StageResult<Sample> out =
-        p.apply(Create.of(pool).withCoder(new Sample.Coder()))
+        p.apply(Create.of(pool).withCoder(new SampleCoder()))
             .apply(
                 RetrieveFromSeeds.with(RetrieveFromSeedsTest.D, List.of())
                     .withBalanced(BalancedSpec.parse("clusters=6,3;target=60")));

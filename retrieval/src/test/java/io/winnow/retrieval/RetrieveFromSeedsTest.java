@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.winnow.knn.KeyedVector;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import io.winnow.schemas.SeedMatch;
 import io.winnow.schemas.StageResult;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ class RetrieveFromSeedsTest {
       sets.add(new RetrieveFromSeeds.SeedSet(e.getKey(), vectors));
     }
     StageResult<Sample> out =
-        p.apply("Pool", Create.of(pool).withCoder(new Sample.Coder()))
+        p.apply("Pool", Create.of(pool).withCoder(new SampleCoder()))
             .apply(RetrieveFromSeeds.with(D, sets).withExactSearch(true));
     PAssert.that(out.accepted())
         .satisfies(

@@ -4,19 +4,11 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.beam.sdk.coders.ByteArrayCoder;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
@@ -24,7 +16,7 @@ import org.apache.beam.sdk.coders.DefaultCoder;
  * bytes (after fetch: as downloaded; after decode: the stored, re-encoded image) and the embedding
  * travel with it but are not part of its JSON. Immutable: use {@link #toBuilder()} to derive.
  */
-@DefaultCoder(Sample.Coder.class)
+@DefaultCoder(SampleCoder.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = false)
 public final class Sample implements Serializable {
@@ -107,7 +99,7 @@ public final class Sample implements Serializable {
   // Not exported: a stage-to-stage hand-over (decode and fingerprinting to the models).
   @JsonIgnore private final ContentBox contentBox;
 
-  private Sample(Builder b) {
+  Sample(SampleBuilder b) {
     this.key = Objects.requireNonNull(b.key, "key");
     this.url = Objects.requireNonNull(b.url, "url");
     this.caption = b.caption;
@@ -170,7 +162,7 @@ public final class Sample implements Serializable {
       @JsonProperty("seed_match") List<SeedMatch> seedMatch,
       @JsonProperty("pdq") String pdq,
       @JsonProperty("pdq_quality") Integer pdqQuality) {
-    Builder b = builder(key, url);
+    SampleBuilder b = builder(key, url);
     b.caption = caption;
     b.sourceFile = sourceFile;
     b.sourceLine = sourceLine;
@@ -196,15 +188,15 @@ public final class Sample implements Serializable {
     return b.build();
   }
 
-  public static Builder builder(String key, String url) {
-    Builder b = new Builder();
+  public static SampleBuilder builder(String key, String url) {
+    SampleBuilder b = new SampleBuilder();
     b.key = key;
     b.url = url;
     return b;
   }
 
-  public Builder toBuilder() {
-    Builder b = new Builder();
+  public SampleBuilder toBuilder() {
+    SampleBuilder b = new SampleBuilder();
     b.key = key;
     b.url = url;
     b.caption = caption;
@@ -382,238 +374,5 @@ public final class Sample implements Serializable {
   @Override
   public String toString() {
     return "Sample" + toJson();
-  }
-
-  /** Builder; every field but key and url is optional. */
-  public static final class Builder {
-    private String key;
-    private String url;
-    private String caption;
-    private String sourceFile;
-    private long sourceLine;
-    private String status;
-    private int httpStatus;
-    private String finalUrl;
-    private String mimeType;
-    private String sha256;
-    private String md5;
-    private long byteSize;
-    private Integer originalWidth;
-    private Integer originalHeight;
-    private Integer width;
-    private Integer height;
-    private Long storedByteSize;
-    private String fetchedAt;
-    private long fetchMillis;
-    private Map<String, Float> nsfwScores;
-    private List<FaceBox> faces;
-    private List<SeedMatch> seedMatch;
-    private String pdq;
-    private Integer pdqQuality;
-    private byte[] image;
-    private float[] embedding;
-    private byte[] fingerprint;
-    private ContentBox contentBox;
-
-    private Builder() {}
-
-    /** Re-keys a derived sample (e.g. an eval or seed image named after its set). */
-    public Builder key(String v) {
-      key = Objects.requireNonNull(v, "key");
-      return this;
-    }
-
-    public Builder caption(String v) {
-      caption = v;
-      return this;
-    }
-
-    public Builder source(String file, long line) {
-      sourceFile = file;
-      sourceLine = line;
-      return this;
-    }
-
-    public Builder status(String v) {
-      status = v;
-      return this;
-    }
-
-    public Builder httpStatus(int v) {
-      httpStatus = v;
-      return this;
-    }
-
-    public Builder finalUrl(String v) {
-      finalUrl = v;
-      return this;
-    }
-
-    public Builder mimeType(String v) {
-      mimeType = v;
-      return this;
-    }
-
-    public Builder sha256(String v) {
-      sha256 = v;
-      return this;
-    }
-
-    public Builder md5(String v) {
-      md5 = v;
-      return this;
-    }
-
-    public Builder byteSize(long v) {
-      byteSize = v;
-      return this;
-    }
-
-    public Builder originalSize(int w, int h) {
-      originalWidth = w;
-      originalHeight = h;
-      return this;
-    }
-
-    public Builder storedSize(int w, int h) {
-      width = w;
-      height = h;
-      return this;
-    }
-
-    public Builder storedByteSize(long v) {
-      storedByteSize = v;
-      return this;
-    }
-
-    public Builder fetchedAt(String v) {
-      fetchedAt = v;
-      return this;
-    }
-
-    public Builder fetchMillis(long v) {
-      fetchMillis = v;
-      return this;
-    }
-
-    public Builder nsfwScores(Map<String, Float> v) {
-      nsfwScores = v;
-      return this;
-    }
-
-    public Builder faces(List<FaceBox> v) {
-      faces = v;
-      return this;
-    }
-
-    public Builder seedMatch(List<SeedMatch> v) {
-      seedMatch = v;
-      return this;
-    }
-
-    public Builder image(byte[] v) {
-      image = v;
-      return this;
-    }
-
-    public Builder embedding(float[] v) {
-      embedding = v;
-      return this;
-    }
-
-    public Builder pdq(String hex, Integer quality) {
-      pdq = hex;
-      pdqQuality = quality;
-      return this;
-    }
-
-    public Builder fingerprint(byte[] v) {
-      fingerprint = v;
-      return this;
-    }
-
-    public Builder contentBox(ContentBox v) {
-      contentBox = v;
-      return this;
-    }
-
-    public Sample build() {
-      return new Sample(this);
-    }
-  }
-
-  /** Beam coder: JSON metadata, then the image bytes, the embedding and the fingerprint. */
-  public static final class Coder extends CustomCoder<Sample> {
-    private static final ByteArrayCoder BYTES = ByteArrayCoder.of();
-
-    /** Looked up by {@code @DefaultCoder}. */
-    public static org.apache.beam.sdk.coders.CoderProvider getCoderProvider() {
-      return JsonCoder.providerFor(Sample.class, new Coder());
-    }
-
-    @Override
-    public void encode(Sample value, OutputStream out) throws IOException {
-      BYTES.encode(Json.writeBytes(value), out);
-      BYTES.encode(value.image == null ? new byte[0] : value.image, out);
-      // Embeddings are written in one block, little-endian (no byte swapping on x86 or ARM):
-      // element-wise writes cost more than the rest of the sample in the dedup shuffles.
-      float[] e = value.embedding;
-      byte[] floats = new byte[4 + (e == null ? 0 : e.length * 4)];
-      ByteBuffer block = ByteBuffer.wrap(floats).order(ByteOrder.LITTLE_ENDIAN);
-      block.putInt(e == null ? -1 : e.length);
-      if (e != null) {
-        block.asFloatBuffer().put(e);
-      }
-      out.write(floats);
-      BYTES.encode(value.fingerprint == null ? new byte[0] : value.fingerprint, out);
-      ContentBox box = value.contentBox;
-      ByteBuffer boxBlock = ByteBuffer.allocate(17);
-      boxBlock.put((byte) (box == null ? 0 : 1));
-      if (box != null) {
-        boxBlock.putInt(box.x()).putInt(box.y()).putInt(box.width()).putInt(box.height());
-      }
-      out.write(boxBlock.array(), 0, box == null ? 1 : 17);
-    }
-
-    @Override
-    public Sample decode(InputStream in) throws IOException {
-      Sample meta = Json.read(BYTES.decode(in), Sample.class);
-      byte[] image = BYTES.decode(in);
-      DataInputStream data = new DataInputStream(in);
-      byte[] length = new byte[4];
-      data.readFully(length);
-      int n = ByteBuffer.wrap(length).order(ByteOrder.LITTLE_ENDIAN).getInt();
-      float[] embedding = null;
-      if (n >= 0) {
-        byte[] floats = new byte[n * 4];
-        data.readFully(floats);
-        embedding = new float[n];
-        ByteBuffer.wrap(floats).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(embedding);
-      }
-      byte[] fingerprint = BYTES.decode(in);
-      ContentBox box = null;
-      if (data.readUnsignedByte() == 1) {
-        box = new ContentBox(data.readInt(), data.readInt(), data.readInt(), data.readInt());
-      }
-      return meta.toBuilder()
-          .image(image.length == 0 ? null : image)
-          .embedding(embedding)
-          .fingerprint(fingerprint.length == 0 ? null : fingerprint)
-          .contentBox(box)
-          .build();
-    }
-
-    @Override
-    public void verifyDeterministic() {}
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Coder;
-    }
-
-    @Override
-    public int hashCode() {
-      return Coder.class.hashCode();
-    }
   }
 }

@@ -28,7 +28,7 @@ class RecordsTest {
             .fingerprint(new byte[] {7, 8})
             .contentBox(new ContentBox(0, 32, 256, 192))
             .build();
-    Sample back = CoderUtils.clone(new Sample.Coder(), sample);
+    Sample back = CoderUtils.clone(new SampleCoder(), sample);
     assertThat(back).isEqualTo(sample);
     assertThat(back.embedding()).containsExactly(0.6f, 0.8f);
     assertThat(back.image()).containsExactly(1, 2, 3);
@@ -40,7 +40,7 @@ class RecordsTest {
   @Test
   void sampleWithoutOptionalPartsRoundTrips() throws Exception {
     Sample bare = Sample.builder("k2", "http://example.com/b.jpg").build();
-    Sample back = CoderUtils.clone(new Sample.Coder(), bare);
+    Sample back = CoderUtils.clone(new SampleCoder(), bare);
     assertThat(back).isEqualTo(bare);
     assertThat(back.image()).isNull();
     assertThat(back.embedding()).isNull();

@@ -1,6 +1,7 @@
 package io.winnow.crawl.read;
 
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ public final class ReadImageFiles extends PTransform<PBegin, PCollection<Sample>
         .apply("Match", FileIO.match().filepattern(pattern))
         .apply("Open", FileIO.readMatches())
         .apply("ReadBytes", ParDo.of(new ReadFn(name)))
-        .setCoder(new Sample.Coder());
+        .setCoder(new SampleCoder());
   }
 
   static final class ReadFn extends DoFn<FileIO.ReadableFile, Sample> {

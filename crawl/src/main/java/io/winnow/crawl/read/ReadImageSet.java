@@ -4,6 +4,7 @@ import io.winnow.crawl.FetchImages;
 import io.winnow.crawl.FetchSettings;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import io.winnow.schemas.StageResult;
 import io.winnow.schemas.UrlRecord;
 import java.nio.file.Files;
@@ -100,7 +101,7 @@ public final class ReadImageSet extends PTransform<PBegin, StageResult<Sample>> 
                 "Name-" + name,
                 MapElements.into(TypeDescriptor.of(Sample.class))
                     .via(s -> s.toBuilder().key(name + "/" + s.key()).build()))
-            .setCoder(new Sample.Coder());
+            .setCoder(new SampleCoder());
     PCollection<Rejection> rejections =
         PCollectionList.of(listed.rejections())
             .and(fetched.rejections())

@@ -7,6 +7,7 @@ import io.winnow.knn.KeyedVector;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import io.winnow.schemas.StageResult;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -72,7 +73,7 @@ class DedupDeterminismTest {
     OUT.clear();
     Pipeline p = Pipeline.create(RunWinnow.options("flink", parallelism));
     StageResult<Sample> out =
-        p.apply(Create.of(samples).withCoder(new Sample.Coder()))
+        p.apply(Create.of(samples).withCoder(new SampleCoder()))
             .apply(DropNearDuplicates.with(D, 0.9).withK(16).withPartitionSize(300));
     out.accepted()
         .apply(

@@ -8,6 +8,7 @@ import io.winnow.pipeline.RunWinnow;
 import io.winnow.schemas.ErrorBudget;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import io.winnow.schemas.StageResult;
 import io.winnow.testing.TestImages;
 import java.util.List;
@@ -26,7 +27,7 @@ class FingerprintImagesTest {
         Sample.builder("broken", "http://x/broken.jpg").image(new byte[] {1, 2, 3, 4}).build();
     Pipeline p = Pipeline.create(RunWinnow.options("direct", 2));
     StageResult<Sample> out =
-        p.apply(Create.of(List.of(good, broken)).withCoder(new Sample.Coder()))
+        p.apply(Create.of(List.of(good, broken)).withCoder(new SampleCoder()))
             .apply(FingerprintImages.create());
     PAssert.that(out.accepted())
         .satisfies(
@@ -73,7 +74,7 @@ class FingerprintImagesTest {
     budget.setInternalErrorRateAfter(50);
     Pipeline p = Pipeline.create(options);
     StageResult<Sample> out =
-        p.apply(Create.of(samples).withCoder(new Sample.Coder())).apply(FingerprintImages.create());
+        p.apply(Create.of(samples).withCoder(new SampleCoder())).apply(FingerprintImages.create());
     PAssert.that(out.rejections())
         .satisfies(
             rejected -> {
@@ -144,7 +145,7 @@ class FingerprintImagesTest {
             .build();
     Pipeline p = Pipeline.create(RunWinnow.options("direct", 2));
     StageResult<Sample> out =
-        p.apply(Create.of(List.of(plain, bordered)).withCoder(new Sample.Coder()))
+        p.apply(Create.of(List.of(plain, bordered)).withCoder(new SampleCoder()))
             .apply(FingerprintImages.create());
     PAssert.that(out.accepted())
         .satisfies(

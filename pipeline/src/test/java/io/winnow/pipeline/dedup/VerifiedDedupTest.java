@@ -8,6 +8,7 @@ import io.winnow.dedup.DropNearDuplicates;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
+import io.winnow.schemas.SampleCoder;
 import io.winnow.schemas.StageResult;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -91,7 +92,7 @@ class VerifiedDedupTest {
     OUT.clear();
     Pipeline p = Pipeline.create(RunWinnow.options("flink", parallelism));
     StageResult<Sample> out =
-        p.apply(Create.of(samples).withCoder(new Sample.Coder()))
+        p.apply(Create.of(samples).withCoder(new SampleCoder()))
             .apply(DropNearDuplicates.with(D, 0.99).withK(k).withExactSearch(true));
     out.accepted()
         .apply(

@@ -179,7 +179,7 @@ class SafetyFiltersRunTest {
     io.winnow.schemas.StageResult<io.winnow.schemas.Sample> out =
         p.apply(
                 org.apache.beam.sdk.transforms.Create.of(samples)
-                    .withCoder(new io.winnow.schemas.Sample.Coder()))
+                    .withCoder(new io.winnow.schemas.SampleCoder()))
             .apply(nsfw);
     org.apache.beam.sdk.testing.PAssert.that(out.rejections()).empty();
     org.apache.beam.sdk.testing.PAssert.that(out.accepted())
