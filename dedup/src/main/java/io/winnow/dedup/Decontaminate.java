@@ -4,6 +4,7 @@ import io.winnow.copydetect.CopyVerifier;
 import io.winnow.knn.KeyedVector;
 import io.winnow.knn.KnnJoin;
 import io.winnow.knn.Neighbor;
+import io.winnow.schemas.KeySamples;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
@@ -28,7 +29,6 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Removes pool samples that are too close to any image of the evaluation sets, so a model trained
@@ -156,14 +156,7 @@ public final class Decontaminate extends PTransform<PCollection<Sample>, StageRe
             .apply(
                 datasetDuplicates ? "NearestDatasetImage" : "NearestEvalImage",
                 this.nearest.transform());
-    PCollection<KV<String, Sample>> byKey =
-        pool.apply(
-                "KeyPool",
-                MapElements.into(
-                        TypeDescriptors.kvs(
-                            TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
-                    .via(s -> KV.of(s.key(), s)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), pool.getCoder()));
+    PCollection<KV<String, Sample>> byKey = pool.apply("KeyPool", KeySamples.byKey());
     if (evalFingerprints != null) {
       return StageResult.of(verified(found, byKey, pool), KEPT, REJECTIONS);
     }

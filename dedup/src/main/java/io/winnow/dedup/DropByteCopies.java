@@ -129,25 +129,16 @@ public final class DropByteCopies extends PTransform<PCollection<Sample>, StageR
       for (Sample s : joined.getValue().getAll(SAMPLE)) {
         if (verdict.equals(KEEP)) {
           out.get(KEPT).output(s);
-        } else if (verdict.startsWith("dataset:")) {
-          out.get(REJECTIONS)
-              .output(
-                  Rejection.of(
-                      s.key(),
-                      s.url(),
-                      Reason.EXACT_DUPLICATE,
-                      "same bytes (SHA-256) as "
-                          + verdict.substring("dataset:".length())
-                          + ", already in the dataset"));
-        } else {
-          out.get(REJECTIONS)
-              .output(
-                  Rejection.of(
-                      s.key(),
-                      s.url(),
-                      Reason.EXACT_DUPLICATE,
-                      "same bytes (SHA-256) as " + verdict));
+          continue;
         }
+        String copyOf =
+            verdict.startsWith("dataset:")
+                ? verdict.substring("dataset:".length()) + ", already in the dataset"
+                : verdict;
+        out.get(REJECTIONS)
+            .output(
+                Rejection.of(
+                    s.key(), s.url(), Reason.EXACT_DUPLICATE, "same bytes (SHA-256) as " + copyOf));
       }
     }
   }

@@ -79,17 +79,10 @@ public final class DropNsfw extends PTransform<PCollection<Sample>, StageResult<
     @ProcessElement
     public void process(@Element Sample s, MultiOutputReceiver out) {
       double score = unsafeScore(s.nsfwScores(), unsafe);
+      String refusal;
       if (Double.isNaN(score)) {
-        dropped.inc();
-        out.get(REJECTIONS)
-            .output(
-                Rejection.of(
-                    s.key(),
-                    s.url(),
-                    Reason.NSFW,
-                    "no classifier scores: cannot tell, so not kept"));
+        refusal = "no classifier scores: cannot tell, so not kept";
       } else if (score >= threshold) {
-        dropped.inc();
         StringBuilder parts = new StringBuilder();
         for (String name : unsafe) {
           Float p = s.nsfwScores().get(name);
@@ -99,21 +92,15 @@ public final class DropNsfw extends PTransform<PCollection<Sample>, StageResult<
               .append(' ')
               .append(String.format(Locale.ROOT, "%.3f", p == null ? 0f : p));
         }
-        out.get(REJECTIONS)
-            .output(
-                Rejection.of(
-                    s.key(),
-                    s.url(),
-                    Reason.NSFW,
-                    String.format(
-                        Locale.ROOT,
-                        "unsafe probability %.3f >= %.3f (%s)",
-                        score,
-                        threshold,
-                        parts)));
+        refusal =
+            String.format(
+                Locale.ROOT, "unsafe probability %.3f >= %.3f (%s)", score, threshold, parts);
       } else {
         out.get(KEPT).output(s);
+        return;
       }
+      dropped.inc();
+      out.get(REJECTIONS).output(Rejection.of(s.key(), s.url(), Reason.NSFW, refusal));
     }
   }
 }

@@ -3,6 +3,7 @@ package io.winnow.retrieval;
 import io.winnow.knn.KeyedVector;
 import io.winnow.knn.KnnJoin;
 import io.winnow.knn.Neighbor;
+import io.winnow.schemas.KeySamples;
 import io.winnow.schemas.Reason;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
@@ -20,7 +21,6 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
@@ -32,8 +32,6 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Keeps the pool images that curated seed sets select, as DINOv2 built LVD-142M: per seed set,
@@ -124,15 +122,7 @@ public final class RetrieveFromSeeds extends PTransform<PCollection<Sample>, Sta
     }
     names.sort(Comparator.naturalOrder());
     PCollectionTuple decided =
-        KeyedPCollectionTuple.of(
-                POOL,
-                pool.apply(
-                        "KeyPool",
-                        MapElements.into(
-                                TypeDescriptors.kvs(
-                                    TypeDescriptors.strings(), TypeDescriptor.of(Sample.class)))
-                            .via(s -> KV.of(s.key(), s)))
-                    .setCoder(KvCoder.of(StringUtf8Coder.of(), pool.getCoder())))
+        KeyedPCollectionTuple.of(POOL, pool.apply("KeyPool", KeySamples.byKey()))
             .and(MATCHES, all)
             .apply("JoinPicks", CoGroupByKey.create())
             .apply(

@@ -196,36 +196,7 @@ public final class Sample implements Serializable {
   }
 
   public SampleBuilder toBuilder() {
-    SampleBuilder b = new SampleBuilder();
-    b.key = key;
-    b.url = url;
-    b.caption = caption;
-    b.sourceFile = sourceFile;
-    b.sourceLine = sourceLine;
-    b.status = status;
-    b.httpStatus = httpStatus;
-    b.finalUrl = finalUrl;
-    b.mimeType = mimeType;
-    b.sha256 = sha256;
-    b.md5 = md5;
-    b.byteSize = byteSize;
-    b.originalWidth = originalWidth;
-    b.originalHeight = originalHeight;
-    b.width = width;
-    b.height = height;
-    b.storedByteSize = storedByteSize;
-    b.fetchedAt = fetchedAt;
-    b.fetchMillis = fetchMillis;
-    b.nsfwScores = nsfwScores;
-    b.faces = faces;
-    b.seedMatch = seedMatch;
-    b.pdq = pdq;
-    b.pdqQuality = pdqQuality;
-    b.image = image;
-    b.embedding = embedding;
-    b.fingerprint = fingerprint;
-    b.contentBox = contentBox;
-    return b;
+    return new SampleBuilder(this);
   }
 
   public String key() {

@@ -37,6 +37,38 @@ public final class SampleBuilder {
 
   SampleBuilder() {}
 
+  /** A copy of {@code sample}'s fields, to derive another sample from. */
+  SampleBuilder(Sample sample) {
+    this.key = sample.key();
+    this.url = sample.url();
+    this.caption = sample.caption();
+    this.sourceFile = sample.sourceFile();
+    this.sourceLine = sample.sourceLine();
+    this.status = sample.status();
+    this.httpStatus = sample.httpStatus();
+    this.finalUrl = sample.finalUrl();
+    this.mimeType = sample.mimeType();
+    this.sha256 = sample.sha256();
+    this.md5 = sample.md5();
+    this.byteSize = sample.byteSize();
+    this.originalWidth = sample.originalWidth();
+    this.originalHeight = sample.originalHeight();
+    this.width = sample.width();
+    this.height = sample.height();
+    this.storedByteSize = sample.storedByteSize();
+    this.fetchedAt = sample.fetchedAt();
+    this.fetchMillis = sample.fetchMillis();
+    this.nsfwScores = sample.nsfwScores();
+    this.faces = sample.faces();
+    this.seedMatch = sample.seedMatch();
+    this.pdq = sample.pdq();
+    this.pdqQuality = sample.pdqQuality();
+    this.image = sample.image();
+    this.embedding = sample.embedding();
+    this.fingerprint = sample.fingerprint();
+    this.contentBox = sample.contentBox();
+  }
+
   /** Re-keys a derived sample (e.g. an eval or seed image named after its set). */
   public SampleBuilder key(String v) {
     key = Objects.requireNonNull(v, "key");

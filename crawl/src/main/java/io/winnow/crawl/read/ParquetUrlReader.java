@@ -54,29 +54,22 @@ public final class ParquetUrlReader {
       if (hasCaption) {
         fields.add(schema.getType(columns.captionColumn()));
       }
-      MessageType projection = new MessageType(schema.getName(), fields);
-      reader.setRequestedSchema(projection);
-      long row = 0;
-      for (PageReadStore pages = reader.readNextRowGroup();
-          pages != null;
-          pages = reader.readNextRowGroup()) {
-        RecordReader<Group> records =
-            new ColumnIOFactory()
-                .getColumnIO(projection)
-                .getRecordReader(pages, new GroupRecordConverter(projection));
-        for (long i = 0; i < pages.getRowCount(); i++) {
-          row++;
-          Group group = records.read();
-          String url = group.getFieldRepetitionCount(0) == 0 ? "" : group.getString(0, 0).strip();
-          if (url.isEmpty()) {
-            out.accept(InputRow.malformed(row, "", "empty '" + columns.urlColumn() + "' value"));
-            continue;
-          }
-          String caption =
-              hasCaption && group.getFieldRepetitionCount(1) > 0 ? group.getString(1, 0) : null;
-          out.accept(InputRow.of(url, caption, row));
-        }
-      }
+      long[] row = {0};
+      forEachRow(
+          reader,
+          new MessageType(schema.getName(), fields),
+          group -> {
+            row[0]++;
+            String url = group.getFieldRepetitionCount(0) == 0 ? "" : group.getString(0, 0).strip();
+            if (url.isEmpty()) {
+              out.accept(
+                  InputRow.malformed(row[0], "", "empty '" + columns.urlColumn() + "' value"));
+              return;
+            }
+            String caption =
+                hasCaption && group.getFieldRepetitionCount(1) > 0 ? group.getString(1, 0) : null;
+            out.accept(InputRow.of(url, caption, row[0]));
+          });
     }
   }
 
@@ -101,25 +94,34 @@ public final class ParquetUrlReader {
         throw new BadInputFileException(
             "none of the columns " + names + " in Parquet schema " + fieldNames(schema));
       }
-      MessageType projection = new MessageType(schema.getName(), fields);
-      reader.setRequestedSchema(projection);
-      for (PageReadStore pages = reader.readNextRowGroup();
-          pages != null;
-          pages = reader.readNextRowGroup()) {
-        RecordReader<Group> records =
-            new ColumnIOFactory()
-                .getColumnIO(projection)
-                .getRecordReader(pages, new GroupRecordConverter(projection));
-        for (long i = 0; i < pages.getRowCount(); i++) {
-          Group group = records.read();
-          String[] values = new String[names.size()];
-          for (int c = 0; c < values.length; c++) {
-            if (field[c] >= 0 && group.getFieldRepetitionCount(field[c]) > 0) {
-              values[c] = group.getString(field[c], 0);
+      forEachRow(
+          reader,
+          new MessageType(schema.getName(), fields),
+          group -> {
+            String[] values = new String[names.size()];
+            for (int c = 0; c < values.length; c++) {
+              if (field[c] >= 0 && group.getFieldRepetitionCount(field[c]) > 0) {
+                values[c] = group.getString(field[c], 0);
+              }
             }
-          }
-          out.accept(values);
-        }
+            out.accept(values);
+          });
+    }
+  }
+
+  /** Every row of {@code projection}'s columns, row group by row group, in row order. */
+  private static void forEachRow(
+      ParquetFileReader reader, MessageType projection, Consumer<Group> row) throws IOException {
+    reader.setRequestedSchema(projection);
+    for (PageReadStore pages = reader.readNextRowGroup();
+        pages != null;
+        pages = reader.readNextRowGroup()) {
+      RecordReader<Group> records =
+          new ColumnIOFactory()
+              .getColumnIO(projection)
+              .getRecordReader(pages, new GroupRecordConverter(projection));
+      for (long i = 0; i < pages.getRowCount(); i++) {
+        row.accept(records.read());
       }
     }
   }
