@@ -47,39 +47,15 @@ public record DecodeSettings(
   }
 
   public DecodeSettings withResize(int size, ResizeMode mode) {
-    return new DecodeSettings(
-        size,
-        mode,
-        resizeOnlyIfBigger,
-        minImageSize,
-        maxPixels,
-        maxAspectRatio,
-        jpegQuality,
-        borderColor);
+    return toBuilder().imageSize(size).resizeMode(mode).build();
   }
 
   public DecodeSettings withLimits(int minSize, long maxPixels) {
-    return new DecodeSettings(
-        imageSize,
-        resizeMode,
-        resizeOnlyIfBigger,
-        minSize,
-        maxPixels,
-        maxAspectRatio,
-        jpegQuality,
-        borderColor);
+    return toBuilder().minImageSize(minSize).maxPixels(maxPixels).build();
   }
 
   public DecodeSettings withBorderColor(int rgb) {
-    return new DecodeSettings(
-        imageSize,
-        resizeMode,
-        resizeOnlyIfBigger,
-        minImageSize,
-        maxPixels,
-        maxAspectRatio,
-        jpegQuality,
-        rgb);
+    return toBuilder().borderColor(rgb).build();
   }
 
   /** Parses {@code white}, {@code black}, {@code #RRGGBB} or {@code R,G,B} (0-255 each). */
@@ -112,5 +88,85 @@ public record DecodeSettings(
     }
     throw new IllegalArgumentException(
         "a border colour is white, black, #RRGGBB or R,G,B, not '" + text + "'");
+  }
+
+  /** A copy to change by name: {@code settings.toBuilder().x(...).build()}. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Named setters over a copy; the record's own checks run in {@link #build}. */
+  public static final class Builder {
+    private int imageSize;
+    private ResizeMode resizeMode;
+    private boolean resizeOnlyIfBigger;
+    private int minImageSize;
+    private long maxPixels;
+    private double maxAspectRatio;
+    private int jpegQuality;
+    private int borderColor;
+
+    private Builder(DecodeSettings from) {
+      imageSize = from.imageSize;
+      resizeMode = from.resizeMode;
+      resizeOnlyIfBigger = from.resizeOnlyIfBigger;
+      minImageSize = from.minImageSize;
+      maxPixels = from.maxPixels;
+      maxAspectRatio = from.maxAspectRatio;
+      jpegQuality = from.jpegQuality;
+      borderColor = from.borderColor;
+    }
+
+    public Builder imageSize(int value) {
+      imageSize = value;
+      return this;
+    }
+
+    public Builder resizeMode(ResizeMode value) {
+      resizeMode = value;
+      return this;
+    }
+
+    public Builder resizeOnlyIfBigger(boolean value) {
+      resizeOnlyIfBigger = value;
+      return this;
+    }
+
+    public Builder minImageSize(int value) {
+      minImageSize = value;
+      return this;
+    }
+
+    public Builder maxPixels(long value) {
+      maxPixels = value;
+      return this;
+    }
+
+    public Builder maxAspectRatio(double value) {
+      maxAspectRatio = value;
+      return this;
+    }
+
+    public Builder jpegQuality(int value) {
+      jpegQuality = value;
+      return this;
+    }
+
+    public Builder borderColor(int value) {
+      borderColor = value;
+      return this;
+    }
+
+    public DecodeSettings build() {
+      return new DecodeSettings(
+          imageSize,
+          resizeMode,
+          resizeOnlyIfBigger,
+          minImageSize,
+          maxPixels,
+          maxAspectRatio,
+          jpegQuality,
+          borderColor);
+    }
   }
 }

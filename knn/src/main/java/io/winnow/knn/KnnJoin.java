@@ -65,70 +65,83 @@ public final class KnnJoin
   private final float minSimilarity;
   private final String stage;
 
-  private KnnJoin(
-      PCollection<KeyedVector> database,
-      int dimension,
-      int k,
-      int partitions,
-      int nprobe,
-      int targetPartitionSize,
-      int trainingSample,
-      float minSimilarity,
-      String stage) {
-    if (dimension < 1
-        || k < 1
-        || partitions < 0
-        || nprobe < 1
-        || targetPartitionSize < 1
-        || trainingSample < 1) {
+  private KnnJoin(Params p) {
+    if (p.dimension < 1
+        || p.k < 1
+        || p.partitions < 0
+        || p.nprobe < 1
+        || p.targetPartitionSize < 1
+        || p.trainingSample < 1) {
       throw new IllegalArgumentException(
           "dimension, k, nprobe, partition size and training "
               + "sample must be positive, partitions >= 0 (0: automatic)");
     }
-    this.database = database;
-    this.dimension = dimension;
-    this.k = k;
-    this.partitions = partitions;
-    this.nprobe = nprobe;
-    this.targetPartitionSize = targetPartitionSize;
-    this.trainingSample = trainingSample;
-    this.minSimilarity = minSimilarity;
-    this.stage = stage;
+    this.database = p.database;
+    this.dimension = p.dimension;
+    this.k = p.k;
+    this.partitions = p.partitions;
+    this.nprobe = p.nprobe;
+    this.targetPartitionSize = p.targetPartitionSize;
+    this.trainingSample = p.trainingSample;
+    this.minSimilarity = p.minSimilarity;
+    this.stage = p.stage;
+  }
+
+  /** A join's parameters while one is derived from another: each wither changes what it names. */
+  private static final class Params {
+    PCollection<KeyedVector> database;
+    int dimension;
+    int k;
+    int partitions = 0; // automatic
+    int nprobe = 8;
+    int targetPartitionSize = 2_000;
+    int trainingSample = 100_000;
+    float minSimilarity = Float.NEGATIVE_INFINITY;
+    String stage = "knn";
+
+    Params(PCollection<KeyedVector> database, int dimension, int k) {
+      this.database = database;
+      this.dimension = dimension;
+      this.k = k;
+    }
+
+    Params(KnnJoin from) {
+      this(from.database, from.dimension, from.k);
+      partitions = from.partitions;
+      nprobe = from.nprobe;
+      targetPartitionSize = from.targetPartitionSize;
+      trainingSample = from.trainingSample;
+      minSimilarity = from.minSimilarity;
+      stage = from.stage;
+    }
   }
 
   /** Each vector's k nearest other vectors of the same collection. */
   public static KnnJoin self(int dimension, int k) {
-    return new KnnJoin(null, dimension, k, 0, 8, 2_000, 100_000, Float.NEGATIVE_INFINITY, "knn");
+    return new KnnJoin(new Params(null, dimension, k));
   }
 
   /** Each query's k nearest vectors of {@code database}. */
   public static KnnJoin against(PCollection<KeyedVector> database, int dimension, int k) {
-    return new KnnJoin(
-        database, dimension, k, 0, 8, 2_000, 100_000, Float.NEGATIVE_INFINITY, "knn");
+    return new KnnJoin(new Params(database, dimension, k));
   }
 
   /** One partition, flat index: exact, for small inputs and tests. */
   public KnnJoin exact() {
-    return new KnnJoin(
-        database, dimension, k, 1, 1, targetPartitionSize, trainingSample, minSimilarity, stage);
+    return withPartitions(1, 1);
   }
 
   public KnnJoin withPartitions(int count, int probes) {
-    return new KnnJoin(
-        database,
-        dimension,
-        k,
-        count,
-        probes,
-        targetPartitionSize,
-        trainingSample,
-        minSimilarity,
-        stage);
+    Params p = new Params(this);
+    p.partitions = count;
+    p.nprobe = probes;
+    return new KnnJoin(p);
   }
 
   public KnnJoin withTargetPartitionSize(int size) {
-    return new KnnJoin(
-        database, dimension, k, partitions, nprobe, size, trainingSample, minSimilarity, stage);
+    Params p = new Params(this);
+    p.targetPartitionSize = size;
+    return new KnnJoin(p);
   }
 
   /**
@@ -136,30 +149,16 @@ public final class KnnJoin
    * only pairs above its threshold, and this keeps the merged results small at scale.
    */
   public KnnJoin withMinSimilarity(double similarity) {
-    return new KnnJoin(
-        database,
-        dimension,
-        k,
-        partitions,
-        nprobe,
-        targetPartitionSize,
-        trainingSample,
-        (float) similarity,
-        stage);
+    Params p = new Params(this);
+    p.minSimilarity = (float) similarity;
+    return new KnnJoin(p);
   }
 
   /** The stage this join's time counts under in the run report (dedup, retrieve, ...). */
   public KnnJoin timedAs(String name) {
-    return new KnnJoin(
-        database,
-        dimension,
-        k,
-        partitions,
-        nprobe,
-        targetPartitionSize,
-        trainingSample,
-        minSimilarity,
-        name);
+    Params p = new Params(this);
+    p.stage = name;
+    return new KnnJoin(p);
   }
 
   @Override
