@@ -57,88 +57,124 @@ public final class CopyVerifier implements Serializable {
     }
 
     public Settings withMinQuickMatches(int quick) {
-      return new Settings(
-          quick,
-          minInliers,
-          minCoverage,
-          minPixelShare,
-          minCorrelation,
-          pdqDistance,
-          minKeypoints,
-          fallbackCosine,
-          confidentInliers,
-          weakFitCorrelation);
+      return toBuilder().minQuickMatches(quick).build();
     }
 
     public Settings withFallbackCosine(double cosine) {
-      return new Settings(
-          minQuickMatches,
-          minInliers,
-          minCoverage,
-          minPixelShare,
-          minCorrelation,
-          pdqDistance,
-          minKeypoints,
-          cosine,
-          confidentInliers,
-          weakFitCorrelation);
+      return toBuilder().fallbackCosine(cosine).build();
     }
 
     public Settings withMinInliers(int inliers) {
-      return new Settings(
-          minQuickMatches,
-          inliers,
-          minCoverage,
-          minPixelShare,
-          minCorrelation,
-          pdqDistance,
-          minKeypoints,
-          fallbackCosine,
-          confidentInliers,
-          weakFitCorrelation);
+      return toBuilder().minInliers(inliers).build();
     }
 
     public Settings withPhotometric(double pixelShare, double correlation) {
-      return new Settings(
-          minQuickMatches,
-          minInliers,
-          minCoverage,
-          pixelShare,
-          correlation,
-          pdqDistance,
-          minKeypoints,
-          fallbackCosine,
-          confidentInliers,
-          weakFitCorrelation);
+      return toBuilder().minPixelShare(pixelShare).minCorrelation(correlation).build();
     }
 
     public Settings withPdqDistance(int distance) {
-      return new Settings(
-          minQuickMatches,
-          minInliers,
-          minCoverage,
-          minPixelShare,
-          minCorrelation,
-          distance,
-          minKeypoints,
-          fallbackCosine,
-          confidentInliers,
-          weakFitCorrelation);
+      return toBuilder().pdqDistance(distance).build();
     }
 
     /** Fits under {@code inliers} inliers must correlate at least {@code correlation}. */
     public Settings withWeakFits(int inliers, double correlation) {
-      return new Settings(
-          minQuickMatches,
-          minInliers,
-          minCoverage,
-          minPixelShare,
-          minCorrelation,
-          pdqDistance,
-          minKeypoints,
-          fallbackCosine,
-          inliers,
-          correlation);
+      return toBuilder().confidentInliers(inliers).weakFitCorrelation(correlation).build();
+    }
+
+    /** A copy to change by name: {@code settings.toBuilder().x(...).build()}. */
+    public Builder toBuilder() {
+      return new Builder(this);
+    }
+
+    /** Named setters over a copy; the record's own checks run in {@link #build}. */
+    public static final class Builder {
+      private int minQuickMatches;
+      private int minInliers;
+      private double minCoverage;
+      private double minPixelShare;
+      private double minCorrelation;
+      private int pdqDistance;
+      private int minKeypoints;
+      private double fallbackCosine;
+      private int confidentInliers;
+      private double weakFitCorrelation;
+
+      private Builder(Settings from) {
+        minQuickMatches = from.minQuickMatches;
+        minInliers = from.minInliers;
+        minCoverage = from.minCoverage;
+        minPixelShare = from.minPixelShare;
+        minCorrelation = from.minCorrelation;
+        pdqDistance = from.pdqDistance;
+        minKeypoints = from.minKeypoints;
+        fallbackCosine = from.fallbackCosine;
+        confidentInliers = from.confidentInliers;
+        weakFitCorrelation = from.weakFitCorrelation;
+      }
+
+      public Builder minQuickMatches(int value) {
+        minQuickMatches = value;
+        return this;
+      }
+
+      public Builder minInliers(int value) {
+        minInliers = value;
+        return this;
+      }
+
+      public Builder minCoverage(double value) {
+        minCoverage = value;
+        return this;
+      }
+
+      public Builder minPixelShare(double value) {
+        minPixelShare = value;
+        return this;
+      }
+
+      public Builder minCorrelation(double value) {
+        minCorrelation = value;
+        return this;
+      }
+
+      public Builder pdqDistance(int value) {
+        pdqDistance = value;
+        return this;
+      }
+
+      public Builder minKeypoints(int value) {
+        minKeypoints = value;
+        return this;
+      }
+
+      public Builder fallbackCosine(double value) {
+        fallbackCosine = value;
+        return this;
+      }
+
+      public Builder confidentInliers(int value) {
+        confidentInliers = value;
+        return this;
+      }
+
+      public Builder weakFitCorrelation(double value) {
+        weakFitCorrelation = value;
+        return this;
+      }
+
+      public Settings build() {
+        return new Settings(
+            minQuickMatches,
+            minInliers,
+            minCoverage,
+            minPixelShare,
+            minCorrelation,
+            pdqDistance,
+            minKeypoints,
+            fallbackCosine,
+            confidentInliers,
+            weakFitCorrelation);
+      }
     }
   }
 
