@@ -57,18 +57,18 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("Serving the demo corpus at %s; URL list: %s%n", server.baseUrl(), urls);
       out.flush();
       // The guard stays on: only the demo server's own endpoint is allowed.
-      options.allowedEndpoints = List.of(server.endpoint());
+      options.fetch.allowedEndpoints = List.of(server.endpoint());
       // The demo's own block and opt-out lists, unless lists were given.
       DemoCorpus.SafetyListFiles lists =
           DemoCorpus.writeSafetyLists(dir.resolve("input"), server.baseUrl());
-      if (options.blockLists.isEmpty()) {
-        options.blockLists = List.of(lists.blockList());
+      if (options.lists.blockLists.isEmpty()) {
+        options.lists.blockLists = List.of(lists.blockList());
       }
-      if (options.optOutLists.isEmpty()) {
-        options.optOutLists = List.of(lists.optOutList());
+      if (options.lists.optOutLists.isEmpty()) {
+        options.lists.optOutLists = List.of(lists.optOutList());
       }
-      if (options.retryBase.toMillis() >= 500) {
-        options.retryBase = java.time.Duration.ofMillis(100);
+      if (options.fetch.retryBase.toMillis() >= 500) {
+        options.fetch.retryBase = java.time.Duration.ofMillis(100);
       }
       WinnowConfig config = options.toConfig(List.of(urls.toString()), dir.toString());
       RunSummary summary =

@@ -78,7 +78,7 @@ class SettingsDefaultsTest {
             ConfigFileDefaults.load(file, List.copyOf(cli.getCommandSpec().options()))));
     cli.parseArgs("-i", "urls.txt", "-o", "out");
     RunCommand run = cli.getCommand();
-    assertThat(run.options.concurrency).isEqualTo(7);
-    assertThat(run.options.perHostConcurrency).isEqualTo(8);
+    assertThat(run.options.fetch.concurrency).isEqualTo(7);
+    assertThat(run.options.fetch.perHostConcurrency).isEqualTo(8);
   }
 }

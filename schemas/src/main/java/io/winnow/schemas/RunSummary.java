@@ -61,8 +61,29 @@ public record RunSummary(
           .merge(stageReason[1], metric.getValue(), Long::sum);
       rejected += metric.getValue();
     }
-    long input = metrics.getOrDefault(INPUT, 0L);
-    long accepted = metrics.getOrDefault(ACCEPTED, 0L);
+    return counts(
+        metrics.getOrDefault(INPUT, 0L),
+        metrics.getOrDefault(ACCEPTED, 0L),
+        rejected,
+        byStage,
+        byReason,
+        metrics.getOrDefault(SHARDS, 0L),
+        metrics.getOrDefault(BYTES_DOWNLOADED, 0L),
+        metrics.getOrDefault(BYTES_WRITTEN, 0L),
+        metrics.getOrDefault(FETCH_MILLIS, 0L) / 1000.0);
+  }
+
+  /** A summary of these counts, balanced when input = accepted + rejected; no timing yet. */
+  public static RunSummary counts(
+      long input,
+      long accepted,
+      long rejected,
+      Map<String, Long> byStage,
+      Map<String, Map<String, Long>> byReason,
+      long shards,
+      long bytesDownloaded,
+      long bytesWritten,
+      double fetchSeconds) {
     return new RunSummary(
         input,
         accepted,
@@ -70,10 +91,10 @@ public record RunSummary(
         input == accepted + rejected,
         byStage,
         byReason,
-        metrics.getOrDefault(SHARDS, 0L),
-        metrics.getOrDefault(BYTES_DOWNLOADED, 0L),
-        metrics.getOrDefault(BYTES_WRITTEN, 0L),
-        metrics.getOrDefault(FETCH_MILLIS, 0L) / 1000.0,
+        shards,
+        bytesDownloaded,
+        bytesWritten,
+        fetchSeconds,
         0,
         null,
         null,

@@ -2,7 +2,6 @@ package io.winnow.pipeline.refresh;
 
 import io.winnow.dataset.DatasetDir;
 import io.winnow.dataset.DatasetIndex;
-import io.winnow.dataset.IndexShards;
 import io.winnow.dataset.Manifest;
 import io.winnow.dataset.ReadDatasetVectors;
 import io.winnow.dataset.SeenUrl;
@@ -29,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
@@ -89,7 +87,7 @@ final class CommitVersion {
       Path seen = logSeenUrls();
       linkBatchShards();
       publishLogs(seen);
-      manifest = manifest(publishIndex());
+      manifest = manifest(PublishIndex.publish(dir, parent, version, work, shards, options));
       dir.commit(manifest);
     } catch (IOException | RuntimeException e) {
       throw new IOException(
@@ -145,10 +143,10 @@ final class CommitVersion {
     Path seenTemp = work.resolve("seen.jsonl");
     try (BufferedWriter seen = Files.newBufferedWriter(seenTemp, StandardCharsets.UTF_8)) {
       for (int b = 0; b < request.batches(); b++) {
-        Path batchDir = RefreshDataset.batchDir(work, b);
-        String prefix = RefreshDataset.batchPrefix(version, b);
+        Path batchDir = BatchFolders.batchDir(work, b);
+        String prefix = BatchFolders.batchPrefix(version, b);
         summaries.add(Summarize.read(batchDir));
-        for (Path tar : RefreshDataset.shardTars(batchDir, prefix)) {
+        for (Path tar : BatchFolders.shardTars(batchDir, prefix)) {
           addShard(batchDir, tar, seen);
         }
         RunReport.forEachRejection(
@@ -207,7 +205,7 @@ final class CommitVersion {
   private void linkBatchShards() throws IOException {
     for (String name : added) {
       for (Path file : ShardRewriter.files(dir.shard(name))) {
-        Path batchFile = findInBatches(file.getFileName().toString());
+        Path batchFile = BatchFolders.findInBatches(work, file.getFileName().toString());
         if (batchFile != null) {
           Files.deleteIfExists(file);
           try {
@@ -242,68 +240,9 @@ final class CommitVersion {
     }
   }
 
-  /**
-   * Puts this refresh's index lists into the dataset's generation (a new one for the first
-   * version), and trains a new generation from all shards when the samples have outgrown the
-   * partitions. Nothing is live before the commit: list files carry this version's number.
-   */
-  private Manifest.Index publishIndex() throws IOException {
-    Path workIndex = work.resolve("index");
-    // Integer.valueOf: with an int on one side, the conditional would unbox a null dimension.
-    Integer dimension =
-        parent != null && parent.index() != null
-            ? Integer.valueOf(parent.index().dimension())
-            : RefreshDataset.dimension(RefreshDataset.batchDir(work, 0));
-    if (dimension == null) {
-      return null; // a dataset without embeddings has no index
-    }
-    int generationNumber =
-        parent != null && parent.index() != null ? parent.index().generation() : version;
-    Path generation = DatasetIndex.generation(dir.root(), generationNumber);
-    if (generationNumber == version) {
-      DatasetDir.deleteTree(generation);
-      Files.createDirectories(generation);
-      if (Files.exists(DatasetIndex.centroids(workIndex))) {
-        Files.copy(DatasetIndex.centroids(workIndex), DatasetIndex.centroids(generation));
-      }
-    }
-    Path workLists = DatasetIndex.lists(workIndex);
-    if (Files.isDirectory(workLists)) {
-      try (Stream<Path> files = Files.walk(workLists)) {
-        for (Path file : files.filter(Files::isRegularFile).toList()) {
-          Path target = DatasetIndex.lists(generation).resolve(workLists.relativize(file));
-          Files.createDirectories(target.getParent());
-          Files.deleteIfExists(target);
-          Files.copy(file, target);
-        }
-      }
-    }
-    long samples = shards.stream().mapToLong(Manifest.Shard::samples).sum();
-    int partitions = DatasetIndex.partitions(generation, dimension);
-    boolean untrained = !Files.exists(DatasetIndex.centroids(generation));
-    if ((untrained || DatasetIndex.outgrown(samples, partitions))
-        && generationNumber != version
-        && samples > 0) {
-      // Outgrown, or never trained (its first versions were empty): train a new generation on
-      // all shards (the old one goes after the commit).
-      generationNumber = version;
-      generation = DatasetIndex.generation(dir.root(), version);
-      DatasetDir.deleteTree(generation);
-      IndexShards.run(
-          shards.stream().map(s -> dir.shard(s.name()).toString()).toList(),
-          null,
-          generation,
-          Manifest.versionName(version) + "-all",
-          dimension,
-          options);
-      partitions = DatasetIndex.partitions(generation, dimension);
-    }
-    return new Manifest.Index(generationNumber, partitions, dimension);
-  }
-
   private Manifest manifest(Manifest.Index index) throws IOException {
     Map<String, Object> settings = new LinkedHashMap<>();
-    Map<String, Object> runConfig = RunConfiguration.readAsMap(RefreshDataset.batchDir(work, 0));
+    Map<String, Object> runConfig = RunConfiguration.readAsMap(BatchFolders.batchDir(work, 0));
     for (String key :
         List.of(
             "embed.model",
@@ -331,7 +270,7 @@ final class CommitVersion {
         shards.stream().mapToLong(Manifest.Shard::samples).sum(),
         shards,
         settings,
-        RefreshDataset.sum(summaries),
+        RefreshReport.sum(summaries),
         added,
         optedOut.isEmpty() ? null : (long) optedOut.size(),
         index);
@@ -355,7 +294,7 @@ final class CommitVersion {
       }
       for (String name : added) {
         for (Path file : ShardRewriter.files(dir.shard(name))) {
-          Path batchFile = findInBatches(file.getFileName().toString());
+          Path batchFile = BatchFolders.findInBatches(work, file.getFileName().toString());
           if (batchFile != null) {
             Files.delete(batchFile);
           }
@@ -375,20 +314,9 @@ final class CommitVersion {
       return;
     }
     try {
-      RefreshDataset.writeReport(dir, version, manifest.summary(), added);
+      RefreshReport.write(dir, version, manifest.summary(), added);
     } catch (IOException | RuntimeException e) {
       System.err.println("winnow: the refresh's report could not be written: " + e);
     }
-  }
-
-  private Path findInBatches(String file) throws IOException {
-    try (Stream<Path> batches = Files.list(work)) {
-      for (Path batch : batches.filter(Files::isDirectory).toList()) {
-        if (Files.exists(batch.resolve(file))) {
-          return batch.resolve(file);
-        }
-      }
-    }
-    return null;
   }
 }

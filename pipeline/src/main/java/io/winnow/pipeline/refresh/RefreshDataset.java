@@ -8,26 +8,17 @@ import io.winnow.dataset.RefreshSettings;
 import io.winnow.dataset.SearchDatasetIndex;
 import io.winnow.dataset.SkipSeenUrls;
 import io.winnow.dataset.Takedown;
-import io.winnow.pipeline.RunConfiguration;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
-import io.winnow.report.RunReport;
-import io.winnow.report.StageTimings;
-import io.winnow.report.Summarize;
-import io.winnow.report.WriteThumbnails;
 import io.winnow.schemas.Json;
 import io.winnow.schemas.RunSummary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptions;
 
@@ -135,8 +126,8 @@ public final class RefreshDataset {
                 + "each other; near-duplicates need embeddings");
       }
       for (int b = 0; b < request.batches(); b++) {
-        Path batchDir = batchDir(work, b);
-        String prefix = batchPrefix(version, b);
+        Path batchDir = BatchFolders.batchDir(work, b);
+        String prefix = BatchFolders.batchPrefix(version, b);
         if (Files.exists(batchDir.resolve(".done"))) {
           if (progress != null) {
             progress.println(
@@ -144,8 +135,8 @@ public final class RefreshDataset {
           }
         } else {
           DatasetDir.deleteTree(batchDir);
-          deleteLists(workIndex, prefix);
-          Path centroids = centroids(generation, workIndex);
+          BatchFolders.deleteLists(workIndex, prefix);
+          Path centroids = BatchFolders.centroids(generation, workIndex);
           RefreshSettings settings =
               new RefreshSettings(
                   b,
@@ -165,10 +156,10 @@ public final class RefreshDataset {
               progress,
               false);
           // Its samples join the index (trained now if this is the first batch with any).
-          Integer dimension = dimension(batchDir);
+          Integer dimension = BatchFolders.dimension(batchDir);
           if (dimension != null) {
             List<String> embedded =
-                shardBases(batchDir, prefix).stream()
+                BatchFolders.shardBases(batchDir, prefix).stream()
                     .filter(base -> Files.exists(Path.of(base + ".npy")))
                     .toList();
             IndexShards.run(embedded, centroids, workIndex, prefix, dimension, options);
@@ -176,62 +167,13 @@ public final class RefreshDataset {
           Files.writeString(batchDir.resolve(".done"), Instant.now() + "\n");
           checkpoint.reached("batch-done-" + b);
         }
-        comparedShards.addAll(shardBases(batchDir, prefix));
+        comparedShards.addAll(BatchFolders.shardBases(batchDir, prefix));
       }
       checkpoint.reached("before-commit");
       return new CommitVersion(
               dir, parent, version, work, request, optOut, knownBad, takedownRules, options)
           .run();
     }
-  }
-
-  /** A batch's output folder. */
-  static Path batchDir(Path work, int batch) {
-    return work.resolve(String.format(java.util.Locale.ROOT, "batch-%05d", batch));
-  }
-
-  /** A batch's shard and index-list names start with this: unique across versions. */
-  static String batchPrefix(int version, int batch) {
-    return Manifest.versionName(version) + String.format(java.util.Locale.ROOT, "-b%05d", batch);
-  }
-
-  /** The centroids new vectors are assigned with: the generation's, or this refresh's own. */
-  private static Path centroids(Path generation, Path workIndex) {
-    if (generation != null && Files.exists(DatasetIndex.centroids(generation))) {
-      return DatasetIndex.centroids(generation);
-    }
-    Path trained = DatasetIndex.centroids(workIndex);
-    return Files.exists(trained) ? trained : null;
-  }
-
-  /** Removes a batch's list files that an interrupted attempt may have left. */
-  private static void deleteLists(Path workIndex, String prefix) throws IOException {
-    Path lists = DatasetIndex.lists(workIndex);
-    if (!Files.isDirectory(lists)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(lists)) {
-      for (Path f :
-          files.filter(f -> f.getFileName().toString().startsWith(prefix + ".")).toList()) {
-        Files.delete(f);
-      }
-    }
-  }
-
-  /** The embedding dimension a batch ran with, or null when it had no embeddings. */
-  static Integer dimension(Path batchDir) throws IOException {
-    RunConfiguration run = RunConfiguration.read(batchDir);
-    return run == null ? null : run.embedDimension();
-  }
-
-  /** A batch's shards, as paths without extension. */
-  private static List<String> shardBases(Path batchDir, String prefix) throws IOException {
-    List<String> out = new ArrayList<>();
-    for (Path tar : shardTars(batchDir, prefix)) {
-      String file = tar.getFileName().toString();
-      out.add(batchDir.resolve(file.substring(0, file.length() - 4)).toString());
-    }
-    return out;
   }
 
   private static Request resumeOrStart(Path work, Request asked, PrintStream progress)
@@ -267,118 +209,11 @@ public final class RefreshDataset {
   }
 
   /**
-   * One report for the whole refresh in {@code runs/vN/report/}: its batches' rejections, the
-   * shards it added, the duplicate and seed thumbnails its batches kept, timings added up.
+   * One report for the whole refresh in {@code runs/vN/report/} ({@link RefreshReport}); public so
+   * that {@code winnow report} can write it again.
    */
   public static void writeReport(
       DatasetDir dir, int version, RunSummary summary, List<String> added) throws IOException {
-    Path runs = dir.runs(version);
-    List<Path> batches;
-    try (Stream<Path> files = Files.list(runs)) {
-      batches =
-          files.filter(f -> f.getFileName().toString().startsWith("batch-")).sorted().toList();
-    }
-    Summarize.write(runs, summary);
-    Path report = runs.resolve(RunReport.DIR);
-    List<String> examples = new ArrayList<>();
-    for (String folder : List.of(RunReport.DUPLICATES, RunReport.SEEDS)) {
-      Path target = Files.createDirectories(report.resolve(folder));
-      Map<String, String> index = new TreeMap<>();
-      for (Path batch : batches) {
-        Path from = batch.resolve(RunReport.DIR).resolve(folder);
-        index.putAll(WriteThumbnails.index(from));
-        for (String file : WriteThumbnails.index(from).values()) {
-          Files.copy(from.resolve(file), target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        Path batchExamples = from.resolve(RunReport.EXAMPLES_FILE);
-        if (folder.equals(RunReport.DUPLICATES) && Files.exists(batchExamples)) {
-          Json.mapper().readTree(batchExamples.toFile()).forEach(e -> examples.add(e.toString()));
-        }
-      }
-      DatasetDir.write(target.resolve(WriteThumbnails.INDEX), Json.writePretty(index));
-    }
-    DatasetDir.write(
-        report.resolve(RunReport.DUPLICATES).resolve(RunReport.EXAMPLES_FILE),
-        "[\n" + String.join(",\n", examples) + "\n]\n");
-    Map<String, long[]> timings = new LinkedHashMap<>();
-    for (Path batch : batches) {
-      for (StageTimings.Timing t : StageTimings.read(batch)) {
-        long[] sum = timings.computeIfAbsent(t.stage(), s -> new long[2]);
-        sum[0] += Math.round(t.seconds() * 1e6);
-        sum[1] += t.items();
-      }
-    }
-    List<Path> shards = new ArrayList<>();
-    for (String name : added) {
-      if (name.startsWith(Manifest.versionName(version) + "-b")) { // not opt-out rewrites
-        shards.add(dir.shard(name).resolveSibling(name + ".tar"));
-      }
-    }
-    RunReport.write(
-        runs,
-        new RunReport.Sources(
-            summary,
-            batches.stream().map(b -> b.resolve("rejections")).toList(),
-            batches.isEmpty() ? Map.of() : RunConfiguration.readAsMap(batches.get(0)),
-            shards,
-            StageTimings.ordered(timings)));
-  }
-
-  static RunSummary sum(List<RunSummary> parts) {
-    long input = 0;
-    long accepted = 0;
-    long rejected = 0;
-    long shards = 0;
-    long downloaded = 0;
-    long written = 0;
-    double fetchSeconds = 0;
-    double wall = 0;
-    Map<String, Long> byStage = new TreeMap<>();
-    Map<String, Map<String, Long>> byReason = new TreeMap<>();
-    for (RunSummary s : parts) {
-      input += s.input();
-      accepted += s.accepted();
-      rejected += s.rejected();
-      shards += s.shards();
-      downloaded += s.bytesDownloaded();
-      written += s.bytesWritten();
-      fetchSeconds += s.fetchSecondsTotal();
-      wall += s.wallSeconds();
-      if (s.rejectedByStage() != null) {
-        s.rejectedByStage().forEach((k, v) -> byStage.merge(k, v, Long::sum));
-      }
-      if (s.rejectedByReason() != null) {
-        s.rejectedByReason()
-            .forEach(
-                (stage, reasons) ->
-                    reasons.forEach(
-                        (reason, n) ->
-                            byReason
-                                .computeIfAbsent(stage, x -> new TreeMap<>())
-                                .merge(reason, n, Long::sum)));
-      }
-    }
-    return new RunSummary(
-        input,
-        accepted,
-        rejected,
-        input == accepted + rejected,
-        byStage,
-        byReason,
-        shards,
-        downloaded,
-        written,
-        fetchSeconds,
-        wall,
-        wall > 0 ? Math.round(accepted / wall * 10) / 10.0 : null,
-        parts.isEmpty() ? null : parts.get(0).startedAt(),
-        parts.isEmpty() ? null : parts.get(parts.size() - 1).finishedAt());
-  }
-
-  static List<Path> shardTars(Path batchDir, String prefix) throws IOException {
-    if (!Files.isDirectory(batchDir)) {
-      return List.of();
-    }
-    return io.winnow.export.WebDatasetReader.shards(batchDir, prefix);
+    RefreshReport.write(dir, version, summary, added);
   }
 }

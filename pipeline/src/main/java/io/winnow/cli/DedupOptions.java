@@ -1,0 +1,87 @@
+package io.winnow.cli;
+
+import io.winnow.pipeline.DedupSettings;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The run options of dedup and decontamination against eval sets: its {@link DedupSettings}. */
+final class DedupOptions {
+  @Option(
+      names = "--no-dedup",
+      defaultValue = "false",
+      description = "Keep exact and near duplicates.")
+  boolean noDedup;
+
+  @Option(
+      names = "--dedup-threshold",
+      paramLabel = "COSINE",
+      description =
+          "Near-duplicate cosine similarity (pairs at or above it). Default: the "
+              + "model's duplicate_threshold.")
+  double dedupThreshold;
+
+  @Option(
+      names = "--dedup-candidate-floor",
+      paramLabel = "COSINE",
+      description =
+          "Embedding neighbours at or above this cosine are verified as copies "
+              + "(keypoints, PDQ, photometric check). Default: 0.5, or the threshold if lower.")
+  double dedupCandidateFloor;
+
+  @Option(
+      names = "--no-dedup-verify",
+      defaultValue = "false",
+      description =
+          "Decide near-duplicates by the embedding's cosine alone (the threshold), "
+              + "without verifying candidate pairs.")
+  boolean noDedupVerify;
+
+  @Option(
+      names = "--dedup-k",
+      paramLabel = "K",
+      description =
+          "Neighbours per image in the k-NN graph, each pair verified. Default: ${DEFAULT-VALUE} "
+              + "(DINOv2 used 64 without verification; 64 costs four times as much).")
+  int dedupK;
+
+  @Option(
+      names = "--dedup-max-edges",
+      paramLabel = "N",
+      description =
+          "Most near-duplicate edges the one-worker union-find accepts (~100 bytes each). Default: ${DEFAULT-VALUE}.")
+  long dedupMaxEdges;
+
+  @Option(
+      names = "--eval-set",
+      paramLabel = "NAME=LOCATION",
+      description =
+          "An evaluation set to remove pool images too similar to: a folder or glob "
+              + "of image files, or a URL list file (.txt/.csv/.tsv/.jsonl/.parquet), fetched like "
+              + "the pool. Repeatable.")
+  List<String> evalSets = List.of();
+
+  @Option(
+      names = "--eval-threshold",
+      paramLabel = "COSINE",
+      description =
+          "Pool images at or above this similarity to an eval image are removed. "
+              + "Default: the model's eval_threshold.")
+  double evalThreshold;
+
+  /**
+   * The dedup settings, or null with {@code --no-dedup}. Without embeddings a run has no dedup; a
+   * refresh of a dataset still drops byte copies.
+   */
+  DedupSettings settings() {
+    return noDedup
+        ? null
+        : new DedupSettings(
+            dedupThreshold,
+            dedupCandidateFloor,
+            !noDedupVerify,
+            dedupK,
+            dedupMaxEdges,
+            evalSets,
+            evalThreshold);
+  }
+}
