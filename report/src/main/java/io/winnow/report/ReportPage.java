@@ -1,14 +1,10 @@
 package io.winnow.report;
 
-import io.winnow.report.ReportMetrics.DuplicatePair;
 import io.winnow.report.ReportMetrics.FunnelStep;
 import io.winnow.report.ReportMetrics.Metrics;
-import io.winnow.report.ReportMetrics.SeedExample;
-import io.winnow.report.ReportMetrics.Selected;
 import io.winnow.report.ReportMetrics.Shown;
 import io.winnow.schemas.RunSummary;
 import io.winnow.schemas.Sample;
-import io.winnow.schemas.SeedMatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -62,6 +58,19 @@ final class ReportPage {
         .append(s.balanced() ? "balanced (input = accepted + rejected)" : "NOT BALANCED")
         .append("</p>\n");
 
+    funnel(h, m);
+    rejections(h, m);
+    ReportFigures.duplicates(h, m);
+    facesAndNsfw(h, m);
+    ReportFigures.retrieval(h, m);
+    ReportFigures.samples(h, gallery);
+    timing(h, m);
+    config(h, m);
+    h.append("</body></html>\n");
+    return h.toString();
+  }
+
+  private static void funnel(StringBuilder h, Metrics m) {
     h.append("<h2 id=\"funnel\">Funnel</h2>\n");
     int barWidth = 600;
     int rowHeight = 22;
@@ -94,7 +103,10 @@ final class ReportPage {
           .append(" %)</text>");
     }
     h.append("</svg>\n");
+  }
 
+  private static void rejections(StringBuilder h, Metrics m) {
+    RunSummary s = m.summary();
     h.append("<h2 id=\"rejections\">Rejections by stage and reason</h2>\n<table>")
         .append("<tr><th>stage</th><th>reason</th><th>count</th><th>examples</th></tr>\n");
     if (s.rejectedByReason() != null) {
@@ -123,49 +135,9 @@ final class ReportPage {
       }
     }
     h.append("</table>\n");
+  }
 
-    h.append("<h2 id=\"duplicates\">Duplicates</h2>\n");
-    if (!m.duplicateExamples().isEmpty()) {
-      h.append(
-          "<p>Pairs sampled across the similarity range, lowest first (near the threshold is "
-              + "where mistakes hide): the kept image, then the removed copy. Thumbnails were made "
-              + "when the copies were removed, after face blurring.</p>\n<div class=\"pairs\">");
-      for (DuplicatePair e : m.duplicateExamples()) {
-        h.append("<figure class=\"pair\">")
-            .append(img(e.keptThumbnail(), "kept " + e.keptKey()))
-            .append(img(e.removedThumbnail(), "removed " + e.removedKey()))
-            .append("<figcaption>")
-            .append(
-                e.exact()
-                    ? "same bytes"
-                    : String.format(Locale.ROOT, "cosine %.4f", e.similarity()))
-            .append("<br>kept ")
-            .append(esc(e.keptKey()))
-            .append("<br>removed <span class=\"url\">")
-            .append(esc(String.valueOf(e.removedUrl())))
-            .append("</span></figcaption>")
-            .append("</figure>");
-      }
-      h.append("</div>\n");
-    }
-    if (m.nearDuplicates().isEmpty()) {
-      h.append("<p>No near-duplicates removed.</p>\n");
-    } else {
-      h.append(
-              "<p>Near-duplicate removals by URL, with the kept sample and the similarity "
-                  + "(first ")
-          .append(m.nearDuplicates().size())
-          .append(" by key):</p><table>");
-      for (Shown d : m.nearDuplicates()) {
-        h.append("<tr><td class=\"url\">")
-            .append(esc(d.url()))
-            .append("</td><td>")
-            .append(esc(d.detail()))
-            .append("</td></tr>\n");
-      }
-      h.append("</table>\n");
-    }
-
+  private static void facesAndNsfw(StringBuilder h, Metrics m) {
     h.append("<h2 id=\"faces\">Faces</h2>\n<p>")
         .append(m.faces().imagesChecked())
         .append(" images checked, ")
@@ -184,108 +156,10 @@ final class ReportPage {
         .append(" rejected (listed by URL only); highest unsafe score kept: ")
         .append(m.nsfw().maxUnsafeScoreKept())
         .append(".</p>\n");
+  }
 
-    h.append("<h2 id=\"retrieval\">Retrieval</h2>\n");
-    if (m.retrievedBySet().isEmpty()) {
-      h.append("<p>No seed sets: every pool image that passed was kept.</p>\n");
-    } else {
-      h.append("<table><tr><th>seed set</th><th>images kept</th></tr>");
-      m.retrievedBySet()
-          .forEach(
-              (set, n) ->
-                  h.append("<tr><td>")
-                      .append(esc(set))
-                      .append("</td><td class=\"n\">")
-                      .append(n)
-                      .append("</td></tr>"));
-      h.append("</table>\n");
-    }
-    if (!m.seedExamples().isEmpty()) {
-      h.append(
-          "<h3>What sampled seeds selected</h3>\n<p>Each row: a seed (face-blurred as pool "
-              + "images are), then the exported images it selected, with their similarity.</p>\n");
-      for (SeedExample e : m.seedExamples()) {
-        h.append("<div class=\"seed\"><figure>")
-            .append(img(e.seedThumbnail(), "seed " + e.seedKey()))
-            .append("<figcaption>seed ")
-            .append(esc(e.seedKey()))
-            .append("</figcaption></figure>");
-        List<Selected> selected = e.selected();
-        if (selected.isEmpty()) {
-          h.append("<p>selected nothing that was exported</p>");
-        }
-        for (Selected s2 : selected) {
-          h.append("<figure>")
-              .append(img(s2.thumbnail(), s2.key()))
-              .append("<figcaption>")
-              .append(
-                  s2.similarity() == null
-                      ? "cluster member"
-                      : String.format(Locale.ROOT, "%.3f", s2.similarity().doubleValue()))
-              .append("</figcaption></figure>");
-        }
-        h.append("</div>\n");
-      }
-    }
-    m.clusters()
-        .forEach(
-            (set, f) -> {
-              h.append("<h3>Clusters: ")
-                  .append(esc(set))
-                  .append("</h3>\n<p>")
-                  .append(f.clusters())
-                  .append(" clusters with kept images; kept per cluster: max ")
-                  .append(f.keptMax())
-                  .append(", median ")
-                  .append(f.keptMedian())
-                  .append(", min ")
-                  .append(f.keptMin())
-                  .append(".</p>\n");
-              List<Long> sizes = f.keptPerCluster();
-              int bars = Math.min(CLUSTER_BARS, sizes.size());
-              long max = Math.max(1, sizes.get(0));
-              h.append("<svg width=\"")
-                  .append(bars * 6 + 40)
-                  .append("\" height=\"110\" role=\"img\" ")
-                  .append("aria-label=\"kept images per cluster, largest first\">");
-              for (int i = 0; i < bars; i++) {
-                int height = (int) Math.max(1, Math.round(100.0 * sizes.get(i) / max));
-                h.append("<rect x=\"")
-                    .append(i * 6)
-                    .append("\" y=\"")
-                    .append(100 - height)
-                    .append("\" width=\"5\" height=\"")
-                    .append(height)
-                    .append("\" fill=\"#4a7fb5\"/>");
-              }
-              h.append("</svg>")
-                  .append(sizes.size() > bars ? "<p>(largest " + bars + " shown)</p>" : "")
-                  .append("\n");
-            });
-
-    h.append("<h2 id=\"samples\">Samples</h2>\n<div class=\"g\">");
-    for (Sample g : gallery) {
-      h.append("<figure><img src=\"thumbs/")
-          .append(esc(Thumbnails.fileName(g.key())))
-          .append("\" alt=\"")
-          .append(esc(g.key()))
-          .append("\" width=\"128\"><figcaption>")
-          .append(esc(g.caption() == null ? g.key() : g.caption()));
-      if (g.faces() != null && !g.faces().isEmpty()) {
-        h.append(" · ").append(g.faces().size()).append(" face(s) blurred");
-      }
-      if (g.seedMatch() != null) {
-        for (SeedMatch sm : g.seedMatch()) {
-          h.append(" · ").append(esc(sm.seedSet()));
-          if (sm.similarity() != null) {
-            h.append(String.format(Locale.ROOT, " %.3f", sm.similarity()));
-          }
-        }
-      }
-      h.append("</figcaption></figure>");
-    }
-    h.append("</div>\n");
-
+  private static void timing(StringBuilder h, Metrics m) {
+    RunSummary s = m.summary();
     h.append("<h2 id=\"timing\">Timing and volume</h2>\n<table>")
         .append(row("wall time", String.format(Locale.ROOT, "%.1f s", s.wallSeconds())))
         .append(
@@ -328,7 +202,9 @@ final class ReportPage {
       }
       h.append("</table>\n");
     }
+  }
 
+  private static void config(StringBuilder h, Metrics m) {
     h.append("<h2 id=\"config\">Configuration and models</h2>\n");
     if (m.config().isEmpty()) {
       h.append("<p>This run predates run-config.json.</p>\n");
@@ -337,12 +213,10 @@ final class ReportPage {
       m.config().forEach((key, value) -> h.append(row(key, String.valueOf(value))));
       h.append("</table>\n");
     }
-    h.append("</body></html>\n");
-    return h.toString();
   }
 
   /** A thumbnail, or a grey box where none could be made (an image OpenCV could not read). */
-  private static String img(String src, String alt) {
+  static String img(String src, String alt) {
     if (src == null) {
       return "<span class=\"missing\" title=\"" + esc(alt) + "\"></span>";
     }
