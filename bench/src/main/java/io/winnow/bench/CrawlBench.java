@@ -1,15 +1,8 @@
 package io.winnow.bench;
 
-import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import com.sun.net.httpserver.HttpServer;
 import io.winnow.crawl.FetchSettings;
@@ -25,20 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import okhttp3.ConnectionPool;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Fetch + decode + resize + write throughput of the whole Winnow pipeline, beside the two limits
@@ -99,10 +83,10 @@ public final class CrawlBench {
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
 
     try {
-      double plain = plainHttp(base, images, concurrency);
-      double wrk = wrk(base, images, concurrency);
+      double plain = CrawlLimits.plainHttp(base, images, concurrency);
+      double wrk = CrawlLimits.wrk(base, images, concurrency);
       double http = Math.max(plain, Double.isNaN(wrk) ? 0 : wrk);
-      double decode = decodeOnly(corpus, cores);
+      double decode = CrawlLimits.decodeOnly(corpus, cores);
       SteadyRate steady = new SteadyRate(images);
       RunSummary summary =
           winnow(base, images, concurrency, runner, cores, dedup.equals("verified"));
@@ -165,49 +149,6 @@ public final class CrawlBench {
     return server;
   }
 
-  /** Fetch rate between 10% and 90% of the URLs fetched: the run without start-up and tail. */
-  static final class SteadyRate {
-    private final Thread sampler;
-    private volatile double rate = Double.NaN;
-
-    SteadyRate(int images) {
-      sampler =
-          new Thread(
-              () -> {
-                long t10 = 0;
-                long t90 = 0;
-                while (!Thread.currentThread().isInterrupted() && t90 == 0) {
-                  long fetched = io.winnow.schemas.Progress.global().snapshot().fetched();
-                  long now = System.nanoTime();
-                  if (t10 == 0 && fetched >= images / 10) {
-                    t10 = now;
-                  }
-                  if (fetched >= images * 9L / 10) {
-                    t90 = now;
-                  }
-                  try {
-                    Thread.sleep(20);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-                rate = (images * 0.8) / ((t90 - t10) / 1e9);
-              },
-              "steady-rate");
-      sampler.setDaemon(true);
-      sampler.start();
-    }
-
-    void stop() throws InterruptedException {
-      sampler.join(1000);
-      sampler.interrupt();
-    }
-
-    double rate() {
-      return rate;
-    }
-  }
-
   private static void row(String name, double rate, int cores) {
     System.out.printf(Locale.ROOT, "%-44s %10.1f %14.1f%n", name, rate, rate / cores);
   }
@@ -253,122 +194,6 @@ public final class CrawlBench {
     byte[] bytes = new byte[(int) encoded.limit()];
     encoded.get(bytes);
     return bytes;
-  }
-
-  static double plainHttp(String base, int images, int concurrency) throws Exception {
-    OkHttpClient client =
-        new OkHttpClient.Builder()
-            .connectionPool(
-                new ConnectionPool(concurrency, 1, java.util.concurrent.TimeUnit.MINUTES))
-            .build();
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-    AtomicInteger next = new AtomicInteger();
-    long start = System.nanoTime();
-    List<Future<?>> workers = new ArrayList<>();
-    for (int t = 0; t < concurrency; t++) {
-      workers.add(
-          pool.submit(
-              () -> {
-                for (int i = next.getAndIncrement(); i < images; i = next.getAndIncrement()) {
-                  try (Response response =
-                      client
-                          .newCall(new Request.Builder().url(base + "/img/" + i + ".jpg").build())
-                          .execute()) {
-                    response.body().bytes();
-                  }
-                }
-                return null;
-              }));
-    }
-    for (Future<?> worker : workers) {
-      worker.get();
-    }
-    double rate = images / ((System.nanoTime() - start) / 1e9);
-    pool.shutdown();
-    client.connectionPool().evictAll();
-    return rate;
-  }
-
-  /** The same server driven by wrk over the same URLs, when wrk is installed; NaN otherwise. */
-  static double wrk(String base, int images, int concurrency) throws Exception {
-    Path script = Files.createTempFile("winnow-wrk", ".lua");
-    Files.writeString(
-        script,
-        "counter = 0\n"
-            + "request = function()\n"
-            + "  local path = \"/img/\" .. (counter % "
-            + images
-            + ") .. \".jpg\"\n"
-            + "  counter = counter + 1\n"
-            + "  return wrk.format(\"GET\", path)\n"
-            + "end\n");
-    Process process;
-    try {
-      process =
-          new ProcessBuilder(
-                  "wrk", "-t2", "-c" + concurrency, "-d10s", "-s", script.toString(), base)
-              .redirectErrorStream(true)
-              .start();
-    } catch (java.io.IOException notInstalled) {
-      return Double.NaN;
-    }
-    String output = new String(process.getInputStream().readAllBytes());
-    process.waitFor();
-    var matcher = java.util.regex.Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(output);
-    return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
-  }
-
-  static double decodeOnly(List<byte[]> corpus, int threads) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    AtomicInteger next = new AtomicInteger();
-    long start = System.nanoTime();
-    List<Future<?>> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      workers.add(
-          pool.submit(
-              () -> {
-                for (int i = next.getAndIncrement();
-                    i < corpus.size();
-                    i = next.getAndIncrement()) {
-                  byte[] bytes = corpus.get(i);
-                  try (PointerScope scope = new PointerScope()) {
-                    Mat image =
-                        imdecode(
-                            new Mat(1, bytes.length, CV_8UC1, new BytePointer(bytes)),
-                            IMREAD_COLOR);
-                    double scale = 256.0 / Math.max(image.cols(), image.rows());
-                    Mat small = new Mat();
-                    resize(
-                        image,
-                        small,
-                        new Size(
-                            (int) Math.round(image.cols() * scale),
-                            (int) Math.round(image.rows() * scale)),
-                        0,
-                        0,
-                        INTER_AREA);
-                    Mat padded = new Mat();
-                    copyMakeBorder(
-                        small,
-                        padded,
-                        (256 - small.rows()) / 2,
-                        256 - small.rows() - (256 - small.rows()) / 2,
-                        0,
-                        0,
-                        BORDER_CONSTANT,
-                        new Scalar(0, 0, 0, 0));
-                    BytePointer out = new BytePointer();
-                    imencode(".jpg", padded, out, new IntPointer(IMWRITE_JPEG_QUALITY, 95));
-                  }
-                }
-                return null;
-              }));
-    }
-    for (Future<?> worker : workers) {
-      worker.get();
-    }
-    pool.shutdown();
-    return corpus.size() / ((System.nanoTime() - start) / 1e9);
   }
 
   static RunSummary winnow(

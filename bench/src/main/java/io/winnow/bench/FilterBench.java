@@ -1,16 +1,12 @@
 package io.winnow.bench;
 
+import static io.winnow.bench.StepTimer.print;
+import static io.winnow.bench.StepTimer.report;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
-import io.winnow.copydetect.CopyVerifier;
 import io.winnow.copydetect.Fingerprint;
-import io.winnow.copydetect.LocalFeatures;
-import io.winnow.copydetect.Pdq;
-import io.winnow.crawl.FetchResult;
-import io.winnow.crawl.FetchSettings;
-import io.winnow.crawl.HttpFetcher;
 import io.winnow.crawl.OptOutHeaders;
 import io.winnow.crawl.RobotsRules;
 import io.winnow.decode.DecodeSettings;
@@ -35,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -93,50 +88,10 @@ public final class FilterBench {
         n,
         rounds,
         Runtime.getRuntime().availableProcessors());
-    System.out.printf(Locale.ROOT, "%-52s %10s%n", "step", "ms/image");
+    StepTimer.header();
 
-    // Spine: fetch over loopback (robots.txt on, one host), 32 requests in flight as the
-    // crawler runs them: the cost is this process's CPU time per image (client and the
-    // in-process server together, so an upper bound), and wall time per image.
-    try (DemoServer server = DemoServer.start();
-        HttpFetcher fetcher =
-            new HttpFetcher(
-                FetchSettings.defaults()
-                    .withAllowedEndpoints(Set.of(server.endpoint()))
-                    .withConcurrency(32, 32))) {
-      java.util.concurrent.ExecutorService pool =
-          java.util.concurrent.Executors.newFixedThreadPool(32);
-      int total = rounds * n * 4;
-      for (int pass = 0; pass < 2; pass++) { // the first pass warms up
-        long cpu = processCpuNanos();
-        long start = System.nanoTime();
-        List<java.util.concurrent.Future<FetchResult>> results = new ArrayList<>();
-        for (int j = 0; j < total; j++) {
-          String url = server.baseUrl() + "/images/" + PHOTOS[j % n];
-          results.add(pool.submit(() -> fetcher.fetch(url)));
-        }
-        for (java.util.concurrent.Future<FetchResult> r : results) {
-          if (!(r.get() instanceof FetchResult.Success)) {
-            throw new IllegalStateException("fetch failed: " + r.get());
-          }
-        }
-        if (pass == 1) {
-          double wall = (System.nanoTime() - start) / 1e6 / total;
-          double cpuMs = (processCpuNanos() - cpu) / 1e6 / total;
-          System.out.printf(
-              Locale.ROOT,
-              "%-52s %10.4f%n",
-              "spine: fetch, CPU (client + server, 32 in flight)",
-              cpuMs);
-          System.out.printf(
-              Locale.ROOT,
-              "%-52s %10.4f%n",
-              "spine: fetch, wall on all cores (32 in flight)",
-              wall);
-        }
-      }
-      pool.shutdown();
-    }
+    // Spine: fetch over loopback, as the crawler fetches.
+    LoopbackFetchCost.measure(PHOTOS, rounds);
     report(
         "spine: decode + resize + JPEG encode",
         rounds,
@@ -260,67 +215,8 @@ public final class FilterBench {
       print("nsfw: nsfwjs MobileNetV2, batch 12, 1 thread", start, rounds * n);
     }
 
-    // Copy detection: the fingerprint every stored image gets (its parts, then the whole
-    // FingerprintImages step), and the verification of one candidate pair.
-    org.bytedeco.opencv.global.opencv_core.setNumThreads(1);
-    List<int[]> argb = new ArrayList<>();
-    for (Mat m : storedMats) {
-      byte[] px = new byte[m.cols() * m.rows() * 3];
-      m.data().get(px);
-      int[] out = new int[m.cols() * m.rows()];
-      for (int p = 0; p < out.length; p++) {
-        out[p] =
-            0xff000000
-                | (px[3 * p + 2] & 0xff) << 16
-                | (px[3 * p + 1] & 0xff) << 8
-                | (px[3 * p] & 0xff);
-      }
-      argb.add(out);
-    }
-    report(
-        "copies: PDQ hash with its 8 dihedrals (256 px)",
-        rounds,
-        n,
-        i ->
-            Pdq.hashWithDihedrals(argb.get(i), storedMats.get(i).cols(), storedMats.get(i).rows()));
-    report(
-        "copies: ORB keypoints, picture and mirror",
-        rounds,
-        n,
-        i -> LocalFeatures.of(storedMats.get(i)));
-    report(
-        "copies: FingerprintImages (decode, trim, PDQ, ORB)",
-        rounds,
-        n,
-        i -> FingerprintImages.fingerprint(stored.get(i)).encode());
-    List<Fingerprint> prints = new ArrayList<>();
-    for (Sample s : stored) {
-      prints.add(FingerprintImages.fingerprint(s));
-    }
-    CopyVerifier verifier = CopyVerifier.with(CopyVerifier.Settings.defaults());
-    report(
-        "copies: verify a pair of different photos",
-        rounds,
-        n,
-        i -> verifier.verify(prints.get(i), prints.get((i + 1) % n), 0.8f, i));
-    List<Fingerprint> copies = new ArrayList<>();
-    for (Mat m : storedMats) {
-      Mat cropped =
-          new Mat(
-                  m,
-                  new org.bytedeco.opencv.opencv_core.Rect(
-                      m.cols() / 8, m.rows() / 8, m.cols() * 3 / 4, m.rows() * 3 / 4))
-              .clone();
-      copies.add(Fingerprint.of(cropped, null));
-    }
-    report(
-        "copies: verify a photo and its 75 % crop",
-        rounds, n, i -> verifier.verify(prints.get(i), copies.get(i), 0.9f, i));
-    report(
-        "copies: decode a fingerprint from its wire form",
-        rounds,
-        n,
-        i -> Fingerprint.decode(prints.get(i).encode()));
+    // Copy detection: fingerprints and the verification of a candidate pair.
+    CopyDetectionCosts.measure(stored, storedMats, rounds);
 
     // BRISQUE (OpenCV contrib quality module, model files in the OpenCV jar).
     String share = "/org/bytedeco/opencv/" + Loader.getPlatform() + "/share/opencv4/quality/";
@@ -330,29 +226,5 @@ public final class FilterBench {
         QualityBRISQUE.create(model.getAbsolutePath(), range.getAbsolutePath())) {
       report("quality: BRISQUE score (256 px)", rounds, n, i -> brisque.compute(storedMats.get(i)));
     }
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
-
-  private static void report(String step, int rounds, int n, IntConsumer perImage) {
-    for (int i = 0; i < n; i++) {
-      perImage.accept(i); // warm-up
-    }
-    long start = System.nanoTime();
-    for (int r = 0; r < rounds; r++) {
-      for (int i = 0; i < n; i++) {
-        perImage.accept(i);
-      }
-    }
-    print(step, start, rounds * n);
-  }
-
-  private static void print(String step, long startNanos, int images) {
-    double ms = (System.nanoTime() - startNanos) / 1e6 / images;
-    System.out.printf(Locale.ROOT, "%-52s %10.4f%n", step, ms);
   }
 }
