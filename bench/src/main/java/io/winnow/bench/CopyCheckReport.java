@@ -157,22 +157,26 @@ record CopyCheckReport(
             modelThreshold));
   }
 
+  /** One row of a threshold curve: the threshold, then what dedup removed at it. */
+  private static void curveRow(StringBuilder md, double threshold, Outcome o) {
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| %.2f | %d | %.3f | %.3f | %d |%n",
+            threshold,
+            o.removed(),
+            o.precision(),
+            o.recall(),
+            o.hardNegativeRemovals()));
+  }
+
   /** Verified dedup as each decision threshold moves, then the embedding alone. */
   private void curves(StringBuilder md) {
     md.append("\n### The curve: verified dedup as the pixel-share threshold moves\n\n");
     md.append("| pixel share ≥ | removed | precision | recall | hard negatives removed |\n");
     md.append("|---|---|---|---|---|\n");
     for (double p : new double[] {0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95}) {
-      Outcome o = check.verified(defaults.withPhotometric(p, defaults.minCorrelation()));
-      md.append(
-          String.format(
-              Locale.ROOT,
-              "| %.2f | %d | %.3f | %.3f | %d |%n",
-              p,
-              o.removed(),
-              o.precision(),
-              o.recall(),
-              o.hardNegativeRemovals()));
+      curveRow(md, p, check.verified(defaults.withPhotometric(p, defaults.minCorrelation())));
     }
     md.append(
         "\n| weak fits (< "
@@ -231,16 +235,7 @@ record CopyCheckReport(
     md.append("| cosine ≥ | removed | precision | recall | hard negatives removed |\n");
     md.append("|---|---|---|---|---|\n");
     for (double t : new double[] {0.80, 0.85, 0.90, 0.93, 0.95, 0.97, 0.98, 0.99}) {
-      Outcome o = check.embeddingOnly(t);
-      md.append(
-          String.format(
-              Locale.ROOT,
-              "| %.2f | %d | %.3f | %.3f | %d |%n",
-              t,
-              o.removed(),
-              o.precision(),
-              o.recall(),
-              o.hardNegativeRemovals()));
+      curveRow(md, t, check.embeddingOnly(t));
     }
     md.append(
         String.format(

@@ -185,14 +185,7 @@ public final class FaissBench {
   static void writeFloats(Path file, float[] values) throws IOException {
     ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asFloatBuffer().put(values);
-    try (FileChannel out =
-        FileChannel.open(
-            file,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      out.write(bytes);
-    }
+    write(file, bytes);
   }
 
   static void writeLongs(Path file, LongBuffer values) throws IOException {
@@ -200,6 +193,10 @@ public final class FaissBench {
     LongBuffer copy = values.duplicate();
     copy.clear();
     bytes.asLongBuffer().put(copy);
+    write(file, bytes);
+  }
+
+  private static void write(Path file, ByteBuffer bytes) throws IOException {
     try (FileChannel out =
         FileChannel.open(
             file,

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.winnow.testing.FaultyImageServer;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,18 +49,17 @@ class SystemicFailuresTest {
   @Test
   void aModelThatFailsOnEveryImageFailsTheJob() throws Exception {
     Path model = Files.createDirectories(dir.resolve("broken-model"));
-    Path tiny;
-    try {
-      tiny = Path.of(getClass().getResource("/models/tiny-vit/model.json").toURI()).getParent();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
+    // The tiny ViT is inference's test resource, on this classpath through its test-jar.
+    try (InputStream onnx = getClass().getResourceAsStream("/models/tiny-vit/model.onnx");
+        InputStream json = getClass().getResourceAsStream("/models/tiny-vit/model.json")) {
+      assertThat(onnx).as("inference's test-jar with the tiny ViT").isNotNull();
+      Files.copy(onnx, model.resolve("model.onnx"));
+      Files.writeString(
+          model.resolve("model.json"),
+          new String(json.readAllBytes(), StandardCharsets.UTF_8)
+              .replace("\"input_size\" : 112", "\"input_size\" : 96")
+              .replace("\"resize_short_side\" : 128", "\"resize_short_side\" : 110"));
     }
-    Files.copy(tiny.resolve("model.onnx"), model.resolve("model.onnx"));
-    Files.writeString(
-        model.resolve("model.json"),
-        Files.readString(tiny.resolve("model.json"))
-            .replace("\"input_size\" : 112", "\"input_size\" : 96")
-            .replace("\"resize_short_side\" : 128", "\"resize_short_side\" : 110"));
     PrintStream originalErr = System.err;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit;
