@@ -132,7 +132,8 @@ public final class ImageProcessor {
       }
       byte[] jpeg = new byte[(int) encoded.limit()];
       encoded.get(jpeg);
-      ContentBox content = pictureBox(settings, width, height, resized.cols(), resized.rows());
+      ContentBox content =
+          Resizer.pictureBox(settings, width, height, resized.cols(), resized.rows());
       return new Result(
           new Processed(jpeg, width, height, resized.cols(), resized.rows(), content), null, null);
     } catch (RuntimeException e) {
@@ -162,28 +163,5 @@ public final class ImageProcessor {
       reduction *= 2;
     }
     return reduction;
-  }
-
-  /**
-   * The part of a stored image that is picture, or null for all of it: the border resize mode
-   * scales the image to fit a square and pads it, and the padding must not reach the models. From
-   * the original size, as the stored image's is (to a pixel: it may have scaled a reduced decode).
-   */
-  public static ContentBox pictureBox(
-      DecodeSettings decode,
-      int originalWidth,
-      int originalHeight,
-      int storedWidth,
-      int storedHeight) {
-    if (decode.resizeMode() != ResizeMode.BORDER) {
-      return null;
-    }
-    double scale = (double) decode.imageSize() / Math.max(originalWidth, originalHeight);
-    if (decode.resizeOnlyIfBigger() && scale > 1) {
-      scale = 1;
-    }
-    int width = Math.max(1, Math.min(storedWidth, (int) Math.round(originalWidth * scale)));
-    int height = Math.max(1, Math.min(storedHeight, (int) Math.round(originalHeight * scale)));
-    return new ContentBox((storedWidth - width) / 2, (storedHeight - height) / 2, width, height);
   }
 }

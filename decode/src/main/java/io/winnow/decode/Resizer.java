@@ -6,6 +6,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LANCZOS4;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
+import io.winnow.schemas.ContentBox;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -69,5 +70,29 @@ final class Resizer {
       return padded;
     }
     return scaled;
+  }
+
+  /**
+   * The part of a stored image that is picture, or null for all of it: the border resize mode
+   * scales the image to fit a square and pads it, and the padding must not reach the models. From
+   * the original size, as the stored image's is (to a pixel: {@link #resized} may have scaled a
+   * reduced decode).
+   */
+  static ContentBox pictureBox(
+      DecodeSettings decode,
+      int originalWidth,
+      int originalHeight,
+      int storedWidth,
+      int storedHeight) {
+    if (decode.resizeMode() != ResizeMode.BORDER) {
+      return null;
+    }
+    double scale = (double) decode.imageSize() / Math.max(originalWidth, originalHeight);
+    if (decode.resizeOnlyIfBigger() && scale > 1) {
+      scale = 1;
+    }
+    int width = Math.max(1, Math.min(storedWidth, (int) Math.round(originalWidth * scale)));
+    int height = Math.max(1, Math.min(storedHeight, (int) Math.round(originalHeight * scale)));
+    return new ContentBox((storedWidth - width) / 2, (storedHeight - height) / 2, width, height);
   }
 }

@@ -58,11 +58,9 @@ class ImageProcessorTest {
   @Test
   void thePictureBoxLeavesOutTheBorderModesPaddingOnly() {
     // A 80 x 40 picture stored by the border mode at 40 px: 40 x 20 with 10 rows above and below.
-    assertThat(ImageProcessor.pictureBox(processorSettings(40, ResizeMode.BORDER), 80, 40, 40, 40))
+    assertThat(Resizer.pictureBox(processorSettings(40, ResizeMode.BORDER), 80, 40, 40, 40))
         .isEqualTo(new ContentBox(0, 10, 40, 20));
-    assertThat(
-            ImageProcessor.pictureBox(
-                processorSettings(40, ResizeMode.CENTER_CROP), 80, 40, 40, 40))
+    assertThat(Resizer.pictureBox(processorSettings(40, ResizeMode.CENTER_CROP), 80, 40, 40, 40))
         .isNull();
   }
 
