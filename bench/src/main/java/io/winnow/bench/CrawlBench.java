@@ -225,7 +225,7 @@ public final class CrawlBench {
                   d.candidateFloor(),
                   false,
                   d.k(),
-                  d.maxEdges(),
+                  d.componentRounds(),
                   d.evalSets(),
                   d.evalThreshold()));
     }

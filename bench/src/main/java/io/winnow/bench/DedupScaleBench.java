@@ -33,12 +33,35 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * <pre>DedupScaleBench N [--write-npy FILE]</pre>
  *
  * {@code --write-npy} also writes the vectors for the brute-force baseline
- * (bench/dedup_baseline.py).
+ * (bench/dedup_baseline.py). {@code --structure powerlaw} generates {@link PowerLawCopies} instead
+ * (copy groups of 1 to 50,000 copies, chains, one giant group of {@code --giant} copies, default
+ * 100,000), with the generator's truth: the removals that are right and wrong are counted. {@code
+ * --partition-size} sets the k-NN join's vectors per partition (default 2,000).
+ *
+ * <pre>DedupScaleBench N [--write-npy FILE] [--structure pairs|powerlaw] [--giant G]
+ *     [--partition-size P]</pre>
  */
 public final class DedupScaleBench {
   static final int D = 384;
   static final double THRESHOLD = 0.9;
   private static final AtomicLong REMOVED = new AtomicLong();
+  private static final AtomicLong WRONG = new AtomicLong();
+  private static volatile PowerLawCopies powerLaw;
+
+  /** The structure on each worker JVM (the embedded cluster shares this one). */
+  static PowerLawCopies powerLaw(long n, int giant) {
+    PowerLawCopies p = powerLaw;
+    if (p == null || p.size() != n) {
+      synchronized (DedupScaleBench.class) {
+        p = powerLaw;
+        if (p == null || p.size() != n) {
+          p = PowerLawCopies.of(n, giant);
+          powerLaw = p;
+        }
+      }
+    }
+    return p;
+  }
 
   static float[] vector(long i) {
     float[] v = unit(i);
@@ -64,18 +87,35 @@ public final class DedupScaleBench {
 
   public static void main(String[] args) throws Exception {
     long n = Long.parseLong(args[0]);
-    if (args.length > 2 && args[1].equals("--write-npy")) {
+    String npy = null;
+    boolean structured = false;
+    int giant = 100_000;
+    int partitionSize = 2_000;
+    for (int a = 1; a + 1 < args.length; a += 2) {
+      switch (args[a]) {
+        case "--write-npy" -> npy = args[a + 1];
+        case "--structure" -> structured = args[a + 1].equals("powerlaw");
+        case "--giant" -> giant = Integer.parseInt(args[a + 1]);
+        case "--partition-size" -> partitionSize = Integer.parseInt(args[a + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[a]);
+      }
+    }
+    boolean powerLawRun = structured;
+    int giantCopies = structured ? giant : 0;
+    PowerLawCopies structure = structured ? powerLaw(n, giantCopies) : null;
+    if (npy != null) {
       try (OutputStream out =
-          new BufferedOutputStream(Files.newOutputStream(Path.of(args[2])), 1 << 20)) {
+          new BufferedOutputStream(Files.newOutputStream(Path.of(npy)), 1 << 20)) {
         NpyFiles.header(out, n, D);
         for (long i = 0; i < n; i++) {
-          NpyFiles.row(out, vector(i));
+          NpyFiles.row(out, structured ? structure.vector(i) : vector(i));
         }
       }
     }
     PeakMemory peak = new PeakMemory();
     peak.start();
     REMOVED.set(0);
+    WRONG.set(0);
     Pipeline p =
         Pipeline.create(RunWinnow.options("flink", Runtime.getRuntime().availableProcessors()));
     StageResult<Sample> out =
@@ -84,18 +124,35 @@ public final class DedupScaleBench {
                 "Samples",
                 MapElements.into(TypeDescriptor.of(Sample.class))
                     .via(
-                        (Long i) ->
-                            Sample.builder(String.format(Locale.ROOT, "%012d", i), "synthetic:" + i)
+                        (Long i) -> {
+                          if (!powerLawRun) {
+                            return Sample.builder(
+                                    String.format(Locale.ROOT, "%012d", i), "synthetic:" + i)
                                 .sha256(Long.toString(i))
                                 .originalSize(256, 256)
                                 .storedSize(256, 256)
                                 .image(new byte[0])
                                 .embedding(vector(i))
-                                .build()))
+                                .build();
+                          }
+                          PowerLawCopies layout = powerLaw(n, giantCopies);
+                          int side = layout.side(i);
+                          return Sample.builder(PowerLawCopies.key(i), "synthetic:" + i)
+                              .sha256(Long.toString(i))
+                              .originalSize(side, side)
+                              .storedSize(256, 256)
+                              .image(new byte[0])
+                              .embedding(layout.vector(i))
+                              .build();
+                        }))
             .setCoder(new SampleCoder())
             // Vectors only (no fingerprints): the embedding-only rule at DINOv2's k, as measured
             // before.
-            .apply(DropNearDuplicates.with(D, THRESHOLD).withK(64).withoutVerification());
+            .apply(
+                DropNearDuplicates.with(D, THRESHOLD)
+                    .withK(64)
+                    .withoutVerification()
+                    .withPartitionSize(partitionSize));
     out.rejections()
         .apply(
             ParDo.of(
@@ -103,24 +160,45 @@ public final class DedupScaleBench {
                   @ProcessElement
                   public void process(@Element Rejection r) {
                     REMOVED.incrementAndGet();
+                    long i = Long.parseLong(r.url().substring("synthetic:".length()));
+                    if (powerLawRun && !powerLaw(n, giantCopies).removable(i)) {
+                      WRONG.incrementAndGet();
+                    }
                   }
                 }));
     long started = System.nanoTime();
     p.run().waitUntilFinish();
     double seconds = (System.nanoTime() - started) / 1e9;
     peak.interrupt();
+    long expected = structured ? structure.expectedRemovals() : n / 10;
+    String shape =
+        structured
+            ? String.format(
+                Locale.ROOT,
+                " structure=powerlaw groups=%d grouped=%d largest_group=%d partition_size=%d"
+                    + " right=%d wrong=%d recall=%.5f precision=%.5f",
+                structure.groups(),
+                structure.grouped(),
+                structure.largestGroup(),
+                partitionSize,
+                REMOVED.get() - WRONG.get(),
+                WRONG.get(),
+                (REMOVED.get() - WRONG.get()) / (double) expected,
+                REMOVED.get() == 0 ? 1.0 : (REMOVED.get() - WRONG.get()) / (double) REMOVED.get())
+            : " structure=pairs partition_size=" + partitionSize;
     System.out.printf(
         Locale.ROOT,
         "winnow n=%d d=%d wall_s=%.1f removed=%d expected=%d "
-            + "peak_heap_mb=%d peak_rss_mb=%d max_heap_mb=%d%n",
+            + "peak_heap_mb=%d peak_rss_mb=%d max_heap_mb=%d%s%n",
         n,
         D,
         seconds,
         REMOVED.get(),
-        n / 10,
+        expected,
         peak.heap / (1 << 20),
         peak.rssKb() / 1024,
-        Runtime.getRuntime().maxMemory() / (1 << 20));
+        Runtime.getRuntime().maxMemory() / (1 << 20),
+        shape);
   }
 
   /** Samples heap use every 200 ms; RSS high-water mark comes from /proc. */

@@ -3,6 +3,7 @@ package io.winnow.bench;
 import com.sun.net.httpserver.HttpServer;
 import io.winnow.crawl.FetchSettings;
 import io.winnow.dataset.Manifest;
+import io.winnow.dedup.ConnectedComponents;
 import io.winnow.pipeline.DedupSettings;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
@@ -93,7 +94,14 @@ public final class RefreshBench {
                     .withAllowedEndpoints(Set.of(endpoint))
                     .withConcurrency(32, 32))
             .withDedup(
-                new DedupSettings(0.999, Double.NaN, true, 64, 20_000_000L, List.of(), Double.NaN))
+                new DedupSettings(
+                    0.999,
+                    Double.NaN,
+                    true,
+                    64,
+                    ConnectedComponents.DEFAULT_ROUNDS,
+                    List.of(),
+                    Double.NaN))
             .withSamplesPerShard(500);
     return RefreshDataset.refresh(
         config,

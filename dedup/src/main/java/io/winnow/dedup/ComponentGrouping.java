@@ -13,94 +13,57 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * Groups of verified edges: connected components (one union-find), then, per component, the star
- * rule that removes a member only as a copy of a kept member it has a verified edge to, with
- * rechecks for members whose edges all lead to removed ones. Part of {@link DropNearDuplicates}.
+ * Groups of verified edges, once their components are known ({@link ConnectedComponents}): per
+ * small component, the star rule that removes a member only as a copy of a kept member it has a
+ * verified edge to, with rechecks for members whose edges all lead to removed ones; members of
+ * large components go to {@link LargeComponents}. Part of {@link DropNearDuplicates}.
  */
 final class ComponentGrouping {
   private ComponentGrouping() {}
 
-  /** Each member of a component, with the component's id and size. */
-  static final class ComponentsFn
-      extends DoFn<KV<Integer, Iterable<KV<String, String>>>, KV<String, KV<String, Integer>>> {
-    private final long maxEdges;
-    private final Counter edges = Metrics.counter("dedup", "near_duplicate_edges");
-    private final io.winnow.schemas.StageTimer timer = io.winnow.schemas.StageTimer.of("dedup");
+  /** Members of small components, by component, for the star rule with rechecks. */
+  static final TupleTag<KV<String, DropNearDuplicates.Member>> SMALL = new TupleTag<>() {};
 
-    ComponentsFn(long maxEdges) {
-      this.maxEdges = maxEdges;
-    }
-
-    @ProcessElement
-    public void process(
-        @Element KV<Integer, Iterable<KV<String, String>>> all,
-        OutputReceiver<KV<String, KV<String, Integer>>> out) {
-      long start = System.nanoTime();
-      UnionFind sets = new UnionFind();
-      long count = 0;
-      for (KV<String, String> edge : all.getValue()) {
-        if (++count > maxEdges) {
-          throw new IllegalStateException(
-              "more than "
-                  + maxEdges
-                  + " near-duplicate edges: the "
-                  + "single-worker union-find would need more memory than planned (about 100 bytes "
-                  + "per edge); raise the limit with a bigger worker, or lower k or raise the threshold");
-        }
-        sets.union(edge.getKey(), edge.getValue());
-      }
-      edges.inc(count);
-      Map<String, String> components = sets.components();
-      Map<String, Integer> sizes = new HashMap<>();
-      components.values().forEach(root -> sizes.merge(root, 1, Integer::sum));
-      timer.record(System.nanoTime() - start, 0);
-      for (Map.Entry<String, String> e : components.entrySet()) {
-        out.output(KV.of(e.getKey(), KV.of(e.getValue(), sizes.get(e.getValue()))));
-      }
-    }
-  }
+  /** Members of large components, by component, with its size. */
+  static final TupleTag<KV<String, KV<Integer, DropNearDuplicates.Member>>> LARGE =
+      new TupleTag<>() {};
 
   /**
-   * Members by component; fingerprints only travel with members of components small enough to
-   * recheck ({@link #MAX_RECHECKED_COMPONENT}).
+   * Members by component: those of components up to {@link
+   * DropNearDuplicates#MAX_RECHECKED_COMPONENT} to {@link #SMALL}, the others to {@link #LARGE}.
    */
   static final class NodeFn
       extends DoFn<KV<String, CoGbkResult>, KV<String, DropNearDuplicates.Member>> {
-    private final Counter unchecked = Metrics.counter("dedup", "members_too_many_to_recheck");
+    private final Counter large = Metrics.counter("dedup", "members_of_large_components");
 
     @ProcessElement
-    public void process(
-        @Element KV<String, CoGbkResult> joined,
-        OutputReceiver<KV<String, DropNearDuplicates.Member>> out) {
+    public void process(@Element KV<String, CoGbkResult> joined, MultiOutputReceiver out) {
       KV<String, Integer> component = joined.getValue().getOnly(DropNearDuplicates.COMPONENT, null);
       DropNearDuplicates.Member member = joined.getValue().getOnly(DropNearDuplicates.MEMBER, null);
       if (component == null || member == null) {
         return;
       }
       if (component.getValue() > DropNearDuplicates.MAX_RECHECKED_COMPONENT) {
-        unchecked.inc();
-        member =
-            new DropNearDuplicates.Member(
-                member.key(), member.url(), member.pixels(), new float[0], null);
+        large.inc();
+        out.get(LARGE).output(KV.of(component.getKey(), KV.of(component.getValue(), member)));
+      } else {
+        out.get(SMALL).output(KV.of(component.getKey(), member));
       }
-      out.output(KV.of(component.getKey(), member));
     }
   }
 
-  static final class EdgeComponentFn
-      extends DoFn<KV<String, CoGbkResult>, KV<String, StarGrouping.Edge>> {
+  /** Edges of small components, by component. */
+  static final class SmallEdgesFn
+      extends DoFn<KV<StarGrouping.Edge, KV<String, Integer>>, KV<String, StarGrouping.Edge>> {
     @ProcessElement
     public void process(
-        @Element KV<String, CoGbkResult> joined,
+        @Element KV<StarGrouping.Edge, KV<String, Integer>> edge,
         OutputReceiver<KV<String, StarGrouping.Edge>> out) {
-      KV<String, Integer> component = joined.getValue().getOnly(DropNearDuplicates.COMPONENT, null);
-      if (component == null) {
-        return;
-      }
-      for (StarGrouping.Edge e : joined.getValue().getAll(DropNearDuplicates.EDGE)) {
-        out.output(KV.of(component.getKey(), e));
+      if (edge.getValue().getValue() <= DropNearDuplicates.MAX_RECHECKED_COMPONENT) {
+        out.output(KV.of(edge.getValue().getKey(), edge.getKey()));
       }
     }
   }

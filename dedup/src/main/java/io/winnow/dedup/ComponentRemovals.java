@@ -6,22 +6,29 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.KvSwap;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Step 4 of {@link DropNearDuplicates}, from verified edges to near-duplicate removals: the
- * components of the edges (one worker), then each component's members and edges brought together
- * for the star rule ({@link ComponentGrouping} holds the DoFns). Plain methods, not a composite:
- * applied within DropNearDuplicates' expansion, the steps keep their names.
+ * components of the edges ({@link ConnectedComponents}, distributed) and their sizes (a combine);
+ * then each small component's members and edges brought together for the star rule with rechecks
+ * ({@link ComponentGrouping} holds the DoFns), and each large one's members verified against its
+ * representative ({@link LargeComponents}). Plain methods, not a composite: applied within
+ * DropNearDuplicates' expansion, the steps keep their names.
  */
 final class ComponentRemovals {
   private ComponentRemovals() {}
@@ -31,69 +38,87 @@ final class ComponentRemovals {
       PCollection<StarGrouping.Edge> edges,
       PCollection<KV<String, DropNearDuplicates.Member>> unique,
       NearDuplicateSettings settings) {
-    PCollection<KV<String, KV<String, Integer>>> components =
+    KvCoder<String, String> pairCoder = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
+    PCollection<KV<String, String>> labels =
         edges
             .apply(
                 "EdgeKeys",
                 MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+                    .via((StarGrouping.Edge e) -> KV.of(e.a(), e.b())))
+            .setCoder(pairCoder)
+            .apply("ConnectedComponents", ConnectedComponents.inRounds(settings.componentRounds()));
+    KvCoder<String, KV<String, Integer>> componentCoder =
+        KvCoder.of(StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()));
+    PCollection<KV<String, KV<String, Integer>>> sizes =
+        labels
+            .apply("Labels", Values.create())
+            .apply("ComponentSizes", Count.perElement())
+            .apply(
+                "SizeByLabel",
+                MapElements.into(
                         TypeDescriptors.kvs(
-                            TypeDescriptors.integers(),
+                            TypeDescriptors.strings(),
                             TypeDescriptors.kvs(
-                                TypeDescriptors.strings(), TypeDescriptors.strings())))
-                    .via((StarGrouping.Edge e) -> KV.of(0, KV.of(e.a(), e.b()))))
-            .setCoder(
-                KvCoder.of(
-                    VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
-            // All verified edges under one key (components are found on one worker, as yet):
-            // through files, so their number is bounded by that worker's memory, not a record's.
-            .apply(
-                "GatherEdges",
-                GroupThroughFiles.<Integer, KV<String, String>>in(
-                    GroupThroughFiles.tempDirOf(edges.getPipeline().getOptions())))
-            .apply(
-                "ConnectedComponents",
-                ParDo.of(new ComponentGrouping.ComponentsFn(settings.maxEdges())))
-            .setCoder(
-                KvCoder.of(
-                    StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of())));
-    return byStarRule(
-        components,
-        unique,
-        edges,
-        new ComponentGrouping.StarFn(
-            CopyVerifier.with(settings.verification()), settings.verify()));
-  }
-
-  /** Members and edges meet per component; the star rule decides there. */
-  private static PCollection<KV<String, DropNearDuplicates.Removal>> byStarRule(
-      PCollection<KV<String, KV<String, Integer>>> components,
-      PCollection<KV<String, DropNearDuplicates.Member>> unique,
-      PCollection<StarGrouping.Edge> edges,
-      ComponentGrouping.StarFn star) {
-    KvCoder<String, DropNearDuplicates.Member> nodeCoder =
-        KvCoder.of(StringUtf8Coder.of(), new DedupCoders.MemberCoder());
-    PCollection<KV<String, DropNearDuplicates.Member>> nodes =
+                                TypeDescriptors.strings(), TypeDescriptors.integers())))
+                    .via(
+                        (KV<String, Long> c) ->
+                            KV.of(c.getKey(), KV.of(c.getKey(), Math.toIntExact(c.getValue())))))
+            .setCoder(componentCoder);
+    // Each node's component and size: a component's nodes are streamed past its size.
+    PCollection<KV<String, KV<String, Integer>>> components =
+        labels
+            .apply("NodesByLabel", KvSwap.create())
+            .setCoder(pairCoder)
+            .apply("NodeComponents", JoinOneToMany.with(sizes))
+            .setCoder(componentCoder);
+    PCollectionTuple members =
         KeyedPCollectionTuple.of(DropNearDuplicates.COMPONENT, components)
             .and(DropNearDuplicates.MEMBER, unique)
             .apply("JoinComponents", CoGroupByKey.create())
-            .apply("NodesByComponent", ParDo.of(new ComponentGrouping.NodeFn()))
-            .setCoder(nodeCoder);
-    PCollection<KV<String, StarGrouping.Edge>> componentEdges =
-        KeyedPCollectionTuple.of(DropNearDuplicates.COMPONENT, components)
-            .and(
-                DropNearDuplicates.EDGE,
-                edges
-                    .apply(
-                        "EdgesByFirstKey",
-                        MapElements.into(
-                                TypeDescriptors.kvs(
-                                    TypeDescriptors.strings(),
-                                    TypeDescriptor.of(StarGrouping.Edge.class)))
-                            .via((StarGrouping.Edge e) -> KV.of(e.a(), e)))
-                    .setCoder(KvCoder.of(StringUtf8Coder.of(), new DedupCoders.EdgeCoder())))
-            .apply("JoinEdgeComponents", CoGroupByKey.create())
-            .apply("EdgesByComponent", ParDo.of(new ComponentGrouping.EdgeComponentFn()))
+            .apply(
+                "MembersByComponent",
+                ParDo.of(new ComponentGrouping.NodeFn())
+                    .withOutputTags(
+                        ComponentGrouping.SMALL, TupleTagList.of(ComponentGrouping.LARGE)));
+    PCollection<KV<String, StarGrouping.Edge>> smallEdges =
+        edges
+            .apply(
+                "EdgesByFirstKey",
+                MapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.strings(), TypeDescriptor.of(StarGrouping.Edge.class)))
+                    .via((StarGrouping.Edge e) -> KV.of(e.a(), e)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), new DedupCoders.EdgeCoder()))
+            .apply("EdgeComponents", JoinOneToMany.with(components))
+            .apply("SmallComponentEdges", ParDo.of(new ComponentGrouping.SmallEdgesFn()))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), new DedupCoders.EdgeCoder()));
+    CopyVerifier verifier = CopyVerifier.with(settings.verification());
+    PCollection<KV<String, DropNearDuplicates.Removal>> small =
+        byStarRule(
+            members
+                .get(ComponentGrouping.SMALL)
+                .setCoder(KvCoder.of(StringUtf8Coder.of(), new DedupCoders.MemberCoder())),
+            smallEdges,
+            new ComponentGrouping.StarFn(verifier, settings.verify()));
+    PCollection<KV<String, DropNearDuplicates.Removal>> large =
+        LargeComponents.removals(
+            members
+                .get(ComponentGrouping.LARGE)
+                .setCoder(
+                    KvCoder.of(
+                        StringUtf8Coder.of(),
+                        KvCoder.of(VarIntCoder.of(), new DedupCoders.MemberCoder()))),
+            verifier,
+            settings.verify());
+    return PCollectionList.of(small).and(large).apply("NearRemovals", Flatten.pCollections());
+  }
+
+  /** Members and edges meet per small component; the star rule decides there. */
+  private static PCollection<KV<String, DropNearDuplicates.Removal>> byStarRule(
+      PCollection<KV<String, DropNearDuplicates.Member>> nodes,
+      PCollection<KV<String, StarGrouping.Edge>> componentEdges,
+      ComponentGrouping.StarFn star) {
     // A component's members (with fingerprints) and edges through files, not as one record:
     // a popular picture can have thousands of copies. Each value is a member or an edge.
     KvCoder<String, KV<DropNearDuplicates.Member, StarGrouping.Edge>> partCoder =
@@ -114,7 +139,7 @@ final class ComponentRemovals {
         .apply(
             "GroupComponents",
             GroupThroughFiles.<String, KV<DropNearDuplicates.Member, StarGrouping.Edge>>in(
-                GroupThroughFiles.tempDirOf(components.getPipeline().getOptions())))
+                GroupThroughFiles.tempDirOf(nodes.getPipeline().getOptions())))
         .apply("ChooseRepresentatives", ParDo.of(star))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), new DedupCoders.RemovalCoder()));
   }

@@ -137,8 +137,9 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
     return new DropNearDuplicates(settings.withK(neighbours));
   }
 
-  public DropNearDuplicates withMaxEdges(long edges) {
-    return new DropNearDuplicates(settings.withMaxEdges(edges));
+  /** Rounds of the distributed connected components (see {@link ConnectedComponents}). */
+  public DropNearDuplicates withComponentRounds(int rounds) {
+    return new DropNearDuplicates(settings.withComponentRounds(rounds));
   }
 
   /** Exact k-NN (one partition): for small runs and tests. */
@@ -212,7 +213,8 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
     PCollection<KV<String, String>> candidates = VerifiedEdges.candidates(unique, settings);
     // 3. Verification: bring both members' fingerprints to each pair, judge it.
     PCollection<StarGrouping.Edge> edges = VerifiedEdges.verified(unique, candidates, settings);
-    // 4. Components of the verified edges (one worker), then the star rule per component.
+    // 4. Components of the verified edges (distributed), then the star rule per small
+    //    component and the representative's verification in large ones.
     PCollection<KV<String, Removal>> nearRemovals = ComponentRemovals.of(edges, unique, settings);
     PCollection<KV<String, Removal>> removals =
         PCollectionList.of(exact.get(EXACT_REMOVALS).setCoder(removalCoder))

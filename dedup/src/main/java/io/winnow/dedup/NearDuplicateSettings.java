@@ -14,7 +14,7 @@ record NearDuplicateSettings(
     CopyVerifier.Settings verification,
     boolean verify,
     int k,
-    long maxEdges,
+    int componentRounds,
     boolean exactSearch,
     int partitionSize,
     int examplesPerBand)
@@ -22,11 +22,11 @@ record NearDuplicateSettings(
   NearDuplicateSettings {
     if (dimension < 1
         || k < 1
-        || maxEdges < 1
+        || componentRounds < 1
         || !(threshold > -1 && threshold <= 1)
         || !(candidateFloor > -1 && candidateFloor <= 1)) {
       throw new IllegalArgumentException(
-          "dimension, k and max edges must be positive and the "
+          "dimension, k and component rounds must be positive and the "
               + "threshold and candidate floor cosines within (-1, 1]");
     }
   }
@@ -40,7 +40,7 @@ record NearDuplicateSettings(
         CopyVerifier.Settings.defaults().withFallbackCosine(threshold),
         true,
         DropNearDuplicates.DEFAULT_VERIFIED_NEIGHBOURS,
-        20_000_000L,
+        ConnectedComponents.DEFAULT_ROUNDS,
         false,
         2_000,
         2);
@@ -50,16 +50,17 @@ record NearDuplicateSettings(
       double floor,
       CopyVerifier.Settings settings,
       int neighbours,
-      long edges,
+      int rounds,
       boolean exact,
       int size,
       int examples) {
     return new NearDuplicateSettings(
-        dimension, threshold, floor, settings, verify, neighbours, edges, exact, size, examples);
+        dimension, threshold, floor, settings, verify, neighbours, rounds, exact, size, examples);
   }
 
   NearDuplicateSettings withCandidateFloor(double floor) {
-    return copy(floor, verification, k, maxEdges, exactSearch, partitionSize, examplesPerBand);
+    return copy(
+        floor, verification, k, componentRounds, exactSearch, partitionSize, examplesPerBand);
   }
 
   /** The verifier's fallback cosine is always this transform's threshold. */
@@ -68,7 +69,7 @@ record NearDuplicateSettings(
         candidateFloor,
         settings.withFallbackCosine(threshold),
         k,
-        maxEdges,
+        componentRounds,
         exactSearch,
         partitionSize,
         examplesPerBand);
@@ -83,7 +84,7 @@ record NearDuplicateSettings(
         verification,
         false,
         k,
-        maxEdges,
+        componentRounds,
         exactSearch,
         partitionSize,
         examplesPerBand);
@@ -94,26 +95,29 @@ record NearDuplicateSettings(
         candidateFloor,
         verification,
         neighbours,
-        maxEdges,
+        componentRounds,
         exactSearch,
         partitionSize,
         examplesPerBand);
   }
 
-  NearDuplicateSettings withMaxEdges(long edges) {
+  NearDuplicateSettings withComponentRounds(int rounds) {
     return copy(
-        candidateFloor, verification, k, edges, exactSearch, partitionSize, examplesPerBand);
+        candidateFloor, verification, k, rounds, exactSearch, partitionSize, examplesPerBand);
   }
 
   NearDuplicateSettings withExactSearch(boolean exact) {
-    return copy(candidateFloor, verification, k, maxEdges, exact, partitionSize, examplesPerBand);
+    return copy(
+        candidateFloor, verification, k, componentRounds, exact, partitionSize, examplesPerBand);
   }
 
   NearDuplicateSettings withExamplesPerBand(int count) {
-    return copy(candidateFloor, verification, k, maxEdges, exactSearch, partitionSize, count);
+    return copy(
+        candidateFloor, verification, k, componentRounds, exactSearch, partitionSize, count);
   }
 
   NearDuplicateSettings withPartitionSize(int size) {
-    return copy(candidateFloor, verification, k, maxEdges, exactSearch, size, examplesPerBand);
+    return copy(
+        candidateFloor, verification, k, componentRounds, exactSearch, size, examplesPerBand);
   }
 }

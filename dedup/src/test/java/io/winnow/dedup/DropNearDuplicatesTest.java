@@ -1,7 +1,6 @@
 package io.winnow.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.winnow.knn.KeyedVector;
 import io.winnow.knn.KnnJoinTest;
@@ -152,20 +151,6 @@ class DropNearDuplicatesTest {
         0.9,
         List.of("one"),
         List.of());
-  }
-
-  @Test
-  void tooManyEdgesFailClearly() {
-    List<Sample> same = new ArrayList<>();
-    float[] v = TestVectors.random(D, new Random(5));
-    for (int i = 0; i < 6; i++) {
-      same.add(sample("k" + i, "s" + i, 10, v));
-    }
-    Pipeline p = KnnJoinTest.pipeline();
-    p.apply(Create.of(same).withCoder(new SampleCoder()))
-        .apply(DropNearDuplicates.with(D, 0.9).withK(8).withExactSearch(true).withMaxEdges(3));
-    assertThatThrownBy(() -> p.run().waitUntilFinish())
-        .hasMessageContaining("more than 3 near-duplicate edges");
   }
 
   @Test

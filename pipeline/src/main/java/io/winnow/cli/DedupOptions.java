@@ -45,11 +45,12 @@ final class DedupOptions {
   int dedupK;
 
   @Option(
-      names = "--dedup-max-edges",
+      names = "--dedup-component-rounds",
       paramLabel = "N",
       description =
-          "Most near-duplicate edges the one-worker union-find accepts (~100 bytes each). Default: ${DEFAULT-VALUE}.")
-  long dedupMaxEdges;
+          "Rounds of large-star/small-star that find near-duplicate groups across the "
+              + "cluster; a graph that needs more fails the run saying so. Default: ${DEFAULT-VALUE}.")
+  int dedupComponentRounds;
 
   @Option(
       names = "--eval-set",
@@ -80,7 +81,7 @@ final class DedupOptions {
             dedupCandidateFloor,
             !noDedupVerify,
             dedupK,
-            dedupMaxEdges,
+            dedupComponentRounds,
             evalSets,
             evalThreshold);
   }

@@ -109,7 +109,7 @@ final class SettingsDefaults implements IDefaultValueProvider {
     d.put("--dedup-threshold", String.valueOf(dedup.threshold()));
     d.put("--dedup-candidate-floor", String.valueOf(dedup.candidateFloor()));
     d.put("--dedup-k", String.valueOf(dedup.k()));
-    d.put("--dedup-max-edges", String.valueOf(dedup.maxEdges()));
+    d.put("--dedup-component-rounds", String.valueOf(dedup.componentRounds()));
     d.put("--eval-threshold", String.valueOf(dedup.evalThreshold()));
     // Export
     d.put("--shard-prefix", config.shardPrefix());

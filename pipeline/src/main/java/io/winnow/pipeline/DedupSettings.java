@@ -15,7 +15,7 @@ import java.util.List;
  *     embedding's cosine decides alone at {@code threshold}
  * @param k neighbours per image in the k-NN graph, each pair verified (DINOv2 used 64, without
  *     verification)
- * @param maxEdges most near-duplicate edges the single-worker union-find accepts
+ * @param componentRounds rounds of the distributed connected components (large-star/small-star)
  * @param evalSets evaluation sets to decontaminate against, each {@code NAME=LOCATION}: a folder or
  *     glob of image files, or a URL list (see {@link io.winnow.crawl.read.ReadImageSet})
  * @param evalThreshold cosine at or above which a pool image is too close to an eval image; NaN
@@ -26,7 +26,7 @@ public record DedupSettings(
     double candidateFloor,
     boolean verify,
     int k,
-    long maxEdges,
+    int componentRounds,
     List<String> evalSets,
     double evalThreshold)
     implements Serializable {
@@ -48,8 +48,8 @@ public record DedupSettings(
     if (!Double.isNaN(candidateFloor) && !(candidateFloor > -1 && candidateFloor <= 1)) {
       throw new IllegalArgumentException("the dedup candidate floor is a cosine within (-1, 1]");
     }
-    if (k < 1 || maxEdges < 1) {
-      throw new IllegalArgumentException("dedup k and max edges must be positive");
+    if (k < 1 || componentRounds < 1) {
+      throw new IllegalArgumentException("dedup k and component rounds must be positive");
     }
   }
 
@@ -59,7 +59,7 @@ public record DedupSettings(
         Double.NaN,
         true,
         io.winnow.dedup.DropNearDuplicates.DEFAULT_VERIFIED_NEIGHBOURS,
-        20_000_000L,
+        io.winnow.dedup.ConnectedComponents.DEFAULT_ROUNDS,
         List.of(),
         Double.NaN);
   }
@@ -73,6 +73,7 @@ public record DedupSettings(
   }
 
   public DedupSettings withEvalSets(List<String> sets, double threshold) {
-    return new DedupSettings(this.threshold, candidateFloor, verify, k, maxEdges, sets, threshold);
+    return new DedupSettings(
+        this.threshold, candidateFloor, verify, k, componentRounds, sets, threshold);
   }
 }

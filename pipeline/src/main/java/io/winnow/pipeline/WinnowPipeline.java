@@ -249,7 +249,7 @@ public final class WinnowPipeline {
     DropNearDuplicates dedup =
         DropNearDuplicates.with(model.dimension(), threshold)
             .withK(settings.k())
-            .withMaxEdges(settings.maxEdges());
+            .withComponentRounds(settings.componentRounds());
     if (!Double.isNaN(settings.candidateFloor())) {
       dedup = dedup.withCandidateFloor(settings.candidateFloor());
     }
