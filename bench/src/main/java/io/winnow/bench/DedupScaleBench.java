@@ -116,8 +116,12 @@ public final class DedupScaleBench {
     peak.start();
     REMOVED.set(0);
     WRONG.set(0);
-    Pipeline p =
-        Pipeline.create(RunWinnow.options("flink", Runtime.getRuntime().availableProcessors()));
+    // Grouping fragments go to a folder of this run's, deleted after it (as RunWinnow does).
+    Path temp = Files.createTempDirectory("dedup-bench");
+    org.apache.beam.sdk.options.PipelineOptions options =
+        RunWinnow.options("flink", Runtime.getRuntime().availableProcessors());
+    options.setTempLocation(temp.toString());
+    Pipeline p = Pipeline.create(options);
     StageResult<Sample> out =
         p.apply(GenerateSequence.from(0).to(n))
             .apply(
@@ -170,6 +174,9 @@ public final class DedupScaleBench {
     p.run().waitUntilFinish();
     double seconds = (System.nanoTime() - started) / 1e9;
     peak.interrupt();
+    try (java.util.stream.Stream<Path> files = Files.walk(temp)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
     long expected = structured ? structure.expectedRemovals() : n / 10;
     String shape =
         structured

@@ -48,14 +48,17 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  *       inliers, pdq 12, agreement 0.93, group of 3)}.
  * </ol>
  *
- * <p>Components are found by a union-find on one worker: all verified edges meet there. Each edge
- * costs about 100 bytes of its heap; {@link #withMaxEdges} (default 20 million) is checked and a
- * run with more fails with a clear message rather than running out of memory. Fingerprints (about
- * 20 KB) travel once per candidate pair through the verification joins, and once per member of a
- * component to its recheck ({@link #MAX_RECHECKED_COMPONENT}); kept samples keep theirs
- * (decontamination verifies with them). Deterministic: the kept set depends only on the samples,
- * not on the runner, parallelism or order (RANSAC is seeded by the pair's keys). Samples without an
- * embedding of the given dimension are rejected ({@code bad-embedding}).
+ * <p>Components are found across the workers ({@link ConnectedComponents}: rounds of
+ * large-star/small-star, each a grouping of edges by node through files; no edge cap, and a graph
+ * that has not converged in {@link #withComponentRounds} rounds fails the run saying so). A
+ * component of more than {@link #MAX_RECHECKED_COMPONENT} members is not gathered: its
+ * representative is found by a combine and every other member verified against it ({@link
+ * LargeComponents}). Fingerprints (about 20 KB) travel once per candidate pair through the
+ * verification joins, and once per member of a component to its recheck ({@link
+ * #MAX_RECHECKED_COMPONENT}); kept samples keep theirs (decontamination verifies with them).
+ * Deterministic: the kept set depends only on the samples, not on the runner, parallelism or order
+ * (RANSAC is seeded by the pair's keys). Samples without an embedding of the given dimension are
+ * rejected ({@code bad-embedding}).
  *
  * <p>This class wires the steps; beside it are its settings ({@code NearDuplicateSettings}), steps
  * 2-3 ({@code VerifiedEdges}) and 4 ({@code ComponentRemovals}); the DoFns that see whole samples

@@ -22,20 +22,34 @@ import org.apache.beam.sdk.values.PCollectionView;
 final class PartitionedSearch {
   private PartitionedSearch() {}
 
-  /** Sends each vector to its nearest {@code probes} partitions, searching centroids in blocks. */
+  /**
+   * Sends each vector to its nearest {@code probes} partitions, searching centroids in blocks; with
+   * a spill similarity, also to each of its {@link #SPILL_CANDIDATES} nearest whose centroid is at
+   * least that similar to it.
+   */
   static final class AssignFn extends DoFn<KeyedVector, KV<Integer, KeyedVector>> {
     private static final int BLOCK = 2_048;
+
+    /** Partitions a database vector may spill to, at most. */
+    static final int SPILL_CANDIDATES = 64;
+
     private final PCollectionView<float[]> centroidsView;
     private final int dimension;
     private final int probes;
+    private final float spill;
     private transient List<KeyedVector> pending;
     private transient float[] centroids;
     private transient VectorIndex index;
 
     AssignFn(PCollectionView<float[]> centroids, int dimension, int probes) {
+      this(centroids, dimension, probes, Float.NaN);
+    }
+
+    AssignFn(PCollectionView<float[]> centroids, int dimension, int probes, float spill) {
       this.centroidsView = centroids;
       this.dimension = dimension;
       this.probes = probes;
+      this.spill = spill;
     }
 
     @StartBundle
@@ -83,11 +97,18 @@ final class PartitionedSearch {
         System.arraycopy(pending.get(i).vector(), 0, block, i * dimension, dimension);
       }
       int nprobe = (int) Math.min(probes, index.size());
-      Neighbors nearest = index.search(block, nprobe);
+      int searched =
+          Float.isNaN(spill)
+              ? nprobe
+              : (int) Math.min(Math.max(probes, SPILL_CANDIDATES), index.size());
+      Neighbors nearest = index.search(block, searched);
       List<KV<Integer, KeyedVector>> out = new ArrayList<>(n * nprobe);
       for (int i = 0; i < n; i++) {
-        for (int r = 0; r < nprobe; r++) {
+        for (int r = 0; r < searched; r++) {
           long partition = nearest.label(i, r);
+          if (r >= nprobe && !(nearest.score(i, r) >= spill)) {
+            break; // best first: the rest are less similar still
+          }
           if (partition >= 0) {
             out.add(KV.of((int) partition, pending.get(i)));
           }

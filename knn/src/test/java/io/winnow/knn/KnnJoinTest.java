@@ -2,9 +2,11 @@ package io.winnow.knn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
@@ -107,6 +109,39 @@ public class KnnJoinTest {
     assertThat((double) found / total)
         .as("recall@5 with 3 of 16 partitions probed")
         .isGreaterThan(0.95);
+  }
+
+  @Test
+  void aVectorAtTheCentreOfManyCopiesSpillsIntoEachOfTheirPartitions() {
+    // One centre and 400 copies at cosine 0.92 to it (about 0.85 to one another) in 128-d, cut by
+    // k-means into 10 partitions probed once: the centre sits in one of them, so most copies miss
+    // it; spilled (it is ~0.99 to every copy cell's centroid, the copies ~0.93), every copy finds
+    // it as its nearest, and no copy is spilled.
+    Random r = new Random(5);
+    float[] centre = TestVectors.random(128, r);
+    List<KeyedVector> data = new ArrayList<>();
+    data.add(new KeyedVector("centre", centre));
+    for (int i = 0; i < 400; i++) {
+      data.add(
+          new KeyedVector(
+              String.format(java.util.Locale.ROOT, "c%03d", i),
+              TestVectors.atCosine(centre, 0.92, TestVectors.random(128, r))));
+    }
+    long without =
+        run(data, KnnJoin.self(128, 1).withPartitions(10, 1)).entrySet().stream()
+            .filter(e -> !e.getKey().equals("centre"))
+            .filter(e -> e.getValue().get(0).key().equals("centre"))
+            .count();
+    Map<String, List<Neighbor>> spilled =
+        run(data, KnnJoin.self(128, 1).withPartitions(10, 1).withSpill(0.95));
+    assertThat(without).as("copies that find the centre without spilling").isLessThan(200);
+    data.stream()
+        .filter(v -> !v.key().equals("centre"))
+        .forEach(
+            v ->
+                assertThat(spilled.get(v.key()).get(0).key())
+                    .as("nearest of %s", v.key())
+                    .isEqualTo("centre"));
   }
 
   @Test

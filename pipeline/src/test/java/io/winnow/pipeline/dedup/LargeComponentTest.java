@@ -3,7 +3,7 @@ package io.winnow.pipeline.dedup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.winnow.dedup.DropNearDuplicates;
-import io.winnow.knn.KeyedVector;
+import io.winnow.knn.TestVectors;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.schemas.Rejection;
 import io.winnow.schemas.Sample;
@@ -28,30 +28,6 @@ import org.junit.jupiter.api.Test;
 class LargeComponentTest {
   private static final int D = 16;
 
-  private static float[] unit(Random r) {
-    float[] v = new float[D];
-    for (int i = 0; i < D; i++) {
-      v[i] = (float) r.nextGaussian();
-    }
-    return KeyedVector.normalise(v);
-  }
-
-  /** A unit vector at exactly {@code cosine} to {@code base}. */
-  private static float[] atCosine(float[] base, double cosine, Random r) {
-    float[] u = unit(r);
-    double dot = KeyedVector.dot(u, base);
-    for (int i = 0; i < D; i++) {
-      u[i] -= (float) (dot * base[i]);
-    }
-    KeyedVector.normalise(u);
-    double s = Math.sqrt(1 - cosine * cosine);
-    float[] v = new float[D];
-    for (int i = 0; i < D; i++) {
-      v[i] = (float) (cosine * base[i] + s * u[i]);
-    }
-    return KeyedVector.normalise(v);
-  }
-
   private static Sample sample(String key, int side, float[] vector) {
     return Sample.builder(key, "http://x/" + key)
         .sha256("sha-" + key)
@@ -67,17 +43,21 @@ class LargeComponentTest {
     // One original with the largest picture, 2,400 copies at cosine 0.97 to it (about 0.94 to
     // one another, so the copies link among themselves too), and 50 unrelated pictures.
     Random r = new Random(11);
-    float[] original = unit(r);
+    float[] original = TestVectors.random(D, r);
     List<Sample> samples = new ArrayList<>();
     samples.add(sample("o", 400, original));
     int copies = DropNearDuplicates.MAX_RECHECKED_COMPONENT + 400;
     for (int i = 0; i < copies; i++) {
-      samples.add(sample(String.format(Locale.ROOT, "c%05d", i), 100, atCosine(original, 0.97, r)));
+      samples.add(
+          sample(
+              String.format(Locale.ROOT, "c%05d", i),
+              100,
+              TestVectors.atCosine(original, 0.97, TestVectors.random(D, r))));
     }
     List<String> kept = new ArrayList<>(List.of("o"));
     for (int i = 0; i < 50; i++) {
       String key = String.format(Locale.ROOT, "u%02d", i);
-      samples.add(sample(key, 100, atCosine(original, 0.2, r)));
+      samples.add(sample(key, 100, TestVectors.atCosine(original, 0.2, TestVectors.random(D, r))));
       kept.add(key);
     }
     Pipeline p = Pipeline.create(RunWinnow.options("flink", 2));
