@@ -5,6 +5,7 @@ import io.winnow.knn.KnnJoin.CentroidTrainer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -16,6 +17,8 @@ import org.apache.beam.sdk.values.PCollectionView;
  */
 final class CentroidTraining {
   private static final int SEED = 20260126;
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(CentroidTraining.class);
 
   private CentroidTraining() {}
 
@@ -53,6 +56,19 @@ final class CentroidTraining {
       int wanted = clusters > 0 ? clusters : (int) Math.min(65_536, total / targetSize);
       // FAISS wants about 39 training points per centroid.
       int nlist = Math.min(wanted, sample.length / dimension / 39);
+      if (nlist < wanted && nlist >= 2) {
+        // Said, not silent: the cells (k-NN partitions, or clusters) are larger than asked for.
+        Metrics.counter("knn", "centroids_short_of_wanted").inc(wanted - nlist);
+        LOG.warn(
+            "{} centroids wanted for {} vectors, {} trained: the training sample of {} vectors "
+                + "allows 39 per centroid, so cells hold about {} vectors rather than {}",
+            wanted,
+            total,
+            nlist,
+            sample.length / dimension,
+            total / nlist,
+            total / Math.max(1, wanted));
+      }
       if (nlist < 2) {
         return new float[0]; // one partition: everything goes to partition 0
       }

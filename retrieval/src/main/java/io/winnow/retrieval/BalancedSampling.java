@@ -34,7 +34,11 @@ import org.apache.beam.sdk.values.PCollectionView;
  */
 final class BalancedSampling
     extends PTransform<PCollection<KeyedVector>, PCollection<KV<String, SeedMatch>>> {
-  private static final int TRAINING_SAMPLE = 100_000;
+  static final int TRAINING_SAMPLE = 100_000;
+
+  /** Level 1's most clusters from its one-worker sample (39 points per centroid). */
+  public static final int MAX_LEVEL1_CLUSTERS = TRAINING_SAMPLE / 39;
+
   private final BalancedSpec spec;
   private final int dimension;
 

@@ -25,6 +25,16 @@ public record BalancedSpec(List<Integer> clusters, long target, long samplingSee
     if (clusters.isEmpty() || target < 1) {
       throw new IllegalArgumentException("balanced sampling needs cluster counts and a target");
     }
+    if (clusters.get(0) > BalancedSampling.MAX_LEVEL1_CLUSTERS) {
+      // Refused rather than quietly degenerate (issue 15's distributed k-means lifts it).
+      throw new IllegalArgumentException(
+          "balanced level 1 of "
+              + clusters.get(0)
+              + " clusters cannot be honoured: it is trained on one worker from a sample of "
+              + BalancedSampling.TRAINING_SAMPLE
+              + " vectors, at least 39 per centroid, so at most "
+              + BalancedSampling.MAX_LEVEL1_CLUSTERS);
+    }
     for (int i = 0; i < clusters.size(); i++) {
       if (clusters.get(i) < 1 || (i > 0 && clusters.get(i) >= clusters.get(i - 1))) {
         throw new IllegalArgumentException(

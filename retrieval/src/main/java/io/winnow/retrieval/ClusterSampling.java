@@ -35,7 +35,11 @@ import org.apache.beam.sdk.values.PCollectionView;
  */
 final class ClusterSampling
     extends PTransform<PCollection<KeyedVector>, PCollection<KV<String, SeedMatch>>> {
-  private static final int TRAINING_SAMPLE = 100_000;
+  static final int TRAINING_SAMPLE = 100_000;
+
+  /** The most clusters the one-worker k-means trains from its sample (39 points per centroid). */
+  public static final int MAX_CLUSTERS = TRAINING_SAMPLE / 39;
+
   private static final int POOL_PER_CLUSTER = 500;
 
   private final SeedSetSpec spec;

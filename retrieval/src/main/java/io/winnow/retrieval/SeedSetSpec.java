@@ -48,6 +48,19 @@ public record SeedSetSpec(
               + ": k, per-cluster and cap must be"
               + " positive, clusters and min-seeds not negative");
     }
+    if (clusters > ClusterSampling.MAX_CLUSTERS) {
+      // Refused rather than quietly trained with fewer (issue 15's distributed k-means lifts it).
+      throw new IllegalArgumentException(
+          "seed set "
+              + name
+              + ": clusters="
+              + clusters
+              + " cannot be honoured: cluster mode trains k-means on one worker from a sample of "
+              + ClusterSampling.TRAINING_SAMPLE
+              + " vectors, 39 per centroid, so at most "
+              + ClusterSampling.MAX_CLUSTERS
+              + " clusters");
+    }
     if (!Double.isNaN(minSimilarity) && !(minSimilarity >= -1 && minSimilarity <= 1)) {
       throw new IllegalArgumentException("seed set " + name + ": min-similarity is a cosine");
     }

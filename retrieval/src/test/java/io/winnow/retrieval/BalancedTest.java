@@ -43,6 +43,9 @@ class BalancedTest {
 
   @Test
   void specsParseAndMustShrinkLevelByLevel() {
+    assertThatThrownBy(() -> BalancedSpec.parse("clusters=20000,1000,100;target=5000"))
+        .hasMessageContaining("20000 clusters cannot be honoured")
+        .hasMessageContaining("at most 2564");
     assertThat(BalancedSpec.parse("clusters=1000,100,10;target=5000"))
         .isEqualTo(new BalancedSpec(List.of(1000, 100, 10), 5000, 0));
     assertThatThrownBy(() -> BalancedSpec.parse("clusters=10,100;target=5"))

@@ -247,5 +247,8 @@ class RetrieveFromSeedsTest {
     assertThatThrownBy(() -> SeedSetSpec.parse("x=/d;mode=knn;neighbours=4"))
         .hasMessageContaining("unknown option(s) [neighbours]");
     assertThatThrownBy(() -> SeedSetSpec.parse("/d")).hasMessageContaining("NAME=LOCATION");
+    assertThatThrownBy(() -> SeedSetSpec.parse("x=/d;mode=cluster;clusters=20000"))
+        .hasMessageContaining("clusters=20000 cannot be honoured")
+        .hasMessageContaining("at most 2564 clusters");
   }
 }
