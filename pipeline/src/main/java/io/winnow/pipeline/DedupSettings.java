@@ -72,6 +72,10 @@ public record DedupSettings(
     return Double.isNaN(evalThreshold) ? modelDefault : evalThreshold;
   }
 
+  public DedupSettings withComponentRounds(int rounds) {
+    return new DedupSettings(threshold, candidateFloor, verify, k, rounds, evalSets, evalThreshold);
+  }
+
   public DedupSettings withEvalSets(List<String> sets, double threshold) {
     return new DedupSettings(
         this.threshold, candidateFloor, verify, k, componentRounds, sets, threshold);

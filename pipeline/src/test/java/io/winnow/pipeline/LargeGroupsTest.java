@@ -155,9 +155,14 @@ class LargeGroupsTest {
       Files.write(urls, copies, StandardOpenOption.APPEND);
       FetchSettings fetch =
           FetchSettings.defaults().withAllowedEndpoints(Set.of(server.endpoint()));
+      // Four rounds of components, not sixteen: every sorting stage shares the managed memory, so
+      // each unrolled round shrinks every other stage's sort buffer (at 8 MiB, sixteen rounds
+      // left the embedding's batcher 49,152 bytes, less than one sample); the scenes are
+      // distinct, so their components converge in one round.
       WinnowConfig small =
           WinnowConfig.of(List.of(urls.toString()), dir.resolve("small").toString())
-              .withFetch(fetch);
+              .withFetch(fetch)
+              .withDedup(DedupSettings.defaults().withComponentRounds(4));
       WinnowConfig usual = small.withOutput(dir.resolve("usual").toString(), "shard");
 
       RunSummary smallRun =
@@ -229,7 +234,8 @@ class LargeGroupsTest {
       Manifest next =
           RefreshDataset.refresh(
               WinnowConfig.of(List.of(againUrls.toString()), dir.resolve("again").toString())
-                  .withFetch(fetch),
+                  .withFetch(fetch)
+                  .withDedup(small.dedup()),
               dataset,
               1,
               0,
