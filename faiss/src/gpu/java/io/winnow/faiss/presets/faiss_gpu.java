@@ -12,8 +12,9 @@ import org.bytedeco.javacpp.tools.InfoMapper;
  * {@code gpu} Maven profile, which needs such a FAISS and the CUDA toolkit; it inherits every
  * CPU mapping and adds a {@code -gpu} platform extension, as bytedeco's presets do.
  *
- * <p>Status: designed, never compiled here (no CUDA FAISS can be installed on the build
- * machines). See the README before relying on it.
+ * <p>Status: parsed here from FAISS 1.7.3's headers, its JNI compiled against a CUDA build of
+ * FAISS and run from Java on one GPU machine (bench/gpu/device-check.sh, 2026-12-04); the
+ * {@code gpu} profile itself has never run (no build machine here has CUDA). See the README.
  */
 @Properties(
     inherit = faiss.class,
@@ -23,6 +24,7 @@ import org.bytedeco.javacpp.tools.InfoMapper;
         value = "linux-x86_64",
         extension = "-gpu",
         include = {
+            "faiss/gpu/GpuIndicesOptions.h",
             "faiss/gpu/GpuResources.h",
             "faiss/gpu/StandardGpuResources.h",
             "faiss/gpu/GpuIndex.h",
@@ -52,6 +54,7 @@ public class faiss_gpu implements InfoMapper {
             "faiss::gpu::GpuResources::getDefaultStream",
             "faiss::gpu::GpuResources::setDefaultStream",
             "faiss::gpu::GpuResources::getDefaultStreamCurrentDevice",
+            "faiss::gpu::GpuResources::getPinnedMemory",
             "faiss::gpu::ToCPUCloner", "faiss::gpu::ToGpuCloner",
             "faiss::gpu::ToGpuClonerMultiple", "faiss::gpu::index_cpu_to_gpu_multiple",
             "faiss::gpu::GpuMultipleClonerOptions", "faiss::gpu::GpuProgressiveDimIndexFactory",
