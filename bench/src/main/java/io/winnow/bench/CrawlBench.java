@@ -226,6 +226,8 @@ public final class CrawlBench {
                   false,
                   d.k(),
                   d.componentRounds(),
+                  d.partitionSize(),
+                  d.probes(),
                   d.evalSets(),
                   d.evalThreshold()));
     }

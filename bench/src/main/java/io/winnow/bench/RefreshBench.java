@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.winnow.crawl.FetchSettings;
 import io.winnow.dataset.Manifest;
 import io.winnow.dedup.ConnectedComponents;
+import io.winnow.dedup.DropNearDuplicates;
 import io.winnow.pipeline.DedupSettings;
 import io.winnow.pipeline.RunWinnow;
 import io.winnow.pipeline.WinnowConfig;
@@ -100,6 +101,8 @@ public final class RefreshBench {
                     true,
                     64,
                     ConnectedComponents.DEFAULT_ROUNDS,
+                    DropNearDuplicates.DEFAULT_PARTITION_SIZE,
+                    DropNearDuplicates.DEFAULT_PROBES,
                     List.of(),
                     Double.NaN))
             .withSamplesPerShard(500);

@@ -84,6 +84,11 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
    */
   public static final int DEFAULT_VERIFIED_NEIGHBOURS = 16;
 
+  /** k-NN vectors per partition, and first-level cells probed, unless set (see KnnJoin). */
+  public static final int DEFAULT_PARTITION_SIZE = KnnJoin.DEFAULT_PARTITION_SIZE;
+
+  public static final int DEFAULT_PROBES = KnnJoin.DEFAULT_PROBES;
+
   /** Kept members a member without an edge to one is rechecked against, at most. */
   public static final int MAX_RECHECKS = 8;
 
@@ -158,6 +163,11 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
   /** About how many vectors each k-NN partition holds (see {@link KnnJoin}). */
   public DropNearDuplicates withPartitionSize(int size) {
     return new DropNearDuplicates(settings.withPartitionSize(size));
+  }
+
+  /** First-level k-NN cells each image's neighbours are looked for in (see {@link KnnJoin}). */
+  public DropNearDuplicates withProbes(int probes) {
+    return new DropNearDuplicates(settings.withProbes(probes));
   }
 
   /** Who was removed in favour of whom, and the rejection detail that says so. */

@@ -17,16 +17,19 @@ record NearDuplicateSettings(
     int componentRounds,
     boolean exactSearch,
     int partitionSize,
+    int probes,
     int examplesPerBand)
     implements Serializable {
   NearDuplicateSettings {
     if (dimension < 1
         || k < 1
         || componentRounds < 1
+        || partitionSize < 1
+        || probes < 1
         || !(threshold > -1 && threshold <= 1)
         || !(candidateFloor > -1 && candidateFloor <= 1)) {
       throw new IllegalArgumentException(
-          "dimension, k and component rounds must be positive and the "
+          "dimension, k, component rounds, partition size and probes must be positive and the "
               + "threshold and candidate floor cosines within (-1, 1]");
     }
   }
@@ -42,7 +45,8 @@ record NearDuplicateSettings(
         DropNearDuplicates.DEFAULT_VERIFIED_NEIGHBOURS,
         ConnectedComponents.DEFAULT_ROUNDS,
         false,
-        2_000,
+        DropNearDuplicates.DEFAULT_PARTITION_SIZE,
+        DropNearDuplicates.DEFAULT_PROBES,
         2);
   }
 
@@ -55,7 +59,17 @@ record NearDuplicateSettings(
       int size,
       int examples) {
     return new NearDuplicateSettings(
-        dimension, threshold, floor, settings, verify, neighbours, rounds, exact, size, examples);
+        dimension,
+        threshold,
+        floor,
+        settings,
+        verify,
+        neighbours,
+        rounds,
+        exact,
+        size,
+        probes,
+        examples);
   }
 
   NearDuplicateSettings withCandidateFloor(double floor) {
@@ -87,6 +101,7 @@ record NearDuplicateSettings(
         componentRounds,
         exactSearch,
         partitionSize,
+        probes,
         examplesPerBand);
   }
 
@@ -119,5 +134,20 @@ record NearDuplicateSettings(
   NearDuplicateSettings withPartitionSize(int size) {
     return copy(
         candidateFloor, verification, k, componentRounds, exactSearch, size, examplesPerBand);
+  }
+
+  NearDuplicateSettings withProbes(int count) {
+    return new NearDuplicateSettings(
+        dimension,
+        threshold,
+        candidateFloor,
+        verification,
+        verify,
+        k,
+        componentRounds,
+        exactSearch,
+        partitionSize,
+        count,
+        examplesPerBand);
   }
 }

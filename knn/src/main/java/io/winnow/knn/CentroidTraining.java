@@ -43,12 +43,25 @@ final class CentroidTraining {
 
   /** FAISS spherical k-means, seeded; {@code clusters} 0: about total / targetSize. */
   static final class FaissTrainer implements CentroidTrainer {
+    /** For {@link #FaissTrainer(int, int, boolean)}: fewer centroids than wanted is expected. */
+    static final boolean SHORT_IS_SPLIT = false;
+
     private final int clusters;
     private final int targetSize;
+    private final boolean warnIfShort;
 
     FaissTrainer(int clusters, int targetSize) {
+      this(clusters, targetSize, true);
+    }
+
+    /**
+     * {@code warnIfShort} false: the caller splits large cells again (KnnJoin's second level), so
+     * training short of the wanted count is no loss and is not reported.
+     */
+    FaissTrainer(int clusters, int targetSize, boolean warnIfShort) {
       this.clusters = clusters;
       this.targetSize = targetSize;
+      this.warnIfShort = warnIfShort;
     }
 
     @Override
@@ -56,7 +69,7 @@ final class CentroidTraining {
       int wanted = clusters > 0 ? clusters : (int) Math.min(65_536, total / targetSize);
       // FAISS wants about 39 training points per centroid.
       int nlist = Math.min(wanted, sample.length / dimension / 39);
-      if (nlist < wanted && nlist >= 2) {
+      if (warnIfShort && nlist < wanted && nlist >= 2) {
         // Said, not silent: the cells (k-NN partitions, or clusters) are larger than asked for.
         Metrics.counter("knn", "centroids_short_of_wanted").inc(wanted - nlist);
         LOG.warn(

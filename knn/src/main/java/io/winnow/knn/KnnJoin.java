@@ -6,6 +6,7 @@ import io.winnow.knn.CentroidTraining.TrainFn;
 import io.winnow.knn.PartitionedSearch.AssignFn;
 import io.winnow.knn.PartitionedSearch.MergeFn;
 import io.winnow.knn.PartitionedSearch.SearchFn;
+import io.winnow.knn.SubPartitions.SplitCellFn;
 import io.winnow.schemas.GroupThroughFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -38,8 +39,12 @@ import org.apache.beam.sdk.values.PCollectionView;
  * (flat) FAISS index of its vectors and searches its queries; the per-partition results are merged
  * into one top-k per query. Approximation comes only from partitioning (a neighbour in a partition
  * the query did not probe is missed), as in an IVF index. {@link #exact()} uses one partition and
- * is exact. Partition count: about {@code database / targetPartitionSize} unless set. The steps'
- * DoFns are {@code CentroidTraining}'s and {@code PartitionedSearch}'s.
+ * is exact. Partition count: about {@code database / targetPartitionSize} unless set. The first
+ * level has at most 2,564 cells (one worker's sample); a cell holding more than twice the target is
+ * split again on the workers ({@code SubPartitions}), so partitions stay near the target at any
+ * size and a query probes its nearest {@code subProbes} sub-cells (default 1) in each cell it
+ * probes. The steps' DoFns are {@code CentroidTraining}'s, {@code SubPartitions}' and {@code
+ * PartitionedSearch}'s.
  *
  * <p>FAISS runs one OpenMP thread per worker thread here: the runner already runs one task per
  * core, and many small parallel searches from several threads at once oversubscribe the cores
@@ -55,11 +60,25 @@ import org.apache.beam.sdk.values.PCollectionView;
  */
 public final class KnnJoin
     extends PTransform<PCollection<KeyedVector>, PCollection<KV<String, List<Neighbor>>>> {
+  /** First-level cells a query probes unless set. */
+  public static final int DEFAULT_PROBES = 8;
+
+  /**
+   * Sub-cells probed per split cell unless set. One, so that a query still goes to {@code nprobe}
+   * partitions in all: every probe is a copy of the query through the shuffle and the files, and 8
+   * × 4 copies filled 79 GB of disk at 1M with partitions of 50 (docs/BENCHMARKS.md).
+   */
+  public static final int DEFAULT_SUB_PROBES = 1;
+
+  /** Vectors per partition unless set. */
+  public static final int DEFAULT_PARTITION_SIZE = 2_000;
+
   private final PCollection<KeyedVector> database;
   private final int dimension;
   private final int k;
   private final int partitions;
   private final int nprobe;
+  private final int subProbes;
   private final int targetPartitionSize;
   private final int trainingSample;
   private final float minSimilarity;
@@ -71,10 +90,11 @@ public final class KnnJoin
         || p.k < 1
         || p.partitions < 0
         || p.nprobe < 1
+        || p.subProbes < 1
         || p.targetPartitionSize < 1
         || p.trainingSample < 1) {
       throw new IllegalArgumentException(
-          "dimension, k, nprobe, partition size and training "
+          "dimension, k, nprobe, sub-probes, partition size and training "
               + "sample must be positive, partitions >= 0 (0: automatic)");
     }
     this.database = p.database;
@@ -82,6 +102,7 @@ public final class KnnJoin
     this.k = p.k;
     this.partitions = p.partitions;
     this.nprobe = p.nprobe;
+    this.subProbes = p.subProbes;
     this.targetPartitionSize = p.targetPartitionSize;
     this.trainingSample = p.trainingSample;
     this.minSimilarity = p.minSimilarity;
@@ -95,8 +116,9 @@ public final class KnnJoin
     int dimension;
     int k;
     int partitions = 0; // automatic
-    int nprobe = 8;
-    int targetPartitionSize = 2_000;
+    int nprobe = DEFAULT_PROBES;
+    int subProbes = DEFAULT_SUB_PROBES;
+    int targetPartitionSize = DEFAULT_PARTITION_SIZE;
     int trainingSample = 100_000;
     float minSimilarity = Float.NEGATIVE_INFINITY;
     float spill = Float.NaN;
@@ -112,6 +134,7 @@ public final class KnnJoin
       this(from.database, from.dimension, from.k);
       partitions = from.partitions;
       nprobe = from.nprobe;
+      subProbes = from.subProbes;
       targetPartitionSize = from.targetPartitionSize;
       trainingSample = from.trainingSample;
       minSimilarity = from.minSimilarity;
@@ -139,6 +162,13 @@ public final class KnnJoin
     Params p = new Params(this);
     p.partitions = count;
     p.nprobe = probes;
+    return new KnnJoin(p);
+  }
+
+  /** Sub-cells a query probes in each split cell it probes (see the class comment). */
+  public KnnJoin withSubProbes(int probes) {
+    Params p = new Params(this);
+    p.subProbes = probes;
     return new KnnJoin(p);
   }
 
@@ -195,21 +225,29 @@ public final class KnnJoin
                       .withCoder(new KeyedVector.FloatArrayCoder()))
               .apply("NoCentroidsView", View.asSingleton());
     } else {
-      centroids = trainCentroids(base, dimension, partitions, targetPartitionSize, trainingSample);
+      // Trained short of the wanted count at scale (one worker's sample): the cells are split.
+      centroids =
+          trainCentroids(
+              base,
+              dimension,
+              trainingSample,
+              new FaissTrainer(partitions, targetPartitionSize, FaissTrainer.SHORT_IS_SPLIT));
     }
+    KvCoder<Integer, KeyedVector> cellCoder = KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder());
     PCollection<KV<Integer, KeyedVector>> baseParts =
         base.apply(
                 "AssignDatabase",
                 ParDo.of(new AssignFn(centroids, dimension, 1, spill)).withSideInputs(centroids))
-            .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()));
+            .setCoder(cellCoder);
     PCollection<KV<Integer, KeyedVector>> queryParts =
         queries
             .apply(
                 "AssignQueries",
                 ParDo.of(new AssignFn(centroids, dimension, partitions == 1 ? 1 : nprobe))
                     .withSideInputs(centroids))
-            .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()));
+            .setCoder(cellCoder);
     // A partition's vectors go through files, not as one record (see GroupThroughFiles).
+    String tempDir = GroupThroughFiles.tempDirOf(queries.getPipeline().getOptions());
     KvCoder<Integer, KV<Boolean, KeyedVector>> tagged =
         KvCoder.of(VarIntCoder.of(), KvCoder.of(BooleanCoder.of(), new KeyedVector.Coder()));
     PCollection<KV<Integer, KV<Boolean, KeyedVector>>> baseTagged =
@@ -220,18 +258,35 @@ public final class KnnJoin
         queryParts
             .apply("TagQueries", MapElements.via(new Tag<Integer, KeyedVector>(true)))
             .setCoder(tagged);
-    return PCollectionList.of(baseTagged)
-        .and(queryTagged)
-        .apply("BothSides", Flatten.pCollections())
-        .apply(
-            "JoinPartitions",
-            GroupThroughFiles.<Integer, KV<Boolean, KeyedVector>>in(
-                GroupThroughFiles.tempDirOf(queries.getPipeline().getOptions())))
+    PCollection<KV<Integer, KV<Boolean, KeyedVector>>> both =
+        PCollectionList.of(baseTagged).and(queryTagged).apply("BothSides", Flatten.pCollections());
+    PCollection<KV<Integer, KV<Boolean, KeyedVector>>> byPartition =
+        partitions == 1 ? both : splitLargeCells(baseParts, both, tempDir);
+    return byPartition
+        .apply("JoinPartitions", GroupThroughFiles.<Integer, KV<Boolean, KeyedVector>>in(tempDir))
         .apply("SearchPartitions", ParDo.of(new SearchFn(dimension, k, self, minSimilarity, stage)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(new Neighbor.Coder())))
         .apply("GatherPerQuery", GroupByKey.create())
         .apply("MergeTopK", ParDo.of(new MergeFn(k)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(new Neighbor.Coder())));
+  }
+
+  /**
+   * The second level: cells over twice the target are split by k-means trained on the workers from
+   * each cell's own sample; every vector ends up keyed by its partition, {@code (cell << 12) |
+   * sub-cell}.
+   */
+  private PCollection<KV<Integer, KV<Boolean, KeyedVector>>> splitLargeCells(
+      PCollection<KV<Integer, KeyedVector>> baseParts,
+      PCollection<KV<Integer, KV<Boolean, KeyedVector>>> both,
+      String tempDir) {
+    return SubPartitions.split(
+        baseParts,
+        both,
+        SubPartitions.byTargetSize(targetPartitionSize),
+        new SplitCellFn(dimension, subProbes, spill),
+        dimension,
+        tempDir);
   }
 
   /**

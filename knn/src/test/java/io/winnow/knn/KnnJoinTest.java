@@ -37,6 +37,9 @@ public class KnnJoinTest {
     return out;
   }
 
+  /** Sub-cells trained by the last {@link #run}. */
+  private static long lastSubCells;
+
   private static Map<String, List<Neighbor>> run(List<KeyedVector> data, KnnJoin join) {
     Pipeline p = pipeline();
     PCollection<KV<String, List<Neighbor>>> result =
@@ -48,7 +51,19 @@ public class KnnJoinTest {
               rows.forEach(r -> Collected.put(r.getKey(), r.getValue()));
               return null;
             });
-    p.run().waitUntilFinish();
+    org.apache.beam.sdk.PipelineResult done = p.run();
+    done.waitUntilFinish();
+    lastSubCells = 0;
+    for (org.apache.beam.sdk.metrics.MetricResult<Long> c :
+        done.metrics()
+            .queryMetrics(
+                org.apache.beam.sdk.metrics.MetricsFilter.builder()
+                    .addNameFilter(
+                        org.apache.beam.sdk.metrics.MetricNameFilter.named("knn", "sub_cells"))
+                    .build())
+            .getCounters()) {
+      lastSubCells += c.getAttempted();
+    }
     collected.putAll(Collected.take());
     return collected;
   }
@@ -95,18 +110,7 @@ public class KnnJoinTest {
     List<KeyedVector> data = TestVectors.clustered(3_000, 32, 30, 0.6, 3);
     Map<String, List<Neighbor>> exact = run(data, KnnJoin.self(32, 5).exact());
     Map<String, List<Neighbor>> approximate = run(data, KnnJoin.self(32, 5).withPartitions(16, 3));
-    long found = 0;
-    long total = 0;
-    for (Map.Entry<String, List<Neighbor>> e : exact.entrySet()) {
-      java.util.Set<String> truth = new java.util.HashSet<>();
-      e.getValue().forEach(n -> truth.add(n.key()));
-      total += truth.size();
-      found +=
-          approximate.getOrDefault(e.getKey(), List.of()).stream()
-              .filter(n -> truth.contains(n.key()))
-              .count();
-    }
-    assertThat((double) found / total)
+    assertThat(recall(exact, approximate))
         .as("recall@5 with 3 of 16 partitions probed")
         .isGreaterThan(0.95);
   }
@@ -117,7 +121,54 @@ public class KnnJoinTest {
     // k-means into 10 partitions probed once: the centre sits in one of them, so most copies miss
     // it; spilled (it is ~0.99 to every copy cell's centroid, the copies ~0.93), every copy finds
     // it as its nearest, and no copy is spilled.
-    Random r = new Random(5);
+    List<KeyedVector> data = centreAndCopies(5);
+    long without = copiesFindingTheCentre(run(data, KnnJoin.self(128, 1).withPartitions(10, 1)));
+    Map<String, List<Neighbor>> spilled =
+        run(data, KnnJoin.self(128, 1).withPartitions(10, 1).withSpill(0.95));
+    assertThat(without).as("copies that find the centre without spilling").isLessThan(200);
+    assertThat(copiesFindingTheCentre(spilled)).as("copies that find it spilled").isEqualTo(400);
+  }
+
+  @Test
+  void largeCellsAreSplitAgainAndAgreeWithExactWhenEverySubCellIsProbed() {
+    // 3 first-level cells of ~400 vectors, target 50: each is split into ~8 sub-cells.
+    List<KeyedVector> data = TestVectors.clustered(1_200, 32, 24, 0.6, 7);
+    Map<String, List<Neighbor>> exact = run(data, KnnJoin.self(32, 5).exact());
+    KnnJoin split = KnnJoin.self(32, 5).withPartitions(3, 3).withTargetPartitionSize(50);
+    Map<String, List<Neighbor>> all = run(data, split.withSubProbes(SubPartitions.MAX_SUB_CELLS));
+    assertThat(lastSubCells).as("sub-cells trained").isGreaterThan(12);
+    assertThat(all.keySet()).isEqualTo(exact.keySet());
+    exact.forEach((key, neighbours) -> assertSameNeighbours(all.get(key), neighbours));
+
+    double nearestSubCell = recall(exact, run(data, split));
+    System.out.printf(
+        "recall@5 with the nearest sub-cell of each of 3 cells: %.4f%n", nearestSubCell);
+    assertThat(nearestSubCell).as("recall@5, nearest sub-cell of each cell").isGreaterThan(0.95);
+  }
+
+  @Test
+  void theCentreOfManyCopiesSpillsIntoSubCellsToo() {
+    List<KeyedVector> data = centreAndCopies(8);
+    // Two cells of ~200, target 20: each is split into ~10 sub-cells, each probed once.
+    KnnJoin join =
+        KnnJoin.self(128, 1).withPartitions(2, 2).withTargetPartitionSize(20).withSubProbes(1);
+    long without = copiesFindingTheCentre(run(data, join));
+    assertThat(lastSubCells).as("sub-cells trained").isGreaterThan(10);
+    Map<String, List<Neighbor>> spilled = run(data, join.withSpill(0.95));
+    assertThat(without).as("copies that find the centre without spilling").isLessThan(200);
+    assertThat(copiesFindingTheCentre(spilled)).as("copies that find it spilled").isEqualTo(400);
+  }
+
+  private static long copiesFindingTheCentre(Map<String, List<Neighbor>> nearest) {
+    return nearest.entrySet().stream()
+        .filter(e -> !e.getKey().equals("centre"))
+        .filter(e -> e.getValue().get(0).key().equals("centre"))
+        .count();
+  }
+
+  /** One centre and 400 copies at cosine 0.92 to it (about 0.85 to one another), 128-d. */
+  private static List<KeyedVector> centreAndCopies(long seed) {
+    Random r = new Random(seed);
     float[] centre = TestVectors.random(128, r);
     List<KeyedVector> data = new ArrayList<>();
     data.add(new KeyedVector("centre", centre));
@@ -127,21 +178,22 @@ public class KnnJoinTest {
               String.format(java.util.Locale.ROOT, "c%03d", i),
               TestVectors.atCosine(centre, 0.92, TestVectors.random(128, r))));
     }
-    long without =
-        run(data, KnnJoin.self(128, 1).withPartitions(10, 1)).entrySet().stream()
-            .filter(e -> !e.getKey().equals("centre"))
-            .filter(e -> e.getValue().get(0).key().equals("centre"))
-            .count();
-    Map<String, List<Neighbor>> spilled =
-        run(data, KnnJoin.self(128, 1).withPartitions(10, 1).withSpill(0.95));
-    assertThat(without).as("copies that find the centre without spilling").isLessThan(200);
-    data.stream()
-        .filter(v -> !v.key().equals("centre"))
-        .forEach(
-            v ->
-                assertThat(spilled.get(v.key()).get(0).key())
-                    .as("nearest of %s", v.key())
-                    .isEqualTo("centre"));
+    return data;
+  }
+
+  private static double recall(Map<String, List<Neighbor>> exact, Map<String, List<Neighbor>> got) {
+    long found = 0;
+    long total = 0;
+    for (Map.Entry<String, List<Neighbor>> e : exact.entrySet()) {
+      java.util.Set<String> truth = new java.util.HashSet<>();
+      e.getValue().forEach(n -> truth.add(n.key()));
+      total += truth.size();
+      found +=
+          got.getOrDefault(e.getKey(), List.of()).stream()
+              .filter(n -> truth.contains(n.key()))
+              .count();
+    }
+    return (double) found / total;
   }
 
   @Test

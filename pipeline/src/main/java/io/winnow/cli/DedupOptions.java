@@ -53,6 +53,22 @@ final class DedupOptions {
   int dedupComponentRounds;
 
   @Option(
+      names = "--dedup-partition-size",
+      paramLabel = "N",
+      description =
+          "About how many embeddings each k-NN partition holds; larger cells are split again on "
+              + "the workers, so this holds at any size. Default: ${DEFAULT-VALUE}.")
+  int dedupPartitionSize;
+
+  @Option(
+      names = "--dedup-probes",
+      paramLabel = "N",
+      description =
+          "First-level k-NN cells each image's neighbours are looked for in (more: higher "
+              + "recall, proportionally more search). Default: ${DEFAULT-VALUE}.")
+  int dedupProbes;
+
+  @Option(
       names = "--eval-set",
       paramLabel = "NAME=LOCATION",
       description =
@@ -82,6 +98,8 @@ final class DedupOptions {
             !noDedupVerify,
             dedupK,
             dedupComponentRounds,
+            dedupPartitionSize,
+            dedupProbes,
             evalSets,
             evalThreshold);
   }

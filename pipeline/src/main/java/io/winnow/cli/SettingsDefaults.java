@@ -110,6 +110,8 @@ final class SettingsDefaults implements IDefaultValueProvider {
     d.put("--dedup-candidate-floor", String.valueOf(dedup.candidateFloor()));
     d.put("--dedup-k", String.valueOf(dedup.k()));
     d.put("--dedup-component-rounds", String.valueOf(dedup.componentRounds()));
+    d.put("--dedup-partition-size", String.valueOf(dedup.partitionSize()));
+    d.put("--dedup-probes", String.valueOf(dedup.probes()));
     d.put("--eval-threshold", String.valueOf(dedup.evalThreshold()));
     // Export
     d.put("--shard-prefix", config.shardPrefix());

@@ -16,6 +16,8 @@ import java.util.List;
  * @param k neighbours per image in the k-NN graph, each pair verified (DINOv2 used 64, without
  *     verification)
  * @param componentRounds rounds of the distributed connected components (large-star/small-star)
+ * @param partitionSize about how many vectors each k-NN partition holds (see {@code KnnJoin})
+ * @param probes first-level k-NN cells each image's neighbours are looked for in
  * @param evalSets evaluation sets to decontaminate against, each {@code NAME=LOCATION}: a folder or
  *     glob of image files, or a URL list (see {@link io.winnow.crawl.read.ReadImageSet})
  * @param evalThreshold cosine at or above which a pool image is too close to an eval image; NaN
@@ -27,6 +29,8 @@ public record DedupSettings(
     boolean verify,
     int k,
     int componentRounds,
+    int partitionSize,
+    int probes,
     List<String> evalSets,
     double evalThreshold)
     implements Serializable {
@@ -48,8 +52,9 @@ public record DedupSettings(
     if (!Double.isNaN(candidateFloor) && !(candidateFloor > -1 && candidateFloor <= 1)) {
       throw new IllegalArgumentException("the dedup candidate floor is a cosine within (-1, 1]");
     }
-    if (k < 1 || componentRounds < 1) {
-      throw new IllegalArgumentException("dedup k and component rounds must be positive");
+    if (k < 1 || componentRounds < 1 || partitionSize < 1 || probes < 1) {
+      throw new IllegalArgumentException(
+          "dedup k, component rounds, partition size and probes must be positive");
     }
   }
 
@@ -60,6 +65,8 @@ public record DedupSettings(
         true,
         io.winnow.dedup.DropNearDuplicates.DEFAULT_VERIFIED_NEIGHBOURS,
         io.winnow.dedup.ConnectedComponents.DEFAULT_ROUNDS,
+        io.winnow.dedup.DropNearDuplicates.DEFAULT_PARTITION_SIZE,
+        io.winnow.dedup.DropNearDuplicates.DEFAULT_PROBES,
         List.of(),
         Double.NaN);
   }
@@ -73,11 +80,28 @@ public record DedupSettings(
   }
 
   public DedupSettings withComponentRounds(int rounds) {
-    return new DedupSettings(threshold, candidateFloor, verify, k, rounds, evalSets, evalThreshold);
+    return new DedupSettings(
+        threshold,
+        candidateFloor,
+        verify,
+        k,
+        rounds,
+        partitionSize,
+        probes,
+        evalSets,
+        evalThreshold);
   }
 
   public DedupSettings withEvalSets(List<String> sets, double threshold) {
     return new DedupSettings(
-        this.threshold, candidateFloor, verify, k, componentRounds, sets, threshold);
+        this.threshold,
+        candidateFloor,
+        verify,
+        k,
+        componentRounds,
+        partitionSize,
+        probes,
+        sets,
+        threshold);
   }
 }

@@ -249,7 +249,9 @@ public final class WinnowPipeline {
     DropNearDuplicates dedup =
         DropNearDuplicates.with(model.dimension(), threshold)
             .withK(settings.k())
-            .withComponentRounds(settings.componentRounds());
+            .withComponentRounds(settings.componentRounds())
+            .withPartitionSize(settings.partitionSize())
+            .withProbes(settings.probes());
     if (!Double.isNaN(settings.candidateFloor())) {
       dedup = dedup.withCandidateFloor(settings.candidateFloor());
     }

@@ -2,6 +2,7 @@ package io.winnow.retrieval;
 
 import io.winnow.knn.KeyedVector;
 import io.winnow.knn.KnnJoin;
+import io.winnow.knn.TwoLevelClusters;
 import io.winnow.schemas.GroupThroughFiles;
 import io.winnow.schemas.SeedMatch;
 import java.util.ArrayList;
@@ -23,9 +24,10 @@ import org.apache.beam.sdk.values.PCollectionView;
 
 /**
  * DINOv2's retrieval for small seed sets: cluster the pool with k-means (FAISS, trained on a key
- * hash sample, then every image assigned to its nearest centroid), assign the seeds to the same
- * centroids, and take up to {@code perCluster} pool images from each cluster holding more than
- * {@code minSeeds} seeds; at most {@code cap} images for the set in all.
+ * hash sample, then every image assigned to its nearest centroid; above {@link #MAX_CLUSTERS}
+ * clusters in two steps, {@link TwoLevelClusters}), assign the seeds to the same clusters, and take
+ * up to {@code perCluster} pool images from each cluster holding more than {@code minSeeds} seeds;
+ * at most {@code cap} images for the set in all.
  *
  * <p>Which images a full cluster gives, and which the cap keeps, is decided by a hash of the
  * sampling seed and the key (smallest first, {@link Ranked}): reproducible, spread evenly, and
@@ -37,8 +39,14 @@ final class ClusterSampling
     extends PTransform<PCollection<KeyedVector>, PCollection<KV<String, SeedMatch>>> {
   static final int TRAINING_SAMPLE = 100_000;
 
-  /** The most clusters the one-worker k-means trains from its sample (39 points per centroid). */
+  /**
+   * The most clusters the one-worker k-means trains from its sample (39 points per centroid); more
+   * are made in two steps ({@link TwoLevelClusters}), up to {@link TwoLevelClusters#MAX_CLUSTERS}.
+   */
   public static final int MAX_CLUSTERS = TRAINING_SAMPLE / 39;
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ClusterSampling.class);
 
   private static final int POOL_PER_CLUSTER = 500;
 
@@ -54,16 +62,43 @@ final class ClusterSampling
 
   @Override
   public PCollection<KV<String, SeedMatch>> expand(PCollection<KeyedVector> seeds) {
-    PCollectionView<float[]> centroids =
-        pool.apply("ClusterPool", new Centroids(dimension, spec.clusters()));
+    KvCoder<Integer, KeyedVector> byCluster = KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder());
+    PCollection<KV<Integer, KeyedVector>> seedClusters;
+    PCollection<KV<Integer, KeyedVector>> poolClusters;
+    if (spec.clusters() <= MAX_CLUSTERS) {
+      PCollectionView<float[]> centroids =
+          pool.apply("ClusterPool", new Centroids(dimension, spec.clusters()));
+      seedClusters =
+          seeds
+              .apply(
+                  "AssignSeeds",
+                  ParDo.of(KnnJoin.assignToCentroids(centroids, dimension, 1))
+                      .withSideInputs(centroids))
+              .setCoder(byCluster);
+      poolClusters =
+          pool.apply(
+                  "AssignPool",
+                  ParDo.of(KnnJoin.assignToCentroids(centroids, dimension, 1))
+                      .withSideInputs(centroids))
+              .setCoder(byCluster);
+    } else {
+      // More than one worker's sample can train: two steps, the second on the workers.
+      LOG.info(
+          "seed set {}: {} clusters by two-step k-means (at most {} first-level cells, each "
+              + "split on the workers into its share)",
+          spec.name(),
+          spec.clusters(),
+          TwoLevelClusters.MAX_FIRST_LEVEL);
+      PCollection<KV<Integer, KV<Boolean, KeyedVector>>> both =
+          pool.apply(
+              "ClusterPoolInTwoSteps",
+              TwoLevelClusters.of(dimension, spec.clusters()).alsoAssigning(seeds));
+      seedClusters = both.apply("SeedsOnly", ParDo.of(new SideFn(true))).setCoder(byCluster);
+      poolClusters = both.apply("PoolOnly", ParDo.of(new SideFn(false))).setCoder(byCluster);
+    }
     KvCoder<Integer, String> clusterKey = KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of());
     PCollectionView<Map<Integer, List<String>>> eligible =
-        seeds
-            .apply(
-                "AssignSeeds",
-                ParDo.of(KnnJoin.assignToCentroids(centroids, dimension, 1))
-                    .withSideInputs(centroids))
-            .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
+        seedClusters
             .apply("SeedKeys", ParDo.of(new SeedKeysFn()))
             .setCoder(clusterKey)
             .apply("SeedsPerCluster", GroupByKey.create())
@@ -72,10 +107,7 @@ final class ClusterSampling
             .apply("EligibleView", View.asMap());
     long seed = spec.samplingSeed();
     String set = spec.name();
-    return pool.apply(
-            "AssignPool",
-            ParDo.of(KnnJoin.assignToCentroids(centroids, dimension, 1)).withSideInputs(centroids))
-        .setCoder(KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder()))
+    return poolClusters
         .apply("InEligibleClusters", ParDo.of(new RankFn(eligible, seed)).withSideInputs(eligible))
         .setCoder(KvCoder.of(VarIntCoder.of(), new Ranked.Coder()))
         // A cluster's pool images under one key: through files, not one record.
@@ -87,6 +119,25 @@ final class ClusterSampling
         .setCoder(new Ranked.Coder())
         .apply("CapPerSet", KeepSmallestHashes.of(spec.cap()))
         .apply("Provenance", ParDo.of(new ProvenanceFn(set, eligible)).withSideInputs(eligible));
+  }
+
+  /** One side of the two-step clustering's output: the seeds ({@code true}) or the pool. */
+  static final class SideFn
+      extends DoFn<KV<Integer, KV<Boolean, KeyedVector>>, KV<Integer, KeyedVector>> {
+    private final boolean seeds;
+
+    SideFn(boolean seeds) {
+      this.seeds = seeds;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, KV<Boolean, KeyedVector>> v,
+        OutputReceiver<KV<Integer, KeyedVector>> out) {
+      if (v.getValue().getKey() == seeds) {
+        out.output(KV.of(v.getKey(), v.getValue().getValue()));
+      }
+    }
   }
 
   static final class SeedKeysFn extends DoFn<KV<Integer, KeyedVector>, KV<Integer, String>> {

@@ -48,18 +48,21 @@ public record SeedSetSpec(
               + ": k, per-cluster and cap must be"
               + " positive, clusters and min-seeds not negative");
     }
-    if (clusters > ClusterSampling.MAX_CLUSTERS) {
-      // Refused rather than quietly trained with fewer (issue 15's distributed k-means lifts it).
+    if (clusters > io.winnow.knn.TwoLevelClusters.MAX_CLUSTERS) {
+      // Refused rather than quietly trained with fewer.
       throw new IllegalArgumentException(
           "seed set "
               + name
               + ": clusters="
               + clusters
-              + " cannot be honoured: cluster mode trains k-means on one worker from a sample of "
-              + ClusterSampling.TRAINING_SAMPLE
-              + " vectors, 39 per centroid, so at most "
-              + ClusterSampling.MAX_CLUSTERS
-              + " clusters");
+              + " cannot be honoured: two-step k-means makes at most "
+              + io.winnow.knn.TwoLevelClusters.MAX_CLUSTERS
+              + " clusters ("
+              + io.winnow.knn.TwoLevelClusters.MAX_FIRST_LEVEL
+              + " first-level cells of at most "
+              + (io.winnow.knn.TwoLevelClusters.MAX_CLUSTERS
+                  / io.winnow.knn.TwoLevelClusters.MAX_FIRST_LEVEL)
+              + " each)");
     }
     if (!Double.isNaN(minSimilarity) && !(minSimilarity >= -1 && minSimilarity <= 1)) {
       throw new IllegalArgumentException("seed set " + name + ": min-similarity is a cosine");

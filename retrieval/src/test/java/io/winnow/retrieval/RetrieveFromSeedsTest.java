@@ -247,8 +247,11 @@ class RetrieveFromSeedsTest {
     assertThatThrownBy(() -> SeedSetSpec.parse("x=/d;mode=knn;neighbours=4"))
         .hasMessageContaining("unknown option(s) [neighbours]");
     assertThatThrownBy(() -> SeedSetSpec.parse("/d")).hasMessageContaining("NAME=LOCATION");
-    assertThatThrownBy(() -> SeedSetSpec.parse("x=/d;mode=cluster;clusters=20000"))
-        .hasMessageContaining("clusters=20000 cannot be honoured")
-        .hasMessageContaining("at most 2564 clusters");
+    assertThat(SeedSetSpec.parse("x=/d;mode=cluster;clusters=20000").clusters())
+        .as("above one worker's 2,564: made in two steps")
+        .isEqualTo(20_000);
+    assertThatThrownBy(() -> SeedSetSpec.parse("x=/d;mode=cluster;clusters=7000000"))
+        .hasMessageContaining("clusters=7000000 cannot be honoured")
+        .hasMessageContaining("at most 6574096 clusters");
   }
 }
