@@ -156,7 +156,8 @@ public final class DedupScaleBench {
                 DropNearDuplicates.with(D, THRESHOLD)
                     .withK(64)
                     .withoutVerification()
-                    .withPartitionSize(partitionSize));
+                    .withPartitionSize(partitionSize)
+                    .withSplitCells(true));
     out.rejections()
         .apply(
             ParDo.of(

@@ -165,6 +165,11 @@ public final class DropNearDuplicates extends PTransform<PCollection<Sample>, St
     return new DropNearDuplicates(settings.withPartitionSize(size));
   }
 
+  /** The k-NN join's second level, off by default (see {@link KnnJoin#withSplitCells}). */
+  public DropNearDuplicates withSplitCells(boolean split) {
+    return new DropNearDuplicates(settings.withSplitCells(split));
+  }
+
   /** First-level k-NN cells each image's neighbours are looked for in (see {@link KnnJoin}). */
   public DropNearDuplicates withProbes(int probes) {
     return new DropNearDuplicates(settings.withProbes(probes));

@@ -18,6 +18,7 @@ record NearDuplicateSettings(
     boolean exactSearch,
     int partitionSize,
     int probes,
+    boolean splitCells,
     int examplesPerBand)
     implements Serializable {
   NearDuplicateSettings {
@@ -47,6 +48,7 @@ record NearDuplicateSettings(
         false,
         DropNearDuplicates.DEFAULT_PARTITION_SIZE,
         DropNearDuplicates.DEFAULT_PROBES,
+        false,
         2);
   }
 
@@ -69,6 +71,7 @@ record NearDuplicateSettings(
         exact,
         size,
         probes,
+        splitCells,
         examples);
   }
 
@@ -102,6 +105,7 @@ record NearDuplicateSettings(
         exactSearch,
         partitionSize,
         probes,
+        splitCells,
         examplesPerBand);
   }
 
@@ -148,6 +152,23 @@ record NearDuplicateSettings(
         exactSearch,
         partitionSize,
         count,
+        splitCells,
+        examplesPerBand);
+  }
+
+  NearDuplicateSettings withSplitCells(boolean split) {
+    return new NearDuplicateSettings(
+        dimension,
+        threshold,
+        candidateFloor,
+        verification,
+        verify,
+        k,
+        componentRounds,
+        exactSearch,
+        partitionSize,
+        probes,
+        split,
         examplesPerBand);
   }
 }

@@ -37,6 +37,7 @@ final class VerifiedEdges {
             .timedAs("dedup")
             .withTargetPartitionSize(settings.partitionSize())
             .withPartitions(0, settings.probes())
+            .withSplitCells(settings.splitCells())
             .withMinSimilarity(settings.candidateFloor())
             // A picture at the centre of many copies goes to each of their partitions: it is
             // nearer to their centroids than any copy (measured on the power-law bench: at the

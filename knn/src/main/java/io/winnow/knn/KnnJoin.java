@@ -83,6 +83,7 @@ public final class KnnJoin
   private final int trainingSample;
   private final float minSimilarity;
   private final float spill;
+  private final boolean splitCells;
   private final String stage;
 
   private KnnJoin(Params p) {
@@ -107,6 +108,7 @@ public final class KnnJoin
     this.trainingSample = p.trainingSample;
     this.minSimilarity = p.minSimilarity;
     this.spill = p.spill;
+    this.splitCells = p.splitCells;
     this.stage = p.stage;
   }
 
@@ -122,6 +124,7 @@ public final class KnnJoin
     int trainingSample = 100_000;
     float minSimilarity = Float.NEGATIVE_INFINITY;
     float spill = Float.NaN;
+    boolean splitCells = false;
     String stage = "knn";
 
     Params(PCollection<KeyedVector> database, int dimension, int k) {
@@ -139,6 +142,7 @@ public final class KnnJoin
       trainingSample = from.trainingSample;
       minSimilarity = from.minSimilarity;
       spill = from.spill;
+      splitCells = from.splitCells;
       stage = from.stage;
     }
   }
@@ -162,6 +166,18 @@ public final class KnnJoin
     Params p = new Params(this);
     p.partitions = count;
     p.nprobe = probes;
+    return new KnnJoin(p);
+  }
+
+  /**
+   * Splits first-level cells over twice the partition size again (the second level, see the class
+   * comment). Off by default, for now: its branches multiply the paths through the job graph, and
+   * Flink 1.19 walks every path when it translates a job (StreamGraphGenerator's
+   * existsUnboundedSource), so a refresh job with it on stalled in submission (docs/SCALE.md).
+   */
+  public KnnJoin withSplitCells(boolean split) {
+    Params p = new Params(this);
+    p.splitCells = split;
     return new KnnJoin(p);
   }
 
@@ -231,7 +247,9 @@ public final class KnnJoin
               base,
               dimension,
               trainingSample,
-              new FaissTrainer(partitions, targetPartitionSize, FaissTrainer.SHORT_IS_SPLIT));
+              splitCells
+                  ? new FaissTrainer(partitions, targetPartitionSize, FaissTrainer.SHORT_IS_SPLIT)
+                  : new FaissTrainer(partitions, targetPartitionSize));
     }
     KvCoder<Integer, KeyedVector> cellCoder = KvCoder.of(VarIntCoder.of(), new KeyedVector.Coder());
     PCollection<KV<Integer, KeyedVector>> baseParts =
@@ -261,7 +279,7 @@ public final class KnnJoin
     PCollection<KV<Integer, KV<Boolean, KeyedVector>>> both =
         PCollectionList.of(baseTagged).and(queryTagged).apply("BothSides", Flatten.pCollections());
     PCollection<KV<Integer, KV<Boolean, KeyedVector>>> byPartition =
-        partitions == 1 ? both : splitLargeCells(baseParts, both, tempDir);
+        partitions == 1 || !splitCells ? both : splitLargeCells(baseParts, both, tempDir);
     return byPartition
         .apply("JoinPartitions", GroupThroughFiles.<Integer, KV<Boolean, KeyedVector>>in(tempDir))
         .apply("SearchPartitions", ParDo.of(new SearchFn(dimension, k, self, minSimilarity, stage)))

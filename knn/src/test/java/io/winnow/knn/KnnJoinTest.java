@@ -134,7 +134,8 @@ public class KnnJoinTest {
     // 3 first-level cells of ~400 vectors, target 50: each is split into ~8 sub-cells.
     List<KeyedVector> data = TestVectors.clustered(1_200, 32, 24, 0.6, 7);
     Map<String, List<Neighbor>> exact = run(data, KnnJoin.self(32, 5).exact());
-    KnnJoin split = KnnJoin.self(32, 5).withPartitions(3, 3).withTargetPartitionSize(50);
+    KnnJoin split =
+        KnnJoin.self(32, 5).withPartitions(3, 3).withTargetPartitionSize(50).withSplitCells(true);
     Map<String, List<Neighbor>> all = run(data, split.withSubProbes(SubPartitions.MAX_SUB_CELLS));
     assertThat(lastSubCells).as("sub-cells trained").isGreaterThan(12);
     assertThat(all.keySet()).isEqualTo(exact.keySet());
@@ -151,7 +152,11 @@ public class KnnJoinTest {
     List<KeyedVector> data = centreAndCopies(8);
     // Two cells of ~200, target 20: each is split into ~10 sub-cells, each probed once.
     KnnJoin join =
-        KnnJoin.self(128, 1).withPartitions(2, 2).withTargetPartitionSize(20).withSubProbes(1);
+        KnnJoin.self(128, 1)
+            .withPartitions(2, 2)
+            .withTargetPartitionSize(20)
+            .withSubProbes(1)
+            .withSplitCells(true);
     long without = copiesFindingTheCentre(run(data, join));
     assertThat(lastSubCells).as("sub-cells trained").isGreaterThan(10);
     Map<String, List<Neighbor>> spilled = run(data, join.withSpill(0.95));
