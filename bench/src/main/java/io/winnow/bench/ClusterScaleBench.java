@@ -66,9 +66,7 @@ public final class ClusterScaleBench {
     p.run().waitUntilFinish();
     double seconds = (System.nanoTime() - started) / 1e9;
     peak.interrupt();
-    try (java.util.stream.Stream<Path> files = Files.walk(temp)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    }
+    DedupScaleBench.deleteTree(temp);
     long[] sizes = SIZES.values().stream().mapToLong(Long::longValue).sorted().toArray();
     System.out.printf(
         Locale.ROOT,

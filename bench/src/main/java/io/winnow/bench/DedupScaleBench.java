@@ -175,9 +175,7 @@ public final class DedupScaleBench {
     p.run().waitUntilFinish();
     double seconds = (System.nanoTime() - started) / 1e9;
     peak.interrupt();
-    try (java.util.stream.Stream<Path> files = Files.walk(temp)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    }
+    DedupScaleBench.deleteTree(temp);
     long expected = structured ? structure.expectedRemovals() : n / 10;
     String shape =
         structured
@@ -207,6 +205,13 @@ public final class DedupScaleBench {
         peak.rssKb() / 1024,
         Runtime.getRuntime().maxMemory() / (1 << 20),
         shape);
+  }
+
+  /** Deletes a run's grouping fragments and everything else under {@code folder}. */
+  static void deleteTree(Path folder) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
   }
 
   /** Samples heap use every 200 ms; RSS high-water mark comes from /proc. */

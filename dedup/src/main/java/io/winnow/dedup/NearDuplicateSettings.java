@@ -136,27 +136,19 @@ record NearDuplicateSettings(
   }
 
   NearDuplicateSettings withPartitionSize(int size) {
-    return copy(
-        candidateFloor, verification, k, componentRounds, exactSearch, size, examplesPerBand);
+    return withKnn(size, probes, splitCells);
   }
 
   NearDuplicateSettings withProbes(int count) {
-    return new NearDuplicateSettings(
-        dimension,
-        threshold,
-        candidateFloor,
-        verification,
-        verify,
-        k,
-        componentRounds,
-        exactSearch,
-        partitionSize,
-        count,
-        splitCells,
-        examplesPerBand);
+    return withKnn(partitionSize, count, splitCells);
   }
 
   NearDuplicateSettings withSplitCells(boolean split) {
+    return withKnn(partitionSize, probes, split);
+  }
+
+  /** The k-NN join's settings changed, everything else kept. */
+  private NearDuplicateSettings withKnn(int size, int count, boolean split) {
     return new NearDuplicateSettings(
         dimension,
         threshold,
@@ -166,8 +158,8 @@ record NearDuplicateSettings(
         k,
         componentRounds,
         exactSearch,
-        partitionSize,
-        probes,
+        size,
+        count,
         split,
         examplesPerBand);
   }

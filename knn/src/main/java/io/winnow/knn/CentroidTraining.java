@@ -106,10 +106,7 @@ final class CentroidTraining {
       List<KeyedVector> vectors = new ArrayList<>();
       sample.getValue().forEach(vectors::add);
       vectors.sort(Comparator.comparing(KeyedVector::key));
-      float[] data = new float[vectors.size() * dimension];
-      for (int i = 0; i < vectors.size(); i++) {
-        System.arraycopy(vectors.get(i).vector(), 0, data, i * dimension, dimension);
-      }
+      float[] data = KeyedVector.rows(vectors, dimension);
       c.output(trainer.train(data, dimension, c.sideInput(count)));
     }
   }

@@ -33,6 +33,15 @@ public record KeyedVector(String key, float[] vector) implements Serializable {
     return key.hashCode() * 31 + Arrays.hashCode(vector);
   }
 
+  /** The vectors' values row after row: what FAISS takes as a block of vectors. */
+  public static float[] rows(java.util.List<KeyedVector> vectors, int dimension) {
+    float[] data = new float[vectors.size() * dimension];
+    for (int i = 0; i < vectors.size(); i++) {
+      System.arraycopy(vectors.get(i).vector(), 0, data, i * dimension, dimension);
+    }
+    return data;
+  }
+
   /** Scales {@code v} to unit length in place (cosine = inner product) and returns it. */
   public static float[] normalise(float[] v) {
     double s = 0;

@@ -92,10 +92,7 @@ final class PartitionedSearch {
 
     private List<KV<Integer, KeyedVector>> assign() {
       int n = pending.size();
-      float[] block = new float[n * dimension];
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(pending.get(i).vector(), 0, block, i * dimension, dimension);
-      }
+      float[] block = KeyedVector.rows(pending, dimension);
       int nprobe = (int) Math.min(probes, index.size());
       int searched =
           Float.isNaN(spill)
@@ -167,10 +164,7 @@ final class PartitionedSearch {
         return;
       }
       base.sort(Comparator.comparing(KeyedVector::key));
-      float[] data = new float[base.size() * dimension];
-      for (int i = 0; i < base.size(); i++) {
-        System.arraycopy(base.get(i).vector(), 0, data, i * dimension, dimension);
-      }
+      float[] data = KeyedVector.rows(base, dimension);
       // Ask for more when equal scores could push a tie out of the top k; ties are cut by key.
       int wanted = (int) Math.min(base.size(), k + (self ? 1 : 0) + 8L);
       long start = System.nanoTime();
@@ -200,10 +194,7 @@ final class PartitionedSearch {
         List<KeyedVector> base,
         int wanted,
         OutputReceiver<KV<String, List<Neighbor>>> out) {
-      float[] q = new float[queries.size() * dimension];
-      for (int i = 0; i < queries.size(); i++) {
-        System.arraycopy(queries.get(i).vector(), 0, q, i * dimension, dimension);
-      }
+      float[] q = KeyedVector.rows(queries, dimension);
       long start = System.nanoTime();
       Neighbors result = index.search(q, wanted);
       timer.record(System.nanoTime() - start, queries.size());

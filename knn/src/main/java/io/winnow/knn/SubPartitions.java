@@ -293,10 +293,7 @@ final class SubPartitions {
       if (subs < 2) {
         return; // the whole cell stays one partition
       }
-      float[] data = new float[vectors.size() * dimension];
-      for (int i = 0; i < vectors.size(); i++) {
-        System.arraycopy(vectors.get(i).vector(), 0, data, i * dimension, dimension);
-      }
+      float[] data = KeyedVector.rows(vectors, dimension);
       Faiss.setThreads(1);
       float[] centroids = KMeans.of(dimension, subs).asSpherical().withSeed(SEED).train(data);
       Metrics.counter("knn", "sub_cells").inc(subs);
@@ -399,10 +396,7 @@ final class SubPartitions {
       if (block.isEmpty()) {
         return;
       }
-      float[] data = new float[block.size() * dimension];
-      for (int i = 0; i < block.size(); i++) {
-        System.arraycopy(block.get(i).vector(), 0, data, i * dimension, dimension);
-      }
+      float[] data = KeyedVector.rows(block, dimension);
       int nearest = (int) Math.min(query ? subProbes : 1, index.size());
       int searched =
           query || Float.isNaN(spill)
