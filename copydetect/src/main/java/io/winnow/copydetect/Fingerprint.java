@@ -235,20 +235,36 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
   }
 
   public static Fingerprint decode(byte[] encoded) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
-      checkFormat(in.readUnsignedByte());
+    // A ByteBuffer, not a DataInputStream: dedup decodes a fingerprint for every candidate pair.
+    try {
+      java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(encoded);
+      checkFormat(in.get() & 0xff);
       UniformBorder.Box box =
           new UniformBorder.Box(
-              in.readUnsignedShort(),
-              in.readUnsignedShort(),
-              in.readUnsignedShort(),
-              in.readUnsignedShort());
-      Pdq.Dihedrals pdq = readPdq(in);
-      byte[] features = new byte[in.readInt()];
-      in.readFully(features);
-      return new Fingerprint(box, pdq, LocalFeatures.decode(features));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("damaged fingerprint: " + e.getMessage(), e);
+              in.getShort() & 0xffff,
+              in.getShort() & 0xffff,
+              in.getShort() & 0xffff,
+              in.getShort() & 0xffff);
+      int quality = in.get() & 0xff;
+      Pdq.Hash[] hashes = new Pdq.Hash[Pdq.Dihedral.values().length];
+      for (int d = 0; d < hashes.length; d++) {
+        long[] words = new long[4];
+        for (int i = 0; i < 4; i++) {
+          words[i] = in.getLong();
+        }
+        hashes[d] = Pdq.Hash.fromLongArray(words, quality);
+      }
+      int length = in.getInt();
+      if (length > in.remaining()) {
+        throw new IllegalArgumentException(
+            "damaged fingerprint: "
+                + in.remaining()
+                + " bytes of features, the header says "
+                + length);
+      }
+      return new Fingerprint(box, Pdq.Dihedrals.of(hashes), LocalFeatures.decode(in));
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new IllegalArgumentException("damaged fingerprint: it ends early", e);
     }
   }
 }

@@ -6,12 +6,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.bytedeco.opencv.opencv_core.KeyPoint;
@@ -189,71 +183,85 @@ public record LocalFeatures(
     return kept;
   }
 
-  /** The wire form: a version byte, then sizes and arrays. */
+  /**
+   * The wire form, big-endian: a version byte, the picture's size, each view as a count, its points
+   * in tenths of a pixel (16 bits each) and its descriptors, then the thumbnail's size and pixels.
+   * Read and written with a ByteBuffer: dedup decodes the first member of every candidate pair.
+   */
   public byte[] encode() {
-    ByteArrayOutputStream bytes =
-        new ByteArrayOutputStream(64 + 40 * (count() + mirrorCount()) + thumb.length);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(FORMAT);
-      out.writeShort(width);
-      out.writeShort(height);
-      writeView(out, points, descriptors);
-      writeView(out, mirrorPoints, mirrorDescriptors);
-      out.writeShort(thumbWidth);
-      out.writeShort(thumbHeight);
-      out.write(thumb);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    ByteBuffer out = ByteBuffer.allocate(encodedSize());
+    out.put((byte) FORMAT);
+    out.putShort((short) width);
+    out.putShort((short) height);
+    writeView(out, points, descriptors);
+    writeView(out, mirrorPoints, mirrorDescriptors);
+    out.putShort((short) thumbWidth);
+    out.putShort((short) thumbHeight);
+    out.put(thumb);
+    return out.array();
+  }
+
+  private int encodedSize() {
+    return 1
+        + 4
+        + viewSize(points, descriptors)
+        + viewSize(mirrorPoints, mirrorDescriptors)
+        + 4
+        + thumb.length;
+  }
+
+  private static int viewSize(float[] points, long[] descriptors) {
+    return 2 + 2 * points.length + 8 * descriptors.length;
   }
 
   public static LocalFeatures decode(byte[] encoded) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
-      int format = in.readUnsignedByte();
+    return decode(ByteBuffer.wrap(encoded));
+  }
+
+  /** Decodes the features at {@code in}'s position (a fingerprint's tail), as {@link #decode}. */
+  static LocalFeatures decode(ByteBuffer in) {
+    try {
+      int format = in.get() & 0xff;
       if (format != FORMAT) {
         throw new IllegalArgumentException(
             "local features in format " + format + ", this build " + "reads format " + FORMAT);
       }
-      int w = in.readUnsignedShort();
-      int h = in.readUnsignedShort();
+      int w = in.getShort() & 0xffff;
+      int h = in.getShort() & 0xffff;
       float[][] p = new float[1][];
       long[] d = readView(in, p);
       float[][] mp = new float[1][];
       long[] md = readView(in, mp);
-      int tw = in.readUnsignedShort();
-      int th = in.readUnsignedShort();
+      int tw = in.getShort() & 0xffff;
+      int th = in.getShort() & 0xffff;
       byte[] thumb = new byte[tw * th];
-      in.readFully(thumb);
+      in.get(thumb);
       return new LocalFeatures(w, h, p[0], d, mp[0], md, tw, th, thumb);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("damaged local features: " + e.getMessage(), e);
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new IllegalArgumentException("damaged local features: they end early", e);
     }
   }
 
-  private static void writeView(DataOutputStream out, float[] points, long[] descriptors)
-      throws IOException {
+  private static void writeView(ByteBuffer out, float[] points, long[] descriptors) {
     int n = points.length / 2;
-    out.writeShort(n);
+    out.putShort((short) n);
     for (float v : points) {
       // Tenths of a pixel are finer than RANSAC's tolerance and halve the size.
-      out.writeShort(Math.round(v * 10));
+      out.putShort((short) Math.round(v * 10));
     }
-    for (long v : descriptors) {
-      out.writeLong(v);
-    }
+    out.asLongBuffer().put(descriptors);
+    out.position(out.position() + 8 * descriptors.length);
   }
 
-  private static long[] readView(DataInputStream in, float[][] pointsOut) throws IOException {
-    int n = in.readUnsignedShort();
+  private static long[] readView(ByteBuffer in, float[][] pointsOut) {
+    int n = in.getShort() & 0xffff;
     float[] points = new float[2 * n];
     for (int i = 0; i < points.length; i++) {
-      points[i] = in.readUnsignedShort() / 10f;
+      points[i] = (in.getShort() & 0xffff) / 10f;
     }
     long[] descriptors = new long[4 * n];
-    for (int i = 0; i < descriptors.length; i++) {
-      descriptors[i] = in.readLong();
-    }
+    in.asLongBuffer().get(descriptors);
+    in.position(in.position() + 8 * descriptors.length);
     pointsOut[0] = points;
     return descriptors;
   }

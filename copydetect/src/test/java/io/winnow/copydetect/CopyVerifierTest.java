@@ -3,6 +3,7 @@ package io.winnow.copydetect;
 import static io.winnow.copydetect.TestImages.photo;
 import static io.winnow.copydetect.TestImages.stored;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -142,6 +143,51 @@ class CopyVerifierTest {
     }
     assertThat(back.features().descriptors()).isEqualTo(a.features().descriptors());
     assertThat(a.encode().length).isLessThan(32_000);
+  }
+
+  @Test
+  void theFeaturesWireFormIsTheDocumentedLayout() throws Exception {
+    // Fingerprints are stored with kept samples: the layout must not drift between builds.
+    LocalFeatures f =
+        new LocalFeatures(
+            300,
+            200,
+            new float[] {1.25f, 2f},
+            new long[] {1, -2, 3, Long.MIN_VALUE},
+            new float[] {298.75f, 2f},
+            new long[] {5, 6, 7, 8},
+            2,
+            1,
+            new byte[] {9, (byte) 200});
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeByte(1);
+      out.writeShort(300);
+      out.writeShort(200);
+      out.writeShort(1);
+      out.writeShort(13); // 1.25 px in tenths, rounded
+      out.writeShort(20);
+      for (long v : new long[] {1, -2, 3, Long.MIN_VALUE}) {
+        out.writeLong(v);
+      }
+      out.writeShort(1);
+      out.writeShort(2988);
+      out.writeShort(20);
+      for (long v : new long[] {5, 6, 7, 8}) {
+        out.writeLong(v);
+      }
+      out.writeShort(2);
+      out.writeShort(1);
+      out.write(new byte[] {9, (byte) 200});
+    }
+    assertThat(f.encode()).isEqualTo(bytes.toByteArray());
+    LocalFeatures back = LocalFeatures.decode(bytes.toByteArray());
+    assertThat(back.points()).containsExactly(1.3f, 2f);
+    assertThat(back.mirrorDescriptors()).containsExactly(5, 6, 7, 8);
+    assertThat(back.thumb()).containsExactly(9, (byte) 200);
+    assertThatThrownBy(() -> LocalFeatures.decode(java.util.Arrays.copyOf(f.encode(), 20)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("damaged");
   }
 
   /** Measurements of a fit with {@code inliers} whose photometric check found {@code look}. */

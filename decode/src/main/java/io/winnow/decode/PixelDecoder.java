@@ -31,23 +31,44 @@ final class PixelDecoder {
    * Whether the image's bottom {@link #FILL_ROWS} rows are exactly mid-grey in every channel:
    * libjpeg decodes the blocks of a scan that stops early (a file cut off, with or without an end
    * marker appended) as 128 grey and reports success. A photo does not end in eight rows of one
-   * exact grey; a flat grey border would, and is rejected with it (rare, and a border is no loss).
+   * exact grey. A picture framed or letterboxed in that grey does, but then its top rows are the
+   * same grey, about as many as at the bottom: that is a frame, not missing data. A cut-off scan
+   * leaves the top as it was, or (a framed picture cut off) a grey bottom far taller than its top.
+   * (The copy dev set's grey-border copies were all rejected as cut off before this.)
    */
   static boolean endsInDecoderFill(Mat image) {
     if (image.rows() < 2 * FILL_ROWS
         || image.depth() != org.bytedeco.opencv.global.opencv_core.CV_8U) {
       return false;
     }
-    Mat bottom =
-        new Mat(
-            image,
-            new org.bytedeco.opencv.opencv_core.Rect(
-                0, image.rows() - FILL_ROWS, image.cols(), FILL_ROWS));
-    Mat flat = bottom.isContinuous() ? bottom : bottom.clone();
+    Mat flat = image.isContinuous() ? image : image.clone();
     byte[] pixels = new byte[(int) (flat.total() * flat.channels())];
     flat.data().get(pixels);
-    for (byte v : pixels) {
-      if ((v & 0xff) != 128) {
+    int row = flat.cols() * flat.channels();
+    int rows = flat.rows();
+    int bottom = 0;
+    while (bottom < rows && allFill(pixels, (rows - 1 - bottom) * row, (rows - bottom) * row)) {
+      bottom++;
+    }
+    if (bottom < FILL_ROWS) {
+      return false;
+    }
+    if (bottom == rows) {
+      return true; // nothing but fill: the scan stopped in its first rows
+    }
+    int top = 0;
+    while (allFill(pixels, top * row, (top + 1) * row)) {
+      top++;
+    }
+    // A frame's bands differ by the JPEG blocks they round to and the ringing at the picture's
+    // edge; a scan cut off leaves at least a block row more fill at the bottom than that.
+    boolean framed = top >= FILL_ROWS && bottom <= 2 * top + 2 * FILL_ROWS;
+    return !framed;
+  }
+
+  private static boolean allFill(byte[] pixels, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if ((pixels[i] & 0xff) != 128) {
         return false;
       }
     }

@@ -155,6 +155,38 @@ class ImageProcessorTest {
   }
 
   @Test
+  void aPictureFramedInTheFillGreyIsNotTruncated() {
+    org.bytedeco.opencv.opencv_core.Mat picture =
+        org.bytedeco.opencv.global.opencv_imgcodecs.imdecode(
+            new org.bytedeco.opencv.opencv_core.Mat(
+                new org.bytedeco.javacpp.BytePointer(TestImages.jpeg(300, 200))),
+            org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR);
+    org.bytedeco.opencv.opencv_core.Mat framed = new org.bytedeco.opencv.opencv_core.Mat();
+    org.bytedeco.opencv.global.opencv_core.copyMakeBorder(
+        picture,
+        framed,
+        32,
+        32,
+        32,
+        32,
+        org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT,
+        new org.bytedeco.opencv.opencv_core.Scalar(128, 128, 128, 0));
+    org.bytedeco.javacpp.BytePointer encoded = new org.bytedeco.javacpp.BytePointer();
+    org.bytedeco.opencv.global.opencv_imgcodecs.imencode(".jpg", framed, encoded);
+    byte[] jpeg = new byte[(int) encoded.limit()];
+    encoded.get(jpeg);
+    ImageProcessor.Result result = processor(128, ResizeMode.BORDER).process(jpeg);
+    assertThat(result.reason()).isNull();
+    // Cut off, the same framed picture is still truncated: its top is the frame, but the
+    // picture's rows end before the bottom.
+    byte[] cut = Arrays.copyOf(jpeg, jpeg.length / 2 + 2);
+    cut[cut.length - 2] = (byte) 0xFF;
+    cut[cut.length - 1] = (byte) 0xD9;
+    assertThat(processor(128, ResizeMode.BORDER).process(cut).reason())
+        .isEqualTo(Reason.TRUNCATED_IMAGE);
+  }
+
+  @Test
   void bytesAfterAJpegsEndMarkerAreNotPartOfIt() {
     // Phones append a video to a "motion photo"; other tools append trailers.
     byte[] jpeg = TestImages.jpeg(300, 200);

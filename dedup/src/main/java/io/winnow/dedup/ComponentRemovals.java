@@ -135,11 +135,11 @@ final class ComponentRemovals {
             componentEdges
                 .apply("EdgeParts", MapElements.via(new ComponentGrouping.EdgePart()))
                 .setCoder(partCoder))
-        .apply("ComponentParts", Flatten.pCollections())
         .apply(
             "GroupComponents",
             GroupThroughFiles.<String, KV<DropNearDuplicates.Member, StarGrouping.Edge>>in(
-                GroupThroughFiles.tempDirOf(nodes.getPipeline().getOptions())))
+                    GroupThroughFiles.tempDirOf(nodes.getPipeline().getOptions()))
+                .ofList())
         .apply("ChooseRepresentatives", ParDo.of(star))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), new DedupCoders.RemovalCoder()));
   }

@@ -5,7 +5,6 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -46,11 +45,11 @@ final class JoinOneToMany<K, X, Y>
     return PCollectionList.of(
             ones.apply("OneParts", MapElements.via(new OnePart<K, X, Y>())).setCoder(partCoder))
         .and(many.apply("ManyParts", MapElements.via(new ManyPart<K, X, Y>())).setCoder(partCoder))
-        .apply("Parts", Flatten.pCollections())
         .apply(
             "GroupParts",
             GroupThroughFiles.<K, KV<X, Y>>in(
-                GroupThroughFiles.tempDirOf(many.getPipeline().getOptions())))
+                    GroupThroughFiles.tempDirOf(many.getPipeline().getOptions()))
+                .ofList())
         .apply("Pair", ParDo.of(new PairFn<K, X, Y>()))
         .setCoder(KvCoder.of(manyCoder.getValueCoder(), (Coder<X>) oneCoder.getValueCoder()));
   }

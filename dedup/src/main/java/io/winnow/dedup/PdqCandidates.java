@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,10 +15,12 @@ import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.BigEndianLongCoder;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -34,12 +37,23 @@ import org.apache.beam.sdk.values.PCollection;
  * holding more than {@code maxBucket} entries (a hash shared by a flood of near-blank images) is
  * skipped and counted ({@code dedup/pdq_buckets_skipped}) rather than compared all against all.
  *
+ * <p>Buckets are gathered by a combine whose accumulator stops keeping entries once it holds more
+ * than {@code maxBucket}: what travels per bucket is bounded whatever the crawl, and the hundreds
+ * of thousands of small buckets of a run go through the shuffle in memory rather than through
+ * files.
+ *
  * <p>Input: (key, fingerprint) of each image; output: (smaller key, larger key) pairs, possibly
  * repeated.
  */
 final class PdqCandidates
     extends PTransform<PCollection<KV<String, byte[]>>, PCollection<KV<String, String>>> {
   static final int CHUNKS = 16;
+
+  /** An entry's role in its bucket: its hash is filed there, looked up there, or both. */
+  static final byte FILED = 1;
+
+  static final byte LOOKUP = 2;
+  static final byte BOTH = FILED | LOOKUP;
 
   private final int maxDistance;
   private final int maxBucket;
@@ -49,21 +63,28 @@ final class PdqCandidates
     this.maxBucket = maxBucket;
   }
 
-  /** A hash filed (or looked up) in a bucket. */
-  record Entry(String key, boolean lookup, long[] words) implements Serializable {}
+  /** A hash filed (or looked up, or both) in a bucket. */
+  record Entry(String key, byte role, long[] words) implements Serializable {
+    boolean filed() {
+      return (role & FILED) != 0;
+    }
+
+    boolean lookup() {
+      return (role & LOOKUP) != 0;
+    }
+  }
+
+  /** A bucket's entries, or only the fact that it overflowed (then it holds none). */
+  record Bucket(List<Entry> entries, boolean overflowed) implements Serializable {}
 
   @Override
   public PCollection<KV<String, String>> expand(PCollection<KV<String, byte[]>> fingerprints) {
     return fingerprints
         .apply("PdqBuckets", ParDo.of(new BucketFn()))
         .setCoder(KvCoder.of(VarIntCoder.of(), new EntryCoder()))
-        // A bucket can hold every plain image of a crawl: through files, not one record.
-        .apply(
-            "GroupPdqBuckets",
-            io.winnow.schemas.GroupThroughFiles.<Integer, Entry>in(
-                io.winnow.schemas.GroupThroughFiles.tempDirOf(
-                    fingerprints.getPipeline().getOptions())))
-        .apply("ComparePdqBuckets", ParDo.of(new CompareFn(maxDistance, maxBucket)))
+        .apply("GroupPdqBuckets", Combine.<Integer, Entry, Bucket>perKey(new GatherFn(maxBucket)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), new BucketCoder()))
+        .apply("ComparePdqBuckets", ParDo.of(new CompareFn(maxDistance)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
   }
 
@@ -82,49 +103,118 @@ final class PdqCandidates
       }
       String key = image.getKey();
       long[] filed = pdq.original().toLongArray();
-      for (int c = 0; c < CHUNKS; c++) {
-        out.output(KV.of(bucket(filed, c), new Entry(key, false, filed)));
-      }
+      // The original hash is filed and looked up in the same buckets: one entry does both. A
+      // turn whose hash lands in a bucket with the same words as one already there (symmetric
+      // pictures) would only repeat its comparisons.
       Set<String> seen = new HashSet<>();
+      for (int c = 0; c < CHUNKS; c++) {
+        int bucket = bucket(filed, c);
+        seen.add(bucket + ":" + Arrays.toString(filed));
+        out.output(KV.of(bucket, new Entry(key, BOTH, filed)));
+      }
       for (Pdq.Dihedral d : Pdq.Dihedral.values()) {
+        if (d == Pdq.Dihedral.ORIGINAL) {
+          continue;
+        }
         long[] words = pdq.get(d).toLongArray();
+        String hash = Arrays.toString(words);
         for (int c = 0; c < CHUNKS; c++) {
           int bucket = bucket(words, c);
-          // One look-up per bucket and hash: turns often share chunks.
-          if (seen.add(bucket + ":" + d.ordinal())) {
-            out.output(KV.of(bucket, new Entry(key, true, words)));
+          if (seen.add(bucket + ":" + hash)) {
+            out.output(KV.of(bucket, new Entry(key, LOOKUP, words)));
           }
         }
       }
     }
   }
 
-  static final class CompareFn extends DoFn<KV<Integer, Iterable<Entry>>, KV<String, String>> {
-    private final int maxDistance;
+  /** Gathers a bucket's entries, keeping none once there are more than {@code maxBucket}. */
+  static final class GatherFn extends Combine.CombineFn<Entry, List<Entry>, Bucket> {
     private final int maxBucket;
+
+    GatherFn(int maxBucket) {
+      this.maxBucket = maxBucket;
+    }
+
+    // An overflowed accumulator is a null-free list holding the single OVERFLOW marker.
+    private static final Entry OVERFLOW = new Entry("", (byte) 0, new long[4]);
+
+    @Override
+    public List<Entry> createAccumulator() {
+      return new ArrayList<>();
+    }
+
+    @Override
+    public List<Entry> addInput(List<Entry> entries, Entry entry) {
+      if (overflowed(entries)) {
+        return entries;
+      }
+      if (entries.size() >= maxBucket) {
+        entries.clear();
+        entries.add(OVERFLOW);
+        return entries;
+      }
+      entries.add(entry);
+      return entries;
+    }
+
+    @Override
+    public List<Entry> mergeAccumulators(Iterable<List<Entry>> accumulators) {
+      List<Entry> merged = new ArrayList<>();
+      for (List<Entry> entries : accumulators) {
+        if (overflowed(entries) || merged.size() + entries.size() > maxBucket) {
+          merged.clear();
+          merged.add(OVERFLOW);
+          return merged;
+        }
+        merged.addAll(entries);
+      }
+      return merged;
+    }
+
+    @Override
+    public Bucket extractOutput(List<Entry> entries) {
+      return overflowed(entries) ? new Bucket(List.of(), true) : new Bucket(entries, false);
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<List<Entry>> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Entry> inputCoder) {
+      return ListCoder.of(new EntryCoder());
+    }
+
+    static boolean overflowed(List<Entry> entries) {
+      return entries.size() == 1 && entries.get(0).role() == 0;
+    }
+  }
+
+  static final class CompareFn extends DoFn<KV<Integer, Bucket>, KV<String, String>> {
+    private final int maxDistance;
     private final Counter skipped = Metrics.counter("dedup", "pdq_buckets_skipped");
 
-    CompareFn(int maxDistance, int maxBucket) {
+    CompareFn(int maxDistance) {
       this.maxDistance = maxDistance;
-      this.maxBucket = maxBucket;
     }
 
     @ProcessElement
     public void process(
-        @Element KV<Integer, Iterable<Entry>> bucket, OutputReceiver<KV<String, String>> out) {
-      List<Entry> filed = new ArrayList<>();
-      List<Entry> lookups = new ArrayList<>();
-      int size = 0;
-      for (Entry e : bucket.getValue()) {
-        if (++size > maxBucket) {
-          skipped.inc();
-          return;
-        }
-        (e.lookup() ? lookups : filed).add(e);
+        @Element KV<Integer, Bucket> bucket, OutputReceiver<KV<String, String>> out) {
+      Bucket b = bucket.getValue();
+      if (b.overflowed()) {
+        skipped.inc();
+        return;
       }
-      for (Entry q : lookups) {
-        for (Entry f : filed) {
-          if (q.key().equals(f.key())) {
+      List<Entry> entries = b.entries();
+      if (entries.size() < 2) {
+        return;
+      }
+      for (Entry q : entries) {
+        if (!q.lookup()) {
+          continue;
+        }
+        for (Entry f : entries) {
+          if (!f.filed() || q.key().equals(f.key())) {
             continue;
           }
           if (distance(q.words(), f.words()) <= maxDistance) {
@@ -148,7 +238,7 @@ final class PdqCandidates
     @Override
     public void encode(Entry e, OutputStream out) throws IOException {
       StringUtf8Coder.of().encode(e.key(), out);
-      BooleanCoder.of().encode(e.lookup(), out);
+      out.write(e.role());
       for (long w : e.words()) {
         BigEndianLongCoder.of().encode(w, out);
       }
@@ -157,15 +247,34 @@ final class PdqCandidates
     @Override
     public Entry decode(InputStream in) throws IOException {
       String key = StringUtf8Coder.of().decode(in);
-      boolean lookup = BooleanCoder.of().decode(in);
+      int role = in.read();
+      if (role < 0) {
+        throw new java.io.EOFException("a PDQ bucket entry ends before its role");
+      }
       long[] words = new long[4];
       for (int i = 0; i < 4; i++) {
         words[i] = BigEndianLongCoder.of().decode(in);
       }
-      return new Entry(key, lookup, words);
+      return new Entry(key, (byte) role, words);
     }
 
     @Override
     public void verifyDeterministic() {}
+  }
+
+  static final class BucketCoder extends AtomicCoder<Bucket> {
+    private static final ListCoder<Entry> ENTRIES = ListCoder.of(new EntryCoder());
+
+    @Override
+    public void encode(Bucket b, OutputStream out) throws IOException {
+      BooleanCoder.of().encode(b.overflowed(), out);
+      ENTRIES.encode(b.entries(), out);
+    }
+
+    @Override
+    public Bucket decode(InputStream in) throws IOException {
+      boolean overflowed = BooleanCoder.of().decode(in);
+      return new Bucket(ENTRIES.decode(in), overflowed);
+    }
   }
 }

@@ -114,11 +114,11 @@ final class VerifiedEdges {
                     "FirstHalves",
                     MapElements.via(new KnnJoin.Tag<String, DropNearDuplicates.Member>(true)))
                 .setCoder(sided))
-        .apply("BothMembers", Flatten.pCollections())
         .apply(
             "JoinSecondMember",
             GroupThroughFiles.<String, KV<Boolean, DropNearDuplicates.Member>>in(
-                GroupThroughFiles.tempDirOf(unique.getPipeline().getOptions())))
+                    GroupThroughFiles.tempDirOf(unique.getPipeline().getOptions()))
+                .ofList())
         .apply(
             "VerifyCandidates",
             ParDo.of(

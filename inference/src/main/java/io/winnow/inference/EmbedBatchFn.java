@@ -84,10 +84,22 @@ final class EmbedBatchFn extends DoFn<KV<Integer, Iterable<Sample>>, Sample> {
       @Timestamp Instant timestamp,
       MultiOutputReceiver out)
       throws Exception {
+    // Samples that already carry this model's embedding pass through (see EmbedImages).
+    List<Sample> toEmbed = new ArrayList<>();
+    for (Sample sample : batch.getValue()) {
+      if (sample.embedding() != null) {
+        out.get(EmbedImages.EMBEDDED).output(sample);
+      } else {
+        toEmbed.add(sample);
+      }
+    }
+    if (toEmbed.isEmpty()) {
+      return;
+    }
     // Preprocess this batch while the previous one is still in the model.
     List<Rejection> failed = new ArrayList<>();
     long start = System.nanoTime();
-    Prepared prepared = preprocess(batch.getValue(), failed);
+    Prepared prepared = preprocess(toEmbed, failed);
     // Preprocessing is this stage's work too; the model's time is added when a batch is emitted.
     timer.record(System.nanoTime() - start, failed.size());
     failed.forEach(errors::rejected);

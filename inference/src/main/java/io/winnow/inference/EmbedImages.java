@@ -9,15 +9,12 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Partition;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -82,13 +79,12 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, StageResu
       throw new IllegalArgumentException("EmbedImages runs in the global window (a batch job)");
     }
     // Samples that already carry this model's embedding of the picture they will be stored
-    // with (the NSFW pass's, when nothing was blurred or trimmed since) are not embedded again.
-    PCollectionList<Sample> parts =
-        images.apply(
-            "HasEmbedding", Partition.of(2, (Sample s, int n) -> s.embedding() != null ? 0 : 1));
+    // with (the NSFW pass's, when nothing was blurred or trimmed since) are not embedded again:
+    // they travel the same path and the batch step passes them through. Not a Partition and a
+    // Flatten: in Flink's batch mode a stage fed by a Flatten is not chained to the one before
+    // it, and the exchange between them writes every sample to disk and reads it back.
     PCollectionTuple ran =
-        parts
-            .get(1)
+        images
             .apply("KeyForBatching", ParDo.of(new KeyForBatchingFn()))
             .setCoder(KvCoder.of(VarIntCoder.of(), images.getCoder()))
             .apply("Batch", GroupIntoBatches.<Integer, Sample>ofSize(settings.batchSize()))
@@ -101,11 +97,7 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, StageResu
                             timedAs,
                             ErrorBudget.of(timedAs, images.getPipeline().getOptions())))
                     .withOutputTags(EMBEDDED, TupleTagList.of(REJECTIONS)));
-    PCollection<Sample> embedded =
-        PCollectionList.of(parts.get(0))
-            .and(ran.get(EMBEDDED))
-            .apply("AllEmbedded", Flatten.pCollections())
-            .setCoder(images.getCoder());
+    PCollection<Sample> embedded = ran.get(EMBEDDED).setCoder(images.getCoder());
     return StageResult.of(embedded, ran.get(REJECTIONS));
   }
 
@@ -126,7 +118,10 @@ public final class EmbedImages extends PTransform<PCollection<Sample>, StageResu
 
     @ProcessElement
     public void process(@Element Sample sample, OutputReceiver<KV<Integer, Sample>> out) {
-      out.output(KV.of(Math.floorMod(sample.key().hashCode(), keys), sample));
+      // Samples that pass through (already embedded) have keys of their own, so that they do
+      // not fill the batches of those the model runs on.
+      int key = Math.floorMod(sample.key().hashCode(), keys);
+      out.output(KV.of(sample.embedding() != null ? keys + key : key, sample));
     }
 
     static int keys(PipelineOptions options) {

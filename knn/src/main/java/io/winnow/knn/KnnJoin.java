@@ -276,12 +276,18 @@ public final class KnnJoin
         queryParts
             .apply("TagQueries", MapElements.via(new Tag<Integer, KeyedVector>(true)))
             .setCoder(tagged);
-    PCollection<KV<Integer, KV<Boolean, KeyedVector>>> both =
-        PCollectionList.of(baseTagged).and(queryTagged).apply("BothSides", Flatten.pCollections());
-    PCollection<KV<Integer, KV<Boolean, KeyedVector>>> byPartition =
-        partitions == 1 || !splitCells ? both : splitLargeCells(baseParts, both, tempDir);
-    return byPartition
-        .apply("JoinPartitions", GroupThroughFiles.<Integer, KV<Boolean, KeyedVector>>in(tempDir))
+    PCollectionList<KV<Integer, KV<Boolean, KeyedVector>>> sides =
+        PCollectionList.of(baseTagged).and(queryTagged);
+    GroupThroughFiles<Integer, KV<Boolean, KeyedVector>> throughFiles =
+        GroupThroughFiles.in(tempDir);
+    // Each side spooled where it is made (see GroupThroughFiles.ofList), unless large cells are
+    // split first, which needs both sides together.
+    PCollection<KV<Integer, Iterable<KV<Boolean, KeyedVector>>>> joined =
+        partitions == 1 || !splitCells
+            ? sides.apply("JoinPartitions", throughFiles.ofList())
+            : splitLargeCells(baseParts, sides.apply("BothSides", Flatten.pCollections()), tempDir)
+                .apply("JoinPartitions", throughFiles);
+    return joined
         .apply("SearchPartitions", ParDo.of(new SearchFn(dimension, k, self, minSimilarity, stage)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(new Neighbor.Coder())))
         .apply("GatherPerQuery", GroupByKey.create())

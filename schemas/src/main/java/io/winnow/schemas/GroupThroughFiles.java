@@ -16,6 +16,7 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -23,6 +24,7 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 
 /**
  * A GroupByKey for large groups of large values (vectors, samples): the values go through files,
@@ -76,6 +78,50 @@ public final class GroupThroughFiles<K, V>
   }
 
   /**
+   * The same grouping of several collections at once, as of their Flatten, but each spooled where
+   * it is made: in Flink's batch mode a step fed by a Flatten is not chained to the steps before
+   * it, so the values would first cross an exchange to disk whole, only to be spooled to files
+   * there. Here only the small segments are flattened.
+   */
+  public PTransform<PCollectionList<KV<K, V>>, PCollection<KV<K, Iterable<V>>>> ofList() {
+    return new PTransform<>() {
+      @Override
+      public PCollection<KV<K, Iterable<V>>> expand(PCollectionList<KV<K, V>> inputs) {
+        if (inputs.size() == 0) {
+          throw new IllegalArgumentException("GroupThroughFiles.ofList needs a collection");
+        }
+        @SuppressWarnings("unchecked")
+        KvCoder<K, V> coder = (KvCoder<K, V>) inputs.get(0).getCoder();
+        String folder = folderFor(coder);
+        PCollectionList<KV<K, Segment>> spooled = PCollectionList.empty(inputs.getPipeline());
+        for (int i = 0; i < inputs.size(); i++) {
+          spooled =
+              spooled.and(
+                  inputs
+                      .get(i)
+                      .apply("SpoolBundles" + i, ParDo.of(new SpoolFn<>(coder, folder)))
+                      .setCoder(KvCoder.of(coder.getKeyCoder(), new SegmentCoder())));
+        }
+        return spooled
+            .apply("AllSegments", Flatten.pCollections())
+            .apply("GroupSegments", GroupByKey.create())
+            .apply("ReadGroups", ParDo.of(new ReadFn<>(coder.getValueCoder())))
+            .setCoder(KvCoder.of(coder.getKeyCoder(), IterableCoder.of(coder.getValueCoder())));
+      }
+    };
+  }
+
+  private String folderFor(KvCoder<K, V> coder) {
+    try {
+      coder.getKeyCoder().verifyDeterministic();
+    } catch (Coder.NonDeterministicException e) {
+      throw new IllegalArgumentException("GroupThroughFiles needs a deterministic key coder", e);
+    }
+    // One folder per use in a built pipeline: a restarted job writes beside its leftovers.
+    return Path.of(tempDir).resolve("group-" + UUID.randomUUID()).toString();
+  }
+
+  /**
    * The grouping without reading the values back: each key's segments, for callers that read frames
    * themselves ({@link #frames}), such as a shard writer that sorts by a key in the value.
    */
@@ -84,14 +130,7 @@ public final class GroupThroughFiles<K, V>
       @Override
       public PCollection<KV<K, Iterable<Segment>>> expand(PCollection<KV<K, V>> input) {
         KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder();
-        try {
-          coder.getKeyCoder().verifyDeterministic();
-        } catch (Coder.NonDeterministicException e) {
-          throw new IllegalArgumentException(
-              "GroupThroughFiles needs a deterministic key coder", e);
-        }
-        // One folder per use in a built pipeline: a restarted job writes beside its leftovers.
-        String folder = Path.of(tempDir).resolve("group-" + UUID.randomUUID()).toString();
+        String folder = folderFor(coder);
         return input
             .apply("SpoolBundles", ParDo.of(new SpoolFn<>(coder, folder)))
             .setCoder(KvCoder.of(coder.getKeyCoder(), new SegmentCoder()))

@@ -90,6 +90,30 @@ class GroupThroughFilesTest {
   }
 
   @Test
+  void groupsSeveralCollectionsAsTheirFlatten() {
+    List<KV<Integer, String>> left = new ArrayList<>();
+    List<KV<Integer, String>> right = new ArrayList<>();
+    Map<Integer, List<String>> expected = new TreeMap<>();
+    for (int i = 0; i < 500; i++) {
+      KV<Integer, String> kv = KV.of(i % 4, (i % 2 == 0 ? "left-" : "right-") + i);
+      (i % 2 == 0 ? left : right).add(kv);
+      expected.computeIfAbsent(kv.getKey(), k -> new ArrayList<>()).add(kv.getValue());
+    }
+    right.add(KV.of(9, "only-right"));
+    expected.put(9, new ArrayList<>(List.of("only-right")));
+    expected.values().forEach(values -> values.sort(null));
+    Pipeline p = pipeline();
+    KvCoder<Integer, String> coder = KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of());
+    PCollection<KV<Integer, Iterable<String>>> grouped =
+        org.apache.beam.sdk.values.PCollectionList.of(
+                p.apply("Left", Create.of(left).withCoder(coder)))
+            .and(p.apply("Right", Create.of(right).withCoder(coder)))
+            .apply(GroupThroughFiles.<Integer, String>in(dir.toString()).ofList());
+    PAssert.that(grouped).satisfies(new Describe(expected));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
   void anEmptyInputGivesNoGroups() {
     Pipeline p = pipeline();
     PCollection<KV<Integer, Iterable<String>>> grouped =
