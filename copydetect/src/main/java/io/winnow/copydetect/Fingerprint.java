@@ -4,9 +4,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -205,12 +203,13 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
 
   /** Only the PDQ hashes of an encoded fingerprint (its header and hashes are read). */
   public static Pdq.Dihedrals pdqOf(byte[] encoded) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
-      checkFormat(in.readUnsignedByte());
-      in.skipNBytes(8);
+    try {
+      java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(encoded);
+      checkFormat(in.get() & 0xff);
+      in.position(in.position() + 8);
       return readPdq(in);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("damaged fingerprint: " + e.getMessage(), e);
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new IllegalArgumentException("damaged fingerprint: it ends early", e);
     }
   }
 
@@ -221,13 +220,13 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
     }
   }
 
-  private static Pdq.Dihedrals readPdq(DataInputStream in) throws IOException {
-    int quality = in.readUnsignedByte();
+  private static Pdq.Dihedrals readPdq(java.nio.ByteBuffer in) {
+    int quality = in.get() & 0xff;
     Pdq.Hash[] hashes = new Pdq.Hash[Pdq.Dihedral.values().length];
     for (int d = 0; d < hashes.length; d++) {
       long[] words = new long[4];
       for (int i = 0; i < 4; i++) {
-        words[i] = in.readLong();
+        words[i] = in.getLong();
       }
       hashes[d] = Pdq.Hash.fromLongArray(words, quality);
     }
@@ -245,15 +244,7 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
               in.getShort() & 0xffff,
               in.getShort() & 0xffff,
               in.getShort() & 0xffff);
-      int quality = in.get() & 0xff;
-      Pdq.Hash[] hashes = new Pdq.Hash[Pdq.Dihedral.values().length];
-      for (int d = 0; d < hashes.length; d++) {
-        long[] words = new long[4];
-        for (int i = 0; i < 4; i++) {
-          words[i] = in.getLong();
-        }
-        hashes[d] = Pdq.Hash.fromLongArray(words, quality);
-      }
+      Pdq.Dihedrals pdq = readPdq(in);
       int length = in.getInt();
       if (length > in.remaining()) {
         throw new IllegalArgumentException(
@@ -262,7 +253,7 @@ public record Fingerprint(UniformBorder.Box content, Pdq.Dihedrals pdq, LocalFea
                 + " bytes of features, the header says "
                 + length);
       }
-      return new Fingerprint(box, Pdq.Dihedrals.of(hashes), LocalFeatures.decode(in));
+      return new Fingerprint(box, pdq, LocalFeatures.decode(in));
     } catch (java.nio.BufferUnderflowException e) {
       throw new IllegalArgumentException("damaged fingerprint: it ends early", e);
     }

@@ -171,10 +171,7 @@ class ImageProcessorTest {
         32,
         org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT,
         new org.bytedeco.opencv.opencv_core.Scalar(128, 128, 128, 0));
-    org.bytedeco.javacpp.BytePointer encoded = new org.bytedeco.javacpp.BytePointer();
-    org.bytedeco.opencv.global.opencv_imgcodecs.imencode(".jpg", framed, encoded);
-    byte[] jpeg = new byte[(int) encoded.limit()];
-    encoded.get(jpeg);
+    byte[] jpeg = encode(".jpg", framed);
     ImageProcessor.Result result = processor(128, ResizeMode.BORDER).process(jpeg);
     assertThat(result.reason()).isNull();
     // Cut off, the same framed picture is still truncated: its top is the frame, but the
@@ -327,8 +324,12 @@ class ImageProcessorTest {
             width,
             org.bytedeco.opencv.global.opencv_core.CV_8UC3,
             new org.bytedeco.opencv.opencv_core.Scalar(40, 90, 200, 0));
+    return encode(".tiff", image);
+  }
+
+  private static byte[] encode(String extension, org.bytedeco.opencv.opencv_core.Mat image) {
     org.bytedeco.javacpp.BytePointer out = new org.bytedeco.javacpp.BytePointer();
-    org.bytedeco.opencv.global.opencv_imgcodecs.imencode(".tiff", image, out);
+    org.bytedeco.opencv.global.opencv_imgcodecs.imencode(extension, image, out);
     byte[] bytes = new byte[(int) out.limit()];
     out.get(bytes);
     return bytes;

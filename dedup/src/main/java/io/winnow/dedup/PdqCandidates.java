@@ -150,9 +150,7 @@ final class PdqCandidates
         return entries;
       }
       if (entries.size() >= maxBucket) {
-        entries.clear();
-        entries.add(OVERFLOW);
-        return entries;
+        return overflow(entries);
       }
       entries.add(entry);
       return entries;
@@ -163,9 +161,7 @@ final class PdqCandidates
       List<Entry> merged = new ArrayList<>();
       for (List<Entry> entries : accumulators) {
         if (overflowed(entries) || merged.size() + entries.size() > maxBucket) {
-          merged.clear();
-          merged.add(OVERFLOW);
-          return merged;
+          return overflow(merged);
         }
         merged.addAll(entries);
       }
@@ -182,6 +178,12 @@ final class PdqCandidates
         org.apache.beam.sdk.coders.CoderRegistry registry,
         org.apache.beam.sdk.coders.Coder<Entry> inputCoder) {
       return ListCoder.of(new EntryCoder());
+    }
+
+    private static List<Entry> overflow(List<Entry> entries) {
+      entries.clear();
+      entries.add(OVERFLOW);
+      return entries;
     }
 
     static boolean overflowed(List<Entry> entries) {
