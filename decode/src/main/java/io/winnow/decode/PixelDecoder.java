@@ -41,13 +41,12 @@ final class PixelDecoder {
         || image.depth() != org.bytedeco.opencv.global.opencv_core.CV_8U) {
       return false;
     }
-    Mat flat = image.isContinuous() ? image : image.clone();
-    byte[] pixels = new byte[(int) (flat.total() * flat.channels())];
-    flat.data().get(pixels);
-    int row = flat.cols() * flat.channels();
-    int rows = flat.rows();
+    // Row by row from the bottom: almost every image fails on its last row, so only that row is
+    // read (every decoded image passes here).
+    int rows = image.rows();
+    byte[] row = new byte[image.cols() * image.channels()];
     int bottom = 0;
-    while (bottom < rows && allFill(pixels, (rows - 1 - bottom) * row, (rows - bottom) * row)) {
+    while (bottom < rows && isFill(image, rows - 1 - bottom, row)) {
       bottom++;
     }
     if (bottom < FILL_ROWS) {
@@ -57,7 +56,7 @@ final class PixelDecoder {
       return true; // nothing but fill: the scan stopped in its first rows
     }
     int top = 0;
-    while (allFill(pixels, top * row, (top + 1) * row)) {
+    while (isFill(image, top, row)) {
       top++;
     }
     // A frame's bands differ by the JPEG blocks they round to and the ringing at the picture's
@@ -66,9 +65,10 @@ final class PixelDecoder {
     return !framed;
   }
 
-  private static boolean allFill(byte[] pixels, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if ((pixels[i] & 0xff) != 128) {
+  private static boolean isFill(Mat image, int y, byte[] row) {
+    image.ptr(y).get(row);
+    for (byte v : row) {
+      if ((v & 0xff) != 128) {
         return false;
       }
     }

@@ -8,9 +8,7 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.BigEndianLongCoder;
 import org.apache.beam.sdk.coders.BooleanCoder;
@@ -104,90 +102,71 @@ final class PdqCandidates
       String key = image.getKey();
       long[] filed = pdq.original().toLongArray();
       // The original hash is filed and looked up in the same buckets: one entry does both. A
-      // turn whose hash lands in a bucket with the same words as one already there (symmetric
-      // pictures) would only repeat its comparisons.
-      Set<String> seen = new HashSet<>();
+      // turn with the same hash as the original or as another turn (symmetric pictures) would
+      // only repeat its comparisons.
       for (int c = 0; c < CHUNKS; c++) {
-        int bucket = bucket(filed, c);
-        seen.add(bucket + ":" + Arrays.toString(filed));
-        out.output(KV.of(bucket, new Entry(key, BOTH, filed)));
+        out.output(KV.of(bucket(filed, c), new Entry(key, BOTH, filed)));
       }
+      List<long[]> looked = new ArrayList<>(List.of(filed));
       for (Pdq.Dihedral d : Pdq.Dihedral.values()) {
-        if (d == Pdq.Dihedral.ORIGINAL) {
+        long[] words = pdq.get(d).toLongArray();
+        if (looked.stream().anyMatch(w -> Arrays.equals(w, words))) {
           continue;
         }
-        long[] words = pdq.get(d).toLongArray();
-        String hash = Arrays.toString(words);
+        looked.add(words);
         for (int c = 0; c < CHUNKS; c++) {
-          int bucket = bucket(words, c);
-          if (seen.add(bucket + ":" + hash)) {
-            out.output(KV.of(bucket, new Entry(key, LOOKUP, words)));
-          }
+          out.output(KV.of(bucket(words, c), new Entry(key, LOOKUP, words)));
         }
       }
     }
   }
 
   /** Gathers a bucket's entries, keeping none once there are more than {@code maxBucket}. */
-  static final class GatherFn extends Combine.CombineFn<Entry, List<Entry>, Bucket> {
+  static final class GatherFn extends Combine.CombineFn<Entry, Bucket, Bucket> {
+    private static final Bucket OVERFLOWED = new Bucket(List.of(), true);
+
     private final int maxBucket;
 
     GatherFn(int maxBucket) {
       this.maxBucket = maxBucket;
     }
 
-    // An overflowed accumulator is a null-free list holding the single OVERFLOW marker.
-    private static final Entry OVERFLOW = new Entry("", (byte) 0, new long[4]);
-
     @Override
-    public List<Entry> createAccumulator() {
-      return new ArrayList<>();
+    public Bucket createAccumulator() {
+      return new Bucket(new ArrayList<>(), false);
     }
 
     @Override
-    public List<Entry> addInput(List<Entry> entries, Entry entry) {
-      if (overflowed(entries)) {
-        return entries;
+    public Bucket addInput(Bucket bucket, Entry entry) {
+      if (bucket.overflowed() || bucket.entries().size() >= maxBucket) {
+        return OVERFLOWED;
       }
-      if (entries.size() >= maxBucket) {
-        return overflow(entries);
-      }
-      entries.add(entry);
-      return entries;
+      bucket.entries().add(entry);
+      return bucket;
     }
 
     @Override
-    public List<Entry> mergeAccumulators(Iterable<List<Entry>> accumulators) {
-      List<Entry> merged = new ArrayList<>();
-      for (List<Entry> entries : accumulators) {
-        if (overflowed(entries) || merged.size() + entries.size() > maxBucket) {
-          return overflow(merged);
+    public Bucket mergeAccumulators(Iterable<Bucket> buckets) {
+      Bucket merged = createAccumulator();
+      for (Bucket bucket : buckets) {
+        if (bucket.overflowed() || merged.entries().size() + bucket.entries().size() > maxBucket) {
+          return OVERFLOWED;
         }
-        merged.addAll(entries);
+        merged.entries().addAll(bucket.entries());
       }
       return merged;
     }
 
     @Override
-    public Bucket extractOutput(List<Entry> entries) {
-      return overflowed(entries) ? new Bucket(List.of(), true) : new Bucket(entries, false);
+    public Bucket extractOutput(Bucket bucket) {
+      return bucket;
     }
 
     @Override
-    public org.apache.beam.sdk.coders.Coder<List<Entry>> getAccumulatorCoder(
+    public org.apache.beam.sdk.coders.Coder<Bucket> getAccumulatorCoder(
         org.apache.beam.sdk.coders.CoderRegistry registry,
         org.apache.beam.sdk.coders.Coder<Entry> inputCoder) {
-      return ListCoder.of(new EntryCoder());
-    }
-
-    private static List<Entry> overflow(List<Entry> entries) {
-      entries.clear();
-      entries.add(OVERFLOW);
-      return entries;
-    }
-
-    static boolean overflowed(List<Entry> entries) {
-      return entries.size() == 1 && entries.get(0).role() == 0;
+      return new BucketCoder();
     }
   }
 
@@ -276,7 +255,8 @@ final class PdqCandidates
     @Override
     public Bucket decode(InputStream in) throws IOException {
       boolean overflowed = BooleanCoder.of().decode(in);
-      return new Bucket(ENTRIES.decode(in), overflowed);
+      // Mutable: a decoded accumulator is added to.
+      return new Bucket(new ArrayList<>(ENTRIES.decode(in)), overflowed);
     }
   }
 }

@@ -118,13 +118,14 @@ class PdqCandidatesTest {
   void gatheringStopsKeepingEntriesPastTheCap() {
     PdqCandidates.GatherFn gather = new PdqCandidates.GatherFn(2);
     PdqCandidates.Entry e = new PdqCandidates.Entry("x", PdqCandidates.BOTH, new long[4]);
-    List<PdqCandidates.Entry> two = gather.addInput(gather.addInput(new ArrayList<>(), e), e);
+    PdqCandidates.Bucket two = gather.addInput(gather.addInput(gather.createAccumulator(), e), e);
     assertThat(gather.extractOutput(two).entries()).hasSize(2);
-    List<PdqCandidates.Entry> one = gather.addInput(new ArrayList<>(), e);
+    PdqCandidates.Bucket one = gather.addInput(gather.createAccumulator(), e);
     assertThat(gather.extractOutput(gather.mergeAccumulators(List.of(two, one))).overflowed())
         .isTrue();
     assertThat(gather.extractOutput(gather.addInput(two, e)).overflowed()).isTrue();
-    assertThat(gather.extractOutput(gather.mergeAccumulators(List.of(one, one))).entries())
+    PdqCandidates.Bucket again = gather.addInput(gather.createAccumulator(), e);
+    assertThat(gather.extractOutput(gather.mergeAccumulators(List.of(one, again))).entries())
         .hasSize(2);
   }
 }

@@ -70,11 +70,7 @@ public final class GroupThroughFiles<K, V>
 
   @Override
   public PCollection<KV<K, Iterable<V>>> expand(PCollection<KV<K, V>> input) {
-    KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder(); // segments() checks its key coder
-    return input
-        .apply("GroupToSegments", segments())
-        .apply("ReadGroups", ParDo.of(new ReadFn<>(coder.getValueCoder())))
-        .setCoder(KvCoder.of(coder.getKeyCoder(), IterableCoder.of(coder.getValueCoder())));
+    return read(input.apply("GroupToSegments", segments()), coderOf(input));
   }
 
   /**
@@ -90,35 +86,9 @@ public final class GroupThroughFiles<K, V>
         if (inputs.size() == 0) {
           throw new IllegalArgumentException("GroupThroughFiles.ofList needs a collection");
         }
-        @SuppressWarnings("unchecked")
-        KvCoder<K, V> coder = (KvCoder<K, V>) inputs.get(0).getCoder();
-        String folder = folderFor(coder);
-        PCollectionList<KV<K, Segment>> spooled = PCollectionList.empty(inputs.getPipeline());
-        for (int i = 0; i < inputs.size(); i++) {
-          spooled =
-              spooled.and(
-                  inputs
-                      .get(i)
-                      .apply("SpoolBundles" + i, ParDo.of(new SpoolFn<>(coder, folder)))
-                      .setCoder(KvCoder.of(coder.getKeyCoder(), new SegmentCoder())));
-        }
-        return spooled
-            .apply("AllSegments", Flatten.pCollections())
-            .apply("GroupSegments", GroupByKey.create())
-            .apply("ReadGroups", ParDo.of(new ReadFn<>(coder.getValueCoder())))
-            .setCoder(KvCoder.of(coder.getKeyCoder(), IterableCoder.of(coder.getValueCoder())));
+        return read(spoolAndGroup(inputs), coderOf(inputs.get(0)));
       }
     };
-  }
-
-  private String folderFor(KvCoder<K, V> coder) {
-    try {
-      coder.getKeyCoder().verifyDeterministic();
-    } catch (Coder.NonDeterministicException e) {
-      throw new IllegalArgumentException("GroupThroughFiles needs a deterministic key coder", e);
-    }
-    // One folder per use in a built pipeline: a restarted job writes beside its leftovers.
-    return Path.of(tempDir).resolve("group-" + UUID.randomUUID()).toString();
   }
 
   /**
@@ -129,14 +99,54 @@ public final class GroupThroughFiles<K, V>
     return new PTransform<>() {
       @Override
       public PCollection<KV<K, Iterable<Segment>>> expand(PCollection<KV<K, V>> input) {
-        KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder();
-        String folder = folderFor(coder);
-        return input
-            .apply("SpoolBundles", ParDo.of(new SpoolFn<>(coder, folder)))
-            .setCoder(KvCoder.of(coder.getKeyCoder(), new SegmentCoder()))
-            .apply("GroupSegments", GroupByKey.create());
+        return spoolAndGroup(PCollectionList.of(input));
       }
     };
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <K, V> KvCoder<K, V> coderOf(PCollection<KV<K, V>> input) {
+    return (KvCoder<K, V>) input.getCoder();
+  }
+
+  /** Each input spooled where it is made, then the segments grouped by key. */
+  private PCollection<KV<K, Iterable<Segment>>> spoolAndGroup(PCollectionList<KV<K, V>> inputs) {
+    KvCoder<K, V> coder = coderOf(inputs.get(0));
+    try {
+      coder.getKeyCoder().verifyDeterministic();
+    } catch (Coder.NonDeterministicException e) {
+      throw new IllegalArgumentException("GroupThroughFiles needs a deterministic key coder", e);
+    }
+    // One folder per use in a built pipeline: a restarted job writes beside its leftovers.
+    String folder = Path.of(tempDir).resolve("group-" + UUID.randomUUID()).toString();
+    KvCoder<K, Segment> segmentCoder = KvCoder.of(coder.getKeyCoder(), new SegmentCoder());
+    PCollection<KV<K, Segment>> segments;
+    if (inputs.size() == 1) {
+      segments =
+          inputs
+              .get(0)
+              .apply("SpoolBundles", ParDo.of(new SpoolFn<>(coder, folder)))
+              .setCoder(segmentCoder);
+    } else {
+      PCollectionList<KV<K, Segment>> spooled = PCollectionList.empty(inputs.getPipeline());
+      for (int i = 0; i < inputs.size(); i++) {
+        spooled =
+            spooled.and(
+                inputs
+                    .get(i)
+                    .apply("SpoolBundles" + i, ParDo.of(new SpoolFn<>(coder, folder)))
+                    .setCoder(segmentCoder));
+      }
+      segments = spooled.apply("AllSegments", Flatten.pCollections());
+    }
+    return segments.apply("GroupSegments", GroupByKey.create());
+  }
+
+  private PCollection<KV<K, Iterable<V>>> read(
+      PCollection<KV<K, Iterable<Segment>>> grouped, KvCoder<K, V> coder) {
+    return grouped
+        .apply("ReadGroups", ParDo.of(new ReadFn<>(coder.getValueCoder())))
+        .setCoder(KvCoder.of(coder.getKeyCoder(), IterableCoder.of(coder.getValueCoder())));
   }
 
   /** Where one value lies in a fragment file. */
